@@ -1,0 +1,71 @@
+"""privproxy: the privacy layer in front of every LLM call made through litellm.
+
+Public face only: `Guard`, module-level `completion` / `acompletion` (a Guard built from
+PRIVPROXY_POLICY and PRIVPROXY_AUDIT_LOG), and the errors.
+"""
+
+from __future__ import annotations
+
+import os
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # offline: never fetch litellm's cost map
+
+import threading  # noqa: E402
+from typing import Any  # noqa: E402
+
+from .errors import (  # noqa: E402
+    AuditError,
+    AuditIntegrityError,
+    Blocked,
+    DetectionError,
+    LocalModelError,
+    PolicyError,
+    PrivProxyError,
+    RequestError,
+)
+from .guard import Guard, Inspection  # noqa: E402
+
+__version__ = "0.1.0"
+
+_default_guard: Guard | None = None
+_default_lock = threading.Lock()
+
+
+def default_guard() -> Guard:
+    """The process-wide Guard behind `privproxy.completion`, built once from the environment."""
+    global _default_guard
+    with _default_lock:
+        if _default_guard is None:
+            _default_guard = Guard(
+                policy=os.environ.get("PRIVPROXY_POLICY") or None,
+                audit_log=os.environ.get("PRIVPROXY_AUDIT_LOG") or None,
+            )
+        return _default_guard
+
+
+def completion(**kwargs: Any) -> Any:
+    """`litellm.completion` through the default Guard."""
+    return default_guard().completion(**kwargs)
+
+
+async def acompletion(**kwargs: Any) -> Any:
+    """`litellm.acompletion` through the default Guard."""
+    return await default_guard().acompletion(**kwargs)
+
+
+__all__ = [
+    "AuditError",
+    "AuditIntegrityError",
+    "Blocked",
+    "DetectionError",
+    "Guard",
+    "Inspection",
+    "LocalModelError",
+    "PolicyError",
+    "PrivProxyError",
+    "RequestError",
+    "__version__",
+    "acompletion",
+    "completion",
+    "default_guard",
+]

@@ -1,0 +1,47 @@
+"""The audit record: one per request, no raw values, hash-chained through canonical JSON."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Iterable, Mapping
+from datetime import datetime, timezone
+from typing import Any
+
+from ..detect.findings import Finding
+
+GENESIS = "0" * 64
+
+
+def canonical_json(record: Mapping[str, Any]) -> str:
+    """The one serialization hashes are computed over: sorted keys, no spaces, UTF-8."""
+    return json.dumps(record, sort_keys=True, separators=(",", ":"), ensure_ascii=False, allow_nan=False)
+
+
+def record_hash(record: Mapping[str, Any]) -> str:
+    """sha256 over the canonical JSON of the record without its own `hash` field."""
+    body = {key: value for key, value in record.items() if key != "hash"}
+    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest()
+
+
+def now_rfc3339() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="milliseconds").replace("+00:00", "Z")
+
+
+def summarize_findings(
+    findings: Iterable[Finding], operators: Mapping[str, str]
+) -> dict[str, dict[str, Any]]:
+    """Per entity type: count, max score, detectors and operator; never a value or an offset."""
+    summary: dict[str, dict[str, Any]] = {}
+    for finding in findings:
+        entry = summary.setdefault(
+            finding.entity_type,
+            {"count": 0, "max_score": 0.0, "detectors": set(), "operator": "none"},
+        )
+        entry["count"] += 1
+        entry["max_score"] = max(entry["max_score"], round(finding.score, 4))
+        entry["detectors"].add(finding.detector)
+    for entity, entry in summary.items():
+        entry["detectors"] = sorted(entry["detectors"])
+        entry["operator"] = operators.get(entity, "none")
+    return dict(sorted(summary.items()))

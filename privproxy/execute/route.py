@@ -1,0 +1,120 @@
+"""Sending a prepared request: to the closed model the caller asked for, or to a trusted local target.
+
+Closed calls raise litellm's own exceptions unchanged (privproxy is a drop-in for litellm, and callers
+keep their retry logic); local calls raise LocalModelError and never fall back to a closed model.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import AsyncIterator, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # never fetch the cost map
+
+import litellm  # noqa: E402
+
+from ..errors import LocalModelError  # noqa: E402
+from ..policy.schema import LocalTarget  # noqa: E402
+from .local import PROVIDER, provider, register_provider  # noqa: E402
+
+# Sampling settings that mean the same on a local model; nothing else (keys, URLs, headers) goes there.
+_LOCAL_PARAMS = (
+    "stream",
+    "stream_options",
+    "max_tokens",
+    "max_completion_tokens",
+    "temperature",
+    "top_p",
+    "stop",
+    "seed",
+    "presence_penalty",
+    "frequency_penalty",
+    "timeout",
+)
+
+
+@dataclass(frozen=True)
+class Route:
+    """Where a request goes: the litellm kwargs to call with, and whether it stays local."""
+
+    kwargs: dict[str, Any]
+    local: bool
+    target: str | None = None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+
+def local_route(name: str, target: LocalTarget, kwargs: dict[str, Any], messages: list[Any]) -> Route:
+    """Kwargs for a trusted local target: the original messages plus sampling settings only."""
+    call_kwargs = {key: kwargs[key] for key in _LOCAL_PARAMS if key in kwargs}
+    call_kwargs["messages"] = messages
+    if target.kind == "server":
+        call_kwargs["model"] = f"openai/{target.model or 'local'}"
+        call_kwargs["api_base"] = target.api_base
+        call_kwargs["api_key"] = os.environ.get("PRIVPROXY_LOCAL_API_KEY", "no-key")
+    else:
+        register_provider()
+        call_kwargs["model"] = provider.register(name, target)
+        provider.pool.get(target)  # load now: a missing or broken model fails before any call
+    return Route(kwargs=call_kwargs, local=True, target=name)
+
+
+def call(route: Route) -> Any:
+    """Run the request synchronously; returns litellm's ModelResponse or stream."""
+    if not route.local:
+        return litellm.completion(**route.kwargs)
+    try:
+        response = litellm.completion(**route.kwargs)
+    except LocalModelError:
+        raise
+    except Exception as exc:
+        raise _local_error(exc, route) from exc
+    if route.kwargs.get("stream"):
+        return _guard_local_stream(response, route)
+    return response
+
+
+async def call_async(route: Route) -> Any:
+    """Run the request on the event loop; returns litellm's ModelResponse or async stream."""
+    if not route.local:
+        return await litellm.acompletion(**route.kwargs)
+    try:
+        response = await litellm.acompletion(**route.kwargs)
+    except LocalModelError:
+        raise
+    except Exception as exc:
+        raise _local_error(exc, route) from exc
+    if route.kwargs.get("stream"):
+        return _guard_local_astream(response, route)
+    return response
+
+
+def _guard_local_stream(stream: Any, route: Route) -> Iterator[Any]:
+    try:
+        yield from stream
+    except LocalModelError:
+        raise
+    except Exception as exc:
+        raise _local_error(exc, route) from exc
+
+
+async def _guard_local_astream(stream: Any, route: Route) -> AsyncIterator[Any]:
+    try:
+        async for chunk in stream:
+            yield chunk
+    except LocalModelError:
+        raise
+    except Exception as exc:
+        raise _local_error(exc, route) from exc
+
+
+def _local_error(exc: BaseException, route: Route) -> LocalModelError:
+    """litellm wraps our provider's errors; keep their message, drop litellm's prefix."""
+    text = str(exc).split("\n", 1)[0]
+    for prefix in ("litellm.APIConnectionError: ", "litellm.InternalServerError: ", "litellm.APIError: "):
+        if text.startswith(prefix):
+            text = text[len(prefix) :]
+    if route.kwargs.get("model", "").startswith(f"{PROVIDER}/") and text:
+        return LocalModelError(text if "local model" in text else f"local model {route.target} failed: {text}")
+    return LocalModelError(f"local target {route.target} failed: {type(exc).__name__}")

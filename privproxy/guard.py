@@ -1,0 +1,301 @@
+"""One request through the pipeline: segments → detect → decide → transform → execute → restore → audit."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import os
+import secrets
+import time
+import uuid
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from . import segments as seg
+from .audit import AuditLog, summarize_findings
+from .detect import Detector, Finding
+from .errors import Blocked, DetectionError, LocalModelError, PolicyError, PrivProxyError, RequestError
+from .execute import Route, call, call_async, local_route
+from .policy import Action, Decision, LoadedPolicy, RequestContext, decide, load_policy
+from .transform.stream import AsyncRestoringStream, RestoringStream, restore_response
+from .transform import Redaction, redact
+
+log = logging.getLogger("privproxy")
+
+DEFAULT_AUDIT_LOG = "privproxy-audit.jsonl"
+
+
+@dataclass
+class Prepared:
+    """Everything known about a request before it is sent: decision, sanitized kwargs, mapping."""
+
+    request_id: str
+    context: RequestContext
+    request: seg.RequestSegments
+    decision: Decision
+    redaction: Redaction
+    sanitized_messages: list[dict[str, Any]] | None
+    detect_ms: float
+    started: float
+    error: str | None = None
+
+    @property
+    def findings(self) -> list[tuple[seg.Segment, Finding]]:
+        return [(self.request.segments[index], finding) for index, finding in self.decision.counted]
+
+
+@dataclass(frozen=True)
+class Inspection:
+    """What `Guard.inspect` reports: findings, the decision, and the request as it would leave."""
+
+    request_id: str
+    findings: list[dict[str, Any]]
+    decision: Decision
+    sanitized: dict[str, Any] | None = None
+    mapping_size: int = 0
+    attachments: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def action(self) -> str:
+        return self.decision.action.value
+
+
+class Guard:
+    """A drop-in for `litellm.completion` that detects, decides, redacts or routes, restores and audits."""
+
+    def __init__(
+        self,
+        policy: str | Path | None = None,
+        audit_log: str | Path | None = None,
+        hmac_key: bytes | None = None,
+        context: Mapping[str, Any] | None = None,
+    ) -> None:
+        self.loaded: LoadedPolicy = load_policy(policy)
+        policy_dir = Path(self.loaded.source).parent
+        self.detector = Detector(self.loaded.policy.detection, policy_dir=policy_dir)
+        self.detector.check_entity_types(self.loaded.policy.entity_types_named(), self.loaded)
+        self._key = hmac_key or _key_from_env() or secrets.token_bytes(32)
+        self._default_context = dict(context or {})
+        path = audit_log or os.environ.get("PRIVPROXY_AUDIT_LOG") or DEFAULT_AUDIT_LOG
+        self.audit = AuditLog(path)
+
+    @property
+    def policy(self) -> Any:
+        return self.loaded.policy
+
+    # -- public API -----------------------------------------------------------------------
+    def completion(self, **kwargs: Any) -> Any:
+        """Same arguments and return types as `litellm.completion`; raises Blocked when refused."""
+        prepared = self._prepare(kwargs)
+        route = self._route(prepared, kwargs)
+        try:
+            response = call(route)
+        except BaseException as exc:
+            self._audit(prepared, route, outcome="error", error=exc)
+            raise
+        if kwargs.get("stream"):
+            return RestoringStream(response, prepared.redaction.mapping, lambda err: self._audit_stream(prepared, route, err))
+        restore_response(response, prepared.redaction.mapping)
+        self._audit(prepared, route, outcome="ok")
+        return response
+
+    async def acompletion(self, **kwargs: Any) -> Any:
+        """Same arguments and return types as `litellm.acompletion`; detection runs off the event loop."""
+        prepared = await asyncio.to_thread(self._prepare, kwargs)
+        route = await asyncio.to_thread(self._route, prepared, kwargs)
+        try:
+            response = await call_async(route)
+        except BaseException as exc:
+            await asyncio.to_thread(self._audit, prepared, route, "error", exc)
+            raise
+        if kwargs.get("stream"):
+            return AsyncRestoringStream(
+                response, prepared.redaction.mapping, lambda err: self._audit_stream(prepared, route, err)
+            )
+        restore_response(response, prepared.redaction.mapping)
+        await asyncio.to_thread(self._audit, prepared, route, "ok")
+        return response
+
+    def inspect(self, messages_or_text: str | Sequence[Any], **context: Any) -> Inspection:
+        """Findings, decision and sanitized request for a prompt or message list; calls no model."""
+        if isinstance(messages_or_text, str):
+            messages: Any = [{"role": "user", "content": messages_or_text}]
+        else:
+            messages = list(messages_or_text)
+        kwargs: dict[str, Any] = {"messages": messages, "metadata": context}
+        if "model" in context:
+            kwargs["model"] = context["model"]
+        prepared = self._prepare(kwargs, on_error_raises=True)
+        findings = [
+            {"path": list(segment.path) + list(segment.json_path or ()), **finding.to_dict()}
+            for segment, finding in prepared.findings
+        ]
+        sanitized = None
+        if prepared.sanitized_messages is not None:
+            sanitized = {**{k: v for k, v in kwargs.items() if k != "metadata"}, "messages": prepared.sanitized_messages}
+        return Inspection(
+            request_id=prepared.request_id,
+            findings=findings,
+            decision=prepared.decision,
+            sanitized=sanitized,
+            mapping_size=len(prepared.redaction.mapping),
+            attachments=prepared.request.attachments,
+        )
+
+    # -- pipeline -------------------------------------------------------------------------
+    def _prepare(self, kwargs: Mapping[str, Any], on_error_raises: bool = False) -> Prepared:
+        started = time.perf_counter()
+        request_id = f"pp-{uuid.uuid4().hex}"
+        context = self._context(kwargs)
+        try:
+            request = seg.extract(kwargs)
+        except RequestError as exc:
+            self._audit_refusal(request_id, context, started, exc)
+            raise
+        detect_started = time.perf_counter()
+        try:
+            located = [
+                (index, finding)
+                for index, segment in enumerate(request.segments)
+                for finding in self.detector.analyze(segment.text)
+            ]
+            decision = decide(self.policy, located, context, closed_target=context.model)
+            redaction = (
+                redact(request.segments, decision.findings_to_redact(), self._key)
+                if decision.action is Action.redact
+                else Redaction()
+            )
+        except Exception as exc:
+            error = exc if isinstance(exc, PrivProxyError) else DetectionError(f"detection failed: {type(exc).__name__}")
+            if on_error_raises or self.policy.on_error == "block":
+                self._audit_refusal(request_id, context, started, error, attachments=request.attachments)
+                if error is exc:
+                    raise
+                raise error from exc
+            decision = Decision(action=Action.local, target=self.policy.targets.local, rules=("on_error",))
+            return Prepared(
+                request_id, context, request, decision, Redaction(), None,
+                (time.perf_counter() - detect_started) * 1000, started, error=type(error).__name__,
+            )
+        detect_ms = (time.perf_counter() - detect_started) * 1000
+        prepared = Prepared(request_id, context, request, decision, redaction, None, detect_ms, started)
+        if decision.action is Action.block:
+            if not on_error_raises:
+                self._audit(prepared, None, outcome="blocked")
+                raise Blocked(request_id, decision.entity_types, decision.rules)
+            return prepared
+        if decision.action in (Action.allow, Action.redact):
+            prepared.sanitized_messages = (
+                seg.write_back(request, redaction.replacements) if redaction.replacements else request.messages
+            )
+        return prepared
+
+    def _route(self, prepared: Prepared, kwargs: Mapping[str, Any]) -> Route:
+        decision = prepared.decision
+        if decision.action is Action.local:
+            name = decision.target or self.policy.targets.local
+            target = self.policy.targets.trusted[name]
+            try:
+                return local_route(name, target, dict(kwargs), prepared.request.messages)
+            except LocalModelError as exc:
+                self._audit(prepared, Route(kwargs={}, local=True, target=name), outcome="error", error=exc)
+                raise
+        if "model" not in kwargs:
+            raise RequestError("the request has no 'model'; pass model='provider/model-name'")
+        assert prepared.sanitized_messages is not None  # allow / redact always have them
+        call_kwargs = dict(kwargs)
+        call_kwargs["messages"] = prepared.sanitized_messages
+        return Route(kwargs=call_kwargs, local=False, target=str(kwargs["model"]))
+
+    def _context(self, kwargs: Mapping[str, Any]) -> RequestContext:
+        metadata = kwargs.get("metadata")
+        merged = {**self._default_context, **(metadata if isinstance(metadata, Mapping) else {})}
+        if kwargs.get("user") and "user" not in merged:
+            merged["user"] = kwargs["user"]
+        model = kwargs.get("model")
+        return RequestContext.from_mapping(merged, model=str(model) if model is not None else None)
+
+    # -- audit ----------------------------------------------------------------------------
+    def _audit_stream(self, prepared: Prepared, route: Route, error: BaseException | None) -> None:
+        self._audit(prepared, route, outcome="error" if error else "ok", error=error)
+
+    def _audit_refusal(
+        self,
+        request_id: str,
+        context: RequestContext,
+        started: float,
+        error: BaseException,
+        attachments: dict[str, int] | None = None,
+    ) -> None:
+        self._write(
+            {
+                "request_id": request_id,
+                "session": context.session,
+                "principal": context.principal(),
+                "model_requested": context.model,
+                "target": None,
+                "action": "block",
+                "rules": ["on_error"] if not isinstance(error, RequestError) else [],
+                "findings": {},
+                "attachments": attachments or {},
+                "outcome": {"status": "error", "error": type(error).__name__},
+                "latency_ms": {"detect": None, "total": _ms(started)},
+            }
+        )
+
+    def _audit(self, prepared: Prepared, route: Route | None, outcome: str = "ok", error: BaseException | None = None) -> None:
+        decision = prepared.decision
+        status = {"status": outcome}
+        if error is not None:
+            status["error"] = type(error).__name__
+        if prepared.error:
+            status["detection_error"] = prepared.error
+        operators = {entity: action.value for entity, action in decision.entity_actions.items()}
+        operators.update(prepared.redaction.operators)
+        self._write(
+            {
+                "request_id": prepared.request_id,
+                "session": prepared.context.session,
+                "principal": prepared.context.principal(),
+                "model_requested": prepared.context.model,
+                "target": route.target if route is not None else None,
+                "route": ("local" if route.local else "closed") if route is not None else "none",
+                "action": decision.action.value,
+                "rules": list(decision.rules),
+                "findings": summarize_findings((f for _, f in decision.counted), operators),
+                "attachments": prepared.request.attachments,
+                "outcome": status,
+                "latency_ms": {"detect": round(prepared.detect_ms, 2), "total": _ms(prepared.started)},
+            }
+        )
+
+    def _write(self, fields: dict[str, Any]) -> None:
+        fields["policy"] = {"name": self.policy.name, "revision": self.loaded.revision}
+        fields["detectors"] = {"revision": self.detector.revision}
+        self.audit.append(fields)
+
+
+def _ms(started: float) -> float:
+    return round((time.perf_counter() - started) * 1000, 2)
+
+
+def _key_from_env() -> bytes | None:
+    """The placeholder HMAC key from PRIVPROXY_HMAC_KEY (hex) or PRIVPROXY_HMAC_KEY_FILE."""
+    value = os.environ.get("PRIVPROXY_HMAC_KEY")
+    if value:
+        try:
+            return bytes.fromhex(value.strip())
+        except ValueError:
+            raise PolicyError("PRIVPROXY_HMAC_KEY must be hex (e.g. from `openssl rand -hex 32`)") from None
+    path = os.environ.get("PRIVPROXY_HMAC_KEY_FILE")
+    if path:
+        try:
+            data = Path(path).read_bytes().strip()
+        except OSError:
+            raise PolicyError("PRIVPROXY_HMAC_KEY_FILE cannot be read", file=path) from None
+        if len(data) < 16:
+            raise PolicyError("the HMAC key file holds fewer than 16 bytes", file=path)
+        return data
+    return None

@@ -1,0 +1,16 @@
+"""Policy: the schema security staff write, loading with file:line errors, and the decision function."""
+
+from .decide import Decision, RequestContext, decide
+from .loader import LoadedPolicy, load_policy, parse_policy
+from .schema import Action, Policy
+
+__all__ = [
+    "Action",
+    "Decision",
+    "LoadedPolicy",
+    "Policy",
+    "RequestContext",
+    "decide",
+    "load_policy",
+    "parse_policy",
+]

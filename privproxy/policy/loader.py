@@ -1,0 +1,119 @@
+"""Reading a policy file: parse, validate, and name file:line for anything wrong."""
+
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from pydantic import ValidationError
+
+from .._resources import default_policy_path
+from ..errors import PolicyError
+from ._yaml import Located, load_located
+from .schema import Policy
+
+_HINTS = {
+    "extra_forbidden": "remove it or check its spelling against policies/README.md",
+    "enum": "use one of: allow, redact, local, block",
+    "literal_error": "use one of the values listed",
+    "missing": "add this key",
+    "float_parsing": "write a number between 0 and 1",
+    "greater_than_equal": "use a larger number",
+    "less_than_equal": "use a smaller number",
+}
+
+
+@dataclass(frozen=True)
+class LoadedPolicy:
+    """A validated policy plus where it came from and its revision (content hash)."""
+
+    policy: Policy
+    revision: str
+    source: str
+    located: Located
+
+    def where(self, path: tuple[str | int, ...]) -> tuple[int, int] | None:
+        return self.located.where(path)
+
+    def error(self, message: str, path: tuple[str | int, ...], hint: str | None = None) -> PolicyError:
+        """A PolicyError pointing at `path` inside this file."""
+        line, column = self.where(path) or (None, None)
+        return PolicyError(message, file=self.source, line=line, column=column, hint=hint)
+
+
+def load_policy(source: str | Path | None = None) -> LoadedPolicy:
+    """Load and validate a policy file; None means the embedded default policy."""
+    path = Path(source) if source is not None else default_policy_path()
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PolicyError(
+            "policy file not found", file=str(path), hint="check the path or unset PRIVPROXY_POLICY"
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PolicyError(f"cannot read policy file: {type(exc).__name__}", file=str(path)) from None
+    return parse_policy(text, source=str(path))
+
+
+def parse_policy(text: str, source: str = "<policy>") -> LoadedPolicy:
+    """Validate policy YAML text; raises PolicyError naming source:line:column and a hint."""
+    try:
+        located = load_located(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise PolicyError(
+            f"not valid YAML: {exc.problem or exc.context}",
+            file=source,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+            hint="check indentation and quoting around this line",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise PolicyError(f"not valid YAML: {type(exc).__name__}", file=source) from None
+    if not isinstance(located.data, dict):
+        raise PolicyError(
+            "a policy must be a YAML mapping with at least 'version' and 'name'",
+            file=source,
+            line=1,
+            hint="start from policies/default.yaml",
+        )
+    try:
+        policy = Policy.model_validate(located.data)
+    except ValidationError as exc:
+        raise _to_policy_error(exc, located, source) from None
+    revision = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    return LoadedPolicy(policy=policy, revision=revision, source=source, located=located)
+
+
+def _to_policy_error(exc: ValidationError, located: Located, source: str) -> PolicyError:
+    """Turn the first pydantic error into file:line:col plus a hint; the rest go in `.others`."""
+    errors = exc.errors(include_url=False, include_input=False)
+    converted = [_convert(error, located, source) for error in errors]
+    first = converted[0]
+    first.others = converted[1:]  # type: ignore[attr-defined]
+    return first
+
+
+def _convert(error: Any, located: Located, source: str) -> PolicyError:
+    loc = tuple(part for part in error["loc"] if not str(part).startswith("function-"))
+    # pydantic puts enum / union branch names into loc; keep only real keys and indices.
+    path = tuple(part for part in loc if isinstance(part, int) or part in _known(located, loc))
+    line, column = located.where(path) or (None, None)
+    dotted = ".".join(str(part) for part in path) or "(top level)"
+    message = error["msg"]
+    kind = error["type"]
+    if kind == "extra_forbidden":
+        message = f"unknown key '{path[-1]}'" if path else "unknown key"
+    hint = _HINTS.get(kind)
+    return PolicyError(f"{dotted}: {message}", file=source, line=line, column=column, hint=hint)
+
+
+def _known(located: Located, loc: tuple[Any, ...]) -> set[Any]:
+    keys: set[Any] = set()
+    for path in located.marks:
+        keys.update(path)
+    keys.update(part for part in loc if isinstance(part, str) and not part[:1].isupper())
+    return keys

@@ -1,0 +1,170 @@
+"""The policy file as pydantic models: what security staff write, validated before anything runs."""
+
+from __future__ import annotations
+
+import enum
+from typing import Any, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+
+
+class Action(str, enum.Enum):
+    """What happens to a request; a stronger action always wins over a weaker one."""
+
+    allow = "allow"
+    redact = "redact"
+    local = "local"
+    block = "block"
+
+    @property
+    def strength(self) -> int:
+        return _STRENGTH[self]
+
+
+_STRENGTH = {Action.allow: 0, Action.redact: 1, Action.local: 2, Action.block: 3}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Detection(_Strict):
+    """What to look for and how sure a finding must be to count."""
+
+    language: str = "en"
+    spacy_model: str = "en_core_web_sm"
+    min_score: float = Field(0.5, ge=0.0, le=1.0)
+    scores: dict[str, float] = Field(default_factory=dict)
+    packs: list[str] = Field(default_factory=lambda: ["builtin"])
+    allow: list[str] = Field(default_factory=list)
+    deny: dict[str, list[str]] = Field(default_factory=dict)
+    phone_regions: list[str] = Field(default_factory=lambda: ["US", "GB", "FR", "DE"])
+
+    @field_validator("scores")
+    @classmethod
+    def _scores_in_range(cls, value: dict[str, float]) -> dict[str, float]:
+        for entity, score in value.items():
+            if not 0.0 <= score <= 1.0:
+                raise ValueError(f"score for {entity} must be between 0 and 1, got {score}")
+        return value
+
+
+class LocalTarget(_Strict):
+    """A model inside the environment: in-process llama.cpp, or an OpenAI-compatible llama.cpp server."""
+
+    kind: Literal["llama_cpp", "server"] = "llama_cpp"
+    model_path: str = "embedded"
+    n_ctx: int = Field(2048, ge=128)
+    n_threads: int | None = Field(None, ge=1)
+    n_gpu_layers: int = 0
+    max_tokens: int = Field(256, ge=1)
+    chat_format: str | None = None
+    api_base: str | None = None
+    model: str | None = None
+
+    @model_validator(mode="after")
+    def _server_needs_url(self) -> LocalTarget:
+        if self.kind == "server" and not self.api_base:
+            raise ValueError("a target of kind 'server' needs api_base, e.g. http://127.0.0.1:8080/v1")
+        return self
+
+
+class Targets(_Strict):
+    """Which models count as trusted, and which one serves requests the policy keeps local."""
+
+    local: str = "privproxy-local/smollm2"
+    trusted: dict[str, LocalTarget] = Field(
+        default_factory=lambda: {"privproxy-local/smollm2": LocalTarget()}
+    )
+
+    @model_validator(mode="after")
+    def _local_is_trusted(self) -> Targets:
+        if self.local not in self.trusted:
+            raise ValueError(
+                f"targets.local '{self.local}' is not listed under targets.trusted; "
+                "list it there so privproxy knows how to run it"
+            )
+        return self
+
+
+class Match(_Strict):
+    """When a rule applies: every given field must match the request's context."""
+
+    model: str | list[str] | None = None
+    user: str | list[str] | None = None
+    team: str | list[str] | None = None
+    key_alias: str | list[str] | None = None
+    tags: list[str] | None = None
+
+
+class Rule(_Strict):
+    """A scoped override of per-entity actions, e.g. 'legal team: PERSON goes local'."""
+
+    id: str = Field(min_length=1)
+    description: str = ""
+    when: Match = Field(default_factory=Match)
+    actions: dict[str, Action]
+
+
+class TestExpect(_Strict):
+    action: Action | None = None
+    target: str | None = None
+    entities: list[str] | None = None
+    sanitized: str | None = None
+
+
+class PolicyTest(_Strict):
+    """One fixture: a prompt (or messages) in a context, and the decision it must get."""
+
+    name: str | None = None
+    prompt: str | None = None
+    messages: list[dict[str, Any]] | None = None
+    context: dict[str, Any] = Field(default_factory=dict)
+    expect: TestExpect
+
+    @model_validator(mode="after")
+    def _one_input(self) -> PolicyTest:
+        if (self.prompt is None) == (self.messages is None):
+            raise ValueError("a test needs exactly one of 'prompt' or 'messages'")
+        return self
+
+
+class Policy(_Strict):
+    """A whole policy file."""
+
+    version: Literal[1] = 1
+    name: str = Field(min_length=1)
+    description: str = ""
+    detection: Detection = Field(default_factory=Detection)
+    targets: Targets = Field(default_factory=Targets)
+    actions: dict[str, Action] = Field(default_factory=lambda: {"default": Action.redact})
+    rules: list[Rule] = Field(default_factory=list)
+    on_error: Literal["block", "local"] = "block"
+    tests: list[PolicyTest] = Field(default_factory=list)
+
+    @model_validator(mode="after")
+    def _unique_rule_ids(self) -> Policy:
+        seen: set[str] = set()
+        for rule in self.rules:
+            if rule.id in seen:
+                raise ValueError(f"rule id '{rule.id}' is used twice; rule ids must be unique")
+            seen.add(rule.id)
+        return self
+
+    @property
+    def default_action(self) -> Action:
+        return self.actions.get("default", Action.redact)
+
+    def entity_types_named(self) -> dict[str, tuple[str | int, ...]]:
+        """Every entity type the file names, with the path where it is named (for validation)."""
+        named: dict[str, tuple[str | int, ...]] = {}
+        for entity in self.actions:
+            if entity != "default":
+                named.setdefault(entity, ("actions", entity))
+        for entity in self.detection.scores:
+            named.setdefault(entity, ("detection", "scores", entity))
+        for index, rule in enumerate(self.rules):
+            for entity in rule.actions:
+                if entity != "default":
+                    named.setdefault(entity, ("rules", index, "actions", entity))
+        return named

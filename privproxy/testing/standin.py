@@ -1,0 +1,174 @@
+"""An OpenAI-compatible stand-in for a closed model: a real HTTP server on 127.0.0.1.
+
+It records every request body it receives (so tests and the demo can show exactly what left the
+machine) and answers by echoing the last user message, which carries placeholders back for restore.
+Streams are sent as real SSE, a few characters per event, so placeholders split across chunks.
+"""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+import uuid
+from collections.abc import Callable
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Any
+
+Reply = Callable[[dict[str, Any]], dict[str, Any]]
+
+
+def echo_reply(body: dict[str, Any]) -> dict[str, Any]:
+    """Answer with the last user message's text; call a tool with it when tools are offered."""
+    text = ""
+    for message in reversed(body.get("messages") or []):
+        if message.get("role") == "user":
+            content = message.get("content")
+            if isinstance(content, list):
+                content = " ".join(p.get("text", "") for p in content if isinstance(p, dict))
+            text = content or ""
+            break
+    if body.get("tools"):
+        name = body["tools"][0]["function"]["name"]
+        return {"content": None, "tool_calls": [{"name": name, "arguments": json.dumps({"text": text})}]}
+    return {"content": f"You said: {text}"}
+
+
+class StandIn:
+    """Start with `with StandIn() as upstream:`; `upstream.api_base` is what litellm calls."""
+
+    def __init__(self, reply: Reply = echo_reply, chunk_size: int = 3, chunk_delay: float = 0.0) -> None:
+        self.reply = reply
+        self.chunk_size = chunk_size
+        self.chunk_delay = chunk_delay
+        self.requests: list[dict[str, Any]] = []
+        self.fail_with: int | None = None
+        self._lock = threading.Lock()
+        self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
+        self._server.daemon_threads = True
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    @property
+    def port(self) -> int:
+        return int(self._server.server_address[1])
+
+    @property
+    def api_base(self) -> str:
+        return f"http://127.0.0.1:{self.port}/v1"
+
+    def received_text(self) -> str:
+        """Every request body received so far, as one JSON string (to assert what never left)."""
+        with self._lock:
+            return json.dumps(self.requests, ensure_ascii=False)
+
+    def start(self) -> StandIn:
+        self._thread.start()
+        return self
+
+    def stop(self) -> None:
+        self._server.shutdown()
+        self._server.server_close()
+
+    def __enter__(self) -> StandIn:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def _handler(self) -> type[BaseHTTPRequestHandler]:
+        standin = self
+
+        class Handler(BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def log_message(self, *args: Any) -> None:  # keep test output clean
+                pass
+
+            def do_POST(self) -> None:
+                length = int(self.headers.get("Content-Length") or 0)
+                raw = self.rfile.read(length)
+                try:
+                    body = json.loads(raw or b"{}")
+                except ValueError:
+                    self._send_json(400, {"error": {"message": "invalid JSON"}})
+                    return
+                with standin._lock:
+                    standin.requests.append(body)
+                if standin.fail_with:
+                    self._send_json(standin.fail_with, {"error": {"message": "stand-in failure", "type": "server_error"}})
+                    return
+                if self.path.rstrip("/").endswith("/embeddings"):
+                    inputs = body.get("input")
+                    items = inputs if isinstance(inputs, list) else [inputs]
+                    data = [{"object": "embedding", "index": i, "embedding": [0.0, 1.0, 0.5]} for i in range(len(items))]
+                    self._send_json(200, {"object": "list", "data": data, "model": body.get("model"), "usage": {"prompt_tokens": 1, "total_tokens": 1}})
+                    return
+                reply = standin.reply(body)
+                if body.get("stream"):
+                    self._stream(body, reply)
+                else:
+                    self._send_json(200, _completion(body, reply))
+
+            def _send_json(self, status: int, payload: dict[str, Any]) -> None:
+                data = json.dumps(payload).encode()
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(data)))
+                self.end_headers()
+                self.wfile.write(data)
+
+            def _stream(self, body: dict[str, Any], reply: dict[str, Any]) -> None:
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Cache-Control", "no-cache")
+                self.send_header("Connection", "close")
+                self.end_headers()
+                ident = f"chatcmpl-{uuid.uuid4().hex[:12]}"
+                model = body.get("model", "stand-in")
+
+                def event(delta: dict[str, Any], finish: str | None = None) -> None:
+                    chunk = {
+                        "id": ident,
+                        "object": "chat.completion.chunk",
+                        "created": int(time.time()),
+                        "model": model,
+                        "choices": [{"index": 0, "delta": delta, "finish_reason": finish}],
+                    }
+                    self.wfile.write(f"data: {json.dumps(chunk)}\n\n".encode())
+                    self.wfile.flush()
+                    if standin.chunk_delay:
+                        time.sleep(standin.chunk_delay)
+
+                event({"role": "assistant", "content": ""})
+                content = reply.get("content") or ""
+                size = max(1, standin.chunk_size)
+                for start in range(0, len(content), size):
+                    event({"content": content[start : start + size]})
+                for position, call in enumerate(reply.get("tool_calls") or []):
+                    arguments = call["arguments"]
+                    event({"tool_calls": [{"index": position, "id": f"call_{position}", "type": "function", "function": {"name": call["name"], "arguments": ""}}]})
+                    for start in range(0, len(arguments), size):
+                        event({"tool_calls": [{"index": position, "function": {"arguments": arguments[start : start + size]}}]})
+                event({}, finish="tool_calls" if reply.get("tool_calls") else "stop")
+                self.wfile.write(b"data: [DONE]\n\n")
+                self.wfile.flush()
+                self.close_connection = True
+
+        return Handler
+
+
+def _completion(body: dict[str, Any], reply: dict[str, Any]) -> dict[str, Any]:
+    message: dict[str, Any] = {"role": "assistant", "content": reply.get("content")}
+    if reply.get("tool_calls"):
+        message["tool_calls"] = [
+            {"id": f"call_{i}", "type": "function", "function": {"name": c["name"], "arguments": c["arguments"]}}
+            for i, c in enumerate(reply["tool_calls"])
+        ]
+    return {
+        "id": f"chatcmpl-{uuid.uuid4().hex[:12]}",
+        "object": "chat.completion",
+        "created": int(time.time()),
+        "model": body.get("model", "stand-in"),
+        "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls" if reply.get("tool_calls") else "stop"}],
+        "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
+    }

@@ -1,0 +1,137 @@
+"""Deterministic placeholders: `<TYPE_hex>` from a keyed HMAC of (entity type, normalized value).
+
+The same value gets the same placeholder in every message, turn and replica that shares the key;
+the mapping back is rebuilt from each request, so nothing is stored between requests.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import re
+import unicodedata
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+from ..detect.findings import Finding
+from ..segments import Segment
+
+SHORT = 4  # hex digits in a placeholder unless a collision forces more
+LONGEST = 16
+# Types whose separators carry no meaning: "4111 1111-1111 1111" is the same card as "4111111111111111".
+_DIGIT_TYPES = frozenset(
+    {"CREDIT_CARD", "PHONE_NUMBER", "US_SSN", "US_ITIN", "IBAN_CODE", "US_BANK_NUMBER", "UK_NHS"}
+)
+# Anything a user (or model) might type that looks like one of our placeholders, in any case/spacing.
+PLACEHOLDER_LIKE = re.compile(r"<\s*([A-Za-z][A-Za-z0-9_]*?)_([0-9A-Fa-f]{4,16})\s*>")
+
+
+def normalize(entity_type: str, value: str) -> str:
+    """The form of a value that decides its placeholder: NFKC, case-folded, whitespace collapsed."""
+    text = unicodedata.normalize("NFKC", value).casefold()
+    if entity_type in _DIGIT_TYPES:
+        return "".join(ch for ch in text if ch.isalnum())
+    return " ".join(text.split())
+
+
+def canonical(entity_type: str, digest_hex: str) -> str:
+    return f"<{entity_type.upper()}_{digest_hex.lower()}>"
+
+
+@dataclass(frozen=True)
+class Span:
+    """A merged span to replace in one segment."""
+
+    start: int
+    end: int
+    entity_type: str
+
+
+@dataclass
+class Redaction:
+    """The sanitized text of each changed segment, and placeholder → original value for restore."""
+
+    replacements: dict[int, str] = field(default_factory=dict)
+    mapping: dict[str, str] = field(default_factory=dict)
+    operators: dict[str, str] = field(default_factory=dict)
+
+
+def merge_spans(findings: Sequence[Finding]) -> list[Span]:
+    """Overlapping findings become one span (their union), typed by the highest-scoring finding."""
+    ordered = sorted(findings, key=lambda f: (f.start, -f.end))
+    merged: list[tuple[int, int, Finding]] = []
+    for finding in ordered:
+        if merged and finding.start < merged[-1][1]:
+            start, end, best = merged[-1]
+            if (finding.score, finding.end - finding.start) > (best.score, best.end - best.start):
+                best = finding
+            merged[-1] = (start, max(end, finding.end), best)
+        else:
+            merged.append((finding.start, finding.end, finding))
+    return [Span(start, end, best.entity_type) for start, end, best in merged]
+
+
+def redact(
+    segments: Sequence[Segment],
+    to_redact: Sequence[tuple[int, Finding]],
+    key: bytes,
+) -> Redaction:
+    """Replace each finding's span with its placeholder; collisions and look-alikes get longer digests."""
+    by_segment: dict[int, list[Finding]] = {}
+    for index, finding in to_redact:
+        by_segment.setdefault(index, []).append(finding)
+    spans = {index: merge_spans(found) for index, found in by_segment.items()}
+
+    # Every distinct (type, normalized value), with its first surface form in request order.
+    surfaces: dict[tuple[str, str], str] = {}
+    for index in sorted(spans):
+        text = segments[index].text
+        for span in spans[index]:
+            value = text[span.start : span.end]
+            surfaces.setdefault((span.entity_type, normalize(span.entity_type, value)), value)
+
+    # Placeholders already present in the request (typed by a user, or pasted back) are reserved:
+    # we never issue one, so restore can never swap a user's literal text for a real value.
+    reserved = {
+        canonical(m.group(1), m.group(2)) for segment in segments for m in PLACEHOLDER_LIKE.finditer(segment.text)
+    }
+    assigned = _assign(surfaces, key, reserved)
+
+    redaction = Redaction()
+    for index, segment_spans in spans.items():
+        text = segments[index].text
+        pieces: list[str] = []
+        cursor = 0
+        for span in segment_spans:
+            value = text[span.start : span.end]
+            placeholder = assigned[(span.entity_type, normalize(span.entity_type, value))]
+            pieces.append(text[cursor : span.start])
+            pieces.append(placeholder)
+            cursor = span.end
+        pieces.append(text[cursor:])
+        redaction.replacements[index] = "".join(pieces)
+        for span in segment_spans:
+            redaction.operators[span.entity_type] = "placeholder"
+    for ident, placeholder in assigned.items():
+        redaction.mapping[placeholder] = surfaces[ident]
+    return redaction
+
+
+def _assign(surfaces: dict[tuple[str, str], str], key: bytes, reserved: set[str]) -> dict[tuple[str, str], str]:
+    """Give each (type, value) the shortest free placeholder; order by full digest so it is deterministic."""
+    digests = {
+        ident: hmac.new(key, f"{ident[0]}\x00{ident[1]}".encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+        for ident in surfaces
+    }
+    taken = set(reserved)
+    assigned: dict[tuple[str, str], str] = {}
+    for ident in sorted(surfaces, key=lambda i: digests[i]):
+        for length in range(SHORT, LONGEST + 1, 2):
+            candidate = canonical(ident[0], digests[ident][:length])
+            if candidate not in taken:
+                break
+        else:  # pragma: no cover - 2**64 collisions in one request
+            raise RuntimeError("placeholder space exhausted")
+        taken.add(candidate)
+        assigned[ident] = candidate
+    return assigned

@@ -1,0 +1,67 @@
+"""Restore: placeholders in an answer become the real values again, in full texts and in streams."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+
+from .placeholders import PLACEHOLDER_LIKE, canonical
+
+# What could still grow into a placeholder: "<", "<PER", "<PERSON_7f", "< person_7F3A " ...
+_PARTIAL = re.compile(r"<\s*[A-Za-z0-9_]*\s*\Z")
+_MAX_PARTIAL = 64
+
+
+def restore_text(text: str, mapping: Mapping[str, str], json_escape: bool = False) -> str:
+    """Replace every placeholder this request issued (tolerating case and spacing); leave others as is."""
+    if not mapping or "<" not in text:
+        return text
+
+    def swap(match: re.Match[str]) -> str:
+        value = mapping.get(canonical(match.group(1), match.group(2)))
+        if value is None:
+            return match.group(0)
+        return json.dumps(value, ensure_ascii=False)[1:-1] if json_escape else value
+
+    return PLACEHOLDER_LIKE.sub(swap, text)
+
+
+class StreamRestorer:
+    """Restores a stream chunk by chunk, holding back only text that could still become a placeholder."""
+
+    def __init__(self, mapping: Mapping[str, str], json_escape: bool = False) -> None:
+        self._mapping = mapping
+        self._json = json_escape
+        self._pending = ""
+        self._prefixes = {p.lower().replace(" ", "") for p in mapping}
+
+    def feed(self, chunk: str) -> str:
+        """Text that can be emitted now; a possible placeholder start stays pending."""
+        if not self._mapping:
+            return chunk
+        text = self._pending + chunk
+        cut = self._hold_from(text)
+        self._pending = text[cut:]
+        return restore_text(text[:cut], self._mapping, self._json)
+
+    def flush(self) -> str:
+        """Whatever is still pending, at the end of the stream."""
+        text, self._pending = self._pending, ""
+        return restore_text(text, self._mapping, self._json)
+
+    @property
+    def pending(self) -> str:
+        return self._pending
+
+    def _hold_from(self, text: str) -> int:
+        start = text.rfind("<")
+        if start == -1 or len(text) - start > _MAX_PARTIAL:
+            return len(text)
+        tail = text[start:]
+        if not _PARTIAL.match(tail):
+            return len(text)
+        squashed = tail.lower().replace(" ", "")
+        if any(prefix.startswith(squashed) for prefix in self._prefixes):
+            return start
+        return len(text)

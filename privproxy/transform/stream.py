@@ -1,0 +1,162 @@
+"""Restoring placeholders in litellm responses: whole answers, tool calls, and streams chunk by chunk."""
+
+from __future__ import annotations
+
+import copy
+from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from typing import Any
+
+from .restore import StreamRestorer, restore_text
+
+Done = Callable[[BaseException | None], None]
+
+
+def restore_response(response: Any, mapping: Mapping[str, str]) -> Any:
+    """Put real values back into a ModelResponse's message content and tool-call arguments, in place."""
+    if not mapping:
+        return response
+    for choice in getattr(response, "choices", None) or []:
+        message = getattr(choice, "message", None)
+        if message is None:
+            continue
+        if isinstance(getattr(message, "content", None), str):
+            message.content = restore_text(message.content, mapping)
+        if isinstance(getattr(message, "reasoning_content", None), str):
+            message.reasoning_content = restore_text(message.reasoning_content, mapping)
+        for call in getattr(message, "tool_calls", None) or []:
+            function = getattr(call, "function", None)
+            if function is not None and isinstance(getattr(function, "arguments", None), str):
+                function.arguments = restore_text(function.arguments, mapping, json_escape=True)
+    return response
+
+
+class _ChunkRestorer:
+    """Per-choice (and per tool call) stream restorers; rewrites each chunk's deltas in place."""
+
+    def __init__(self, mapping: Mapping[str, str]) -> None:
+        self._mapping = mapping
+        self._content: dict[int, StreamRestorer] = {}
+        self._tools: dict[tuple[int, int], StreamRestorer] = {}
+        self._last: Any = None
+
+    def chunk(self, chunk: Any) -> Any:
+        if not self._mapping:
+            return chunk
+        for choice in getattr(chunk, "choices", None) or []:
+            index = getattr(choice, "index", 0) or 0
+            delta = getattr(choice, "delta", None)
+            if delta is None:
+                continue
+            restorer = self._content.setdefault(index, StreamRestorer(self._mapping))
+            if isinstance(getattr(delta, "content", None), str):
+                delta.content = restorer.feed(delta.content)
+            for position, call in enumerate(getattr(delta, "tool_calls", None) or []):
+                function = getattr(call, "function", None)
+                if function is None or not isinstance(getattr(function, "arguments", None), str):
+                    continue
+                tool_index = getattr(call, "index", None)
+                key = (index, tool_index if tool_index is not None else position)
+                tool = self._tools.setdefault(key, StreamRestorer(self._mapping, json_escape=True))
+                function.arguments = tool.feed(function.arguments)
+            if getattr(choice, "finish_reason", None) and restorer.pending:
+                delta.content = (delta.content or "") + restorer.flush()
+        self._last = chunk
+        return chunk
+
+    def tail(self) -> Any | None:
+        """A final chunk carrying text still held back when the stream ended without finish_reason."""
+        pending = {index: r.flush() for index, r in self._content.items() if r.pending}
+        if not pending or self._last is None:
+            return None
+        final = copy.deepcopy(self._last)
+        for choice in getattr(final, "choices", None) or []:
+            index = getattr(choice, "index", 0) or 0
+            if getattr(choice, "delta", None) is not None:
+                choice.delta.content = pending.get(index, "")
+                choice.delta.tool_calls = None
+        return final
+
+
+def _once(done: Done) -> Done:
+    """The audit callback runs exactly once: at the end, on error, on close, or when dropped unread."""
+    called = False
+
+    def run(error: BaseException | None) -> None:
+        nonlocal called
+        if not called:
+            called = True
+            done(error)
+
+    return run
+
+
+class RestoringStream:
+    """Iterates a litellm stream, yielding the same chunk objects with placeholders restored."""
+
+    def __init__(self, stream: Any, mapping: Mapping[str, str], done: Done) -> None:
+        self._stream = stream
+        self._restorer = _ChunkRestorer(mapping)
+        self._done = _once(done)
+        self._iterator = self._run()
+
+    def __del__(self) -> None:
+        self._done(None)
+
+    def __iter__(self) -> Iterator[Any]:
+        return self
+
+    def __next__(self) -> Any:
+        return next(self._iterator)
+
+    def _run(self) -> Iterator[Any]:
+        error: BaseException | None = None
+        try:
+            for chunk in self._stream:
+                yield self._restorer.chunk(chunk)
+            final = self._restorer.tail()
+            if final is not None:
+                yield final
+        except BaseException as exc:
+            error = exc
+            raise
+        finally:
+            self._done(error if not isinstance(error, GeneratorExit) else None)
+
+    def close(self) -> None:
+        self._iterator.close()
+
+
+class AsyncRestoringStream:
+    """The async twin of RestoringStream, for `acompletion(stream=True)`."""
+
+    def __init__(self, stream: Any, mapping: Mapping[str, str], done: Done) -> None:
+        self._stream = stream
+        self._restorer = _ChunkRestorer(mapping)
+        self._done = _once(done)
+        self._iterator = self._run()
+
+    def __del__(self) -> None:
+        self._done(None)
+
+    def __aiter__(self) -> AsyncIterator[Any]:
+        return self
+
+    async def __anext__(self) -> Any:
+        return await self._iterator.__anext__()
+
+    async def _run(self) -> AsyncIterator[Any]:
+        error: BaseException | None = None
+        try:
+            async for chunk in self._stream:
+                yield self._restorer.chunk(chunk)
+            final = self._restorer.tail()
+            if final is not None:
+                yield final
+        except BaseException as exc:
+            error = exc
+            raise
+        finally:
+            self._done(error if not isinstance(error, GeneratorExit) else None)
+
+    async def aclose(self) -> None:
+        await self._iterator.aclose()
