@@ -10,10 +10,10 @@ import os
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # offline: never fetch litellm's cost map
 
-import threading  # noqa: E402
-from typing import Any  # noqa: E402
+import threading
+from typing import Any
 
-from .errors import (  # noqa: E402
+from .errors import (
     AuditError,
     AuditIntegrityError,
     Blocked,
@@ -23,7 +23,7 @@ from .errors import (  # noqa: E402
     PrivProxyError,
     RequestError,
 )
-from .guard import Guard, Inspection  # noqa: E402
+from .guard import Guard, Inspection
 
 __version__ = "0.1.0"
 

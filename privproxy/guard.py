@@ -19,8 +19,8 @@ from .detect import Detector, Finding
 from .errors import Blocked, DetectionError, LocalModelError, PolicyError, PrivProxyError, RequestError
 from .execute import Route, call, call_async, local_route
 from .policy import Action, Decision, LoadedPolicy, RequestContext, decide, load_policy
-from .transform.stream import AsyncRestoringStream, RestoringStream, restore_response
 from .transform import Redaction, redact
+from .transform.stream import AsyncRestoringStream, RestoringStream, restore_response
 
 log = logging.getLogger("privproxy")
 
@@ -80,6 +80,7 @@ class Guard:
         self._default_context = dict(context or {})
         path = audit_log or os.environ.get("PRIVPROXY_AUDIT_LOG") or DEFAULT_AUDIT_LOG
         self.audit = AuditLog(path)
+        self._audit_checked = False
 
     @property
     def policy(self) -> Any:
@@ -96,7 +97,9 @@ class Guard:
             self._audit(prepared, route, outcome="error", error=exc)
             raise
         if kwargs.get("stream"):
-            return RestoringStream(response, prepared.redaction.mapping, lambda err: self._audit_stream(prepared, route, err))
+            return RestoringStream(
+                response, prepared.redaction.mapping, lambda err: self._audit_stream(prepared, route, err)
+            )
         restore_response(response, prepared.redaction.mapping)
         self._audit(prepared, route, outcome="ok")
         return response
@@ -134,7 +137,10 @@ class Guard:
         ]
         sanitized = None
         if prepared.sanitized_messages is not None:
-            sanitized = {**{k: v for k, v in kwargs.items() if k != "metadata"}, "messages": prepared.sanitized_messages}
+            sanitized = {
+                **{k: v for k, v in kwargs.items() if k != "metadata"},
+                "messages": prepared.sanitized_messages,
+            }
         return Inspection(
             request_id=prepared.request_id,
             findings=findings,
@@ -168,7 +174,11 @@ class Guard:
                 else Redaction()
             )
         except Exception as exc:
-            error = exc if isinstance(exc, PrivProxyError) else DetectionError(f"detection failed: {type(exc).__name__}")
+            error = (
+                exc
+                if isinstance(exc, PrivProxyError)
+                else DetectionError(f"detection failed: {type(exc).__name__}")
+            )
             if on_error_raises or self.policy.on_error == "block":
                 self._audit_refusal(request_id, context, started, error, attachments=request.attachments)
                 if error is exc:
@@ -176,8 +186,15 @@ class Guard:
                 raise error from exc
             decision = Decision(action=Action.local, target=self.policy.targets.local, rules=("on_error",))
             return Prepared(
-                request_id, context, request, decision, Redaction(), None,
-                (time.perf_counter() - detect_started) * 1000, started, error=type(error).__name__,
+                request_id,
+                context,
+                request,
+                decision,
+                Redaction(),
+                None,
+                (time.perf_counter() - detect_started) * 1000,
+                started,
+                error=type(error).__name__,
             )
         detect_ms = (time.perf_counter() - detect_started) * 1000
         prepared = Prepared(request_id, context, request, decision, redaction, None, detect_ms, started)
@@ -188,11 +205,16 @@ class Guard:
             return prepared
         if decision.action in (Action.allow, Action.redact):
             prepared.sanitized_messages = (
-                seg.write_back(request, redaction.replacements) if redaction.replacements else request.messages
+                seg.write_back(request, redaction.replacements)
+                if redaction.replacements
+                else request.messages
             )
         return prepared
 
     def _route(self, prepared: Prepared, kwargs: Mapping[str, Any]) -> Route:
+        if not self._audit_checked:
+            self.audit.check_writable()  # an unwritable audit log refuses before anything is sent
+            self._audit_checked = True
         decision = prepared.decision
         if decision.action is Action.local:
             name = decision.target or self.policy.targets.local
@@ -245,7 +267,9 @@ class Guard:
             }
         )
 
-    def _audit(self, prepared: Prepared, route: Route | None, outcome: str = "ok", error: BaseException | None = None) -> None:
+    def _audit(
+        self, prepared: Prepared, route: Route | None, outcome: str = "ok", error: BaseException | None = None
+    ) -> None:
         decision = prepared.decision
         status = {"status": outcome}
         if error is not None:
@@ -272,6 +296,7 @@ class Guard:
         )
 
     def _write(self, fields: dict[str, Any]) -> None:
+        """Append one audit record; AuditError propagates, so no decision goes unrecorded silently."""
         fields["policy"] = {"name": self.policy.name, "revision": self.loaded.revision}
         fields["detectors"] = {"revision": self.detector.revision}
         self.audit.append(fields)

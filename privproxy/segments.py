@@ -46,7 +46,9 @@ class RequestSegments:
 def extract(kwargs: Mapping[str, Any]) -> RequestSegments:
     """Validate the chat request's messages and list every segment; raises RequestError before any send."""
     if "messages" not in kwargs or kwargs["messages"] is None:
-        raise RequestError("the request has no 'messages'; pass messages=[{'role': 'user', 'content': '...'}]")
+        raise RequestError(
+            "the request has no 'messages'; pass messages=[{'role': 'user', 'content': '...'}]"
+        )
     raw = kwargs["messages"]
     if isinstance(raw, (str, bytes)) or not isinstance(raw, (list, tuple)):
         raise RequestError(f"'messages' must be a list of message objects, got {type(raw).__name__}")
@@ -61,7 +63,9 @@ def extract(kwargs: Mapping[str, Any]) -> RequestSegments:
         if not isinstance(role, str) or role not in ROLES:
             raise RequestError(f"{where}.role must be one of {', '.join(sorted(ROLES))}, got {role!r}")
         kind = "tool_result" if role in ("tool", "function") else "content"
-        _content_segments(message.get("content"), (("messages", index, "content")), role, kind, where, segments, attachments)
+        _content_segments(
+            message.get("content"), (("messages", index, "content")), role, kind, where, segments, attachments
+        )
         tool_calls = message.get("tool_calls")
         if tool_calls is not None:
             if not isinstance(tool_calls, list):
@@ -105,7 +109,9 @@ def write_back(request: RequestSegments, replacements: Mapping[int, str]) -> lis
 def _as_dict(message: Any, index: int) -> dict[str, Any]:
     plain = _as_plain(message)
     if not isinstance(plain, dict):
-        raise RequestError(f"messages[{index}] must be an object with 'role' and 'content', got {type(message).__name__}")
+        raise RequestError(
+            f"messages[{index}] must be an object with 'role' and 'content', got {type(message).__name__}"
+        )
     return plain
 
 
@@ -134,7 +140,9 @@ def _content_segments(
         segments.append(Segment(path=path, text=content, role=role, kind=kind))
         return
     if not isinstance(content, list):
-        raise RequestError(f"{where}.content must be a string or a list of content parts, got {type(content).__name__}")
+        raise RequestError(
+            f"{where}.content must be a string or a list of content parts, got {type(content).__name__}"
+        )
     for part_index, part in enumerate(content):
         part = _as_plain(part)
         part_where = f"{where}.content[{part_index}]"

@@ -27,6 +27,9 @@ class AuditLog:
         self.path = Path(path)
         self.fsync = fsync
         self._lock = threading.Lock()
+
+    def check_writable(self) -> None:
+        """Create the log (0600) if needed; raise AuditError now rather than after a request was sent."""
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600)
@@ -38,6 +41,7 @@ class AuditLog:
         """Chain and write one record; returns it with seq, ts, prev and hash filled in."""
         with self._lock:
             try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
                 fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
             except OSError as exc:
                 raise AuditError(f"cannot open audit log {self.path}: {exc.strerror}") from None

@@ -11,6 +11,8 @@ from presidio_analyzer import AnalyzerEngine, PatternRecognizer, RecognizerRegis
 from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecognizer
 
 from ..errors import DetectionError, PolicyError
+from ..policy.loader import LoadedPolicy
+from ..policy.loader import LoadedPolicy
 from ..policy.schema import Detection
 from .cache import FindingsCache
 from .findings import Finding
@@ -80,7 +82,9 @@ class Detector:
 
     def _revision(self) -> str:
         digest = hashlib.sha256()
-        digest.update(f"presidio {presidio_analyzer.__version__ if hasattr(presidio_analyzer, '__version__') else ''}".encode())
+        digest.update(
+            f"presidio {presidio_analyzer.__version__ if hasattr(presidio_analyzer, '__version__') else ''}".encode()
+        )
         for lang, version in sorted(self._engine.model_versions().items()):
             digest.update(f"{lang}={version}".encode())
         for pack in self.packs:
@@ -119,13 +123,12 @@ class Detector:
         self.cache.put(key, findings)
         return findings
 
-    def check_entity_types(self, named: dict[str, tuple[str | int, ...]], raise_at: object) -> None:
+    def check_entity_types(self, named: dict[str, tuple[str | int, ...]], loaded: LoadedPolicy) -> None:
         """Raise PolicyError at the first entity type the detectors cannot produce."""
         for entity, path in named.items():
             if entity not in self.supported_entities:
                 known = ", ".join(sorted(self.supported_entities))
-                error = getattr(raise_at, "error")
-                raise error(
+                raise loaded.error(
                     f"unknown entity type '{entity}'",
                     path,
                     hint=f"known types: {known}; or add a detector for it in a pack",
@@ -138,4 +141,4 @@ def _detector_name(result: presidio_analyzer.RecognizerResult) -> str:
     return str(name) if name else "unknown"
 
 
-__all__ = ["Detector", "DetectionError", "PolicyError"]
+__all__ = ["DetectionError", "Detector", "PolicyError"]

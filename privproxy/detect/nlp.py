@@ -65,11 +65,9 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
         loaded: dict[str, Any] = {}
         for lang, name in self._model_names.items():
             loaded[lang] = load_spacy(name)
-        self.nlp = loaded
+        self.nlp = loaded  # type: ignore[assignment]
 
     def model_versions(self) -> dict[str, str]:
         """`lang: name@version` of every loaded pipeline, for the detector revision."""
-        return {
-            lang: f"{nlp.meta.get('name')}@{nlp.meta.get('version')}"
-            for lang, nlp in (self.nlp or {}).items()
-        }
+        loaded: dict[str, Language] = self.nlp or {}
+        return {lang: f"{nlp.meta.get('name')}@{nlp.meta.get('version')}" for lang, nlp in loaded.items()}

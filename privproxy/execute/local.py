@@ -122,14 +122,18 @@ class LlamaCppProvider(CustomLLM):
         result = self._generate(target, messages, kwargs.get("optional_params") or {}, stream=False)
         return _to_model_response(result, kwargs.get("model_response"), model)
 
-    def streaming(self, model: str, messages: list, *args: Any, **kwargs: Any) -> Iterator[GenericStreamingChunk]:  # type: ignore[override]
+    def streaming(
+        self, model: str, messages: list, *args: Any, **kwargs: Any
+    ) -> Iterator[GenericStreamingChunk]:  # type: ignore[override]
         target = self.target(model)
         return self._stream(target, messages, kwargs.get("optional_params") or {})
 
     async def acompletion(self, model: str, messages: list, *args: Any, **kwargs: Any) -> ModelResponse:  # type: ignore[override]
         return await asyncio.to_thread(self.completion, model, messages, *args, **kwargs)
 
-    async def astreaming(self, model: str, messages: list, *args: Any, **kwargs: Any) -> AsyncIterator[GenericStreamingChunk]:  # type: ignore[override]
+    async def astreaming(  # type: ignore[override]
+        self, model: str, messages: list, *args: Any, **kwargs: Any
+    ) -> AsyncIterator[GenericStreamingChunk]:
         target = self.target(model)
         iterator = self._stream(target, messages, kwargs.get("optional_params") or {})
         sentinel = object()
@@ -158,7 +162,9 @@ class LlamaCppProvider(CustomLLM):
             except Exception as exc:
                 raise LocalModelError(f"local model failed while generating: {type(exc).__name__}") from exc
 
-    def _stream(self, target: LocalTarget, messages: list, optional: dict[str, Any]) -> Iterator[GenericStreamingChunk]:
+    def _stream(
+        self, target: LocalTarget, messages: list, optional: dict[str, Any]
+    ) -> Iterator[GenericStreamingChunk]:
         loaded = self.pool.get(target)
         params = self._params(target, optional)
 
@@ -181,7 +187,9 @@ class LlamaCppProvider(CustomLLM):
                 except LocalModelError:
                     raise
                 except Exception as exc:
-                    raise LocalModelError(f"local model failed while streaming: {type(exc).__name__}") from exc
+                    raise LocalModelError(
+                        f"local model failed while streaming: {type(exc).__name__}"
+                    ) from exc
 
         return chunks()
 
@@ -195,7 +203,9 @@ def _context_error(exc: ValueError, n_ctx: int) -> LocalModelError:
     return LocalModelError(f"local model rejected the request: {type(exc).__name__}")
 
 
-def _to_model_response(result: dict[str, Any], model_response: ModelResponse | None, model: str) -> ModelResponse:
+def _to_model_response(
+    result: dict[str, Any], model_response: ModelResponse | None, model: str
+) -> ModelResponse:
     response = model_response if model_response is not None else ModelResponse()
     choice = result["choices"][0]
     message = choice.get("message") or {}

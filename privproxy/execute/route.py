@@ -13,11 +13,11 @@ from typing import Any
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # never fetch the cost map
 
-import litellm  # noqa: E402
+import litellm
 
-from ..errors import LocalModelError  # noqa: E402
-from ..policy.schema import LocalTarget  # noqa: E402
-from .local import PROVIDER, provider, register_provider  # noqa: E402
+from ..errors import LocalModelError
+from ..policy.schema import LocalTarget
+from .local import PROVIDER, provider, register_provider
 
 # Sampling settings that mean the same on a local model; nothing else (keys, URLs, headers) goes there.
 _LOCAL_PARAMS = (
@@ -116,5 +116,7 @@ def _local_error(exc: BaseException, route: Route) -> LocalModelError:
         if text.startswith(prefix):
             text = text[len(prefix) :]
     if route.kwargs.get("model", "").startswith(f"{PROVIDER}/") and text:
-        return LocalModelError(text if "local model" in text else f"local model {route.target} failed: {text}")
+        return LocalModelError(
+            text if "local model" in text else f"local model {route.target} failed: {text}"
+        )
     return LocalModelError(f"local target {route.target} failed: {type(exc).__name__}")

@@ -137,9 +137,7 @@ def _matches(when: Match, context: RequestContext) -> bool:
                 return False
         elif actual not in options:
             return False
-    if when.tags is not None and not set(when.tags) <= set(context.tags):
-        return False
-    return True
+    return when.tags is None or set(when.tags) <= set(context.tags)
 
 
 def _opt_str(value: Any) -> str | None:

@@ -95,13 +95,26 @@ class StandIn:
                 with standin._lock:
                     standin.requests.append(body)
                 if standin.fail_with:
-                    self._send_json(standin.fail_with, {"error": {"message": "stand-in failure", "type": "server_error"}})
+                    self._send_json(
+                        standin.fail_with, {"error": {"message": "stand-in failure", "type": "server_error"}}
+                    )
                     return
                 if self.path.rstrip("/").endswith("/embeddings"):
                     inputs = body.get("input")
                     items = inputs if isinstance(inputs, list) else [inputs]
-                    data = [{"object": "embedding", "index": i, "embedding": [0.0, 1.0, 0.5]} for i in range(len(items))]
-                    self._send_json(200, {"object": "list", "data": data, "model": body.get("model"), "usage": {"prompt_tokens": 1, "total_tokens": 1}})
+                    data = [
+                        {"object": "embedding", "index": i, "embedding": [0.0, 1.0, 0.5]}
+                        for i in range(len(items))
+                    ]
+                    self._send_json(
+                        200,
+                        {
+                            "object": "list",
+                            "data": data,
+                            "model": body.get("model"),
+                            "usage": {"prompt_tokens": 1, "total_tokens": 1},
+                        },
+                    )
                     return
                 reply = standin.reply(body)
                 if body.get("stream"):
@@ -146,9 +159,29 @@ class StandIn:
                     event({"content": content[start : start + size]})
                 for position, call in enumerate(reply.get("tool_calls") or []):
                     arguments = call["arguments"]
-                    event({"tool_calls": [{"index": position, "id": f"call_{position}", "type": "function", "function": {"name": call["name"], "arguments": ""}}]})
+                    event(
+                        {
+                            "tool_calls": [
+                                {
+                                    "index": position,
+                                    "id": f"call_{position}",
+                                    "type": "function",
+                                    "function": {"name": call["name"], "arguments": ""},
+                                }
+                            ]
+                        }
+                    )
                     for start in range(0, len(arguments), size):
-                        event({"tool_calls": [{"index": position, "function": {"arguments": arguments[start : start + size]}}]})
+                        event(
+                            {
+                                "tool_calls": [
+                                    {
+                                        "index": position,
+                                        "function": {"arguments": arguments[start : start + size]},
+                                    }
+                                ]
+                            }
+                        )
                 event({}, finish="tool_calls" if reply.get("tool_calls") else "stop")
                 self.wfile.write(b"data: [DONE]\n\n")
                 self.wfile.flush()
@@ -161,7 +194,11 @@ def _completion(body: dict[str, Any], reply: dict[str, Any]) -> dict[str, Any]:
     message: dict[str, Any] = {"role": "assistant", "content": reply.get("content")}
     if reply.get("tool_calls"):
         message["tool_calls"] = [
-            {"id": f"call_{i}", "type": "function", "function": {"name": c["name"], "arguments": c["arguments"]}}
+            {
+                "id": f"call_{i}",
+                "type": "function",
+                "function": {"name": c["name"], "arguments": c["arguments"]},
+            }
             for i, c in enumerate(reply["tool_calls"])
         ]
     return {
@@ -169,6 +206,12 @@ def _completion(body: dict[str, Any], reply: dict[str, Any]) -> dict[str, Any]:
         "object": "chat.completion",
         "created": int(time.time()),
         "model": body.get("model", "stand-in"),
-        "choices": [{"index": 0, "message": message, "finish_reason": "tool_calls" if reply.get("tool_calls") else "stop"}],
+        "choices": [
+            {
+                "index": 0,
+                "message": message,
+                "finish_reason": "tool_calls" if reply.get("tool_calls") else "stop",
+            }
+        ],
         "usage": {"prompt_tokens": 10, "completion_tokens": 10, "total_tokens": 20},
     }

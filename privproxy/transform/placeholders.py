@@ -93,7 +93,9 @@ def redact(
     # Placeholders already present in the request (typed by a user, or pasted back) are reserved:
     # we never issue one, so restore can never swap a user's literal text for a real value.
     reserved = {
-        canonical(m.group(1), m.group(2)) for segment in segments for m in PLACEHOLDER_LIKE.finditer(segment.text)
+        canonical(m.group(1), m.group(2))
+        for segment in segments
+        for m in PLACEHOLDER_LIKE.finditer(segment.text)
     }
     assigned = _assign(surfaces, key, reserved)
 
@@ -117,10 +119,14 @@ def redact(
     return redaction
 
 
-def _assign(surfaces: dict[tuple[str, str], str], key: bytes, reserved: set[str]) -> dict[tuple[str, str], str]:
+def _assign(
+    surfaces: dict[tuple[str, str], str], key: bytes, reserved: set[str]
+) -> dict[tuple[str, str], str]:
     """Give each (type, value) the shortest free placeholder; order by full digest so it is deterministic."""
     digests = {
-        ident: hmac.new(key, f"{ident[0]}\x00{ident[1]}".encode("utf-8", "surrogatepass"), hashlib.sha256).hexdigest()
+        ident: hmac.new(
+            key, f"{ident[0]}\x00{ident[1]}".encode("utf-8", "surrogatepass"), hashlib.sha256
+        ).hexdigest()
         for ident in surfaces
     }
     taken = set(reserved)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import copy
-from collections.abc import AsyncIterator, Callable, Iterator, Mapping
+from collections.abc import AsyncGenerator, AsyncIterator, Callable, Generator, Iterator, Mapping
 from typing import Any
 
 from .restore import StreamRestorer, restore_text
@@ -108,7 +108,7 @@ class RestoringStream:
     def __next__(self) -> Any:
         return next(self._iterator)
 
-    def _run(self) -> Iterator[Any]:
+    def _run(self) -> Generator[Any, None, None]:
         error: BaseException | None = None
         try:
             for chunk in self._stream:
@@ -144,7 +144,7 @@ class AsyncRestoringStream:
     async def __anext__(self) -> Any:
         return await self._iterator.__anext__()
 
-    async def _run(self) -> AsyncIterator[Any]:
+    async def _run(self) -> AsyncGenerator[Any, None]:
         error: BaseException | None = None
         try:
             async for chunk in self._stream:

@@ -1,0 +1,36 @@
+# privproxy — two commands do all the set-up on a fresh machine:
+#   make demo   create .venv, install everything (llama-cpp-python, spaCy model, local model), run the demo
+#   make test   the same install, then the whole test suite
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: install demo test lint format clean
+
+install: $(STAMP)
+
+# llama-cpp-python builds from source on first install (several minutes on 2 cores); pip caches the wheel.
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(PY) -m pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+demo: install
+	$(VENV)/bin/privproxy demo
+
+test: install
+	$(PY) -m pytest -q
+
+lint: install
+	$(VENV)/bin/ruff check privproxy tests
+	$(VENV)/bin/ruff format --check privproxy tests
+	$(VENV)/bin/mypy privproxy
+
+format: install
+	$(VENV)/bin/ruff check --fix privproxy tests
+	$(VENV)/bin/ruff format privproxy tests
+
+clean:
+	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,183 @@
+"""The `privproxy` command: scan prompts, run the demo, verify audit logs."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from .errors import PrivProxyError
+
+app = typer.Typer(
+    no_args_is_help=True, add_completion=False, help="privproxy: the privacy layer in front of LLM calls."
+)
+audit_app = typer.Typer(no_args_is_help=True, help="Check and read the audit log.")
+app.add_typer(audit_app, name="audit")
+
+out = Console()
+err = Console(stderr=True)
+
+PolicyOption = Annotated[
+    Path | None,
+    typer.Option("--policy", "-p", help="Policy file (default: $PRIVPROXY_POLICY or the embedded default)."),
+]
+
+
+def _guard(policy: Path | None, audit_log: str | None = None) -> Any:
+    import os
+
+    from .guard import Guard
+
+    return Guard(policy=policy or os.environ.get("PRIVPROXY_POLICY") or None, audit_log=audit_log)
+
+
+def _fail(exc: PrivProxyError) -> typer.Exit:
+    err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
+    return typer.Exit(1)
+
+
+@app.command()
+def scan(
+    text: Annotated[str | None, typer.Argument(help="The prompt to scan.")] = None,
+    policy: PolicyOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    input_path: Annotated[
+        Path | None, typer.Option("--input", "-i", help="JSONL file, one {'text': ...} per line.")
+    ] = None,
+    output_path: Annotated[
+        Path | None, typer.Option("--output", "-o", help="Where batch results go (JSONL).")
+    ] = None,
+) -> None:
+    """Show what privproxy finds in a prompt, what it decides, and the text that would leave."""
+    if (text is None) == (input_path is None):
+        err.print("error: give either TEXT or --input FILE (and --output FILE)")
+        raise typer.Exit(2)
+    try:
+        guard = _guard(policy)
+    except PrivProxyError as exc:
+        raise _fail(exc) from None
+    if input_path is not None:
+        if output_path is None:
+            err.print("error: --input needs --output FILE")
+            raise typer.Exit(2)
+        raise typer.Exit(_scan_batch(guard, input_path, output_path))
+    assert text is not None
+    try:
+        result = _scan_one(guard, text)
+    except PrivProxyError as exc:
+        raise _fail(exc) from None
+    if as_json:
+        out.print_json(data=result)
+        return
+    table = Table(title=f"policy {guard.policy.name} — action: {result['action']}")
+    for column in ("type", "span", "score", "detector", "text"):
+        table.add_column(column)
+    for finding in result["findings"]:
+        table.add_row(
+            finding["entity_type"],
+            f"{finding['start']}-{finding['end']}",
+            f"{finding['score']:.2f}",
+            finding["detector"],
+            text[finding["start"] : finding["end"]],
+        )
+    out.print(table)
+    if result["sanitized"] is None:
+        where = result["target"] or "nowhere (blocked)"
+        out.print(f"nothing leaves for a closed model; the request goes to: {where}")
+    else:
+        out.print("would send:", result["sanitized"], markup=False, highlight=False)
+
+
+def _scan_one(guard: Any, text: str) -> dict[str, Any]:
+    inspection = guard.inspect(text)
+    sanitized = None
+    if inspection.sanitized is not None:
+        sanitized = inspection.sanitized["messages"][0]["content"]
+    return {
+        "findings": [
+            {k: f[k] for k in ("entity_type", "start", "end", "score", "detector")}
+            for f in inspection.findings
+        ],
+        "action": inspection.action,
+        "target": inspection.decision.target,
+        "rules": list(inspection.decision.rules),
+        "sanitized": sanitized,
+    }
+
+
+def _scan_batch(guard: Any, input_path: Path, output_path: Path) -> int:
+    """One output line per input line; a bad line gets an `error` field, and the exit code is 1."""
+    errors = 0
+    try:
+        source = input_path.open(encoding="utf-8")
+    except OSError as exc:
+        err.print(f"error: cannot read {input_path}: {exc.strerror}")
+        return 1
+    with source, output_path.open("w", encoding="utf-8") as sink:
+        for number, line in enumerate(source, start=1):
+            if not line.strip():
+                continue
+            try:
+                record = json.loads(line)
+                if not isinstance(record, dict) or not isinstance(record.get("text"), str):
+                    raise ValueError("each line needs a JSON object with a string field 'text'")
+                record.update(_scan_one(guard, record["text"]))
+            except (ValueError, PrivProxyError) as exc:
+                errors += 1
+                message = f"{input_path}:{number}: {exc}"
+                err.print(f"error: {message}", markup=False)
+                record = {"line": number, "error": str(exc)}
+            sink.write(json.dumps(record, ensure_ascii=False) + "\n")
+    return 1 if errors else 0
+
+
+@app.command()
+def demo(
+    policy: PolicyOption = None,
+    audit_log: Annotated[
+        str, typer.Option(help="Where the demo's audit records go.")
+    ] = "privproxy-audit-demo.jsonl",
+) -> None:
+    """Run four prompts through a Guard: allowed, redacted (and streamed), answered locally, blocked."""
+    from .demo import run_demo
+
+    try:
+        run_demo(policy=policy, audit_log=audit_log, console=out)
+    except PrivProxyError as exc:
+        raise _fail(exc) from None
+
+
+@audit_app.command("verify")
+def audit_verify(paths: Annotated[list[Path], typer.Argument(help="Audit log files.")]) -> None:
+    """Check each log's hash chain; exit 1 naming the first bad record and the kind of damage."""
+    from .audit.verify import verify_file
+
+    failed = False
+    for path in paths:
+        if not path.is_file():
+            err.print(f"{path}: no such audit log")
+            failed = True
+            continue
+        result = verify_file(path)
+        if result.ok:
+            out.print(f"{path}: OK, {result.records} records, head {result.head}", highlight=False)
+        else:
+            failed = True
+            out.print(
+                f"{path}:{result.line}: {result.kind.upper() if result.kind else 'BAD'}: {result.problem}",
+                highlight=False,
+            )
+    raise typer.Exit(1 if failed else 0)
+
+
+def main() -> None:  # pragma: no cover - console entry point
+    app()
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(app())
