@@ -7,8 +7,8 @@ from pathlib import Path
 
 import litellm
 import pytest
-
 from conftest import audit_records, closed
+
 from privproxy import Guard
 from privproxy.testing import StandIn
 
@@ -23,7 +23,9 @@ def assert_never_sent(upstream: StandIn, values: list[str]) -> None:
         assert value not in received, f"a sensitive value of length {len(value)} reached the upstream"
 
 
-def test_redacts_before_sending_and_restores_the_answer(guard: Guard, upstream: StandIn, audit_path: Path) -> None:
+def test_redacts_before_sending_and_restores_the_answer(
+    guard: Guard, upstream: StandIn, audit_path: Path
+) -> None:
     response = guard.completion(messages=[{"role": "user", "content": PROMPT}], **closed(upstream))
 
     assert isinstance(response, litellm.ModelResponse)
@@ -53,7 +55,9 @@ def test_stream_is_restored_chunk_by_chunk(guard: Guard, upstream: StandIn) -> N
 async def test_async_and_async_stream(guard: Guard, upstream: StandIn, audit_path: Path) -> None:
     response = await guard.acompletion(messages=[{"role": "user", "content": PROMPT}], **closed(upstream))
     assert response.choices[0].message.content == f"You said: {PROMPT}"
-    stream = await guard.acompletion(messages=[{"role": "user", "content": PROMPT}], stream=True, **closed(upstream))
+    stream = await guard.acompletion(
+        messages=[{"role": "user", "content": PROMPT}], stream=True, **closed(upstream)
+    )
     text = "".join([c.choices[0].delta.content or "" async for c in stream if c.choices])
     assert text == f"You said: {PROMPT}"
     assert_never_sent(upstream, SENSITIVE)
@@ -77,11 +81,18 @@ def test_every_place_text_lives_is_scanned(guard: Guard, upstream: StandIn, audi
                 {
                     "id": "call_1",
                     "type": "function",
-                    "function": {"name": "lookup", "arguments": json.dumps({"phone": "+1 415 555 0134", "n": 1})},
+                    "function": {
+                        "name": "lookup",
+                        "arguments": json.dumps({"phone": "+1 415 555 0134", "n": 1}),
+                    },
                 }
             ],
         },
-        {"role": "tool", "tool_call_id": "call_1", "content": "Account of maria.garcia@example.com is active."},
+        {
+            "role": "tool",
+            "tool_call_id": "call_1",
+            "content": "Account of maria.garcia@example.com is active.",
+        },
         {"role": "user", "content": "Thanks"},
     ]
     guard.completion(messages=messages, **closed(upstream))
@@ -102,10 +113,14 @@ def test_tool_call_arguments_in_the_answer_are_restored(audit_path: Path) -> Non
     guard = Guard(audit_log=audit_path)
     tools = [{"type": "function", "function": {"name": "send_email", "parameters": {"type": "object"}}}]
     with StandIn(chunk_size=2) as upstream:
-        response = guard.completion(messages=[{"role": "user", "content": PROMPT}], tools=tools, **closed(upstream))
+        response = guard.completion(
+            messages=[{"role": "user", "content": PROMPT}], tools=tools, **closed(upstream)
+        )
         arguments = json.loads(response.choices[0].message.tool_calls[0].function.arguments)
         assert arguments == {"text": PROMPT}
-        stream = guard.completion(messages=[{"role": "user", "content": PROMPT}], tools=tools, stream=True, **closed(upstream))
+        stream = guard.completion(
+            messages=[{"role": "user", "content": PROMPT}], tools=tools, stream=True, **closed(upstream)
+        )
         pieces = [
             call.function.arguments or ""
             for chunk in stream

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from conftest import closed
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from conftest import closed
 from privproxy import Guard
 from privproxy.detect import Finding
 from privproxy.segments import Segment
@@ -27,7 +27,11 @@ def test_same_value_same_placeholder_across_turns(tmp_path: Path) -> None:
     turn1 = [{"role": "user", "content": "Please email maria.garcia@example.com today."}]
     with StandIn() as upstream:
         answer = guard.completion(messages=turn1, **closed(upstream)).choices[0].message.content
-        turn2 = [*turn1, {"role": "assistant", "content": answer}, {"role": "user", "content": "Also cc maria.garcia@example.com."}]
+        turn2 = [
+            *turn1,
+            {"role": "assistant", "content": answer},
+            {"role": "user", "content": "Also cc maria.garcia@example.com."},
+        ]
         guard.completion(messages=turn2, **closed(upstream))
         first, second = upstream.requests
     placeholder = first["messages"][0]["content"].split("email ")[1].split(" ")[0]
@@ -73,14 +77,18 @@ def test_mangled_placeholders_restore_to_the_right_value_or_stay() -> None:
     assert restore_text("Hi < person_7F3A >!", mapping) == "Hi Ann Lee!"
     assert restore_text("mail <EMAIL_ADDRESS_00B1>", mapping) == "mail ann@example.com"
     assert restore_text("unknown <PERSON_ffff> stays", mapping) == "unknown <PERSON_ffff> stays"
-    assert restore_text('{"to": "<PERSON_7f3a>"}', {"<PERSON_7f3a>": 'A "quoted" name'}, json_escape=True) == (
-        '{"to": "A \\"quoted\\" name"}'
-    )
+    assert restore_text(
+        '{"to": "<PERSON_7f3a>"}', {"<PERSON_7f3a>": 'A "quoted" name'}, json_escape=True
+    ) == ('{"to": "A \\"quoted\\" name"}')
 
 
 def test_overlapping_findings_merge_into_one_span() -> None:
     spans = merge_spans(
-        [Finding(0, 10, "URL", 0.5, "a"), Finding(3, 20, "EMAIL_ADDRESS", 1.0, "b"), Finding(25, 30, "PERSON", 0.8, "c")]
+        [
+            Finding(0, 10, "URL", 0.5, "a"),
+            Finding(3, 20, "EMAIL_ADDRESS", 1.0, "b"),
+            Finding(25, 30, "PERSON", 0.8, "c"),
+        ]
     )
     assert [(s.start, s.end, s.entity_type) for s in spans] == [(0, 20, "EMAIL_ADDRESS"), (25, 30, "PERSON")]
 
@@ -90,12 +98,16 @@ def test_stream_restorer_holds_back_only_a_possible_placeholder() -> None:
     assert restorer.feed("Hello <PER") == "Hello "
     assert restorer.feed("SON_7f") == ""
     assert restorer.feed("3a>, how") == "Ann Lee, how"
-    assert restorer.feed(" are you < 3") == " are you < 3", "a '<' that cannot become a placeholder is not held"
+    assert restorer.feed(" are you < 3") == " are you < 3", (
+        "a '<' that cannot become a placeholder is not held"
+    )
     assert restorer.feed(" <") == " "
     assert restorer.flush() == "<"
 
 
-_values = st.text(alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="<>"), min_size=1, max_size=12)
+_values = st.text(
+    alphabet=st.characters(blacklist_categories=("Cs",), blacklist_characters="<>"), min_size=1, max_size=12
+)
 
 
 @settings(max_examples=200, deadline=None)
@@ -109,7 +121,9 @@ def test_restore_of_redact_is_identity_under_any_chunking(words: list[str], cuts
     cursor = 0
     for index, word in enumerate(words):
         start = text.index(word, cursor)
-        findings.append((0, Finding(start, start + len(word), "PERSON" if index % 2 else "EMAIL_ADDRESS", 0.9, "t")))
+        findings.append(
+            (0, Finding(start, start + len(word), "PERSON" if index % 2 else "EMAIL_ADDRESS", 0.9, "t"))
+        )
         cursor = start + len(word)
     result = redact([_segment(text)], findings, KEY)
     sanitized = result.replacements[0]
@@ -117,7 +131,7 @@ def test_restore_of_redact_is_identity_under_any_chunking(words: list[str], cuts
     restorer = StreamRestorer(result.mapping)
     pieces = []
     previous = 0
-    for cut in sorted(set(min(c, len(sanitized)) for c in cuts)) + [len(sanitized)]:
+    for cut in [*sorted(set(min(c, len(sanitized)) for c in cuts)), len(sanitized)]:
         pieces.append(restorer.feed(sanitized[previous:cut]))
         previous = cut
     pieces.append(restorer.flush())

@@ -75,7 +75,8 @@ def verify_file(path: str | Path, progress: Callable[[int], None] | None = None)
                 "edited",
             )
         if expected_seq is not None and record["seq"] != expected_seq:
-            kind = "reordered" if record["seq"] < expected_seq else "missing"
+            later = record["seq"] > expected_seq and _seq_appears(lines, number, expected_seq)
+            kind = "reordered" if record["seq"] < expected_seq or later else "missing"
             return VerifyResult(
                 str(path),
                 count,
@@ -97,6 +98,18 @@ def verify_file(path: str | Path, progress: Callable[[int], None] | None = None)
         expected_seq = record["seq"] + 1
         count += 1
     return VerifyResult(str(path), count, prev if count else None)
+
+
+def _seq_appears(lines: list[bytes], index: int, seq: int) -> bool:
+    """Whether a record with `seq` comes later in the file (then it was moved, not deleted)."""
+    for raw in lines[index:]:
+        try:
+            record = json.loads(raw)
+        except ValueError:
+            continue
+        if isinstance(record, dict) and record.get("seq") == seq:
+            return True
+    return False
 
 
 def _next_continues(lines: list[bytes], index: int, prev: str) -> bool:

@@ -12,7 +12,6 @@ from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecog
 
 from ..errors import DetectionError, PolicyError
 from ..policy.loader import LoadedPolicy
-from ..policy.loader import LoadedPolicy
 from ..policy.schema import Detection
 from .cache import FindingsCache
 from .findings import Finding

@@ -1,0 +1,128 @@
+"""Fail closed: when detection, the policy or the audit log fails, nothing reaches the closed upstream."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from conftest import audit_records, closed, write_policy
+
+from privproxy import AuditError, DetectionError, Guard, PolicyError, RequestError
+from privproxy.testing import StandIn
+
+PROMPT = "Write to Maria Garcia at maria.garcia@example.com about the refund."
+
+
+def _explode(*args: Any, **kwargs: Any) -> Any:
+    raise RuntimeError("recognizer crashed")
+
+
+def test_detection_error_blocks_by_default(
+    guard: Guard, upstream: StandIn, audit_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(guard.detector.analyzer, "analyze", _explode)
+    with pytest.raises(DetectionError):
+        guard.completion(messages=[{"role": "user", "content": PROMPT}], **closed(upstream))
+    assert upstream.requests == []
+    [record] = audit_records(audit_path)
+    assert record["action"] == "block"
+    assert record["outcome"] == {"status": "error", "error": "DetectionError"}
+    assert "Maria" not in audit_path.read_text()
+
+
+@pytest.mark.slow
+def test_detection_error_goes_local_when_policy_says_so(
+    tmp_path: Path, upstream: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = write_policy(tmp_path, "version: 1\nname: to-local\non_error: local\n")
+    audit_path = tmp_path / "audit.jsonl"
+    guard = Guard(policy=policy, audit_log=audit_path)
+    monkeypatch.setattr(guard.detector.analyzer, "analyze", _explode)
+    response = guard.completion(
+        messages=[{"role": "user", "content": PROMPT}], max_tokens=8, **closed(upstream)
+    )
+    assert response.choices[0].message.content is not None
+    assert upstream.requests == []
+    [record] = audit_records(audit_path)
+    assert record["route"] == "local" and record["rules"] == ["on_error"]
+    assert record["outcome"]["detection_error"] == "DetectionError"
+
+
+@pytest.mark.parametrize(
+    ("text", "line", "needle"),
+    [
+        ("version: 1\nname: x\nactions:\n  default: redact\n  PERSON: shred\n", 5, "PERSON"),
+        ("version: 1\nname: x\nactions:\n  default: redact\n PERSON: local\n", 5, "YAML"),
+        ("version: 1\nname: x\ndetection:\n  min_scor: 0.3\n", 4, "unknown key 'min_scor'"),
+        (
+            "version: 1\nname: x\nactions:\n  default: redact\n  NOT_A_TYPE: block\n",
+            5,
+            "unknown entity type 'NOT_A_TYPE'",
+        ),
+        ("version: 1\nname: x\ntargets:\n  local: elsewhere/model\n", 3, "not listed under targets.trusted"),
+        ("- just\n- a list\n", 1, "mapping"),
+    ],
+)
+def test_broken_policy_names_file_and_line(tmp_path: Path, text: str, line: int, needle: str) -> None:
+    path = write_policy(tmp_path, text)
+    with pytest.raises(PolicyError) as caught:
+        Guard(policy=path, audit_log=tmp_path / "a.jsonl")
+    error = caught.value
+    assert error.file == str(path)
+    assert error.line == line, str(error)
+    assert needle in str(error)
+    assert str(error).startswith(f"{path}:{line}")
+
+
+def test_missing_policy_file_is_a_clear_error(tmp_path: Path) -> None:
+    with pytest.raises(PolicyError, match="policy file not found"):
+        Guard(policy=tmp_path / "nope.yaml", audit_log=tmp_path / "a.jsonl")
+
+
+def test_unwritable_audit_log_refuses_before_sending(tmp_path: Path, upstream: StandIn) -> None:
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("a file where the audit folder should be")
+    guard = Guard(audit_log=blocker / "audit.jsonl")
+    with pytest.raises(AuditError):
+        guard.completion(messages=[{"role": "user", "content": PROMPT}], **closed(upstream))
+    assert upstream.requests == []
+
+
+MALFORMED: list[tuple[dict[str, Any], str]] = [
+    ({}, "no 'messages'"),
+    ({"messages": "hello"}, "must be a list"),
+    ({"messages": []}, "empty"),
+    ({"messages": ["hello"]}, r"messages\[0\] must be an object"),
+    ({"messages": [{"role": "wizard", "content": "x"}]}, r"messages\[0\].role"),
+    ({"messages": [{"role": "user", "content": 42}]}, r"messages\[0\].content must be a string or a list"),
+    (
+        {"messages": [{"role": "user", "content": [{"type": "hologram", "data": "x"}]}]},
+        "unknown type 'hologram'",
+    ),
+    (
+        {"messages": [{"role": "user", "content": [{"type": "text", "text": 3}]}]},
+        r"content\[0\].text must be a string",
+    ),
+    ({"messages": [{"role": "assistant", "tool_calls": {"id": 1}}]}, "tool_calls must be a list"),
+    (
+        {"messages": [{"role": "assistant", "tool_calls": [{"function": {"arguments": {"a": 1}}}]}]},
+        "JSON string",
+    ),
+]
+
+
+@pytest.mark.parametrize(("kwargs", "message"), MALFORMED)
+def test_malformed_requests_fail_before_any_network_call(
+    guard: Guard, upstream: StandIn, kwargs: dict[str, Any], message: str
+) -> None:
+    target = closed(upstream)
+    with pytest.raises(RequestError, match=message):
+        guard.completion(**{**target, **kwargs})
+    assert upstream.requests == []
+
+
+def test_missing_model_is_a_request_error(guard: Guard, upstream: StandIn) -> None:
+    with pytest.raises(RequestError, match="no 'model'"):
+        guard.completion(messages=[{"role": "user", "content": "hi"}], api_base=upstream.api_base)
+    assert upstream.requests == []

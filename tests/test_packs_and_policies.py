@@ -1,0 +1,70 @@
+"""Every detector proves itself with its own examples; every shipped policy passes its own tests."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from privproxy import Guard
+from privproxy.detect.packs import load_pack
+from privproxy.policy import load_policy
+from privproxy.policy.fixtures import run_policy_tests
+
+PACKS = sorted((REPO / "detectors").glob("*.yaml"))
+POLICIES = sorted((REPO / "policies").glob("*.yaml"))
+
+
+@pytest.fixture(scope="module")
+def detector_guard(tmp_path_factory: pytest.TempPathFactory) -> Guard:
+    return Guard(audit_log=tmp_path_factory.mktemp("audit") / "a.jsonl")
+
+
+def _examples() -> list[tuple[str, str, str, bool]]:
+    cases = []
+    for path in PACKS:
+        pack = load_pack(path, ["en"])
+        for recognizer in pack.spec.recognizers:
+            for text in recognizer.examples.match:
+                cases.append((path.name, recognizer.name, text, True))
+            for text in recognizer.examples.no_match:
+                cases.append((path.name, recognizer.name, text, False))
+    return cases
+
+
+@pytest.mark.parametrize(("pack", "detector", "text", "should_match"), _examples())
+def test_detector_examples(
+    detector_guard: Guard, pack: str, detector: str, text: str, should_match: bool
+) -> None:
+    findings = [f for f in detector_guard.detector.analyze(text) if f.detector == detector]
+    counted = [f for f in findings if f.score >= detector_guard.policy.detection.min_score]
+    if should_match:
+        assert counted, f"{pack}: {detector} misses its own example"
+    else:
+        assert not counted, f"{pack}: {detector} matches its own no_match example"
+
+
+def test_every_pack_has_examples_for_every_detector() -> None:
+    assert PACKS, "no detector packs found"
+    for path in PACKS:
+        for recognizer in load_pack(path, ["en"]).spec.recognizers:
+            assert recognizer.examples.match, f"{path.name}: {recognizer.name} has no match examples"
+
+
+@pytest.mark.parametrize("path", POLICIES, ids=[p.name for p in POLICIES])
+def test_shipped_policy_passes_its_tests(tmp_path: Path, path: Path) -> None:
+    loaded = load_policy(path)
+    assert loaded.policy.tests, f"{path.name} has no tests"
+    guard = Guard(policy=path, audit_log=tmp_path / "a.jsonl")
+    failures = [r for r in run_policy_tests(guard) if not r.passed]
+    assert not failures, failures
+
+
+def test_a_wrong_expectation_fails(tmp_path: Path) -> None:
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "version: 1\nname: t\ntests:\n  - prompt: 'Email jane.doe@example.org'\n    expect: {action: allow}\n"
+    )
+    [result] = run_policy_tests(Guard(policy=policy, audit_log=tmp_path / "a.jsonl"))
+    assert not result.passed and "action redact, expected allow" in result.problems[0]
