@@ -7,6 +7,7 @@ model file and settings), and each is used by one generation at a time.
 from __future__ import annotations
 
 import asyncio
+import atexit
 import os
 import threading
 import time
@@ -57,6 +58,17 @@ class LocalModelPool:
     def __init__(self) -> None:
         self._models: dict[tuple[Any, ...], _Loaded] = {}
         self._lock = threading.Lock()
+        # Free models before interpreter teardown; llama.cpp's own __del__ fails once modules are gone.
+        atexit.register(self.close_all)
+
+    def close_all(self) -> None:
+        with self._lock:
+            models, self._models = list(self._models.values()), {}
+        for loaded in models:
+            with loaded.lock:
+                close = getattr(loaded.llama, "close", None)
+                if callable(close):
+                    close()
 
     def get(self, target: LocalTarget) -> _Loaded:
         path = resolve_model_path(target)
