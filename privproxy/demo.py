@@ -110,7 +110,10 @@ def _show_audit(audit_log: str, start_size: int, console: Console) -> None:
         handle.seek(start_size)
         for line in handle.read().decode("utf-8").splitlines():
             record = json.loads(line)
-            summary = {k: record[k] for k in ("seq", "action", "target", "findings", "outcome")}
+            keys: tuple[str, ...] = ("seq", "event", "action", "target", "findings", "outcome")
+            if record.get("event") != "request":
+                keys = ("seq", "event", "policy", "outcome")
+            summary = {k: record.get(k) for k in keys}
             console.print(
                 json.dumps(summary, separators=(",", ":")), markup=False, highlight=False, soft_wrap=True
             )

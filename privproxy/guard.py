@@ -6,6 +6,7 @@ import asyncio
 import logging
 import os
 import secrets
+import threading
 import time
 import uuid
 from collections.abc import Mapping, Sequence
@@ -14,11 +15,13 @@ from pathlib import Path
 from typing import Any
 
 from . import segments as seg
+from .answers import AnswerReport, answer_texts, redact_answer_text, scan_answer_text
 from .audit import AuditLog, summarize_findings
 from .detect import Detector, Finding
 from .errors import Blocked, DetectionError, LocalModelError, PolicyError, PrivProxyError, RequestError
 from .execute import Route, call, call_async, local_route
-from .policy import Action, Decision, LoadedPolicy, RequestContext, decide, load_policy
+from .policy import Action, Decision, LoadedPolicy, Policy, RequestContext, decide
+from .policy.live import LivePolicy, Snapshot
 from .transform import Redaction, redact
 from .transform.stream import AsyncRestoringStream, RestoringStream, restore_response
 
@@ -29,9 +32,10 @@ DEFAULT_AUDIT_LOG = "privproxy-audit.jsonl"
 
 @dataclass
 class Prepared:
-    """Everything known about a request before it is sent: decision, sanitized kwargs, mapping."""
+    """Everything known about a request before it is sent: the policy snapshot, decision, mapping."""
 
     request_id: str
+    snapshot: Snapshot
     context: RequestContext
     request: seg.RequestSegments
     decision: Decision
@@ -40,6 +44,7 @@ class Prepared:
     detect_ms: float
     started: float
     error: str | None = None
+    answer: AnswerReport | None = None
 
     @property
     def findings(self) -> list[tuple[seg.Segment, Finding]]:
@@ -56,6 +61,7 @@ class Inspection:
     sanitized: dict[str, Any] | None = None
     mapping_size: int = 0
     attachments: dict[str, int] = field(default_factory=dict)
+    policy_revision: str = ""
 
     @property
     def action(self) -> str:
@@ -71,20 +77,39 @@ class Guard:
         audit_log: str | Path | None = None,
         hmac_key: bytes | None = None,
         context: Mapping[str, Any] | None = None,
+        reload_interval: float | None = 1.0,
     ) -> None:
-        self.loaded: LoadedPolicy = load_policy(policy)
-        policy_dir = Path(self.loaded.source).parent
-        self.detector = Detector(self.loaded.policy.detection, policy_dir=policy_dir)
-        self.detector.check_entity_types(self.loaded.policy.entity_types_named(), self.loaded)
-        self._key = hmac_key or _key_from_env() or secrets.token_bytes(32)
-        self._default_context = dict(context or {})
         path = audit_log or os.environ.get("PRIVPROXY_AUDIT_LOG") or DEFAULT_AUDIT_LOG
         self.audit = AuditLog(path)
         self._audit_checked = False
+        self._pending: list[dict[str, Any]] = []
+        self._pending_lock = threading.Lock()
+        self._started = False
+        self._live = LivePolicy(policy, interval=reload_interval, listener=self._on_policy_event)
+        self._key = hmac_key or _key_from_env() or secrets.token_bytes(32)
+        self._default_context = dict(context or {})
+        self._started = True
+
+    # -- the policy in force ----------------------------------------------------------------
+    @property
+    def snapshot(self) -> Snapshot:
+        return self._live.current()
 
     @property
-    def policy(self) -> Any:
-        return self.loaded.policy
+    def loaded(self) -> LoadedPolicy:
+        return self.snapshot.loaded
+
+    @property
+    def policy(self) -> Policy:
+        return self.snapshot.loaded.policy
+
+    @property
+    def detector(self) -> Detector:
+        return self.snapshot.detector
+
+    def reload_policy(self) -> bool:
+        """Check the policy file now; True when a changed, valid file was swapped in."""
+        return self._live.reload_if_changed()
 
     # -- public API -----------------------------------------------------------------------
     def completion(self, **kwargs: Any) -> Any:
@@ -97,11 +122,8 @@ class Guard:
             self._audit(prepared, route, outcome="error", error=exc)
             raise
         if kwargs.get("stream"):
-            return RestoringStream(
-                response, prepared.redaction.mapping, lambda err: self._audit_stream(prepared, route, err)
-            )
-        restore_response(response, prepared.redaction.mapping)
-        self._audit(prepared, route, outcome="ok")
+            return RestoringStream(response, prepared.redaction.mapping, self._stream_done(prepared, route))
+        self._finish(prepared, route, response)
         return response
 
     async def acompletion(self, **kwargs: Any) -> Any:
@@ -115,10 +137,9 @@ class Guard:
             raise
         if kwargs.get("stream"):
             return AsyncRestoringStream(
-                response, prepared.redaction.mapping, lambda err: self._audit_stream(prepared, route, err)
+                response, prepared.redaction.mapping, self._stream_done(prepared, route)
             )
-        restore_response(response, prepared.redaction.mapping)
-        await asyncio.to_thread(self._audit, prepared, route, "ok")
+        await asyncio.to_thread(self._finish, prepared, route, response)
         return response
 
     def inspect(self, messages_or_text: str | Sequence[Any], **context: Any) -> Inspection:
@@ -130,7 +151,7 @@ class Guard:
         kwargs: dict[str, Any] = {"messages": messages, "metadata": context}
         if "model" in context:
             kwargs["model"] = context["model"]
-        prepared = self._prepare(kwargs, on_error_raises=True)
+        prepared = self._prepare(kwargs, dry_run=True)
         findings = [
             {"path": list(segment.path) + list(segment.json_path or ()), **finding.to_dict()}
             for segment, finding in prepared.findings
@@ -148,28 +169,32 @@ class Guard:
             sanitized=sanitized,
             mapping_size=len(prepared.redaction.mapping),
             attachments=prepared.request.attachments,
+            policy_revision=prepared.snapshot.loaded.revision,
         )
 
     # -- pipeline -------------------------------------------------------------------------
-    def _prepare(self, kwargs: Mapping[str, Any], on_error_raises: bool = False) -> Prepared:
+    def _prepare(self, kwargs: Mapping[str, Any], dry_run: bool = False) -> Prepared:
         started = time.perf_counter()
+        snapshot = self._live.current()  # one policy for the whole request, even across a reload
+        policy = snapshot.loaded.policy
         request_id = f"pp-{uuid.uuid4().hex}"
         context = self._context(kwargs)
         try:
             request = seg.extract(kwargs)
         except RequestError as exc:
-            self._audit_refusal(request_id, context, started, exc)
+            if not dry_run:
+                self._audit_refusal(snapshot, request_id, context, started, exc)
             raise
         detect_started = time.perf_counter()
         try:
             located = [
                 (index, finding)
                 for index, segment in enumerate(request.segments)
-                for finding in self.detector.analyze(segment.text)
+                for finding in snapshot.detector.analyze(segment.text)
             ]
-            decision = decide(self.policy, located, context, closed_target=context.model)
+            decision = decide(policy, located, context, closed_target=context.model)
             redaction = (
-                redact(request.segments, decision.findings_to_redact(), self._key)
+                redact(request.segments, decision.findings_to_redact(), self._key, policy.style_for)
                 if decision.action is Action.redact
                 else Redaction()
             )
@@ -179,27 +204,32 @@ class Guard:
                 if isinstance(exc, PrivProxyError)
                 else DetectionError(f"detection failed: {type(exc).__name__}")
             )
-            if on_error_raises or self.policy.on_error == "block":
-                self._audit_refusal(request_id, context, started, error, attachments=request.attachments)
+            if dry_run or policy.on_error == "block":
+                if not dry_run:
+                    self._audit_refusal(snapshot, request_id, context, started, error, request.attachments)
                 if error is exc:
                     raise
                 raise error from exc
-            decision = Decision(action=Action.local, target=self.policy.targets.local, rules=("on_error",))
+            decision = Decision(action=Action.local, target=policy.targets.local, rules=("on_error",))
+            detect_ms = (time.perf_counter() - detect_started) * 1000
             return Prepared(
                 request_id,
+                snapshot,
                 context,
                 request,
                 decision,
                 Redaction(),
                 None,
-                (time.perf_counter() - detect_started) * 1000,
+                detect_ms,
                 started,
                 error=type(error).__name__,
             )
         detect_ms = (time.perf_counter() - detect_started) * 1000
-        prepared = Prepared(request_id, context, request, decision, redaction, None, detect_ms, started)
+        prepared = Prepared(
+            request_id, snapshot, context, request, decision, redaction, None, detect_ms, started
+        )
         if decision.action is Action.block:
-            if not on_error_raises:
+            if not dry_run:
                 self._audit(prepared, None, outcome="blocked")
                 raise Blocked(request_id, decision.entity_types, decision.rules)
             return prepared
@@ -216,20 +246,63 @@ class Guard:
             self.audit.check_writable()  # an unwritable audit log refuses before anything is sent
             self._audit_checked = True
         decision = prepared.decision
+        policy = prepared.snapshot.loaded.policy
         if decision.action is Action.local:
-            name = decision.target or self.policy.targets.local
-            target = self.policy.targets.trusted[name]
+            name = decision.target or policy.targets.local
+            target = policy.targets.trusted[name]
             try:
                 return local_route(name, target, dict(kwargs), prepared.request.messages)
             except LocalModelError as exc:
                 self._audit(prepared, Route(kwargs={}, local=True, target=name), outcome="error", error=exc)
                 raise
         if "model" not in kwargs:
-            raise RequestError("the request has no 'model'; pass model='provider/model-name'")
+            error = RequestError("the request has no 'model'; pass model='provider/model-name'")
+            self._audit(prepared, None, outcome="error", error=error)
+            raise error
         assert prepared.sanitized_messages is not None  # allow / redact always have them
         call_kwargs = dict(kwargs)
         call_kwargs["messages"] = prepared.sanitized_messages
         return Route(kwargs=call_kwargs, local=False, target=str(kwargs["model"]))
+
+    def _finish(self, prepared: Prepared, route: Route, response: Any) -> None:
+        """Scan the answer if the policy says so, restore it, and write the audit record."""
+        policy = prepared.snapshot.loaded.policy
+        if policy.answer.scan and not route.local:
+            report = AnswerReport()
+            for message, content in answer_texts(response):
+                found = scan_answer_text(
+                    content, prepared.snapshot.detector, policy, set(prepared.redaction.mapping)
+                )
+                report.findings.extend(found.findings)
+                if found.action == "redact":
+                    message.content = redact_answer_text(content, found)
+                if found.action == "block" or report.action == "block":
+                    report.action = "block"
+                elif found.action == "redact":
+                    report.action = "redact"
+            prepared.answer = report
+            if report.action == "block":
+                self._audit(prepared, route, outcome="blocked")
+                raise Blocked(prepared.request_id, report.entity_types, reason="answer-side policy")
+        restore_response(response, prepared.redaction.mapping)
+        self._audit(prepared, route, outcome="ok")
+
+    def _stream_done(self, prepared: Prepared, route: Route) -> Any:
+        def done(error: BaseException | None, raw: str) -> None:
+            policy = prepared.snapshot.loaded.policy
+            if policy.answer.scan and not route.local and error is None:
+                # A stream is already on its way to the caller: answer findings are recorded, not withheld.
+                prepared.answer = scan_answer_text(
+                    raw, prepared.snapshot.detector, policy, set(prepared.redaction.mapping)
+                )
+            try:
+                self._audit(prepared, route, outcome="error" if error else "ok", error=error)
+            except PrivProxyError:
+                log.exception(
+                    "audit record for streamed request %s could not be written", prepared.request_id
+                )
+
+        return done
 
     def _context(self, kwargs: Mapping[str, Any]) -> RequestContext:
         metadata = kwargs.get("metadata")
@@ -240,11 +313,30 @@ class Guard:
         return RequestContext.from_mapping(merged, model=str(model) if model is not None else None)
 
     # -- audit ----------------------------------------------------------------------------
-    def _audit_stream(self, prepared: Prepared, route: Route, error: BaseException | None) -> None:
-        self._audit(prepared, route, outcome="error" if error else "ok", error=error)
+    def _on_policy_event(self, event: str, snapshot: Snapshot | None, error: PolicyError | None) -> None:
+        record: dict[str, Any] = {"event": event}
+        if snapshot is not None:
+            record["policy"] = {
+                "name": snapshot.loaded.policy.name,
+                "revision": snapshot.loaded.revision,
+                "source": snapshot.loaded.source,
+            }
+            record["detectors"] = {"revision": snapshot.detector.revision}
+            record["outcome"] = {"status": "ok"}
+        else:
+            record["outcome"] = {"status": "error", "error": type(error).__name__, "message": str(error)}
+        if not self._started:
+            with self._pending_lock:  # the first load is recorded with the first request, not at import
+                self._pending.append(record)
+            return
+        try:
+            self.audit.append(record)
+        except PrivProxyError:
+            log.exception("could not write the %s audit record", event)
 
     def _audit_refusal(
         self,
+        snapshot: Snapshot,
         request_id: str,
         context: RequestContext,
         started: float,
@@ -252,53 +344,63 @@ class Guard:
         attachments: dict[str, int] | None = None,
     ) -> None:
         self._write(
+            snapshot,
             {
+                "event": "request",
                 "request_id": request_id,
                 "session": context.session,
                 "principal": context.principal(),
                 "model_requested": context.model,
                 "target": None,
+                "route": "none",
                 "action": "block",
                 "rules": ["on_error"] if not isinstance(error, RequestError) else [],
                 "findings": {},
                 "attachments": attachments or {},
                 "outcome": {"status": "error", "error": type(error).__name__},
                 "latency_ms": {"detect": None, "total": _ms(started)},
-            }
+            },
         )
 
     def _audit(
         self, prepared: Prepared, route: Route | None, outcome: str = "ok", error: BaseException | None = None
     ) -> None:
         decision = prepared.decision
-        status = {"status": outcome}
+        status: dict[str, Any] = {"status": outcome}
         if error is not None:
             status["error"] = type(error).__name__
         if prepared.error:
             status["detection_error"] = prepared.error
         operators = {entity: action.value for entity, action in decision.entity_actions.items()}
         operators.update(prepared.redaction.operators)
-        self._write(
-            {
-                "request_id": prepared.request_id,
-                "session": prepared.context.session,
-                "principal": prepared.context.principal(),
-                "model_requested": prepared.context.model,
-                "target": route.target if route is not None else None,
-                "route": ("local" if route.local else "closed") if route is not None else "none",
-                "action": decision.action.value,
-                "rules": list(decision.rules),
-                "findings": summarize_findings((f for _, f in decision.counted), operators),
-                "attachments": prepared.request.attachments,
-                "outcome": status,
-                "latency_ms": {"detect": round(prepared.detect_ms, 2), "total": _ms(prepared.started)},
-            }
-        )
+        fields: dict[str, Any] = {
+            "event": "request",
+            "request_id": prepared.request_id,
+            "session": prepared.context.session,
+            "principal": prepared.context.principal(),
+            "model_requested": prepared.context.model,
+            "target": route.target if route is not None else None,
+            "route": ("local" if route.local else "closed") if route is not None else "none",
+            "action": decision.action.value,
+            "rules": list(decision.rules),
+            "findings": summarize_findings((f for _, f in decision.counted), operators),
+            "attachments": prepared.request.attachments,
+            "outcome": status,
+            "latency_ms": {"detect": round(prepared.detect_ms, 2), "total": _ms(prepared.started)},
+        }
+        if prepared.answer is not None and prepared.answer.findings:
+            fields["answer_findings"] = summarize_findings(prepared.answer.findings, {})
+            fields["answer_action"] = prepared.answer.action
+        self._write(prepared.snapshot, fields)
 
-    def _write(self, fields: dict[str, Any]) -> None:
+    def _write(self, snapshot: Snapshot, fields: dict[str, Any]) -> None:
         """Append one audit record; AuditError propagates, so no decision goes unrecorded silently."""
-        fields["policy"] = {"name": self.policy.name, "revision": self.loaded.revision}
-        fields["detectors"] = {"revision": self.detector.revision}
+        with self._pending_lock:
+            pending, self._pending = self._pending, []
+        for record in pending:
+            self.audit.append(record)
+        fields["policy"] = {"name": snapshot.loaded.policy.name, "revision": snapshot.loaded.revision}
+        fields["detectors"] = {"revision": snapshot.detector.revision}
         self.audit.append(fields)
 
 

@@ -36,8 +36,10 @@ def closed(upstream: StandIn) -> dict[str, Any]:
     return {"model": "openai/gpt-4o-mini", "api_base": upstream.api_base, "api_key": "sk-test-not-a-secret"}
 
 
-def audit_records(path: Path) -> list[dict[str, Any]]:
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+def audit_records(path: Path, event: str | None = "request") -> list[dict[str, Any]]:
+    """The audit records of one kind (default: request records; None: every record)."""
+    records = [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+    return [r for r in records if event is None or r.get("event") == event]
 
 
 def write_policy(tmp_path: Path, text: str, name: str = "policy.yaml") -> Path:

@@ -79,7 +79,7 @@ def test_demo_shows_all_four_outcomes(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     for outcome in ("clean → allow", "identifiers → redact", "health → local", "secret → block"):
         assert outcome in result.stdout
-    assert "audit chain: intact (4 records" in result.stdout
+    assert "audit chain: intact (5 records" in result.stdout  # policy_loaded + four requests
     # The stand-in's view of the redacted prompt never contains the person's email.
     received = result.stdout.split("what the closed model received")[2].split("answer")[0]
     assert "maria.garcia@example.com" not in received

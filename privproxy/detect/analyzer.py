@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
+import logging
+from collections.abc import Iterator
 from pathlib import Path
 
 import presidio_analyzer
@@ -39,7 +42,8 @@ class Detector:
         self._engine = OfflineSpacyNlpEngine({detection.language: detection.spacy_model})
         self._engine.load()
         registry = RecognizerRegistry(supported_languages=[detection.language])
-        registry.load_predefined_recognizers(languages=[detection.language], nlp_engine=self._engine)
+        with _quiet("presidio-analyzer"):  # it warns once per recognizer of every other language
+            registry.load_predefined_recognizers(languages=[detection.language], nlp_engine=self._engine)
         self._swap_predefined(registry)
         self.packs: list[Pack] = []
         for name in detection.packs:
@@ -132,6 +136,17 @@ class Detector:
                     path,
                     hint=f"known types: {known}; or add a detector for it in a pack",
                 )
+
+
+@contextlib.contextmanager
+def _quiet(name: str) -> Iterator[None]:
+    logger = logging.getLogger(name)
+    level = logger.level
+    logger.setLevel(logging.ERROR)
+    try:
+        yield
+    finally:
+        logger.setLevel(level)
 
 
 def _detector_name(result: presidio_analyzer.RecognizerResult) -> str:

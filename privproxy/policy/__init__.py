@@ -1,6 +1,6 @@
 """Policy: the schema security staff write, loading with file:line errors, and the decision function."""
 
-from .decide import Decision, RequestContext, decide
+from .decide import Decision, RequestContext, decide, rule_matches
 from .loader import LoadedPolicy, load_policy, parse_policy
 from .schema import Action, Policy
 
@@ -13,4 +13,5 @@ __all__ = [
     "decide",
     "load_policy",
     "parse_policy",
+    "rule_matches",
 ]

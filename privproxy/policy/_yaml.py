@@ -8,16 +8,17 @@ from typing import Any
 import yaml
 
 Path = tuple[str | int, ...]
+Mark = tuple[str, int, int]  # (file, line, column), 1-based
 
 
 @dataclass(frozen=True)
 class Located:
-    """Parsed YAML data plus the (line, column) of every path in it, both 1-based."""
+    """Parsed YAML data plus the file, line and column of every path in it."""
 
     data: Any
-    marks: dict[Path, tuple[int, int]]
+    marks: dict[Path, Mark]
 
-    def where(self, path: Path) -> tuple[int, int] | None:
+    def locate(self, path: Path) -> Mark | None:
         """The position of `path`, or of its deepest ancestor that exists in the file."""
         for cut in range(len(path), -1, -1):
             mark = self.marks.get(tuple(path[:cut]))
@@ -25,26 +26,75 @@ class Located:
                 return mark
         return None
 
+    def where(self, path: Path) -> tuple[int, int] | None:
+        mark = self.locate(path)
+        return (mark[1], mark[2]) if mark else None
 
-def load_located(text: str) -> Located:
+
+def load_located(text: str, source: str = "<policy>") -> Located:
     """Parse one YAML document (safe types only) and record positions; raises yaml.YAMLError."""
     node = yaml.compose(text, Loader=yaml.SafeLoader)
     data = yaml.safe_load(text) if node is not None else None
-    marks: dict[Path, tuple[int, int]] = {}
+    marks: dict[Path, Mark] = {}
     if node is not None:
-        _walk(node, (), marks)
+        _walk(node, (), marks, source)
     return Located(data=data, marks=marks)
 
 
-def _walk(node: yaml.Node, path: Path, marks: dict[Path, tuple[int, int]]) -> None:
-    marks.setdefault(path, (node.start_mark.line + 1, node.start_mark.column + 1))
+def merge(base: Located, over: Located) -> Located:
+    """`over` on top of `base`: mappings merge key by key, lists concatenate (base first), scalars replace."""
+    marks: dict[Path, Mark] = {}
+    data = _merge(base.data, over.data, (), base.marks, over.marks, marks)
+    return Located(data=data, marks=marks)
+
+
+def _merge(
+    a: Any, b: Any, path: Path, am: dict[Path, Mark], bm: dict[Path, Mark], out: dict[Path, Mark]
+) -> Any:
+    if isinstance(a, dict) and isinstance(b, dict):
+        result: dict[Any, Any] = {}
+        for key, value in a.items():
+            if key in b:
+                result[key] = _merge(value, b[key], (*path, key), am, bm, out)
+            else:
+                result[key] = value
+                _copy(am, (*path, key), out, (*path, key))
+        for key, value in b.items():
+            if key not in a:
+                result[key] = value
+                _copy(bm, (*path, key), out, (*path, key))
+        mark = bm.get(path) or am.get(path)
+        if mark:
+            out[path] = mark
+        return result
+    if isinstance(a, list) and isinstance(b, list):
+        for index in range(len(a)):
+            _copy(am, (*path, index), out, (*path, index))
+        for index in range(len(b)):
+            _copy(bm, (*path, index), out, (*path, len(a) + index))
+        mark = bm.get(path) or am.get(path)
+        if mark:
+            out[path] = mark
+        return [*a, *b]
+    _copy(bm, path, out, path)
+    return b
+
+
+def _copy(source: dict[Path, Mark], prefix: Path, out: dict[Path, Mark], target: Path) -> None:
+    size = len(prefix)
+    for path, mark in source.items():
+        if path[:size] == prefix:
+            out[(*target, *path[size:])] = mark
+
+
+def _walk(node: yaml.Node, path: Path, marks: dict[Path, Mark], source: str) -> None:
+    marks.setdefault(path, (source, node.start_mark.line + 1, node.start_mark.column + 1))
     if isinstance(node, yaml.MappingNode):
         for key_node, value_node in node.value:
-            key = key_node.value
-            child = (*path, key)
+            child = (*path, key_node.value)
             # Point at the key itself: that is where a reader looks for the mistake.
-            marks[child] = (key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            _walk(value_node, child, marks)
+            marks[child] = (source, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            _walk(value_node, child, marks, source)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, (*path, index), marks)
+            _walk(item, (*path, index), marks, source)

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..detect.findings import Finding
-from .schema import Action, Match, Policy
+from .schema import Action, Match, Policy, Rule
 
 
 @dataclass(frozen=True)
@@ -21,11 +21,22 @@ class RequestContext:
     key_alias: str | None = None
     session: str | None = None
     tags: tuple[str, ...] = ()
+    metadata: tuple[tuple[str, str], ...] = ()
 
     @classmethod
     def from_mapping(cls, data: Mapping[str, Any] | None, model: str | None = None) -> RequestContext:
         data = dict(data or {})
         tags = data.get("tags") or ()
+        if isinstance(tags, str):
+            tags = [tags]
+        known = {"model", "user", "team", "key_alias", "session", "tags"}
+        extra = tuple(
+            sorted(
+                (str(k), str(v))
+                for k, v in data.items()
+                if k not in known and isinstance(v, (str, int, bool))
+            )
+        )
         return cls(
             model=data.get("model", model),
             user=_opt_str(data.get("user")),
@@ -33,6 +44,7 @@ class RequestContext:
             key_alias=_opt_str(data.get("key_alias")),
             session=_opt_str(data.get("session")),
             tags=tuple(str(tag) for tag in tags),
+            metadata=extra,
         )
 
     def principal(self) -> dict[str, str]:
@@ -71,23 +83,44 @@ def decide(
     findings: Sequence[tuple[int, Finding]],
     context: RequestContext,
     closed_target: str | None = None,
+    direction: str = "prompt",
 ) -> Decision:
-    """Apply thresholds, scoped rules and per-entity actions; the strongest action in the request wins."""
+    """Apply thresholds, scoped rules, count limits and per-entity actions; the strongest action wins."""
     detection = policy.detection
     counted = tuple(
         (segment, finding)
         for segment, finding in findings
         if finding.score >= detection.scores.get(finding.entity_type, detection.min_score)
     )
-    matching_rules = [rule for rule in policy.rules if _matches(rule.when, context)]
+    matching_rules = [rule for rule in policy.rules if rule_matches(rule.when, context, direction)]
     entity_actions: dict[str, Action] = {}
     fired: list[str] = []
+    local_target: str | None = None
     for entity in sorted({finding.entity_type for _, finding in counted}):
-        action, rule_id = _action_for(entity, policy, matching_rules)
+        action, rule = _action_for(entity, policy, matching_rules)
         entity_actions[entity] = action
-        if rule_id and rule_id not in fired:
-            fired.append(rule_id)
+        if rule is not None:
+            if rule.id not in fired:
+                fired.append(rule.id)
+            if action is Action.local and rule.target and local_target is None:
+                local_target = rule.target
     action = max(entity_actions.values(), key=lambda a: a.strength, default=Action.allow)
+    for limit in policy.limits:
+        relevant = [
+            f
+            for _, f in counted
+            if (limit.entities is None and entity_actions.get(f.entity_type) is not Action.allow)
+            or (limit.entities is not None and f.entity_type in limit.entities)
+        ]
+        if len(relevant) > limit.more_than:
+            fired.append(limit.id)
+            if limit.action.strength > action.strength:
+                action = limit.action
+    if local_target is None:
+        # A matching rule may name where local requests go even without changing an action.
+        local_target = next(
+            (rule.target for rule in matching_rules if rule.target and not rule.actions), None
+        )
     target: str | None
     if action is Action.block:
         target = None
@@ -97,7 +130,7 @@ def decide(
         if action is Action.redact:
             action = Action.local
     elif action is Action.local:
-        target = policy.targets.local
+        target = local_target or policy.targets.local
     else:
         target = closed_target
     return Decision(
@@ -109,17 +142,24 @@ def decide(
     )
 
 
-def _action_for(entity: str, policy: Policy, rules: Iterable[Any]) -> tuple[Action, str | None]:
+def _action_for(entity: str, policy: Policy, rules: Iterable[Rule]) -> tuple[Action, Rule | None]:
     """First matching rule naming the type (or its `default`) wins, then the policy's actions."""
     for rule in rules:
         if entity in rule.actions:
-            return rule.actions[entity], rule.id
+            return rule.actions[entity], rule
         if "default" in rule.actions:
-            return rule.actions["default"], rule.id
+            return rule.actions["default"], rule
     return policy.actions.get(entity, policy.default_action), None
 
 
-def _matches(when: Match, context: RequestContext) -> bool:
+def rule_matches(when: Match, context: RequestContext, direction: str = "prompt") -> bool:
+    """Whether a rule's `when` holds for this context; rules without a direction apply to prompts."""
+    if (when.direction or "prompt") != direction:
+        return False
+    if when.metadata:
+        extra = dict(context.metadata)
+        if any(extra.get(key) != value for key, value in when.metadata.items()):
+            return False
     checks = (
         (when.model, context.model, True),
         (when.user, context.user, False),

@@ -12,7 +12,7 @@ from pydantic import ValidationError
 
 from .._resources import default_policy_path
 from ..errors import PolicyError
-from ._yaml import Located, load_located
+from ._yaml import Located, load_located, merge
 from .schema import Policy
 
 _HINTS = {
@@ -39,9 +39,11 @@ class LoadedPolicy:
         return self.located.where(path)
 
     def error(self, message: str, path: tuple[str | int, ...], hint: str | None = None) -> PolicyError:
-        """A PolicyError pointing at `path` inside this file."""
-        line, column = self.where(path) or (None, None)
-        return PolicyError(message, file=self.source, line=line, column=column, hint=hint)
+        """A PolicyError pointing at `path` in this file (or in the included fragment that wrote it)."""
+        mark = self.located.locate(path)
+        if mark is None:
+            return PolicyError(message, file=self.source, hint=hint)
+        return PolicyError(message, file=mark[0], line=mark[1], column=mark[2], hint=hint)
 
 
 def load_policy(source: str | Path | None = None) -> LoadedPolicy:
@@ -59,20 +61,11 @@ def load_policy(source: str | Path | None = None) -> LoadedPolicy:
 
 
 def parse_policy(text: str, source: str = "<policy>") -> LoadedPolicy:
-    """Validate policy YAML text; raises PolicyError naming source:line:column and a hint."""
-    try:
-        located = load_located(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        raise PolicyError(
-            f"not valid YAML: {exc.problem or exc.context}",
-            file=source,
-            line=mark.line + 1 if mark else None,
-            column=mark.column + 1 if mark else None,
-            hint="check indentation and quoting around this line",
-        ) from None
-    except yaml.YAMLError as exc:
-        raise PolicyError(f"not valid YAML: {type(exc).__name__}", file=source) from None
+    """Validate policy YAML text (and its `include:` fragments); raises PolicyError naming file:line:col."""
+    located = _parse_yaml(text, source)
+    digest = hashlib.sha256(text.encode("utf-8"))
+    if isinstance(located.data, dict) and located.data.get("include"):
+        located = _with_includes(located, source, digest, seen={str(Path(source).resolve())})
     if not isinstance(located.data, dict):
         raise PolicyError(
             "a policy must be a YAML mapping with at least 'version' and 'name'",
@@ -84,8 +77,59 @@ def parse_policy(text: str, source: str = "<policy>") -> LoadedPolicy:
         policy = Policy.model_validate(located.data)
     except ValidationError as exc:
         raise _to_policy_error(exc, located, source) from None
-    revision = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    return LoadedPolicy(policy=policy, revision=revision, source=source, located=located)
+    return LoadedPolicy(policy=policy, revision=digest.hexdigest(), source=source, located=located)
+
+
+def _with_includes(located: Located, source: str, digest: Any, seen: set[str]) -> Located:
+    """Merge each included fragment under this file; this file's own settings win."""
+    includes = located.data.get("include")
+    if not isinstance(includes, list) or not all(isinstance(item, str) for item in includes):
+        line, column = located.where(("include",)) or (None, None)
+        raise PolicyError("include must be a list of file paths", file=source, line=line, column=column)
+    base: Located | None = None
+    for index, item in enumerate(includes):
+        path = (Path(source).parent / item).resolve()
+        line, column = located.where(("include", index)) or (None, None)
+        if str(path) in seen:
+            raise PolicyError(f"include cycle through {item}", file=source, line=line, column=column)
+        try:
+            text = path.read_text(encoding="utf-8")
+        except OSError:
+            raise PolicyError(
+                f"included file not found: {item}",
+                file=source,
+                line=line,
+                column=column,
+                hint="paths are relative to the including file",
+            ) from None
+        digest.update(b"\x00" + text.encode("utf-8"))
+        fragment = _parse_yaml(text, str(path))
+        if not isinstance(fragment.data, dict):
+            raise PolicyError("an included fragment must be a YAML mapping", file=str(path), line=1)
+        if fragment.data.get("include"):
+            fragment = _with_includes(fragment, str(path), digest, seen | {str(path)})
+        base = fragment if base is None else merge(base, fragment)
+    own = Located(
+        data={k: v for k, v in located.data.items() if k != "include"},
+        marks={p: m for p, m in located.marks.items() if not p or p[0] != "include"},
+    )
+    return merge(base, own) if base is not None else own
+
+
+def _parse_yaml(text: str, source: str) -> Located:
+    try:
+        return load_located(text, source)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        raise PolicyError(
+            f"not valid YAML: {exc.problem or exc.context}",
+            file=source,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+            hint="check indentation and quoting around this line",
+        ) from None
+    except yaml.YAMLError as exc:
+        raise PolicyError(f"not valid YAML: {type(exc).__name__}", file=source) from None
 
 
 def _to_policy_error(exc: ValidationError, located: Located, source: str) -> PolicyError:
@@ -101,7 +145,8 @@ def _convert(error: Any, located: Located, source: str) -> PolicyError:
     loc = tuple(part for part in error["loc"] if not str(part).startswith("function-"))
     # pydantic puts enum / union branch names into loc; keep only real keys and indices.
     path = tuple(part for part in loc if isinstance(part, int) or part in _known(located, loc))
-    line, column = located.where(path) or (None, None)
+    mark = located.locate(path)
+    source, line, column = mark if mark else (source, None, None)
     dotted = ".".join(str(part) for part in path) or "(top level)"
     message = error["msg"]
     kind = error["type"]

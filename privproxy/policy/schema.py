@@ -95,6 +95,8 @@ class Match(_Strict):
     team: str | list[str] | None = None
     key_alias: str | list[str] | None = None
     tags: list[str] | None = None
+    metadata: dict[str, str] | None = None
+    direction: Literal["prompt", "answer"] | None = None
 
 
 class Rule(_Strict):
@@ -103,7 +105,47 @@ class Rule(_Strict):
     id: str = Field(min_length=1)
     description: str = ""
     when: Match = Field(default_factory=Match)
-    actions: dict[str, Action]
+    actions: dict[str, Action] = Field(default_factory=dict)
+    target: str | None = None
+
+    @model_validator(mode="after")
+    def _does_something(self) -> Rule:
+        if not self.actions and self.target is None:
+            raise ValueError(
+                f"rule '{self.id}' has neither 'actions' nor 'target', so it can never change anything"
+            )
+        return self
+
+
+RedactionStyleName = Literal["placeholder", "mask", "hash", "surrogate"]
+
+
+class RedactionStyle(_Strict):
+    """How a redacted value is written: placeholder and surrogate are restored in answers; mask and hash are not."""
+
+    style: RedactionStyleName = "placeholder"
+    keep_last: int = Field(4, ge=0, le=32)
+    char: str = Field("*", min_length=1, max_length=1)
+
+
+class CountLimit(_Strict):
+    """A threshold on counts, e.g. 'more than 20 identifiers in one request → local'."""
+
+    id: str = Field(min_length=1)
+    more_than: int = Field(ge=0)
+    entities: list[str] | None = None
+    action: Action
+
+
+AnswerAction = Literal["allow", "redact", "block"]
+
+
+class AnswerScan(_Strict):
+    """What to do when a model's answer holds sensitive values that were not in the prompt."""
+
+    scan: bool = False
+    default: AnswerAction = "allow"
+    actions: dict[str, AnswerAction] = Field(default_factory=dict)
 
 
 class TestExpect(_Strict):
@@ -138,22 +180,31 @@ class Policy(_Strict):
     detection: Detection = Field(default_factory=Detection)
     targets: Targets = Field(default_factory=Targets)
     actions: dict[str, Action] = Field(default_factory=lambda: {"default": Action.redact})
+    include: list[str] = Field(default_factory=list)
+    redaction: dict[str, RedactionStyle | RedactionStyleName] = Field(default_factory=dict)
     rules: list[Rule] = Field(default_factory=list)
+    limits: list[CountLimit] = Field(default_factory=list)
+    answer: AnswerScan = Field(default_factory=AnswerScan)
     on_error: Literal["block", "local"] = "block"
     tests: list[PolicyTest] = Field(default_factory=list)
 
     @model_validator(mode="after")
     def _unique_rule_ids(self) -> Policy:
         seen: set[str] = set()
-        for rule in self.rules:
-            if rule.id in seen:
-                raise ValueError(f"rule id '{rule.id}' is used twice; rule ids must be unique")
-            seen.add(rule.id)
+        for ident in [rule.id for rule in self.rules] + [limit.id for limit in self.limits]:
+            if ident in seen:
+                raise ValueError(f"id '{ident}' is used twice; rule and limit ids must be unique")
+            seen.add(ident)
         return self
 
     @property
     def default_action(self) -> Action:
         return self.actions.get("default", Action.redact)
+
+    def style_for(self, entity: str) -> RedactionStyle:
+        """The redaction style of an entity type (its own, else `default`, else placeholder)."""
+        style = self.redaction.get(entity, self.redaction.get("default", "placeholder"))
+        return RedactionStyle(style=style) if isinstance(style, str) else style
 
     def entity_types_named(self) -> dict[str, tuple[str | int, ...]]:
         """Every entity type the file names, with the path where it is named (for validation)."""
@@ -167,4 +218,13 @@ class Policy(_Strict):
             for entity in rule.actions:
                 if entity != "default":
                     named.setdefault(entity, ("rules", index, "actions", entity))
+        for entity in self.redaction:
+            if entity != "default":
+                named.setdefault(entity, ("redaction", entity))
+        for index, limit in enumerate(self.limits):
+            for position, entity in enumerate(limit.entities or ()):
+                named.setdefault(entity, ("limits", index, "entities", position))
+        for entity in self.answer.actions:
+            if entity != "default":
+                named.setdefault(entity, ("answer", "actions", entity))
         return named

@@ -10,11 +10,13 @@ import hashlib
 import hmac
 import re
 import unicodedata
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..detect.findings import Finding
+from ..policy.schema import RedactionStyle
 from ..segments import Segment
+from .surrogates import surrogate
 
 SHORT = 4  # hex digits in a placeholder unless a collision forces more
 LONGEST = 16
@@ -75,8 +77,10 @@ def redact(
     segments: Sequence[Segment],
     to_redact: Sequence[tuple[int, Finding]],
     key: bytes,
+    style_for: Callable[[str], RedactionStyle] | None = None,
 ) -> Redaction:
-    """Replace each finding's span with its placeholder; collisions and look-alikes get longer digests."""
+    """Replace each finding's span per its type's style; collisions and look-alikes get longer digests."""
+    style_for = style_for or _placeholder_style
     by_segment: dict[int, list[Finding]] = {}
     for index, finding in to_redact:
         by_segment.setdefault(index, []).append(finding)
@@ -97,7 +101,22 @@ def redact(
         for segment in segments
         for m in PLACEHOLDER_LIKE.finditer(segment.text)
     }
-    assigned = _assign(surfaces, key, reserved)
+    styles = {entity: style_for(entity) for entity, _ in surfaces}
+    reversible = {i: v for i, v in surfaces.items() if styles[i[0]].style in ("placeholder", "surrogate")}
+    assigned = _assign(reversible, key, reserved)
+    all_text = "\n".join(segment.text for segment in segments)
+    tokens: dict[tuple[str, str], str] = {}
+    for ident, value in surfaces.items():
+        style = styles[ident[0]]
+        if style.style == "mask":
+            tokens[ident] = _mask(value, style)
+        elif style.style == "hash":
+            tokens[ident] = f"<{ident[0]}#{_digest(key, ident)[:12]}>"
+        elif style.style == "surrogate":
+            fake = _surrogate(ident, key, all_text, set(tokens.values()))
+            tokens[ident] = fake if fake is not None else assigned[ident]
+        else:
+            tokens[ident] = assigned[ident]
 
     redaction = Redaction()
     for index, segment_spans in spans.items():
@@ -106,29 +125,54 @@ def redact(
         cursor = 0
         for span in segment_spans:
             value = text[span.start : span.end]
-            placeholder = assigned[(span.entity_type, normalize(span.entity_type, value))]
+            placeholder = tokens[(span.entity_type, normalize(span.entity_type, value))]
             pieces.append(text[cursor : span.start])
             pieces.append(placeholder)
             cursor = span.end
         pieces.append(text[cursor:])
         redaction.replacements[index] = "".join(pieces)
         for span in segment_spans:
-            redaction.operators[span.entity_type] = "placeholder"
-    for ident, placeholder in assigned.items():
-        redaction.mapping[placeholder] = surfaces[ident]
+            redaction.operators[span.entity_type] = styles[span.entity_type].style
+    for ident, token in tokens.items():
+        if ident in reversible:
+            redaction.mapping[token] = surfaces[ident]
     return redaction
+
+
+def _placeholder_style(entity: str) -> RedactionStyle:
+    return RedactionStyle()
+
+
+def _digest(key: bytes, ident: tuple[str, str]) -> str:
+    return hmac.new(
+        key, f"{ident[0]}\x00{ident[1]}".encode("utf-8", "surrogatepass"), hashlib.sha256
+    ).hexdigest()
+
+
+def _mask(value: str, style: RedactionStyle) -> str:
+    """Every letter and digit masked except the last `keep_last` (separators kept for readability)."""
+    positions = [i for i, ch in enumerate(value) if ch.isalnum()]
+    keep = set(positions[-style.keep_last :]) if style.keep_last else set()
+    return "".join(ch if (not ch.isalnum() or i in keep) else style.char for i, ch in enumerate(value))
+
+
+def _surrogate(ident: tuple[str, str], key: bytes, all_text: str, taken: set[str]) -> str | None:
+    """A fake value that appears nowhere in the request and is not already used for another value."""
+    digest = _digest(key, ident)
+    for attempt in range(8):
+        fake = surrogate(ident[0], digest, attempt)
+        if fake is None:
+            return None
+        if fake not in all_text and fake not in taken:
+            return fake
+    return None
 
 
 def _assign(
     surfaces: dict[tuple[str, str], str], key: bytes, reserved: set[str]
 ) -> dict[tuple[str, str], str]:
     """Give each (type, value) the shortest free placeholder; order by full digest so it is deterministic."""
-    digests = {
-        ident: hmac.new(
-            key, f"{ident[0]}\x00{ident[1]}".encode("utf-8", "surrogatepass"), hashlib.sha256
-        ).hexdigest()
-        for ident in surfaces
-    }
+    digests = {ident: _digest(key, ident) for ident in surfaces}
     taken = set(reserved)
     assigned: dict[tuple[str, str], str] = {}
     for ident in sorted(surfaces, key=lambda i: digests[i]):

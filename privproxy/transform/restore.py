@@ -14,17 +14,30 @@ _MAX_PARTIAL = 64
 
 
 def restore_text(text: str, mapping: Mapping[str, str], json_escape: bool = False) -> str:
-    """Replace every placeholder this request issued (tolerating case and spacing); leave others as is."""
-    if not mapping or "<" not in text:
+    """Replace every placeholder (tolerating case and spacing) and surrogate this request issued."""
+    if not mapping:
         return text
+
+    def encode(value: str) -> str:
+        return json.dumps(value, ensure_ascii=False)[1:-1] if json_escape else value
 
     def swap(match: re.Match[str]) -> str:
         value = mapping.get(canonical(match.group(1), match.group(2)))
-        if value is None:
-            return match.group(0)
-        return json.dumps(value, ensure_ascii=False)[1:-1] if json_escape else value
+        return match.group(0) if value is None else encode(value)
 
-    return PLACEHOLDER_LIKE.sub(swap, text)
+    if "<" in text:
+        text = PLACEHOLDER_LIKE.sub(swap, text)
+    surrogates = _surrogate_pattern(mapping)
+    if surrogates is not None:
+        text = surrogates.sub(lambda m: encode(mapping[m.group(0)]), text)
+    return text
+
+
+def _surrogate_pattern(mapping: Mapping[str, str]) -> re.Pattern[str] | None:
+    tokens = sorted((token for token in mapping if not token.startswith("<")), key=len, reverse=True)
+    if not tokens:
+        return None
+    return re.compile("|".join(re.escape(token) for token in tokens))
 
 
 class StreamRestorer:
@@ -34,7 +47,8 @@ class StreamRestorer:
         self._mapping = mapping
         self._json = json_escape
         self._pending = ""
-        self._prefixes = {p.lower().replace(" ", "") for p in mapping}
+        self._prefixes = {p.lower().replace(" ", "") for p in mapping if p.startswith("<")}
+        self._surrogates = [token for token in mapping if not token.startswith("<")]
 
     def feed(self, chunk: str) -> str:
         """Text that can be emitted now; a possible placeholder start stays pending."""
@@ -55,6 +69,18 @@ class StreamRestorer:
         return self._pending
 
     def _hold_from(self, text: str) -> int:
+        return min(self._placeholder_hold(text), self._surrogate_hold(text))
+
+    def _surrogate_hold(self, text: str) -> int:
+        """Hold back a tail that could still grow into a surrogate (or be one, cut mid-way)."""
+        longest = max((len(token) for token in self._surrogates), default=0)
+        for size in range(min(longest, len(text)), 0, -1):
+            tail = text[-size:]
+            if any(token.startswith(tail) and token != tail for token in self._surrogates):
+                return len(text) - size
+        return len(text)
+
+    def _placeholder_hold(self, text: str) -> int:
         start = text.rfind("<")
         if start == -1 or len(text) - start > _MAX_PARTIAL:
             return len(text)

@@ -8,7 +8,7 @@ from typing import Any
 
 from .restore import StreamRestorer, restore_text
 
-Done = Callable[[BaseException | None], None]
+Done = Callable[[BaseException | None, str], None]
 
 
 def restore_response(response: Any, mapping: Mapping[str, str]) -> Any:
@@ -38,8 +38,13 @@ class _ChunkRestorer:
         self._content: dict[int, StreamRestorer] = {}
         self._tools: dict[tuple[int, int], StreamRestorer] = {}
         self._last: Any = None
+        self.raw: list[str] = []  # the answer as the model sent it (placeholders in), for answer scanning
 
     def chunk(self, chunk: Any) -> Any:
+        for choice in getattr(chunk, "choices", None) or []:
+            content = getattr(getattr(choice, "delta", None), "content", None)
+            if isinstance(content, str):
+                self.raw.append(content)
         if not self._mapping:
             return chunk
         for choice in getattr(chunk, "choices", None) or []:
@@ -81,11 +86,11 @@ def _once(done: Done) -> Done:
     """The audit callback runs exactly once: at the end, on error, on close, or when dropped unread."""
     called = False
 
-    def run(error: BaseException | None) -> None:
+    def run(error: BaseException | None, raw: str) -> None:
         nonlocal called
         if not called:
             called = True
-            done(error)
+            done(error, raw)
 
     return run
 
@@ -100,7 +105,7 @@ class RestoringStream:
         self._iterator = self._run()
 
     def __del__(self) -> None:
-        self._done(None)
+        self._done(None, "".join(self._restorer.raw))
 
     def __iter__(self) -> Iterator[Any]:
         return self
@@ -120,7 +125,7 @@ class RestoringStream:
             error = exc
             raise
         finally:
-            self._done(error if not isinstance(error, GeneratorExit) else None)
+            self._done(error if not isinstance(error, GeneratorExit) else None, "".join(self._restorer.raw))
 
     def close(self) -> None:
         self._iterator.close()
@@ -136,7 +141,7 @@ class AsyncRestoringStream:
         self._iterator = self._run()
 
     def __del__(self) -> None:
-        self._done(None)
+        self._done(None, "".join(self._restorer.raw))
 
     def __aiter__(self) -> AsyncIterator[Any]:
         return self
@@ -156,7 +161,7 @@ class AsyncRestoringStream:
             error = exc
             raise
         finally:
-            self._done(error if not isinstance(error, GeneratorExit) else None)
+            self._done(error if not isinstance(error, GeneratorExit) else None, "".join(self._restorer.raw))
 
     async def aclose(self) -> None:
         await self._iterator.aclose()

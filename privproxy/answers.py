@@ -1,0 +1,77 @@
+"""Answer-side scanning: sensitive values in a model's answer that the prompt did not contain."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from .detect import Detector, Finding
+from .policy.schema import Policy
+from .transform.placeholders import PLACEHOLDER_LIKE
+
+
+@dataclass
+class AnswerReport:
+    """New findings in an answer, per type, and the strongest action the policy gives them."""
+
+    findings: list[Finding] = field(default_factory=list)
+    action: str = "allow"
+
+    @property
+    def entity_types(self) -> list[str]:
+        return sorted({f.entity_type for f in self.findings})
+
+
+_STRENGTH = {"allow": 0, "redact": 1, "block": 2}
+
+
+def scan_answer_text(text: str, detector: Detector, policy: Policy, mapping_tokens: set[str]) -> AnswerReport:
+    """Findings in `text` (still holding placeholders) that are not our own placeholders or surrogates."""
+    report = AnswerReport()
+    if not text.strip():
+        return report
+    ours = [m.span() for m in PLACEHOLDER_LIKE.finditer(text)]
+    for token in mapping_tokens:
+        if not token.startswith("<"):
+            ours.extend(m.span() for m in re.finditer(re.escape(token), text))
+    threshold = policy.detection
+    for finding in detector.analyze(text):
+        if finding.score < threshold.scores.get(finding.entity_type, threshold.min_score):
+            continue
+        if any(start < finding.end and finding.start < end for start, end in ours):
+            continue
+        action = policy.answer.actions.get(
+            finding.entity_type, policy.answer.actions.get("default", policy.answer.default)
+        )
+        if action == "allow":
+            continue
+        report.findings.append(finding)
+        if _STRENGTH[action] > _STRENGTH[report.action]:
+            report.action = action
+    return report
+
+
+def redact_answer_text(text: str, report: AnswerReport) -> str:
+    """Replace new sensitive values with `[TYPE]` (not reversible: the caller never sent them)."""
+    pieces: list[str] = []
+    cursor = 0
+    for finding in sorted(report.findings, key=lambda f: f.start):
+        if finding.start < cursor:
+            continue
+        pieces.append(text[cursor : finding.start])
+        pieces.append(f"[{finding.entity_type}]")
+        cursor = finding.end
+    pieces.append(text[cursor:])
+    return "".join(pieces)
+
+
+def answer_texts(response: Any) -> list[tuple[Any, str]]:
+    """(message, content) for every choice with text content."""
+    found = []
+    for choice in getattr(response, "choices", None) or []:
+        message = getattr(choice, "message", None)
+        content = getattr(message, "content", None) if message is not None else None
+        if isinstance(content, str):
+            found.append((message, content))
+    return found

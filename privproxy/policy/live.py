@@ -1,0 +1,136 @@
+"""A policy that can change under a running Guard: validated first, swapped atomically, never half-loaded.
+
+Each request takes one `Snapshot` (policy + detector built for it) at its start and uses only that,
+so a reload in the middle of a request cannot mix two policies. A file that fails to load leaves the
+last good snapshot in force and is reported loudly (log error + callback for an audit record).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..detect import Detector
+from ..errors import PolicyError
+from .loader import LoadedPolicy, load_policy
+
+log = logging.getLogger("privproxy.policy")
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """One consistent (policy, detector) pair; immutable once published."""
+
+    loaded: LoadedPolicy
+    detector: Detector
+
+
+def build_snapshot(loaded: LoadedPolicy, previous: Snapshot | None = None) -> Snapshot:
+    """Validate a loaded policy against its detectors; reuse the previous detector when detection is unchanged."""
+    if previous is not None and previous.loaded.policy.detection == loaded.policy.detection:
+        detector = previous.detector
+        if any(_pack_changed(pack.source, pack.revision) for pack in detector.packs):
+            detector = Detector(loaded.policy.detection, policy_dir=Path(loaded.source).parent)
+    else:
+        detector = Detector(loaded.policy.detection, policy_dir=Path(loaded.source).parent)
+    detector.check_entity_types(loaded.policy.entity_types_named(), loaded)
+    for index, rule in enumerate(loaded.policy.rules):
+        if rule.target is not None and rule.target not in loaded.policy.targets.trusted:
+            raise loaded.error(
+                f"rule '{rule.id}' sends requests to '{rule.target}', which is not a trusted target",
+                ("rules", index, "target"),
+                hint="list it under targets.trusted, or name a trusted target",
+            )
+    return Snapshot(loaded=loaded, detector=detector)
+
+
+def _pack_changed(source: str, revision: str) -> bool:
+    import hashlib
+
+    try:
+        return hashlib.sha256(Path(source).read_bytes()).hexdigest() != revision
+    except OSError:
+        return True
+
+
+Listener = Callable[[str, Snapshot | None, PolicyError | None], None]
+
+
+class LivePolicy:
+    """Holds the current snapshot and reloads it when the policy file changes on disk."""
+
+    def __init__(
+        self, source: str | Path | None, interval: float | None = 1.0, listener: Listener | None = None
+    ) -> None:
+        self._listener = listener
+        self.interval = interval
+        self._lock = threading.Lock()
+        loaded = load_policy(source)
+        self._snapshot = build_snapshot(loaded)
+        self._path = Path(loaded.source)
+        self._stamp = self._stat()
+        self._failed_stamp: tuple[int, int, int] | None = None
+        self._checked = time.monotonic()
+        self._notify("policy_loaded", self._snapshot, None)
+
+    def current(self) -> Snapshot:
+        """The snapshot a request should use; checks the file at most once per `interval` seconds."""
+        if self.interval is not None and time.monotonic() - self._checked >= self.interval:
+            self.reload_if_changed()
+        return self._snapshot
+
+    def reload_if_changed(self) -> bool:
+        """Reload when the file's stamp changed; True when a new policy is now in force."""
+        if not self._lock.acquire(blocking=False):
+            return False  # another thread is reloading; keep serving the current snapshot
+        try:
+            self._checked = time.monotonic()
+            stamp = self._stat()
+            if stamp == self._stamp or stamp == self._failed_stamp:
+                return False
+            return self._reload(stamp)
+        finally:
+            self._lock.release()
+
+    def _reload(self, stamp: tuple[int, int, int] | None) -> bool:
+        try:
+            if stamp is None:
+                raise PolicyError(
+                    "policy file disappeared; keeping the last good policy", file=str(self._path)
+                )
+            snapshot = build_snapshot(load_policy(self._path), self._snapshot)
+        except PolicyError as exc:
+            self._failed_stamp = stamp
+            log.error("policy reload rejected, last good policy stays in force: %s", exc)
+            self._notify("policy_load_failed", None, exc)
+            return False
+        except Exception as exc:  # a detector that cannot be built is a failed load too
+            self._failed_stamp = stamp
+            error = PolicyError(f"policy reload failed: {type(exc).__name__}", file=str(self._path))
+            log.error("policy reload rejected, last good policy stays in force: %s", error)
+            self._notify("policy_load_failed", None, error)
+            return False
+        self._snapshot = snapshot  # one reference assignment: readers see old or new, never a mix
+        self._stamp = stamp
+        self._failed_stamp = None
+        log.info(
+            "policy %s reloaded, revision %s", snapshot.loaded.policy.name, snapshot.loaded.revision[:12]
+        )
+        self._notify("policy_loaded", snapshot, None)
+        return True
+
+    def _stat(self) -> tuple[int, int, int] | None:
+        try:
+            info = os.stat(self._path)
+        except OSError:
+            return None
+        return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+    def _notify(self, event: str, snapshot: Snapshot | None, error: PolicyError | None) -> None:
+        if self._listener is not None:
+            self._listener(event, snapshot, error)
