@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sys
+import tempfile
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -18,6 +19,8 @@ app = typer.Typer(
 )
 audit_app = typer.Typer(no_args_is_help=True, help="Check and read the audit log.")
 app.add_typer(audit_app, name="audit")
+policy_app = typer.Typer(no_args_is_help=True, help="Validate, test and compare policy files.")
+app.add_typer(policy_app, name="policy")
 
 out = Console()
 err = Console(stderr=True)
@@ -37,7 +40,7 @@ def _guard(policy: Path | None, audit_log: str | None = None) -> Any:
 
 
 def _fail(exc: PrivProxyError) -> typer.Exit:
-    err.print(f"[red]error:[/red] {exc}", highlight=False, markup=True)
+    err.print(f"error: {exc}", highlight=False, markup=False)
     return typer.Exit(1)
 
 
@@ -52,6 +55,12 @@ def scan(
     output_path: Annotated[
         Path | None, typer.Option("--output", "-o", help="Where batch results go (JSONL).")
     ] = None,
+    explain: Annotated[
+        bool, typer.Option("--explain", help="Why: patterns, context words, scores, rules.")
+    ] = False,
+    team: Annotated[str | None, typer.Option(help="Context: the team sending the prompt.")] = None,
+    user: Annotated[str | None, typer.Option(help="Context: the user sending the prompt.")] = None,
+    model: Annotated[str, typer.Option(help="Context: the model the prompt is for.")] = "openai/gpt-4o-mini",
 ) -> None:
     """Show what privproxy finds in a prompt, what it decides, and the text that would leave."""
     if (text is None) == (input_path is None):
@@ -67,6 +76,18 @@ def scan(
             raise typer.Exit(2)
         raise typer.Exit(_scan_batch(guard, input_path, output_path))
     assert text is not None
+    if explain:
+        from .explain import explain_prompt, render_explanation
+
+        try:
+            report = explain_prompt(guard, text, {"team": team, "user": user, "model": model})
+        except PrivProxyError as exc:
+            raise _fail(exc) from None
+        if as_json:
+            out.print_json(data=report)
+        else:
+            render_explanation(report, text, out)
+        return
     try:
         result = _scan_one(guard, text)
     except PrivProxyError as exc:
@@ -173,6 +194,91 @@ def audit_verify(paths: Annotated[list[Path], typer.Argument(help="Audit log fil
                 highlight=False,
             )
     raise typer.Exit(1 if failed else 0)
+
+
+@policy_app.command("validate")
+def policy_validate(files: Annotated[list[Path], typer.Argument(help="Policy files.")]) -> None:
+    """Check schema and meaning; print file:line:col: problem (hint) for each; exit 1 on any."""
+    from .policy.validate import validate_file
+
+    failed = False
+    for path in files:
+        problems = validate_file(path)
+        if not problems:
+            out.print(f"{path}: OK", highlight=False)
+        for problem in problems:
+            failed = True
+            out.print(str(problem), markup=False, highlight=False, soft_wrap=True)
+    raise typer.Exit(1 if failed else 0)
+
+
+@policy_app.command("schema")
+def policy_schema() -> None:
+    """Print the policy file's JSON Schema (for editor autocompletion)."""
+    from .policy.validate import json_schema
+
+    print(json.dumps(json_schema(), indent=2))
+
+
+@policy_app.command("test")
+def policy_test(
+    target: Annotated[Path, typer.Argument(help="A policy file, or a folder of them.")] = Path("policies"),
+) -> None:
+    """Run each policy's `tests:`; print a pass/fail table; exit 1 on a failure or a policy without tests."""
+    from .policy.fixtures import run_policy_tests
+
+    files = sorted(target.glob("*.yaml")) if target.is_dir() else [target]
+    if not files:
+        err.print(f"error: no policy files in {target}")
+        raise typer.Exit(1)
+    table = Table(title="policy tests")
+    for column in ("policy", "#", "test", "result", "detail"):
+        table.add_column(column)
+    failed = False
+    with tempfile.TemporaryDirectory() as scratch:
+        for path in files:
+            try:
+                guard = _guard(path, audit_log=str(Path(scratch) / "audit.jsonl"))
+            except PrivProxyError as exc:
+                failed = True
+                table.add_row(path.name, "-", "(policy does not load)", "[red]ERROR[/red]", str(exc))
+                continue
+            results = run_policy_tests(guard)
+            if not results:
+                failed = True
+                table.add_row(path.name, "-", "(no tests)", "[red]FAIL[/red]", "a policy must carry tests:")
+            for result in results:
+                failed = failed or not result.passed
+                verdict = "[green]pass[/green]" if result.passed else "[red]FAIL[/red]"
+                table.add_row(
+                    path.name, str(result.index + 1), result.name, verdict, "; ".join(result.problems)
+                )
+    out.print(table)
+    raise typer.Exit(1 if failed else 0)
+
+
+@policy_app.command("diff")
+def policy_diff(
+    old: Annotated[Path, typer.Argument(help="The policy in force.")],
+    new: Annotated[Path, typer.Argument(help="The proposed policy.")],
+    corpus: Annotated[Path, typer.Option("--corpus", help="JSONL of prompts, one {'text': ...} per line.")],
+    examples: Annotated[int, typer.Option(help="Examples to show per change.")] = 3,
+) -> None:
+    """Run both policies over a corpus and show where their decisions differ (values masked)."""
+    from .explain import diff_policies, render_diff
+
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            report = diff_policies(
+                _guard(old, audit_log=str(Path(scratch) / "a.jsonl")),
+                _guard(new, audit_log=str(Path(scratch) / "b.jsonl")),
+                corpus,
+                examples,
+            )
+        except (PrivProxyError, OSError, ValueError) as exc:
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(1) from None
+    render_diff(report, out)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -247,7 +247,8 @@ class Guard:
             self._audit_checked = True
         decision = prepared.decision
         policy = prepared.snapshot.loaded.policy
-        if decision.action is Action.local:
+        addressed_local = decision.target is not None and decision.target in policy.targets.trusted
+        if decision.action is Action.local or addressed_local:
             name = decision.target or policy.targets.local
             target = policy.targets.trusted[name]
             try:
@@ -330,9 +331,16 @@ class Guard:
                 self._pending.append(record)
             return
         try:
+            self._flush_pending()
             self.audit.append(record)
         except PrivProxyError:
             log.exception("could not write the %s audit record", event)
+
+    def _flush_pending(self) -> None:
+        with self._pending_lock:
+            pending, self._pending = self._pending, []
+        for record in pending:
+            self.audit.append(record)
 
     def _audit_refusal(
         self,
@@ -395,10 +403,7 @@ class Guard:
 
     def _write(self, snapshot: Snapshot, fields: dict[str, Any]) -> None:
         """Append one audit record; AuditError propagates, so no decision goes unrecorded silently."""
-        with self._pending_lock:
-            pending, self._pending = self._pending, []
-        for record in pending:
-            self.audit.append(record)
+        self._flush_pending()
         fields["policy"] = {"name": snapshot.loaded.policy.name, "revision": snapshot.loaded.revision}
         fields["detectors"] = {"revision": snapshot.detector.revision}
         self.audit.append(fields)

@@ -126,6 +126,33 @@ class Detector:
         self.cache.put(key, findings)
         return findings
 
+    def explain(self, text: str) -> list[dict[str, object]]:
+        """Every finding with Presidio's decision process: pattern, score before/after context, context word."""
+        results = self.analyzer.analyze(
+            text=text,
+            language=self.language,
+            allow_list=self.settings.allow or None,
+            return_decision_process=True,
+        )
+        explained: list[dict[str, object]] = []
+        for result in sorted(results, key=lambda r: (r.start, r.end)):
+            why = result.analysis_explanation
+            explained.append(
+                {
+                    "entity_type": result.entity_type,
+                    "start": result.start,
+                    "end": result.end,
+                    "score": round(float(result.score), 4),
+                    "detector": _detector_name(result),
+                    "pattern": getattr(why, "pattern_name", None),
+                    "original_score": getattr(why, "original_score", None),
+                    "context_word": getattr(why, "supportive_context_word", None) or None,
+                    "context_boost": getattr(why, "score_context_improvement", 0) or 0,
+                    "validation": getattr(why, "validation_result", None),
+                }
+            )
+        return explained
+
     def check_entity_types(self, named: dict[str, tuple[str | int, ...]], loaded: LoadedPolicy) -> None:
         """Raise PolicyError at the first entity type the detectors cannot produce."""
         for entity, path in named.items():

@@ -182,3 +182,18 @@ def rule_matches(when: Match, context: RequestContext, direction: str = "prompt"
 
 def _opt_str(value: Any) -> str | None:
     return None if value is None else str(value)
+
+
+def explain_entity(entity: str, policy: Policy, context: RequestContext, direction: str = "prompt") -> str:
+    """In words: which part of the policy decides this entity type's action in this context."""
+    rules = [rule for rule in policy.rules if rule_matches(rule.when, context, direction)]
+    action, rule = _action_for(entity, policy, rules)
+    if rule is not None:
+        scope = (
+            ", ".join(f"{k}={v}" for k, v in rule.when.model_dump(exclude_none=True).items())
+            or "every request"
+        )
+        return f"{action.value} by rule '{rule.id}' (when {scope})"
+    if entity in policy.actions:
+        return f"{action.value} by actions.{entity}"
+    return f"{action.value} by actions.default"
