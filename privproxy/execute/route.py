@@ -7,12 +7,14 @@ keep their retry logic); local calls raise LocalModelError and never fall back t
 from __future__ import annotations
 
 import os
+import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")  # never fetch the cost map
 
+import httpx
 import litellm
 
 from ..errors import LocalModelError
@@ -50,14 +52,41 @@ def local_route(name: str, target: LocalTarget, kwargs: dict[str, Any], messages
     call_kwargs = {key: kwargs[key] for key in _LOCAL_PARAMS if key in kwargs}
     call_kwargs["messages"] = messages
     if target.kind == "server":
+        assert target.api_base is not None
+        check_server(name, target.api_base)
         call_kwargs["model"] = f"openai/{target.model or 'local'}"
         call_kwargs["api_base"] = target.api_base
         call_kwargs["api_key"] = os.environ.get("PRIVPROXY_LOCAL_API_KEY", "no-key")
     else:
         register_provider()
         call_kwargs["model"] = provider.register(name, target)
-        provider.pool.get(target)  # load now: a missing or broken model fails before any call
+        # Load now and check the context: a missing model or a too-long prompt fails before any call.
+        call_kwargs["messages"] = provider.fit(target, messages, kwargs.get("max_tokens"))
     return Route(kwargs=call_kwargs, local=True, target=name)
+
+
+_healthy: dict[str, float] = {}
+_HEALTH_TTL = 5.0
+
+
+def check_server(name: str, api_base: str, timeout: float = 2.0) -> None:
+    """A trusted llama.cpp server must answer GET /models; else LocalModelError (never a fallback)."""
+    now = time.monotonic()
+    if now - _healthy.get(api_base, -_HEALTH_TTL) < _HEALTH_TTL:
+        return
+    url = api_base.rstrip("/") + "/models"
+    try:
+        response = httpx.get(url, timeout=timeout)
+    except httpx.HTTPError as exc:
+        raise LocalModelError(
+            f"trusted local server '{name}' at {api_base} is not reachable ({type(exc).__name__}); "
+            "start it with `privproxy local serve` or fix targets.trusted"
+        ) from None
+    if response.status_code >= 400:
+        raise LocalModelError(
+            f"trusted local server '{name}' at {api_base} answered HTTP {response.status_code}"
+        )
+    _healthy[api_base] = now
 
 
 def call(route: Route) -> Any:

@@ -58,9 +58,11 @@ class LocalTarget(_Strict):
     n_threads: int | None = Field(None, ge=1)
     n_gpu_layers: int = 0
     max_tokens: int = Field(256, ge=1)
+    n_batch: int | None = Field(None, ge=1)
     chat_format: str | None = None
     api_base: str | None = None
     model: str | None = None
+    on_too_long: Literal["error", "truncate_history"] = "error"
 
     @model_validator(mode="after")
     def _server_needs_url(self) -> LocalTarget:
