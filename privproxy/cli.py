@@ -176,26 +176,196 @@ def demo(
 
 
 @audit_app.command("verify")
-def audit_verify(paths: Annotated[list[Path], typer.Argument(help="Audit log files.")]) -> None:
-    """Check each log's hash chain; exit 1 naming the first bad record and the kind of damage."""
-    from .audit.verify import verify_file
+def audit_verify(
+    targets: Annotated[
+        list[str],
+        typer.Argument(
+            help="Audit logs: a JSONL file (rotated files follow it), sqlite:///x.db, postgresql://..."
+        ),
+    ],
+    public_key: Annotated[
+        Path | None,
+        typer.Option("--public-key", help="Ed25519 public key (PEM) to check signed checkpoints."),
+    ] = None,
+) -> None:
+    """Check each log's hash chain (and signed checkpoints); exit 1 naming the first bad record and the damage."""
+    from rich.progress import BarColumn, Progress, TextColumn
+
+    from .audit.verify import verify_store
+    from .errors import AuditError
 
     failed = False
-    for path in paths:
-        if not path.is_file():
-            err.print(f"{path}: no such audit log")
+    for target in targets:
+        if "://" not in target and not Path(target).is_file():
+            err.print(f"{target}: no such audit log", markup=False)
             failed = True
             continue
-        result = verify_file(path)
+        with Progress(
+            TextColumn("verifying {task.description}"),
+            BarColumn(),
+            TextColumn("{task.completed:,} records"),
+            console=err,
+            transient=True,
+        ) as bar:
+            task = bar.add_task(target, total=None)
+
+            def advance(done: int, task: Any = task, bar: Any = bar) -> None:
+                bar.update(task, completed=done)
+
+            try:
+                result = verify_store(target, public_key, progress=advance)
+            except AuditError as exc:
+                err.print(f"{target}: {exc}", markup=False)
+                failed = True
+                continue
         if result.ok:
-            out.print(f"{path}: OK, {result.records} records, head {result.head}", highlight=False)
+            signed = f", {result.checkpoints} signed checkpoints verified" if result.checkpoints else ""
+            out.print(
+                f"{target}: OK, {result.records} records{signed}, head {result.head}",
+                highlight=False,
+                soft_wrap=True,
+            )
+            for note in result.notes:
+                out.print(f"  note: {note}", markup=False, soft_wrap=True)
         else:
             failed = True
+            where = result.where or target
             out.print(
-                f"{path}:{result.line}: {result.kind.upper() if result.kind else 'BAD'}: {result.problem}",
+                f"{where}: {str(result.kind).upper()}: {result.problem}",
+                markup=False,
                 highlight=False,
+                soft_wrap=True,
             )
     raise typer.Exit(1 if failed else 0)
+
+
+@audit_app.command("keygen")
+def audit_keygen(
+    private: Annotated[Path, typer.Option(help="Where the signing key goes (created 0600).")] = Path(
+        "audit-signing.key"
+    ),
+    public: Annotated[Path, typer.Option(help="Where the public key for auditors goes.")] = Path(
+        "audit-signing.pub"
+    ),
+) -> None:
+    """Create an Ed25519 key pair for signed audit checkpoints."""
+    from .audit.signing import keygen
+
+    if private.exists():
+        err.print(
+            f"error: {private} exists; move it away first (rotating keys is documented in README)",
+            markup=False,
+        )
+        raise typer.Exit(1)
+    ident = keygen(private, public)
+    out.print(
+        f"key id {ident}: private key {private} (keep it where privproxy runs, mode 600), public key {public}",
+        markup=False,
+        soft_wrap=True,
+    )
+
+
+@audit_app.command("query")
+def audit_query(
+    target: Annotated[
+        str, typer.Argument(help="The audit log (JSONL file, sqlite:///..., postgresql://...).")
+    ],
+    since: Annotated[
+        str | None, typer.Option(help="From this time (RFC 3339 or YYYY-MM-DD), inclusive.")
+    ] = None,
+    until: Annotated[str | None, typer.Option(help="Up to this time, exclusive.")] = None,
+    action: Annotated[str | None, typer.Option(help="allow | redact | local | block")] = None,
+    route: Annotated[str | None, typer.Option(help="closed | local | none")] = None,
+    target_model: Annotated[str | None, typer.Option("--target", help="Model used (glob).")] = None,
+    model: Annotated[str | None, typer.Option(help="Model requested (glob).")] = None,
+    entity: Annotated[str | None, typer.Option(help="Records with this entity type.")] = None,
+    revision: Annotated[str | None, typer.Option(help="Policy revision (prefix).")] = None,
+    principal: Annotated[str | None, typer.Option(help="User, team or key alias.")] = None,
+    reached_closed: Annotated[
+        bool, typer.Option("--reached-closed", help="Only where the type went to a closed model in clear.")
+    ] = False,
+    value: Annotated[
+        str | None,
+        typer.Option(help="Find a value by its fingerprint (needs PRIVPROXY_AUDIT_KEY and --entity)."),
+    ] = None,
+    event: Annotated[
+        str, typer.Option(help="request | policy_loaded | policy_load_failed | any")
+    ] = "request",
+    fmt: Annotated[str, typer.Option("--format", help="table | jsonl | csv")] = "table",
+) -> None:
+    """Answer questions from the audit log, e.g. `--entity MEDICAL_CONDITION --reached-closed --since 2026-07-01`."""
+    import os
+
+    from .audit.query import (
+        COLUMNS,
+        Filters,
+        iter_records,
+        matches,
+        parse_time,
+        row,
+        to_csv,
+        value_fingerprint,
+    )
+
+    fingerprint = None
+    if value is not None:
+        key = os.environ.get("PRIVPROXY_AUDIT_KEY")
+        if not key or not entity:
+            err.print("error: --value needs --entity TYPE and the audit key in PRIVPROXY_AUDIT_KEY")
+            raise typer.Exit(2)
+        fingerprint = value_fingerprint(bytes.fromhex(key), entity, value)
+    try:
+        filters = Filters(
+            since=parse_time(since) if since else None,
+            until=parse_time(until) if until else None,
+            action=action,
+            route=route,
+            target=target_model,
+            entity=entity,
+            revision=revision,
+            principal=principal,
+            model=model,
+            event=None if event == "any" else event,
+            reached_closed=reached_closed,
+            fingerprint=fingerprint,
+        )
+    except ValueError as exc:
+        err.print(f"error: {exc}", markup=False)
+        raise typer.Exit(2) from None
+    found = [record for record in iter_records(target) if matches(record, filters)]
+    if fmt == "jsonl":
+        for record in found:
+            print(json.dumps(record, ensure_ascii=False))
+    elif fmt == "csv":
+        print(to_csv(found), end="")
+    else:
+        table = Table(title=f"{len(found)} matching records")
+        for column in COLUMNS:
+            table.add_column(column)
+        for record in found:
+            table.add_row(*row(record).values())
+        out.print(table)
+    err.print(f"{len(found)} matching records")
+
+
+@audit_app.command("report")
+def audit_report(
+    target: Annotated[str, typer.Argument(help="The audit log.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="The HTML file to write.")] = Path(
+        "audit-report.html"
+    ),
+    public_key: Annotated[
+        Path | None, typer.Option("--public-key", help="Check signed checkpoints too.")
+    ] = None,
+) -> None:
+    """Write one self-contained HTML report: integrity, decisions and routes over time, types, rules, latency."""
+    from .audit.record import now_rfc3339
+    from .audit.report import render_report
+    from .audit.verify import verify_store
+
+    integrity = verify_store(target, public_key)
+    output.write_text(render_report(target, integrity, now_rfc3339()), encoding="utf-8")
+    out.print(f"wrote {output} (integrity: {'intact' if integrity.ok else integrity.kind})", markup=False)
 
 
 @policy_app.command("validate")

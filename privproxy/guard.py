@@ -17,6 +17,7 @@ from typing import Any
 from . import segments as seg
 from .answers import AnswerReport, answer_texts, redact_answer_text, scan_answer_text
 from .audit import AuditLog, summarize_findings
+from .audit.record import fingerprints
 from .detect import Detector, Finding
 from .errors import Blocked, DetectionError, LocalModelError, PolicyError, PrivProxyError, RequestError
 from .execute import Route, call, call_async, local_route
@@ -80,7 +81,13 @@ class Guard:
         reload_interval: float | None = 1.0,
     ) -> None:
         path = audit_log or os.environ.get("PRIVPROXY_AUDIT_LOG") or DEFAULT_AUDIT_LOG
-        self.audit = AuditLog(path)
+        max_bytes = os.environ.get("PRIVPROXY_AUDIT_MAX_BYTES")
+        self.audit = AuditLog(
+            path,
+            max_bytes=int(max_bytes) if max_bytes else None,
+            stream=os.environ.get("PRIVPROXY_AUDIT_STREAM") or None,
+        )
+        self._fingerprint_key = _audit_key_from_env()
         self._audit_checked = False
         self._pending: list[dict[str, Any]] = []
         self._pending_lock = threading.Lock()
@@ -396,6 +403,14 @@ class Guard:
             "outcome": status,
             "latency_ms": {"detect": round(prepared.detect_ms, 2), "total": _ms(prepared.started)},
         }
+        if self._fingerprint_key is not None:
+            fields["fingerprints"] = fingerprints(
+                self._fingerprint_key,
+                (
+                    (f.entity_type, prepared.request.segments[i].text[f.start : f.end])
+                    for i, f in decision.counted
+                ),
+            )
         if prepared.answer is not None and prepared.answer.findings:
             fields["answer_findings"] = summarize_findings(prepared.answer.findings, {})
             fields["answer_action"] = prepared.answer.action
@@ -411,6 +426,23 @@ class Guard:
 
 def _ms(started: float) -> float:
     return round((time.perf_counter() - started) * 1000, 2)
+
+
+def _audit_key_from_env() -> bytes | None:
+    """The audit fingerprint key (PRIVPROXY_AUDIT_KEY hex, or PRIVPROXY_AUDIT_KEY_FILE); none: no fingerprints."""
+    value = os.environ.get("PRIVPROXY_AUDIT_KEY")
+    if value:
+        try:
+            return bytes.fromhex(value.strip())
+        except ValueError:
+            raise PolicyError("PRIVPROXY_AUDIT_KEY must be hex (e.g. from `openssl rand -hex 32`)") from None
+    path = os.environ.get("PRIVPROXY_AUDIT_KEY_FILE")
+    if path:
+        try:
+            return Path(path).read_bytes().strip()
+        except OSError:
+            raise PolicyError("PRIVPROXY_AUDIT_KEY_FILE cannot be read", file=path) from None
+    return None
 
 
 def _key_from_env() -> bytes | None:

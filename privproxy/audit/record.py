@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import hmac
 import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
@@ -45,3 +46,19 @@ def summarize_findings(
         entry["detectors"] = sorted(entry["detectors"])
         entry["operator"] = operators.get(entity, "none")
     return dict(sorted(summary.items()))
+
+
+def fingerprint(key: bytes, entity_type: str, value: str) -> str:
+    """A keyed HMAC of (type, normalized value): who holds the key can ask "was this value ever sent?"."""
+    from ..transform.placeholders import normalize
+
+    message = f"{entity_type}\x00{normalize(entity_type, value)}".encode("utf-8", "surrogatepass")
+    return hmac.new(key, message, hashlib.sha256).hexdigest()[:24]
+
+
+def fingerprints(key: bytes, values: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
+    """Per entity type, the sorted distinct fingerprints of the values found (never the values)."""
+    found: dict[str, set[str]] = {}
+    for entity_type, value in values:
+        found.setdefault(entity_type, set()).add(fingerprint(key, entity_type, value))
+    return {entity: sorted(prints) for entity, prints in sorted(found.items())}

@@ -1,25 +1,40 @@
-"""Verifying an audit log's hash chain: find the first record that was edited, lost, reordered or torn."""
+"""Verifying an audit log: the hash chain record by record, then the signed checkpoints against it.
+
+Damage is named, with the first bad record: `edited` (content does not match its hash), `missing`
+(a record was deleted), `reordered`, `torn` (the last write was cut off by a crash — the records
+before it are intact, so this is not reported as tampering), `truncated` (fewer records than a
+signed checkpoint counted), `rewritten` (the chain no longer ends where a checkpoint says it did),
+`bad signature`.
+"""
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable
-from dataclasses import dataclass
+import hashlib
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
-from .record import GENESIS, record_hash
+import orjson
+
+from .record import GENESIS, canonical_json
+from .signing import load_public_key, read_checkpoints, verify_checkpoint
+from .stores import JsonlStore, Store, open_store
 
 
 @dataclass(frozen=True)
 class VerifyResult:
-    """The outcome of a verification; `problem` is None when the chain is intact."""
+    """The outcome of a verification; `problem` is None when everything checked is intact."""
 
     path: str
     records: int
     head: str | None
     problem: str | None = None
     line: int | None = None
-    kind: str | None = None  # edited | missing | reordered | torn | malformed
+    kind: str | None = None
+    where: str | None = None
+    checkpoints: int = 0
+    notes: tuple[str, ...] = field(default_factory=tuple)
 
     @property
     def ok(self) -> bool:
@@ -27,98 +42,204 @@ class VerifyResult:
 
 
 def verify_file(path: str | Path, progress: Callable[[int], None] | None = None) -> VerifyResult:
-    """Walk the chain line by line; a torn last line (crash mid-write) is reported as such, not as tampering."""
-    path = Path(path)
+    """Verify one JSONL file's chain (no checkpoints); kept for callers that check a single file."""
+    lines = _file_lines(Path(path))
+    return _verify_chain(str(path), lines, progress)
+
+
+def verify_store(
+    target: str | Path,
+    public_key: str | Path | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> VerifyResult:
+    """Verify a whole log (rotated files included, or a database), and its checkpoints if a key is given."""
+    store = open_store(target)
+    checkpoints = read_checkpoints(store.checkpoint_path) if public_key is not None else []
+    heads: dict[int, str] = {int(c["count"]): "" for c in checkpoints if isinstance(c.get("count"), int)}
+    result = _verify_chain(str(target), store.lines(), progress, heads)
+    if public_key is None:
+        return result
+    if not checkpoints:
+        return _replace(result, "no signed checkpoints found next to the log", "bad signature", None)
+    key = load_public_key(public_key)
+    for index, checkpoint in enumerate(checkpoints, start=1):
+        where = f"{store.checkpoint_path}:{index}"
+        if checkpoint.get("malformed") or not verify_checkpoint(key, checkpoint):
+            return _replace(
+                result, "checkpoint signature does not verify with this public key", "bad signature", where
+            )
+        count, head = int(checkpoint["count"]), str(checkpoint["head"])
+        if result.ok and count > result.records:
+            return _replace(
+                result,
+                f"a signed checkpoint counted {count} records, the log has {result.records}",
+                "truncated",
+                where,
+            )
+        if heads.get(count) and heads[count] != head:
+            return _replace(
+                result,
+                f"the chain at record {count} does not end where the checkpoint signed",
+                "rewritten",
+                where,
+            )
+    return VerifyResult(
+        result.path,
+        result.records,
+        result.head,
+        result.problem,
+        result.line,
+        result.kind,
+        result.where,
+        checkpoints=len(checkpoints),
+        notes=result.notes,
+    )
+
+
+def _replace(result: VerifyResult, problem: str, kind: str, where: str | None) -> VerifyResult:
+    if not result.ok:
+        return result  # the first problem found in the chain itself stays the one reported
+    return VerifyResult(result.path, result.records, result.head, problem, None, kind, where)
+
+
+def _file_lines(path: Path) -> Iterator[tuple[str, bytes]]:
+    return JsonlStore(path).lines() if path.exists() else iter(())
+
+
+def _verify_chain(
+    name: str,
+    lines: Iterable[tuple[str, bytes]],
+    progress: Callable[[int], None] | None,
+    heads: dict[int, str] | None = None,
+) -> VerifyResult:
+    """Stream the lines once (memory stays flat on millions of records); look ahead only on damage."""
+    stream = _Peekable(iter(lines))
     count = 0
     prev = GENESIS
     expected_seq: int | None = None
-    with path.open("rb") as handle:
-        lines = handle.read().split(b"\n")
-    if lines and lines[-1] == b"":
-        lines.pop()
-    for number, raw in enumerate(lines, start=1):
-        if progress is not None and number % 10_000 == 0:
+    notes: list[str] = []
+    number = 0
+    for where, raw in stream:
+        number += 1
+        if progress is not None and number % 20_000 == 0:
             progress(number)
         if not raw.strip():
             continue
         try:
-            record = json.loads(raw)
-        except ValueError:
-            is_last = all(not rest.strip() for rest in lines[number:])
-            if is_last:
+            record = orjson.loads(raw)
+        except orjson.JSONDecodeError:
+            following = stream.next_nonempty()
+            if following is None:
                 return VerifyResult(
-                    str(path),
+                    name,
                     count,
                     prev,
                     "last record is incomplete (a write was cut off, e.g. by a crash); the records before it are intact",
                     number,
                     "torn",
+                    where,
                 )
-            if _next_continues(lines, number, prev):
-                # A torn line from a crash, isolated by the writer, with the chain continuing after it.
+            if _continues(following[1], prev):
+                notes.append(f"{where}: a torn write from a crash, isolated; the chain continues after it")
                 continue
-            return VerifyResult(str(path), count, prev, "line is not valid JSON", number, "malformed")
-        if (
-            not isinstance(record, dict)
-            or "hash" not in record
-            or "prev" not in record
-            or "seq" not in record
-        ):
-            return VerifyResult(str(path), count, prev, "line is not an audit record", number, "malformed")
-        if record_hash(record) != record["hash"]:
+            return VerifyResult(name, count, prev, "line is not valid JSON", number, "malformed", where)
+        if not isinstance(record, dict) or not {"hash", "prev", "seq"} <= set(record):
+            return VerifyResult(name, count, prev, "line is not an audit record", number, "malformed", where)
+        if not _hash_matches(raw, record):
             return VerifyResult(
-                str(path),
+                name,
                 count,
                 prev,
                 f"record seq {record.get('seq')} was edited: its hash does not match its content",
                 number,
                 "edited",
+                where,
             )
         if expected_seq is not None and record["seq"] != expected_seq:
-            later = record["seq"] > expected_seq and _seq_appears(lines, number, expected_seq)
-            kind = "reordered" if record["seq"] < expected_seq or later else "missing"
+            needle = f'"seq":{expected_seq},'.encode()
+            moved = record["seq"] > expected_seq and any(needle in rest for _, rest in stream)
+            kind = "reordered" if record["seq"] < expected_seq or moved else "missing"
             return VerifyResult(
-                str(path),
+                name,
                 count,
                 prev,
                 f"expected record seq {expected_seq}, found {record['seq']}",
                 number,
                 kind,
+                where,
+            )
+        if expected_seq is None and record["seq"] != 0:
+            return VerifyResult(
+                name,
+                count,
+                prev,
+                f"the log starts at seq {record['seq']}, not 0: its beginning is missing",
+                number,
+                "missing",
+                where,
             )
         if record["prev"] != prev:
             return VerifyResult(
-                str(path),
+                name,
                 count,
                 prev,
                 f"record seq {record['seq']} does not follow the previous record (chain broken)",
                 number,
-                "missing" if expected_seq is None else "reordered",
+                "reordered",
+                where,
             )
         prev = record["hash"]
         expected_seq = record["seq"] + 1
         count += 1
-    return VerifyResult(str(path), count, prev if count else None)
+        if heads is not None and count in heads:
+            heads[count] = prev  # only the heads a signed checkpoint asks about are kept
+    return VerifyResult(name, count, prev if count else None, notes=tuple(notes))
 
 
-def _seq_appears(lines: list[bytes], index: int, seq: int) -> bool:
-    """Whether a record with `seq` comes later in the file (then it was moved, not deleted)."""
-    for raw in lines[index:]:
-        try:
-            record = json.loads(raw)
-        except ValueError:
-            continue
-        if isinstance(record, dict) and record.get("seq") == seq:
-            return True
-    return False
+class _Peekable:
+    """An iterator of lines that can look at the next non-empty line without losing it."""
+
+    def __init__(self, iterator: Iterator[tuple[str, bytes]]) -> None:
+        self._iterator = iterator
+        self._buffer: list[tuple[str, bytes]] = []
+
+    def __iter__(self) -> _Peekable:
+        return self
+
+    def __next__(self) -> tuple[str, bytes]:
+        if self._buffer:
+            return self._buffer.pop(0)
+        return next(self._iterator)
+
+    def next_nonempty(self) -> tuple[str, bytes] | None:
+        for item in self._iterator:
+            self._buffer.append(item)
+            if item[1].strip():
+                return item
+        return None
 
 
-def _next_continues(lines: list[bytes], index: int, prev: str) -> bool:
-    for raw in lines[index:]:
-        if not raw.strip():
-            continue
-        try:
-            record = json.loads(raw)
-        except ValueError:
-            return False
-        return isinstance(record, dict) and record.get("prev") == prev
-    return False
+def _continues(raw: bytes, prev: str) -> bool:
+    try:
+        record: Any = orjson.loads(raw)
+    except orjson.JSONDecodeError:
+        return False
+    return isinstance(record, dict) and record.get("prev") == prev
+
+
+def _hash_matches(raw: bytes, record: dict[str, Any]) -> bool:
+    """Fast path: the writer stores canonical JSON, so hash the line minus its own hash field;
+    only when that differs is the record re-serialized canonically (a reformatted but unedited line)."""
+    digest = record["hash"]
+    if isinstance(digest, str):
+        field_text = f'"hash":"{digest}"'.encode()
+        for cut in (field_text + b",", b"," + field_text):
+            if cut in raw:
+                if hashlib.sha256(raw.replace(cut, b"", 1)).hexdigest() == digest:
+                    return True
+                break
+    body = {key: value for key, value in record.items() if key != "hash"}
+    return hashlib.sha256(canonical_json(body).encode("utf-8")).hexdigest() == digest
+
+
+__all__ = ["Store", "VerifyResult", "verify_file", "verify_store"]

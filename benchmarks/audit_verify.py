@@ -1,0 +1,54 @@
+"""How long `privproxy audit verify` takes on a big log: writes N realistic records, then verifies them.
+
+    .venv/bin/python benchmarks/audit_verify.py [N]      (default 1,000,000)
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from privproxy.audit.record import GENESIS, canonical_json, record_hash
+from privproxy.audit.verify import verify_store
+
+
+def write_log(path: Path, n: int) -> None:
+    prev = GENESIS
+    template = {
+        "event": "request", "session": None, "principal": {"user": "alice", "team": "support"},
+        "policy": {"name": "default", "revision": "9" * 64}, "detectors": {"revision": "d" * 64},
+        "model_requested": "openai/gpt-4o-mini", "target": "openai/gpt-4o-mini", "route": "closed",
+        "action": "redact", "rules": [], "attachments": {},
+        "findings": {"EMAIL_ADDRESS": {"count": 1, "detectors": ["OfflineEmailRecognizer"], "max_score": 1.0, "operator": "placeholder"},
+                     "PERSON": {"count": 2, "detectors": ["SpacyRecognizer"], "max_score": 0.85, "operator": "placeholder"}},
+        "outcome": {"status": "ok"}, "latency_ms": {"detect": 12.5, "total": 340.1},
+    }
+    with path.open("w") as handle:
+        for seq in range(n):
+            record = {"seq": seq, "ts": "2026-11-26T10:00:00.000Z", "request_id": f"pp-{seq:032x}", **template, "prev": prev}
+            record["hash"] = prev = record_hash(record)
+            handle.write(canonical_json(record) + "\n")
+
+
+def main() -> None:
+    n = int(sys.argv[1]) if len(sys.argv) > 1 else 1_000_000
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "audit.jsonl"
+        started = time.perf_counter()
+        write_log(path, n)
+        written = time.perf_counter() - started
+        size_mb = os.path.getsize(path) / 1e6
+        started = time.perf_counter()
+        result = verify_store(path)
+        elapsed = time.perf_counter() - started
+    assert result.ok and result.records == n, result
+    print(f"| records | log size | verify time | records/s |\n|---:|---:|---:|---:|")
+    print(f"| {n:,} | {size_mb:,.0f} MB | {elapsed:.1f} s | {n / elapsed:,.0f} |")
+    print(f"(writing the test log took {written:.1f} s; machine: {os.cpu_count()} cores)")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,293 @@
+"""Where the chain lives: a JSONL file (with rotation), SQLite, or PostgreSQL.
+
+Each store appends under an exclusive lock that spans "read the head, write the next record", so
+threads and processes (LiteLLM proxy workers, replicas on one database) share one unbroken chain.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import sqlite3
+from collections.abc import Callable, Iterator
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Protocol
+
+from ..errors import AuditError
+from .record import canonical_json
+
+Build = Callable[[dict[str, Any] | None], dict[str, Any]]
+_TAIL_WINDOW = 1 << 16
+
+
+class Store(Protocol):
+    """Appends chained records atomically and reads them back in order."""
+
+    def check_writable(self) -> None: ...
+
+    def append(self, build: Build) -> dict[str, Any]: ...
+
+    def lines(self) -> Iterator[tuple[str, bytes]]: ...
+
+    @property
+    def checkpoint_path(self) -> Path: ...
+
+
+class JsonlStore:
+    """One JSON object per line; `flock` for exclusivity; optional size-based rotation."""
+
+    def __init__(self, path: str | Path, fsync_every: int = 1, max_bytes: int | None = None) -> None:
+        self.path = Path(path)
+        self.fsync_every = max(1, fsync_every)
+        self.max_bytes = max_bytes
+        self._unsynced = 0
+
+    @property
+    def checkpoint_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".checkpoints")
+
+    def check_writable(self) -> None:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
+        except OSError as exc:
+            raise AuditError(f"cannot open audit log {self.path}: {exc.strerror}") from None
+
+    def files(self) -> list[Path]:
+        """Rotated files (oldest first) then the live file: the order the chain runs in."""
+        rotated = sorted(self.path.parent.glob(f"{self.path.name}.*.jsonl"))
+        return [*rotated, self.path] if self.path.exists() else rotated
+
+    def append(self, build: Build) -> dict[str, Any]:
+        fd = self._open_locked()
+        try:
+            fd = self._rotate_if_needed(fd)
+            last = _last_record(fd) or self._last_rotated()
+            record = build(last)
+            line = (canonical_json(record) + "\n").encode("utf-8")
+            if _ends_torn(fd):
+                line = b"\n" + line  # isolate a torn line left by a crash; verify reports it
+            if os.write(fd, line) != len(line):
+                raise OSError(28, "short write")
+            self._unsynced += 1
+            if self._unsynced >= self.fsync_every:
+                os.fsync(fd)
+                self._unsynced = 0
+            return record
+        except OSError as exc:
+            raise AuditError(f"cannot write audit log {self.path}: {exc.strerror or exc}") from None
+        finally:
+            os.close(fd)
+
+    def _open_locked(self) -> int:
+        """Open and flock the live file; if it was rotated away while we waited, retry on the new one."""
+        while True:
+            try:
+                self.path.parent.mkdir(parents=True, exist_ok=True)
+                fd = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                if os.fstat(fd).st_ino == os.stat(self.path).st_ino:
+                    return fd
+                os.close(fd)
+            except OSError as exc:
+                raise AuditError(f"cannot open audit log {self.path}: {exc.strerror}") from None
+
+    def _rotate_if_needed(self, fd: int) -> int:
+        """Past max_bytes, rename the live file (under the lock) and continue the chain in a new one."""
+        if not self.max_bytes or os.fstat(fd).st_size < self.max_bytes:
+            return fd
+        stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
+        os.fsync(fd)
+        os.rename(self.path, self.path.with_name(f"{self.path.name}.{stamp}.jsonl"))
+        new = os.open(self.path, os.O_RDWR | os.O_CREAT | os.O_APPEND, 0o600)
+        fcntl.flock(new, fcntl.LOCK_EX)
+        os.close(fd)  # releases the old lock; writers that opened the old name retry on the new file
+        return new
+
+    def _last_rotated(self) -> dict[str, Any] | None:
+        rotated = sorted(self.path.parent.glob(f"{self.path.name}.*.jsonl"))
+        if not rotated:
+            return None
+        fd = os.open(rotated[-1], os.O_RDONLY)
+        try:
+            return _last_record(fd)
+        finally:
+            os.close(fd)
+
+    def lines(self) -> Iterator[tuple[str, bytes]]:
+        for path in self.files():
+            with path.open("rb") as handle:
+                for number, raw in enumerate(handle, start=1):
+                    yield f"{path}:{number}", raw.rstrip(b"\n")
+
+
+class SqliteStore:
+    """The chain in one SQLite table; `BEGIN IMMEDIATE` serializes writers across processes."""
+
+    SCHEMA = (
+        "CREATE TABLE IF NOT EXISTS privproxy_audit ("
+        "seq INTEGER PRIMARY KEY, ts TEXT NOT NULL, hash TEXT NOT NULL, record TEXT NOT NULL)"
+    )
+
+    def __init__(self, path: str | Path) -> None:
+        self.path = Path(path)
+
+    @property
+    def checkpoint_path(self) -> Path:
+        return self.path.with_name(self.path.name + ".checkpoints")
+
+    def _connect(self) -> sqlite3.Connection:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            new = not self.path.exists()
+            connection = sqlite3.connect(self.path, timeout=30, isolation_level=None)
+            if new:
+                os.chmod(self.path, 0o600)
+            connection.execute("PRAGMA journal_mode=WAL")
+            connection.execute("PRAGMA synchronous=FULL")
+            connection.execute(self.SCHEMA)
+            return connection
+        except (OSError, sqlite3.Error) as exc:
+            raise AuditError(f"cannot open audit database {self.path}: {exc}") from None
+
+    def check_writable(self) -> None:
+        self._connect().close()
+
+    def append(self, build: Build) -> dict[str, Any]:
+        connection = self._connect()
+        try:
+            connection.execute("BEGIN IMMEDIATE")
+            row = connection.execute(
+                "SELECT record FROM privproxy_audit ORDER BY seq DESC LIMIT 1"
+            ).fetchone()
+            record = build(json.loads(row[0]) if row else None)
+            connection.execute(
+                "INSERT INTO privproxy_audit (seq, ts, hash, record) VALUES (?, ?, ?, ?)",
+                (record["seq"], record["ts"], record["hash"], canonical_json(record)),
+            )
+            connection.execute("COMMIT")
+            return record
+        except sqlite3.Error as exc:
+            connection.execute("ROLLBACK") if connection.in_transaction else None
+            raise AuditError(f"cannot write audit database {self.path}: {exc}") from None
+        finally:
+            connection.close()
+
+    def lines(self) -> Iterator[tuple[str, bytes]]:
+        connection = self._connect()
+        try:
+            for seq, text in connection.execute("SELECT seq, record FROM privproxy_audit ORDER BY seq"):
+                yield f"{self.path}#seq={seq}", text.encode("utf-8")
+        finally:
+            connection.close()
+
+
+class PostgresStore:
+    """The chain in PostgreSQL for a fleet of replicas; a transaction-level advisory lock serializes them."""
+
+    SCHEMA = (
+        "CREATE TABLE IF NOT EXISTS privproxy_audit ("
+        "seq BIGINT PRIMARY KEY, ts TEXT NOT NULL, hash TEXT NOT NULL, record TEXT NOT NULL)"
+    )
+    LOCK_ID = 0x70726976  # "priv"
+
+    def __init__(self, dsn: str, checkpoints: str | Path = "privproxy-audit-pg.checkpoints") -> None:
+        self.dsn = dsn
+        self._checkpoints = Path(checkpoints)
+
+    @property
+    def checkpoint_path(self) -> Path:
+        return self._checkpoints
+
+    def _connect(self) -> Any:
+        try:
+            import psycopg
+        except ImportError:
+            raise AuditError(
+                "the PostgreSQL audit sink needs psycopg: pip install 'psycopg[binary]'"
+            ) from None
+        try:
+            connection = psycopg.connect(self.dsn, autocommit=False, connect_timeout=5)
+            with connection.transaction():
+                connection.execute(self.SCHEMA)
+            return connection
+        except psycopg.Error as exc:
+            raise AuditError(f"cannot open the PostgreSQL audit sink: {type(exc).__name__}") from None
+
+    def check_writable(self) -> None:
+        self._connect().close()
+
+    def append(self, build: Build) -> dict[str, Any]:
+        import psycopg
+
+        connection = self._connect()
+        try:
+            with connection.transaction():
+                connection.execute("SELECT pg_advisory_xact_lock(%s)", (self.LOCK_ID,))
+                row = connection.execute(
+                    "SELECT record FROM privproxy_audit ORDER BY seq DESC LIMIT 1"
+                ).fetchone()
+                record = build(json.loads(row[0]) if row else None)
+                connection.execute(
+                    "INSERT INTO privproxy_audit (seq, ts, hash, record) VALUES (%s, %s, %s, %s)",
+                    (record["seq"], record["ts"], record["hash"], canonical_json(record)),
+                )
+            return record
+        except psycopg.Error as exc:
+            raise AuditError(f"cannot write the PostgreSQL audit sink: {type(exc).__name__}") from None
+        finally:
+            connection.close()
+
+    def lines(self) -> Iterator[tuple[str, bytes]]:
+        connection = self._connect()
+        try:
+            for seq, text in connection.execute("SELECT seq, record FROM privproxy_audit ORDER BY seq"):
+                yield f"postgresql#seq={seq}", text.encode("utf-8")
+        finally:
+            connection.close()
+
+
+def open_store(target: str | Path, fsync_every: int = 1, max_bytes: int | None = None) -> Store:
+    """`audit.jsonl` | `sqlite:///path/audit.db` | `postgresql://user@host/db`."""
+    text = str(target)
+    if text.startswith("sqlite:///"):
+        return SqliteStore(text[len("sqlite:///") :])  # sqlite:///rel.db, sqlite:////abs/path.db
+    if text.startswith(("postgresql://", "postgres://")):
+        return PostgresStore(
+            text, os.environ.get("PRIVPROXY_AUDIT_CHECKPOINTS", "privproxy-audit-pg.checkpoints")
+        )
+    return JsonlStore(text, fsync_every=fsync_every, max_bytes=max_bytes)
+
+
+def _ends_torn(fd: int) -> bool:
+    size = os.fstat(fd).st_size
+    return size > 0 and os.pread(fd, 1, size - 1) != b"\n"
+
+
+def _last_record(fd: int) -> dict[str, Any] | None:
+    """The last complete record in the file (a torn final line from a crash is skipped)."""
+    size = os.fstat(fd).st_size
+    if size == 0:
+        return None
+    window = min(size, _TAIL_WINDOW)
+    while True:
+        data = os.pread(fd, window, size - window)
+        lines = data.split(b"\n")
+        candidates = lines if window == size else lines[1:]
+        for raw in reversed(candidates):
+            if not raw.strip():
+                continue
+            try:
+                parsed = json.loads(raw)
+            except ValueError:
+                continue
+            if isinstance(parsed, dict) and "hash" in parsed and "seq" in parsed:
+                return parsed
+        if window == size:
+            return None
+        window = min(size, window * 4)
+
+
+__all__ = ["JsonlStore", "PostgresStore", "SqliteStore", "Store", "open_store"]
