@@ -429,37 +429,31 @@ def _ms(started: float) -> float:
 
 
 def _audit_key_from_env() -> bytes | None:
-    """The audit fingerprint key (PRIVPROXY_AUDIT_KEY hex, or PRIVPROXY_AUDIT_KEY_FILE); none: no fingerprints."""
-    value = os.environ.get("PRIVPROXY_AUDIT_KEY")
-    if value:
-        try:
-            return bytes.fromhex(value.strip())
-        except ValueError:
-            raise PolicyError("PRIVPROXY_AUDIT_KEY must be hex (e.g. from `openssl rand -hex 32`)") from None
-    path = os.environ.get("PRIVPROXY_AUDIT_KEY_FILE")
-    if path:
-        try:
-            return Path(path).read_bytes().strip()
-        except OSError:
-            raise PolicyError("PRIVPROXY_AUDIT_KEY_FILE cannot be read", file=path) from None
-    return None
+    """The audit fingerprint key; without one the audit log holds no fingerprints."""
+    return _secret_from_env("PRIVPROXY_AUDIT_KEY", min_bytes=16)
 
 
 def _key_from_env() -> bytes | None:
-    """The placeholder HMAC key from PRIVPROXY_HMAC_KEY (hex) or PRIVPROXY_HMAC_KEY_FILE."""
-    value = os.environ.get("PRIVPROXY_HMAC_KEY")
+    """The placeholder HMAC key."""
+    return _secret_from_env("PRIVPROXY_HMAC_KEY", min_bytes=16)
+
+
+def _secret_from_env(name: str, min_bytes: int) -> bytes | None:
+    """A key from `NAME` (hex) or from the file named by `NAME_FILE`; malformed keys fail loudly, never logged."""
+    value = os.environ.get(name)
     if value:
         try:
-            return bytes.fromhex(value.strip())
+            key = bytes.fromhex(value.strip())
         except ValueError:
-            raise PolicyError("PRIVPROXY_HMAC_KEY must be hex (e.g. from `openssl rand -hex 32`)") from None
-    path = os.environ.get("PRIVPROXY_HMAC_KEY_FILE")
-    if path:
+            raise PolicyError(f"{name} must be hex (e.g. from `openssl rand -hex 32`)") from None
+    elif os.environ.get(f"{name}_FILE"):
+        path = os.environ[f"{name}_FILE"]
         try:
-            data = Path(path).read_bytes().strip()
+            key = Path(path).read_bytes().strip()
         except OSError:
-            raise PolicyError("PRIVPROXY_HMAC_KEY_FILE cannot be read", file=path) from None
-        if len(data) < 16:
-            raise PolicyError("the HMAC key file holds fewer than 16 bytes", file=path)
-        return data
-    return None
+            raise PolicyError(f"{name}_FILE cannot be read", file=path) from None
+    else:
+        return None
+    if len(key) < min_bytes:
+        raise PolicyError(f"{name} holds fewer than {min_bytes} bytes; use `openssl rand -hex 32`")
+    return key

@@ -6,6 +6,7 @@ threads and processes (LiteLLM proxy workers, replicas on one database) share on
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -123,16 +124,60 @@ class JsonlStore:
                     yield f"{path}:{number}", raw.rstrip(b"\n")
 
 
-class SqliteStore:
-    """The chain in one SQLite table; `BEGIN IMMEDIATE` serializes writers across processes."""
+class _SqlStore:
+    """The chain in one table, (seq, ts, hash, record); subclasses say how to connect and lock."""
 
     SCHEMA = (
         "CREATE TABLE IF NOT EXISTS privproxy_audit ("
-        "seq INTEGER PRIMARY KEY, ts TEXT NOT NULL, hash TEXT NOT NULL, record TEXT NOT NULL)"
+        "seq BIGINT PRIMARY KEY, ts TEXT NOT NULL, hash TEXT NOT NULL, record TEXT NOT NULL)"
     )
+    INSERT = "INSERT INTO privproxy_audit (seq, ts, hash, record) VALUES (?, ?, ?, ?)"
+    LAST = "SELECT record FROM privproxy_audit ORDER BY seq DESC LIMIT 1"
+    label = "audit database"
+
+    def _connect(self) -> Any:
+        raise NotImplementedError
+
+    def _locked(self, connection: Any) -> contextlib.AbstractContextManager[Any]:
+        """A transaction holding the lock that serializes every writer of this chain."""
+        raise NotImplementedError
+
+    def _errors(self) -> tuple[type[BaseException], ...]:
+        raise NotImplementedError
+
+    def check_writable(self) -> None:
+        self._connect().close()
+
+    def append(self, build: Build) -> dict[str, Any]:
+        connection = self._connect()
+        try:
+            with self._locked(connection):
+                row = connection.execute(self.LAST).fetchone()
+                record = build(json.loads(row[0]) if row else None)
+                connection.execute(
+                    self.INSERT, (record["seq"], record["ts"], record["hash"], canonical_json(record))
+                )
+            return record
+        except self._errors() as exc:
+            raise AuditError(f"cannot write the {self.label}: {type(exc).__name__}: {exc}") from None
+        finally:
+            connection.close()
+
+    def lines(self) -> Iterator[tuple[str, bytes]]:
+        connection = self._connect()
+        try:
+            for seq, text in connection.execute("SELECT seq, record FROM privproxy_audit ORDER BY seq"):
+                yield f"{self.label}#seq={seq}", text.encode("utf-8")
+        finally:
+            connection.close()
+
+
+class SqliteStore(_SqlStore):
+    """SQLite: `BEGIN IMMEDIATE` serializes writers across processes."""
 
     def __init__(self, path: str | Path) -> None:
         self.path = Path(path)
+        self.label = f"audit database {self.path}"
 
     @property
     def checkpoint_path(self) -> Path:
@@ -150,48 +195,28 @@ class SqliteStore:
             connection.execute(self.SCHEMA)
             return connection
         except (OSError, sqlite3.Error) as exc:
-            raise AuditError(f"cannot open audit database {self.path}: {exc}") from None
+            raise AuditError(f"cannot open {self.label}: {exc}") from None
 
-    def check_writable(self) -> None:
-        self._connect().close()
-
-    def append(self, build: Build) -> dict[str, Any]:
-        connection = self._connect()
+    @contextlib.contextmanager
+    def _locked(self, connection: Any) -> Iterator[None]:
+        connection.execute("BEGIN IMMEDIATE")
         try:
-            connection.execute("BEGIN IMMEDIATE")
-            row = connection.execute(
-                "SELECT record FROM privproxy_audit ORDER BY seq DESC LIMIT 1"
-            ).fetchone()
-            record = build(json.loads(row[0]) if row else None)
-            connection.execute(
-                "INSERT INTO privproxy_audit (seq, ts, hash, record) VALUES (?, ?, ?, ?)",
-                (record["seq"], record["ts"], record["hash"], canonical_json(record)),
-            )
-            connection.execute("COMMIT")
-            return record
-        except sqlite3.Error as exc:
-            connection.execute("ROLLBACK") if connection.in_transaction else None
-            raise AuditError(f"cannot write audit database {self.path}: {exc}") from None
-        finally:
-            connection.close()
+            yield
+        except BaseException:
+            connection.execute("ROLLBACK")
+            raise
+        connection.execute("COMMIT")
 
-    def lines(self) -> Iterator[tuple[str, bytes]]:
-        connection = self._connect()
-        try:
-            for seq, text in connection.execute("SELECT seq, record FROM privproxy_audit ORDER BY seq"):
-                yield f"{self.path}#seq={seq}", text.encode("utf-8")
-        finally:
-            connection.close()
+    def _errors(self) -> tuple[type[BaseException], ...]:
+        return (sqlite3.Error,)
 
 
-class PostgresStore:
-    """The chain in PostgreSQL for a fleet of replicas; a transaction-level advisory lock serializes them."""
+class PostgresStore(_SqlStore):
+    """PostgreSQL for a fleet of replicas; a transaction-level advisory lock serializes them."""
 
-    SCHEMA = (
-        "CREATE TABLE IF NOT EXISTS privproxy_audit ("
-        "seq BIGINT PRIMARY KEY, ts TEXT NOT NULL, hash TEXT NOT NULL, record TEXT NOT NULL)"
-    )
+    INSERT = "INSERT INTO privproxy_audit (seq, ts, hash, record) VALUES (%s, %s, %s, %s)"
     LOCK_ID = 0x70726976  # "priv"
+    label = "PostgreSQL audit sink"
 
     def __init__(self, dsn: str, checkpoints: str | Path = "privproxy-audit-pg.checkpoints") -> None:
         self.dsn = dsn
@@ -214,39 +239,18 @@ class PostgresStore:
                 connection.execute(self.SCHEMA)
             return connection
         except psycopg.Error as exc:
-            raise AuditError(f"cannot open the PostgreSQL audit sink: {type(exc).__name__}") from None
+            raise AuditError(f"cannot open the {self.label}: {type(exc).__name__}") from None
 
-    def check_writable(self) -> None:
-        self._connect().close()
+    @contextlib.contextmanager
+    def _locked(self, connection: Any) -> Iterator[None]:
+        with connection.transaction():
+            connection.execute("SELECT pg_advisory_xact_lock(%s)", (self.LOCK_ID,))
+            yield
 
-    def append(self, build: Build) -> dict[str, Any]:
+    def _errors(self) -> tuple[type[BaseException], ...]:
         import psycopg
 
-        connection = self._connect()
-        try:
-            with connection.transaction():
-                connection.execute("SELECT pg_advisory_xact_lock(%s)", (self.LOCK_ID,))
-                row = connection.execute(
-                    "SELECT record FROM privproxy_audit ORDER BY seq DESC LIMIT 1"
-                ).fetchone()
-                record = build(json.loads(row[0]) if row else None)
-                connection.execute(
-                    "INSERT INTO privproxy_audit (seq, ts, hash, record) VALUES (%s, %s, %s, %s)",
-                    (record["seq"], record["ts"], record["hash"], canonical_json(record)),
-                )
-            return record
-        except psycopg.Error as exc:
-            raise AuditError(f"cannot write the PostgreSQL audit sink: {type(exc).__name__}") from None
-        finally:
-            connection.close()
-
-    def lines(self) -> Iterator[tuple[str, bytes]]:
-        connection = self._connect()
-        try:
-            for seq, text in connection.execute("SELECT seq, record FROM privproxy_audit ORDER BY seq"):
-                yield f"postgresql#seq={seq}", text.encode("utf-8")
-        finally:
-            connection.close()
+        return (psycopg.Error,)
 
 
 def open_store(target: str | Path, fsync_every: int = 1, max_bytes: int | None = None) -> Store:
