@@ -82,9 +82,11 @@ class Guard:
     ) -> None:
         path = audit_log or os.environ.get("PRIVPROXY_AUDIT_LOG") or DEFAULT_AUDIT_LOG
         max_bytes = os.environ.get("PRIVPROXY_AUDIT_MAX_BYTES")
+        max_age = os.environ.get("PRIVPROXY_AUDIT_ROTATE_SECONDS")
         self.audit = AuditLog(
             path,
             max_bytes=int(max_bytes) if max_bytes else None,
+            max_age_s=float(max_age) if max_age else None,
             stream=os.environ.get("PRIVPROXY_AUDIT_STREAM") or None,
         )
         self._fingerprint_key = _audit_key_from_env()

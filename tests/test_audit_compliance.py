@@ -105,6 +105,17 @@ def test_rotation_keeps_one_chain_across_files(tmp_path: Path) -> None:
     assert verify_store(path).kind == "missing"
 
 
+def test_time_based_rotation(tmp_path: Path) -> None:
+    path = tmp_path / "audit.jsonl"
+    log = AuditLog(path, fsync=False, max_age_s=3600)
+    log.append({"event": "request", "action": "allow", "ts": "2020-01-01T00:00:00.000Z"})  # an old live file
+    log.append({"event": "request", "action": "allow"})
+    log.append({"event": "request", "action": "allow"})
+    assert len(sorted(tmp_path.glob("audit.jsonl.*.jsonl"))) == 1
+    result = verify_store(path)
+    assert result.ok and result.records == 3
+
+
 WRITER = """
 import sys
 from privproxy.audit import AuditLog

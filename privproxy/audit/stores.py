@@ -39,10 +39,17 @@ class Store(Protocol):
 class JsonlStore:
     """One JSON object per line; `flock` for exclusivity; optional size-based rotation."""
 
-    def __init__(self, path: str | Path, fsync_every: int = 1, max_bytes: int | None = None) -> None:
+    def __init__(
+        self,
+        path: str | Path,
+        fsync_every: int = 1,
+        max_bytes: int | None = None,
+        max_age_s: float | None = None,
+    ) -> None:
         self.path = Path(path)
         self.fsync_every = max(1, fsync_every)
         self.max_bytes = max_bytes
+        self.max_age_s = max_age_s
         self._unsynced = 0
 
     @property
@@ -96,8 +103,11 @@ class JsonlStore:
                 raise AuditError(f"cannot open audit log {self.path}: {exc.strerror}") from None
 
     def _rotate_if_needed(self, fd: int) -> int:
-        """Past max_bytes, rename the live file (under the lock) and continue the chain in a new one."""
-        if not self.max_bytes or os.fstat(fd).st_size < self.max_bytes:
+        """Past max_bytes or max_age_s, rename the live file (under the lock); the chain continues in a new one."""
+        size = os.fstat(fd).st_size
+        too_big = bool(self.max_bytes) and size >= (self.max_bytes or 0)
+        too_old = bool(self.max_age_s) and size > 0 and _first_age(fd) > (self.max_age_s or 0)
+        if not (too_big or too_old):
             return fd
         stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ")
         os.fsync(fd)
@@ -253,7 +263,9 @@ class PostgresStore(_SqlStore):
         return (psycopg.Error,)
 
 
-def open_store(target: str | Path, fsync_every: int = 1, max_bytes: int | None = None) -> Store:
+def open_store(
+    target: str | Path, fsync_every: int = 1, max_bytes: int | None = None, max_age_s: float | None = None
+) -> Store:
     """`audit.jsonl` | `sqlite:///path/audit.db` | `postgresql://user@host/db`."""
     text = str(target)
     if text.startswith("sqlite:///"):
@@ -262,7 +274,18 @@ def open_store(target: str | Path, fsync_every: int = 1, max_bytes: int | None =
         return PostgresStore(
             text, os.environ.get("PRIVPROXY_AUDIT_CHECKPOINTS", "privproxy-audit-pg.checkpoints")
         )
-    return JsonlStore(text, fsync_every=fsync_every, max_bytes=max_bytes)
+    return JsonlStore(text, fsync_every=fsync_every, max_bytes=max_bytes, max_age_s=max_age_s)
+
+
+def _first_age(fd: int) -> float:
+    """Seconds since the first record of the file was written (0 if it cannot be read)."""
+    head = os.pread(fd, 4096, 0).split(b"\n", 1)[0]
+    try:
+        ts = json.loads(head)["ts"]
+        started = datetime.fromisoformat(str(ts).replace("Z", "+00:00"))
+    except (ValueError, KeyError, TypeError):
+        return 0.0
+    return (datetime.now(timezone.utc) - started).total_seconds()
 
 
 def _ends_torn(fd: int) -> bool:

@@ -63,12 +63,15 @@ class AuditLog:
         fsync: bool = True,
         fsync_every: int | None = None,
         max_bytes: int | None = None,
+        max_age_s: float | None = None,
         signer: Signer | None = None,
         checkpoint_every: int = 1000,
         stream: str | None = None,
     ) -> None:
         every = fsync_every or int(os.environ.get("PRIVPROXY_AUDIT_FSYNC_EVERY", "1"))
-        self.store: Store = open_store(target, fsync_every=every if fsync else 10**9, max_bytes=max_bytes)
+        self.store: Store = open_store(
+            target, fsync_every=every if fsync else 10**9, max_bytes=max_bytes, max_age_s=max_age_s
+        )
         self.path = Path(str(target))
         self.signer = signer if signer is not None else signer_from_env()
         self.checkpoint_every = checkpoint_every
