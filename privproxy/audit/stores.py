@@ -11,6 +11,7 @@ import fcntl
 import json
 import os
 import sqlite3
+import time
 from collections.abc import Callable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -45,12 +46,15 @@ class JsonlStore:
         fsync_every: int = 1,
         max_bytes: int | None = None,
         max_age_s: float | None = None,
+        fsync_interval_s: float | None = None,
     ) -> None:
         self.path = Path(path)
         self.fsync_every = max(1, fsync_every)
+        self.fsync_interval_s = fsync_interval_s
         self.max_bytes = max_bytes
         self.max_age_s = max_age_s
         self._unsynced = 0
+        self._synced_at = time.monotonic()
 
     @property
     def checkpoint_path(self) -> Path:
@@ -80,14 +84,29 @@ class JsonlStore:
             if os.write(fd, line) != len(line):
                 raise OSError(28, "short write")
             self._unsynced += 1
-            if self._unsynced >= self.fsync_every:
+            due = (
+                self.fsync_interval_s is not None
+                and time.monotonic() - self._synced_at >= self.fsync_interval_s
+            )
+            if self._unsynced >= self.fsync_every or due:
                 os.fsync(fd)
                 self._unsynced = 0
+                self._synced_at = time.monotonic()
             return record
         except OSError as exc:
             raise AuditError(f"cannot write audit log {self.path}: {exc.strerror or exc}") from None
         finally:
             os.close(fd)
+
+    def sync(self) -> None:
+        """fsync whatever is still unsynced (called at close when syncing every N records or T seconds)."""
+        if self._unsynced and self.path.exists():
+            fd = os.open(self.path, os.O_RDONLY)
+            try:
+                os.fsync(fd)
+            finally:
+                os.close(fd)
+            self._unsynced = 0
 
     def _open_locked(self) -> int:
         """Open and flock the live file; if it was rotated away while we waited, retry on the new one."""
@@ -264,7 +283,11 @@ class PostgresStore(_SqlStore):
 
 
 def open_store(
-    target: str | Path, fsync_every: int = 1, max_bytes: int | None = None, max_age_s: float | None = None
+    target: str | Path,
+    fsync_every: int = 1,
+    max_bytes: int | None = None,
+    max_age_s: float | None = None,
+    fsync_interval_s: float | None = None,
 ) -> Store:
     """`audit.jsonl` | `sqlite:///path/audit.db` | `postgresql://user@host/db`."""
     text = str(target)
@@ -274,7 +297,7 @@ def open_store(
         return PostgresStore(
             text, os.environ.get("PRIVPROXY_AUDIT_CHECKPOINTS", "privproxy-audit-pg.checkpoints")
         )
-    return JsonlStore(text, fsync_every=fsync_every, max_bytes=max_bytes, max_age_s=max_age_s)
+    return JsonlStore(text, fsync_every, max_bytes, max_age_s, fsync_interval_s)
 
 
 def _first_age(fd: int) -> float:

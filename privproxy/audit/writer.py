@@ -69,9 +69,16 @@ class AuditLog:
         stream: str | None = None,
     ) -> None:
         every = fsync_every or int(os.environ.get("PRIVPROXY_AUDIT_FSYNC_EVERY", "1"))
+        interval = os.environ.get("PRIVPROXY_AUDIT_FSYNC_SECONDS")
         self.store: Store = open_store(
-            target, fsync_every=every if fsync else 10**9, max_bytes=max_bytes, max_age_s=max_age_s
+            target,
+            fsync_every=every if fsync else 10**9,
+            max_bytes=max_bytes,
+            max_age_s=max_age_s,
+            fsync_interval_s=float(interval) if interval and fsync else None,
         )
+        if every > 1 or interval:
+            atexit.register(self._sync)
         self.path = Path(str(target))
         self.signer = signer if signer is not None else signer_from_env()
         self.checkpoint_every = checkpoint_every
@@ -117,7 +124,14 @@ class AuditLog:
                 return None
             return self._checkpoint(self._last)
 
+    def _sync(self) -> None:
+        sync = getattr(self.store, "sync", None)
+        if callable(sync):
+            with self._lock:
+                sync()
+
     def close(self) -> None:
+        self._sync()
         try:
             self.checkpoint()
         except AuditError:
