@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .detect import Detector, Finding
+from .policy.decide import RequestContext, rule_matches
 from .policy.schema import Policy
 from .transform.placeholders import PLACEHOLDER_LIKE
 
@@ -26,7 +27,25 @@ class AnswerReport:
 _STRENGTH = {"allow": 0, "redact": 1, "block": 2}
 
 
-def scan_answer_text(text: str, detector: Detector, policy: Policy, mapping_tokens: set[str]) -> AnswerReport:
+def answer_action(entity: str, policy: Policy, context: RequestContext | None) -> str:
+    """First matching `direction: answer` rule naming the type, else `answer.actions`, else `answer.default`."""
+    if context is not None:
+        for rule in policy.rules:
+            if rule_matches(rule.when, context, "answer"):
+                chosen = rule.actions.get(entity) or rule.actions.get("default")
+                if chosen is not None:
+                    # An answer cannot be sent "local" after the fact: keeping it in means withholding it.
+                    return {"local": "block"}.get(chosen.value, chosen.value)
+    return policy.answer.actions.get(entity, policy.answer.actions.get("default", policy.answer.default))
+
+
+def scan_answer_text(
+    text: str,
+    detector: Detector,
+    policy: Policy,
+    mapping_tokens: set[str],
+    context: RequestContext | None = None,
+) -> AnswerReport:
     """Findings in `text` (still holding placeholders) that are not our own placeholders or surrogates."""
     report = AnswerReport()
     if not text.strip():
@@ -41,9 +60,7 @@ def scan_answer_text(text: str, detector: Detector, policy: Policy, mapping_toke
             continue
         if any(start < finding.end and finding.start < end for start, end in ours):
             continue
-        action = policy.answer.actions.get(
-            finding.entity_type, policy.answer.actions.get("default", policy.answer.default)
-        )
+        action = answer_action(finding.entity_type, policy, context)
         if action == "allow":
             continue
         report.findings.append(finding)

