@@ -19,6 +19,7 @@ from ..policy.schema import Detection
 from .cache import FindingsCache
 from .findings import Finding
 from .nlp import OfflineSpacyNlpEngine
+from .normalize import normalize_for_detection
 from .packs import Pack, load_pack, resolve_pack
 
 
@@ -103,26 +104,28 @@ class Detector:
         cached = self.cache.get(key)
         if cached is not None:
             return cached
+        scanned = normalize_for_detection(text)
         try:
             results = self.analyzer.analyze(
-                text=text,
+                text=scanned.text,
                 language=self.language,
                 allow_list=self.settings.allow or None,
             )
         except Exception as exc:  # any recognizer crash must fail closed, upstream of any send
             raise DetectionError(f"detection failed: {type(exc).__name__}") from exc
-        findings = tuple(
-            sorted(
+        found: list[Finding] = []
+        for r in results:
+            start, end = scanned.span(r.start, r.end, len(text))
+            found.append(
                 Finding(
-                    start=r.start,
-                    end=r.end,
+                    start=start,
+                    end=end,
                     entity_type=r.entity_type,
                     score=float(r.score),
                     detector=_detector_name(r),
                 )
-                for r in results
             )
-        )
+        findings = tuple(sorted(found))
         self.cache.put(key, findings)
         return findings
 

@@ -1,0 +1,58 @@
+"""What detection scans: text with evasions undone, and a map back to the caller's offsets.
+
+Zero-width and other invisible characters are dropped, every character is NFKC-normalized
+(full-width digits, ligatures, superscripts) and common Cyrillic/Greek look-alikes of Latin letters
+are folded, so an email written with a Cyrillic "a", or a card in full-width digits, is found. Findings map back to
+the original offsets, so redaction replaces exactly what the caller wrote, hidden characters included.
+"""
+
+from __future__ import annotations
+
+import unicodedata
+from dataclasses import dataclass
+
+# Invisible characters used to split a value so that a pattern no longer matches.
+_INVISIBLE = frozenset(
+    "\u00ad\u034f\u061c\u115f\u1160\u17b4\u17b5\u180e\u200b\u200c\u200d\u200e\u200f\u2060\u2061\u2062\u2063\u2064\u206a\u206b\u206c\u206d\u206e\u206f\ufeff"
+)
+
+# Look-alikes that NFKC keeps (different scripts): Cyrillic and Greek letters that read as Latin.
+_CONFUSABLES = str.maketrans(
+    "аеорсхуіјѕԁԛԝӏАВЕКМНОРСТХУІЈЅαοριτυνκΑΒΕΗΙΚΜΝΟΡΤΥΧΖ",
+    "aeopcxyijsdqwlABEKMHOPCTXYIJSaopituvkABEHIKMNOPTYXZ",
+)
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """The text to scan and, for each of its characters, the offset it came from in the original."""
+
+    text: str
+    origin: tuple[int, ...]
+    changed: bool
+
+    def span(self, start: int, end: int, original_length: int) -> tuple[int, int]:
+        """Map a [start, end) span of the scanned text back to the original text."""
+        if not self.changed:
+            return start, end
+        first = self.origin[start] if start < len(self.origin) else original_length
+        last = self.origin[end - 1] + 1 if 0 < end <= len(self.origin) else first
+        return first, max(first, last)
+
+
+def normalize_for_detection(text: str) -> Normalized:
+    """Undo evasions; cheap when there is nothing to undo (ASCII text is returned as is)."""
+    if text.isascii():
+        return Normalized(text, (), changed=False)
+    pieces: list[str] = []
+    origin: list[int] = []
+    for index, char in enumerate(text):
+        if char in _INVISIBLE:
+            continue
+        folded = unicodedata.normalize("NFKC", char).translate(_CONFUSABLES)
+        pieces.append(folded)
+        origin.extend([index] * len(folded))
+    scanned = "".join(pieces)
+    if scanned == text:
+        return Normalized(text, (), changed=False)
+    return Normalized(scanned, tuple(origin), changed=True)

@@ -1,0 +1,37 @@
+"""Evasion: values hidden with zero-width characters, look-alike letters or full-width digits are still caught."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import closed
+
+from privproxy import Guard
+from privproxy.testing import StandIn
+
+ZWSP = "\u200b"
+CASES = [
+    ("zero-width inside an email", f"mail maria{ZWSP}.garcia@exa{ZWSP}mple.com today", "EMAIL_ADDRESS"),
+    ("Cyrillic look-alikes in an email", "mail m\u0430ri\u0430@ex\u0430mple.com today", "EMAIL_ADDRESS"),
+    ("full-width digits in a card", "card \uff14\uff11\uff11\uff11 1111 1111 1111 please", "CREDIT_CARD"),
+    ("soft hyphens in a key", "use sk-proj-4f9Qm2T8\u00adxLr0Zb7Kd1VwYc3N now", "API_KEY"),
+]
+
+
+@pytest.mark.parametrize(("label", "prompt", "entity"), CASES, ids=[c[0] for c in CASES])
+def test_hidden_values_are_found_on_the_original_text(guard: Guard, label: str, prompt: str, entity: str) -> None:
+    found = [f for f in guard.inspect(prompt).findings if f["entity_type"] == entity]
+    assert found, f"{label}: not found"
+    span = prompt[found[0]["start"] : found[0]["end"]]
+    assert len(span) > 8 and span in prompt
+
+
+def test_redaction_removes_the_hidden_characters_with_the_value(tmp_path: Path) -> None:
+    guard = Guard(audit_log=tmp_path / "a.jsonl")
+    prompt = f"write to maria{ZWSP}.garcia@exa{ZWSP}mple.com and m\u0430ri\u0430@ex\u0430mple.com"
+    with StandIn() as upstream:
+        answer = guard.completion(messages=[{"role": "user", "content": prompt}], **closed(upstream))
+        sent = upstream.requests[0]["messages"][0]["content"]
+    assert "garcia" not in sent and "mple.com" not in sent and ZWSP not in sent
+    assert answer.choices[0].message.content == f"You said: {prompt}"
