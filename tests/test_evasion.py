@@ -20,7 +20,9 @@ CASES = [
 
 
 @pytest.mark.parametrize(("label", "prompt", "entity"), CASES, ids=[c[0] for c in CASES])
-def test_hidden_values_are_found_on_the_original_text(guard: Guard, label: str, prompt: str, entity: str) -> None:
+def test_hidden_values_are_found_on_the_original_text(
+    guard: Guard, label: str, prompt: str, entity: str
+) -> None:
     found = [f for f in guard.inspect(prompt).findings if f["entity_type"] == entity]
     assert found, f"{label}: not found"
     span = prompt[found[0]["start"] : found[0]["end"]]
