@@ -196,6 +196,12 @@ class Guard:
             raise
         detect_started = time.perf_counter()
         try:
+            size = sum(len(segment.text) for segment in request.segments)
+            if size > policy.detection.max_chars:
+                raise DetectionError(
+                    f"the request has {size} characters of text; the policy's detection.max_chars is "
+                    f"{policy.detection.max_chars}"
+                )
             located = [
                 (index, finding)
                 for index, segment in enumerate(request.segments)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import time
 from pathlib import Path
 from typing import Any
 
@@ -125,4 +126,33 @@ def test_malformed_requests_fail_before_any_network_call(
 def test_missing_model_is_a_request_error(guard: Guard, upstream: StandIn) -> None:
     with pytest.raises(RequestError, match="no 'model'"):
         guard.completion(messages=[{"role": "user", "content": "hi"}], api_base=upstream.api_base)
+    assert upstream.requests == []
+
+
+def test_oversized_request_is_refused_before_detection(tmp_path: Path, upstream: StandIn) -> None:
+    policy = write_policy(tmp_path, "version: 1\nname: small\ndetection: {max_chars: 200}\n")
+    audit_path = tmp_path / "a.jsonl"
+    guard = Guard(policy=policy, audit_log=audit_path)
+    with pytest.raises(DetectionError, match="max_chars"):
+        guard.completion(messages=[{"role": "user", "content": "x " * 150}], **closed(upstream))
+    assert upstream.requests == []
+    assert audit_records(audit_path)[-1]["outcome"] == {"status": "error", "error": "DetectionError"}
+
+
+def test_detection_timeout_fails_closed(
+    tmp_path: Path, upstream: StandIn, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    policy = write_policy(tmp_path, "version: 1\nname: quick\ndetection: {timeout_s: 0.3}\n")
+    guard = Guard(policy=policy, audit_log=tmp_path / "a.jsonl")
+    real = guard.detector.analyzer.analyze
+
+    def slow(*args: Any, **kwargs: Any) -> Any:
+        time.sleep(1.5)  # stands in for a pathological input that makes a recognizer crawl
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(guard.detector.analyzer, "analyze", slow)
+    started = time.perf_counter()
+    with pytest.raises(DetectionError, match=r"longer than 0\.3 s"):
+        guard.completion(messages=[{"role": "user", "content": PROMPT}], **closed(upstream))
+    assert time.perf_counter() - started < 1.2
     assert upstream.requests == []

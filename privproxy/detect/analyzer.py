@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextlib
 import hashlib
 import logging
@@ -70,6 +71,10 @@ class Detector:
         self.supported_entities = frozenset(registry.get_supported_entities([detection.language]))
         self.revision = self._revision()
         self.cache = FindingsCache()
+        # Detection runs on worker threads so a pathological input can be given up on (fail closed).
+        self._workers = concurrent.futures.ThreadPoolExecutor(
+            max_workers=4, thread_name_prefix="privproxy-detect"
+        )
 
     def _swap_predefined(self, registry: RecognizerRegistry) -> None:
         """Replace the predefined recognizers that would fetch or guess with offline, scoped ones."""
@@ -105,12 +110,20 @@ class Detector:
         if cached is not None:
             return cached
         scanned = normalize_for_detection(text)
+        future = self._workers.submit(
+            self.analyzer.analyze,
+            text=scanned.text,
+            language=self.language,
+            allow_list=self.settings.allow or None,
+        )
         try:
-            results = self.analyzer.analyze(
-                text=scanned.text,
-                language=self.language,
-                allow_list=self.settings.allow or None,
-            )
+            results = future.result(timeout=self.settings.timeout_s)
+        except concurrent.futures.TimeoutError:
+            future.cancel()
+            raise DetectionError(
+                f"detection took longer than {self.settings.timeout_s} s on {len(text)} characters; "
+                "refused rather than sent unchecked (raise detection.timeout_s if this is expected)"
+            ) from None
         except Exception as exc:  # any recognizer crash must fail closed, upstream of any send
             raise DetectionError(f"detection failed: {type(exc).__name__}") from exc
         found: list[Finding] = []

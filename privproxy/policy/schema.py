@@ -39,6 +39,8 @@ class Detection(_Strict):
     allow: list[str] = Field(default_factory=list)
     deny: dict[str, list[str]] = Field(default_factory=dict)
     phone_regions: list[str] = Field(default_factory=lambda: ["US", "GB", "FR", "DE"])
+    max_chars: int = Field(500_000, ge=1)  # per request; more is refused (on_error decides: block or local)
+    timeout_s: float = Field(10.0, gt=0)  # per piece of text; a slower detection fails closed
 
     @field_validator("scores")
     @classmethod
