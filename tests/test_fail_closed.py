@@ -153,6 +153,8 @@ def test_detection_timeout_fails_closed(
     monkeypatch.setattr(guard.detector.analyzer, "analyze", slow)
     started = time.perf_counter()
     with pytest.raises(DetectionError, match=r"longer than 0\.3 s"):
-        guard.completion(messages=[{"role": "user", "content": PROMPT}], **closed(upstream))
+        guard.completion(
+            messages=[{"role": "user", "content": PROMPT + " Details follow." * 80}], **closed(upstream)
+        )
     assert time.perf_counter() - started < 1.2
     assert upstream.requests == []

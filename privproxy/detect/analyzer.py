@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import concurrent.futures
 import contextlib
 import hashlib
 import logging
+import threading
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import presidio_analyzer
 import tldextract
@@ -22,6 +23,9 @@ from .findings import Finding
 from .nlp import OfflineSpacyNlpEngine
 from .normalize import normalize_for_detection
 from .packs import Pack, load_pack, resolve_pack
+
+# Texts this long or longer are analysed under a watchdog thread (detection.timeout_s).
+_WATCHDOG_FROM = 1_000
 
 
 class OfflineEmailRecognizer(EmailRecognizer):
@@ -71,10 +75,6 @@ class Detector:
         self.supported_entities = frozenset(registry.get_supported_entities([detection.language]))
         self.revision = self._revision()
         self.cache = FindingsCache()
-        # Detection runs on worker threads so a pathological input can be given up on (fail closed).
-        self._workers = concurrent.futures.ThreadPoolExecutor(
-            max_workers=4, thread_name_prefix="privproxy-detect"
-        )
 
     def _swap_predefined(self, registry: RecognizerRegistry) -> None:
         """Replace the predefined recognizers that would fetch or guess with offline, scoped ones."""
@@ -110,20 +110,10 @@ class Detector:
         if cached is not None:
             return cached
         scanned = normalize_for_detection(text)
-        future = self._workers.submit(
-            self.analyzer.analyze,
-            text=scanned.text,
-            language=self.language,
-            allow_list=self.settings.allow or None,
-        )
         try:
-            results = future.result(timeout=self.settings.timeout_s)
-        except concurrent.futures.TimeoutError:
-            future.cancel()
-            raise DetectionError(
-                f"detection took longer than {self.settings.timeout_s} s on {len(text)} characters; "
-                "refused rather than sent unchecked (raise detection.timeout_s if this is expected)"
-            ) from None
+            results = self._run_analyzer(scanned.text, len(text))
+        except DetectionError:
+            raise
         except Exception as exc:  # any recognizer crash must fail closed, upstream of any send
             raise DetectionError(f"detection failed: {type(exc).__name__}") from exc
         found: list[Finding] = []
@@ -141,6 +131,37 @@ class Detector:
         findings = tuple(sorted(found))
         self.cache.put(key, findings)
         return findings
+
+    def _run_analyzer(self, text: str, original_length: int) -> list[Any]:
+        """Presidio on `text`; long texts run under a watchdog so a pathological input fails closed in time."""
+
+        def call() -> list[Any]:
+            return self.analyzer.analyze(
+                text=text, language=self.language, allow_list=self.settings.allow or None
+            )
+
+        if len(text) < _WATCHDOG_FROM:
+            return call()  # short texts cannot take long enough to matter; no thread hop
+        outcome: list[Any] = []
+
+        def run() -> None:
+            try:
+                outcome.append(("ok", call()))
+            except Exception as exc:
+                outcome.append(("error", exc))
+
+        worker = threading.Thread(target=run, name="privproxy-detect", daemon=True)
+        worker.start()
+        worker.join(self.settings.timeout_s)
+        if not outcome:
+            raise DetectionError(
+                f"detection took longer than {self.settings.timeout_s} s on {original_length} characters; "
+                "refused rather than sent unchecked (raise detection.timeout_s if this is expected)"
+            )
+        kind, value = outcome[0]
+        if kind == "error":
+            raise value
+        return list(value)
 
     def explain(self, text: str) -> list[dict[str, object]]:
         """Every finding with Presidio's decision process: pattern, score before/after context, context word."""
