@@ -461,6 +461,8 @@ def _secret_from_env(name: str, min_bytes: int) -> bytes | None:
     elif os.environ.get(f"{name}_FILE"):
         path = os.environ[f"{name}_FILE"]
         try:
+            if Path(path).stat().st_mode & 0o077:
+                raise PolicyError(f"{name}_FILE is readable by others; chmod 600 it", file=path)
             key = Path(path).read_bytes().strip()
         except OSError:
             raise PolicyError(f"{name}_FILE cannot be read", file=path) from None

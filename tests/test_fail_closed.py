@@ -158,3 +158,22 @@ def test_detection_timeout_fails_closed(
         )
     assert time.perf_counter() - started < 1.2
     assert upstream.requests == []
+
+
+def test_key_files_must_be_private_and_keys_never_appear_in_errors(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key_file = tmp_path / "hmac.key"
+    key_file.write_bytes(b"0123456789abcdef0123456789abcdef")
+    key_file.chmod(0o644)
+    monkeypatch.setenv("PRIVPROXY_HMAC_KEY_FILE", str(key_file))
+    with pytest.raises(PolicyError, match="chmod 600") as caught:
+        Guard(audit_log=tmp_path / "a.jsonl")
+    assert "0123456789abcdef" not in str(caught.value)
+    key_file.chmod(0o600)
+    Guard(audit_log=tmp_path / "a.jsonl")  # private: accepted
+    monkeypatch.delenv("PRIVPROXY_HMAC_KEY_FILE")
+    monkeypatch.setenv("PRIVPROXY_HMAC_KEY", "not-hex-secret-value")
+    with pytest.raises(PolicyError, match="must be hex") as caught:
+        Guard(audit_log=tmp_path / "a.jsonl")
+    assert "not-hex-secret-value" not in str(caught.value)
