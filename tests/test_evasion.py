@@ -37,3 +37,9 @@ def test_redaction_removes_the_hidden_characters_with_the_value(tmp_path: Path) 
         sent = upstream.requests[0]["messages"][0]["content"]
     assert "garcia" not in sent and "mple.com" not in sent and ZWSP not in sent
     assert answer.choices[0].message.content == f"You said: {prompt}"
+
+
+def test_explain_sees_what_detection_sees(guard: Guard) -> None:
+    prompt = "card \uff14\uff11\uff11\uff11 1111 1111 1111 please"
+    explained = [f for f in guard.detector.explain(prompt) if f["entity_type"] == "CREDIT_CARD"]
+    assert explained and prompt[int(explained[0]["start"]) : int(explained[0]["end"])].endswith("1111")

@@ -165,8 +165,9 @@ class Detector:
 
     def explain(self, text: str) -> list[dict[str, object]]:
         """Every finding with Presidio's decision process: pattern, score before/after context, context word."""
+        scanned = normalize_for_detection(text)  # the same text detection scans, spans mapped back
         results = self.analyzer.analyze(
-            text=text,
+            text=scanned.text,
             language=self.language,
             allow_list=self.settings.allow or None,
             return_decision_process=True,
@@ -174,11 +175,12 @@ class Detector:
         explained: list[dict[str, object]] = []
         for result in sorted(results, key=lambda r: (r.start, r.end)):
             why = result.analysis_explanation
+            start, end = scanned.span(result.start, result.end, len(text))
             explained.append(
                 {
                     "entity_type": result.entity_type,
-                    "start": result.start,
-                    "end": result.end,
+                    "start": start,
+                    "end": end,
                     "score": round(float(result.score), 4),
                     "detector": _detector_name(result),
                     "pattern": getattr(why, "pattern_name", None),
