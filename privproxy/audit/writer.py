@@ -79,7 +79,6 @@ class AuditLog:
         )
         if every > 1 or interval:
             atexit.register(self._sync)
-        self.path = Path(str(target))
         self.signer = signer if signer is not None else signer_from_env()
         self.checkpoint_every = checkpoint_every
         self.mirror = StreamMirror(stream) if stream else None

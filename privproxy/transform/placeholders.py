@@ -104,7 +104,12 @@ def redact(
     styles = {entity: style_for(entity) for entity, _ in surfaces}
     reversible = {i: v for i, v in surfaces.items() if styles[i[0]].style in ("placeholder", "surrogate")}
     assigned = _assign(reversible, key, reserved)
-    all_text = "\n".join(segment.text for segment in segments)
+    # Surrogates must not collide with text already in the request; joined only when one is needed.
+    all_text = (
+        "\n".join(segment.text for segment in segments)
+        if any(style.style == "surrogate" for style in styles.values())
+        else ""
+    )
     tokens: dict[tuple[str, str], str] = {}
     for ident, value in surfaces.items():
         style = styles[ident[0]]

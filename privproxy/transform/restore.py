@@ -13,7 +13,12 @@ _PARTIAL = re.compile(r"<\s*[A-Za-z0-9_]*\s*\Z")
 _MAX_PARTIAL = 64
 
 
-def restore_text(text: str, mapping: Mapping[str, str], json_escape: bool = False) -> str:
+def restore_text(
+    text: str,
+    mapping: Mapping[str, str],
+    json_escape: bool = False,
+    surrogates: re.Pattern[str] | bool | None = True,
+) -> str:
     """Replace every placeholder (tolerating case and spacing) and surrogate this request issued."""
     if not mapping:
         return text
@@ -27,8 +32,9 @@ def restore_text(text: str, mapping: Mapping[str, str], json_escape: bool = Fals
 
     if "<" in text:
         text = PLACEHOLDER_LIKE.sub(swap, text)
-    surrogates = _surrogate_pattern(mapping)
-    if surrogates is not None:
+    if surrogates is True:  # not precompiled by the caller (a stream compiles it once)
+        surrogates = _surrogate_pattern(mapping)
+    if isinstance(surrogates, re.Pattern):
         text = surrogates.sub(lambda m: encode(mapping[m.group(0)]), text)
     return text
 
@@ -49,6 +55,7 @@ class StreamRestorer:
         self._pending = ""
         self._prefixes = {p.lower().replace(" ", "") for p in mapping if p.startswith("<")}
         self._surrogates = [token for token in mapping if not token.startswith("<")]
+        self._surrogate_re = _surrogate_pattern(mapping)
 
     def feed(self, chunk: str) -> str:
         """Text that can be emitted now; a possible placeholder start stays pending."""
@@ -57,12 +64,12 @@ class StreamRestorer:
         text = self._pending + chunk
         cut = self._hold_from(text)
         self._pending = text[cut:]
-        return restore_text(text[:cut], self._mapping, self._json)
+        return restore_text(text[:cut], self._mapping, self._json, self._surrogate_re)
 
     def flush(self) -> str:
         """Whatever is still pending, at the end of the stream."""
         text, self._pending = self._pending, ""
-        return restore_text(text, self._mapping, self._json)
+        return restore_text(text, self._mapping, self._json, self._surrogate_re)
 
     @property
     def pending(self) -> str:
