@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 from collections import Counter
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -61,7 +62,7 @@ def extract(kwargs: Mapping[str, Any]) -> RequestSegments:
         role = message.get("role")
         where = f"messages[{index}]"
         if not isinstance(role, str) or role not in ROLES:
-            raise RequestError(f"{where}.role must be one of {', '.join(sorted(ROLES))}, got {role!r}")
+            raise RequestError(f"{where}.role must be one of {', '.join(sorted(ROLES))}, got {_shown(role)}")
         kind = "tool_result" if role in ("tool", "function") else "content"
         _content_segments(
             message.get("content"), (("messages", index, "content")), role, kind, where, segments, attachments
@@ -104,6 +105,16 @@ def write_back(request: RequestSegments, replacements: Mapping[int, str]) -> lis
                 _set(document, json_path, text)
         _set(messages, path[1:], json.dumps(document, ensure_ascii=False))
     return messages
+
+
+_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,31}")
+
+
+def _shown(value: Any) -> str:
+    """A request value safe to put in an error: short identifiers only, never free text that may be sensitive."""
+    if isinstance(value, str) and _IDENTIFIER.fullmatch(value):
+        return f"'{value}'"
+    return f"a {type(value).__name__} (not shown)"
 
 
 def _as_dict(message: Any, index: int) -> dict[str, Any]:
@@ -158,7 +169,9 @@ def _content_segments(
             attachments[part_type] += 1
         else:
             known = ", ".join(sorted(TEXT_PARTS | OPAQUE_PARTS))
-            raise RequestError(f"{part_where} has unknown type '{part_type}'; privproxy understands: {known}")
+            raise RequestError(
+                f"{part_where} has unknown type {_shown(part_type)}; privproxy understands: {known}"
+            )
 
 
 def _argument_segments(arguments: Any, path: Path, role: str, where: str, segments: list[Segment]) -> None:

@@ -123,6 +123,15 @@ def test_malformed_requests_fail_before_any_network_call(
     assert upstream.requests == []
 
 
+def test_request_errors_never_echo_free_text(guard: Guard, upstream: StandIn) -> None:
+    secret = "Maria Garcia maria.garcia@example.com"
+    for message in ({"role": secret, "content": "x"}, {"role": "user", "content": [{"type": secret}]}):
+        with pytest.raises(RequestError) as caught:
+            guard.completion(messages=[message], **closed(upstream))
+        assert "Maria" not in str(caught.value) and "not shown" in str(caught.value)
+    assert upstream.requests == []
+
+
 def test_missing_model_is_a_request_error(guard: Guard, upstream: StandIn) -> None:
     with pytest.raises(RequestError, match="no 'model'"):
         guard.completion(messages=[{"role": "user", "content": "hi"}], api_base=upstream.api_base)
