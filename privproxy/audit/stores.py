@@ -250,6 +250,7 @@ class PostgresStore(_SqlStore):
     def __init__(self, dsn: str, checkpoints: str | Path = "privproxy-audit-pg.checkpoints") -> None:
         self.dsn = dsn
         self._checkpoints = Path(checkpoints)
+        self._schema_ready = False
 
     @property
     def checkpoint_path(self) -> Path:
@@ -264,8 +265,13 @@ class PostgresStore(_SqlStore):
             ) from None
         try:
             connection = psycopg.connect(self.dsn, autocommit=False, connect_timeout=5)
-            with connection.transaction():
-                connection.execute(self.SCHEMA)
+            if not self._schema_ready:
+                # Concurrent CREATE TABLE IF NOT EXISTS races on the catalog (UniqueViolation):
+                # replicas starting together take the chain's lock to create it one at a time.
+                with connection.transaction():
+                    connection.execute("SELECT pg_advisory_xact_lock(%s)", (self.LOCK_ID,))
+                    connection.execute(self.SCHEMA)
+                self._schema_ready = True
             return connection
         except psycopg.Error as exc:
             raise AuditError(f"cannot open the {self.label}: {type(exc).__name__}") from None
