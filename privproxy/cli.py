@@ -453,6 +453,58 @@ def policy_diff(
     render_diff(report, out)
 
 
+@app.command()
+def serve(
+    policy: PolicyOption = None,
+    port: Annotated[int, typer.Option(help="Port to listen on.")] = 4000,
+    host: Annotated[str, typer.Option(help="Address to listen on.")] = "127.0.0.1",
+    config: Annotated[
+        Path | None,
+        typer.Option("--config", "-c", help="Your LiteLLM config.yaml; privproxy's parts are added to it."),
+    ] = None,
+    audit_log: Annotated[str | None, typer.Option("--audit-log", help="Audit log path or URL.")] = None,
+    workers: Annotated[int, typer.Option("--num-workers", help="LiteLLM worker processes.")] = 1,
+    print_config: Annotated[
+        bool, typer.Option("--print-config", help="Print the merged LiteLLM config and exit.")
+    ] = False,
+) -> None:
+    """Run the LiteLLM Proxy with the privproxy guardrail and the policy's local model preconfigured."""
+    import os
+    import secrets
+    import shutil
+
+    import yaml
+
+    from .integrations.proxy_config import build_config, write_config
+
+    policy_path = str(policy) if policy else os.environ.get("PRIVPROXY_POLICY") or None
+    try:
+        merged = build_config(policy_path, audit_log, config)
+    except PrivProxyError as exc:
+        raise _fail(exc) from None
+    except (OSError, ValueError, yaml.YAMLError) as exc:
+        err.print(f"error: cannot use the LiteLLM config {config}: {exc}", markup=False)
+        raise typer.Exit(1) from None
+    if print_config:
+        out.print(yaml.safe_dump(merged, sort_keys=False), markup=False, highlight=False, end="")
+        return
+    path = write_config(merged, Path(tempfile.mkdtemp(prefix="privproxy-serve-")))
+    executable = Path(sys.executable).with_name("litellm")
+    command = str(executable) if executable.exists() else shutil.which("litellm")
+    if command is None:
+        err.print("error: the LiteLLM Proxy is not installed: pip install 'privproxy[proxy]'", markup=False)
+        raise typer.Exit(1)
+    env = dict(os.environ, LITELLM_LOCAL_MODEL_COST_MAP="True")
+    if not env.get("LITELLM_MASTER_KEY"):
+        env["LITELLM_MASTER_KEY"] = f"sk-{secrets.token_hex(24)}"
+        err.print(f"LITELLM_MASTER_KEY was not set; clients authenticate with: {env['LITELLM_MASTER_KEY']}")
+    err.print(f"privproxy guardrail on http://{host}:{port} (LiteLLM config: {path})", markup=False)
+    args = [command, "--config", str(path), "--host", host, "--port", str(port)]
+    if workers > 1:
+        args += ["--num_workers", str(workers)]
+    os.execve(command, args, env)
+
+
 @local_app.command("serve")
 def local_serve(
     model: Annotated[Path | None, typer.Option(help="A GGUF file (default: the embedded SmolLM2).")] = None,

@@ -122,11 +122,96 @@ class StandIn:
                         },
                     )
                     return
+                path = self.path.rstrip("/")
+                if path.endswith("/responses"):
+                    self._responses(body)
+                    return
+                if path.endswith("/completions") and not path.endswith("/chat/completions"):
+                    self._text_completion(body)
+                    return
                 reply = standin.reply(body)
                 if body.get("stream"):
                     self._stream(body, reply)
                 else:
                     self._send_json(200, _completion(body, reply))
+
+            def _text_completion(self, body: dict[str, Any]) -> None:
+                prompts = body.get("prompt")
+                prompts = prompts if isinstance(prompts, list) else [prompts]
+                choices = [
+                    {"index": i, "text": f"You said: {p}", "finish_reason": "stop", "logprobs": None}
+                    for i, p in enumerate(prompts)
+                ]
+                self._send_json(
+                    200,
+                    {
+                        "id": f"cmpl-{uuid.uuid4().hex[:12]}",
+                        "object": "text_completion",
+                        "created": int(time.time()),
+                        "model": body.get("model", "stand-in"),
+                        "choices": choices,
+                        "usage": {"prompt_tokens": 1, "completion_tokens": 1, "total_tokens": 2},
+                    },
+                )
+
+            def _responses(self, body: dict[str, Any]) -> None:
+                """The Responses API: echo the last user input text, whole or as SSE text deltas."""
+                items = body.get("input")
+                text = items if isinstance(items, str) else ""
+                for item in reversed(items if isinstance(items, list) else []):
+                    if isinstance(item, dict) and item.get("role") == "user":
+                        content = item.get("content")
+                        if isinstance(content, list):
+                            content = " ".join(p.get("text", "") for p in content if isinstance(p, dict))
+                        text = content or ""
+                        break
+                answer = f"You said: {text}"
+                ident = f"resp_{uuid.uuid4().hex[:12]}"
+                message = {
+                    "id": f"msg_{ident}",
+                    "type": "message",
+                    "role": "assistant",
+                    "status": "completed",
+                    "content": [{"type": "output_text", "text": answer, "annotations": []}],
+                }
+                response = {
+                    "id": ident,
+                    "object": "response",
+                    "created_at": int(time.time()),
+                    "status": "completed",
+                    "model": body.get("model", "stand-in"),
+                    "output": [message],
+                    "usage": {"input_tokens": 1, "output_tokens": 1, "total_tokens": 2},
+                }
+                if not body.get("stream"):
+                    self._send_json(200, response)
+                    return
+                self.send_response(200)
+                self.send_header("Content-Type", "text/event-stream")
+                self.send_header("Connection", "close")
+                self.end_headers()
+
+                def event(kind: str, payload: dict[str, Any]) -> None:
+                    data = json.dumps({"type": kind, **payload})
+                    self.wfile.write(f"event: {kind}\ndata: {data}\n\n".encode())
+                    self.wfile.flush()
+                    if standin.chunk_delay:
+                        time.sleep(standin.chunk_delay)
+
+                event("response.created", {"response": {**response, "status": "in_progress", "output": []}})
+                size = max(1, standin.chunk_size)
+                for start in range(0, len(answer), size):
+                    event(
+                        "response.output_text.delta",
+                        {
+                            "item_id": message["id"],
+                            "output_index": 0,
+                            "content_index": 0,
+                            "delta": answer[start : start + size],
+                        },
+                    )
+                event("response.completed", {"response": response})
+                self.close_connection = True
 
             def _send_json(self, status: int, payload: dict[str, Any]) -> None:
                 data = json.dumps(payload).encode()

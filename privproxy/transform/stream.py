@@ -43,6 +43,8 @@ class _ChunkRestorer:
     def chunk(self, chunk: Any) -> Any:
         for choice in getattr(chunk, "choices", None) or []:
             content = getattr(getattr(choice, "delta", None), "content", None)
+            if content is None:
+                content = getattr(choice, "text", None)
             if isinstance(content, str):
                 self.raw.append(content)
         if not self._mapping:
@@ -51,6 +53,11 @@ class _ChunkRestorer:
             index = getattr(choice, "index", 0) or 0
             delta = getattr(choice, "delta", None)
             if delta is None:
+                if isinstance(getattr(choice, "text", None), str):  # text completion streams
+                    restorer = self._content.setdefault(index, StreamRestorer(self._mapping))
+                    choice.text = restorer.feed(choice.text)
+                    if getattr(choice, "finish_reason", None) and restorer.pending:
+                        choice.text += restorer.flush()
                 continue
             restorer = self._content.setdefault(index, StreamRestorer(self._mapping))
             if isinstance(getattr(delta, "content", None), str):
@@ -79,6 +86,8 @@ class _ChunkRestorer:
             if getattr(choice, "delta", None) is not None:
                 choice.delta.content = pending.get(index, "")
                 choice.delta.tool_calls = None
+            elif isinstance(getattr(choice, "text", None), str):
+                choice.text = pending.get(index, "")
         return final
 
 

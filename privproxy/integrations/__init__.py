@@ -1,0 +1,1 @@
+"""Integrations with the systems privproxy plugs into (the LiteLLM Proxy)."""
