@@ -19,6 +19,7 @@ from ..errors import DetectionError, PolicyError
 from ..policy.loader import LoadedPolicy
 from ..policy.schema import Detection
 from .cache import FindingsCache
+from .context import LinearContextEnhancer
 from .findings import Finding
 from .nlp import OfflineSpacyNlpEngine
 from .normalize import normalize_for_detection
@@ -71,6 +72,7 @@ class Detector:
             registry=registry,
             nlp_engine=self._engine,
             supported_languages=[detection.language],
+            context_aware_enhancer=LinearContextEnhancer(),
         )
         self.supported_entities = frozenset(registry.get_supported_entities([detection.language]))
         self.revision = self._revision()

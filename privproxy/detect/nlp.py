@@ -8,8 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import spacy
-from presidio_analyzer.nlp_engine import NerModelConfiguration, SpacyNlpEngine
+from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from spacy.language import Language
+from spacy.tokens import Doc
 
 from ..errors import DetectionError
 
@@ -22,6 +23,12 @@ REGISTRY_PACKAGES = {
 _EXCLUDE = ("parser",)
 
 _load_lock = threading.Lock()
+
+# Long texts go through spaCy in pieces of about this many characters, cut after whitespace
+# (paragraph, then line, then sentence, then word breaks) and stitched back into one Doc: cost
+# stays linear, spaCy's max_length is never reached, and offsets are those of the whole text.
+CHUNK_CHARS = 4_000
+_BREAKS = ("\n\n", "\n", ". ", "? ", "! ", "; ", " ")
 
 
 def resolve_model(name: str) -> str:
@@ -67,7 +74,36 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
             loaded[lang] = load_spacy(name)
         self.nlp = loaded  # type: ignore[assignment]
 
+    def process_text(self, text: str, language: str) -> NlpArtifacts:
+        """spaCy over the text, in pieces when it is long; one NlpArtifacts with whole-text offsets."""
+        nlp: Language = self.nlp[language]  # type: ignore[index]
+        if len(text) <= CHUNK_CHARS:
+            return self._doc_to_nlp_artifact(nlp(text), language)
+        docs = list(nlp.pipe(split_text(text)))
+        doc = Doc.from_docs(docs, ensure_whitespace=False)
+        return self._doc_to_nlp_artifact(doc, language)
+
     def model_versions(self) -> dict[str, str]:
         """`lang: name@version` of every loaded pipeline, for the detector revision."""
         loaded: dict[str, Language] = self.nlp or {}
         return {lang: f"{nlp.meta.get('name')}@{nlp.meta.get('version')}" for lang, nlp in loaded.items()}
+
+
+def split_text(text: str, size: int = CHUNK_CHARS) -> list[str]:
+    """Consecutive pieces of about `size` characters whose concatenation is exactly `text`."""
+    pieces: list[str] = []
+    start = 0
+    while len(text) - start > size:
+        window = text[start : start + size]
+        cut = -1
+        for mark in _BREAKS:
+            found = window.rfind(mark, size // 2)
+            if found != -1:
+                cut = found + len(mark)
+                break
+        if cut == -1:
+            cut = size  # no break at all in the window (a long token): cut it hard
+        pieces.append(text[start : start + cut])
+        start += cut
+    pieces.append(text[start:])
+    return pieces

@@ -45,7 +45,11 @@ class ResponsesEvents:
         delta = getattr(event, "delta", None)
         if kind in _RESPONSES_DELTAS and isinstance(delta, str):
             self.raw.append(delta)
-            key = (kind, getattr(event, "item_id", None), getattr(event, "output_index", None))
+            key: tuple[Any, ...] = (
+                kind,
+                getattr(event, "item_id", None),
+                getattr(event, "output_index", None),
+            )
             key += (getattr(event, "content_index", None),)
             restorer = self._blocks.get(key, (StreamRestorer(self._mapping, _RESPONSES_DELTAS[kind]), None))[
                 0

@@ -87,6 +87,7 @@ class PrivacyGuardrail(CustomGuardrail):
             log.warning(
                 "privproxy guardrail runs without post_call: redacted answers will keep their placeholders"
             )
+        self.guard.detector.analyze("Warm-up for John Smith, jane@example.org")  # load spaCy before traffic
         register_provider()
         for name, target in self.guard.policy.targets.trusted.items():
             if target.kind == "llama_cpp":
@@ -132,9 +133,7 @@ class PrivacyGuardrail(CustomGuardrail):
         prepared = guard._prepare(kwargs)  # raises Blocked (audited) on a block decision
         if mapped.attachments:
             prepared.request.attachments.update(mapped.attachments)
-        if not guard._audit_checked:
-            guard.audit.check_writable()
-            guard._audit_checked = True
+        guard.audit.check_writable()  # per request (one open/close): a broken audit path refuses before sending
         route = self._route(prepared, mapped, data)
         if self._restores:
             self._remember(prepared, route, mapped.kind, data)

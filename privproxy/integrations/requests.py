@@ -125,7 +125,7 @@ def _responses_slots(data: Mapping[str, Any], mapped: Mapped) -> None:
             raise RequestError(f"{where} must be an object")
         kind = item.get("type", "message")
         if kind == "message":
-            role = item.get("role") if item.get("role") in ("system", "developer", "assistant") else "user"
+            role = str(item["role"]) if item.get("role") in ("system", "developer", "assistant") else "user"
             _content_slots(item.get("content"), ("input", index, "content"), role, where, mapped)
         elif kind == "function_call":
             if isinstance(item.get("arguments"), str):

@@ -1,0 +1,382 @@
+"""The LiteLLM Proxy guardrail, end to end with real processes.
+
+One real `privproxy serve` (the stock LiteLLM Proxy plus privproxy's guardrail and local model)
+runs on 127.0.0.1 for the module, in front of a real OpenAI-compatible stand-in that records every
+request it receives. Clients are the official `openai` package and raw HTTP (httpx).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import openai
+import pytest
+from conftest import REPO, audit_records
+
+from privproxy.testing import StandIn
+
+pytestmark = pytest.mark.timeout(300)
+
+MASTER_KEY = "sk-privproxy-test-" + "0123456789abcdef" * 2
+EMAIL = "jane.doe@example.org"
+PHONE = "+1 415 555 0132"
+PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bq0\n-----END RSA PRIVATE KEY-----"
+
+POLICY = (
+    (REPO / "policies" / "default.yaml")
+    .read_text()
+    .replace(
+        "rules: []",
+        """rules:
+  - id: legal-names-local
+    when: {tags: [legal]}
+    actions: {PERSON: local}""",
+    )
+)
+POLICY = POLICY.replace(
+    "[shared/secrets.yaml]", f"[{REPO / 'policies' / 'shared' / 'secrets.yaml'}]"
+).replace("  min_score: 0.4\n", "  min_score: 0.4\n  max_chars: 6000\n")
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+class Proxy:
+    def __init__(self, url: str, upstream: StandIn, audit: Path, log: Path) -> None:
+        self.url = url
+        self.upstream = upstream
+        self.audit = audit
+        self.log = log
+
+    def client(self) -> openai.OpenAI:
+        return openai.OpenAI(base_url=f"{self.url}/v1", api_key=MASTER_KEY, max_retries=0, timeout=120)
+
+    def post(self, path: str, body: dict[str, Any]) -> httpx.Response:
+        return httpx.post(
+            f"{self.url}{path}", json=body, headers={"Authorization": f"Bearer {MASTER_KEY}"}, timeout=120
+        )
+
+    def sent(self) -> str:
+        """Everything the upstream (the 'closed API') has received, as one string."""
+        return self.upstream.received_text()
+
+
+@pytest.fixture(scope="module")
+def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
+    work = tmp_path_factory.mktemp("proxy")
+    with StandIn(chunk_size=3) as upstream:
+        (work / "policy.yaml").write_text(POLICY)
+        base = {
+            "model_list": [
+                {
+                    "model_name": name,
+                    "litellm_params": {
+                        "model": f"openai/{name}",
+                        "api_base": upstream.api_base,
+                        "api_key": "sk-stand-in",
+                    },
+                }
+                for name in ("gpt-4o", "text-embedding-3-small")
+            ]
+        }
+        (work / "config.yaml").write_text(json.dumps(base))
+        port = _free_port()
+        log = work / "proxy.log"
+        command = [
+            str(Path(sys.executable).with_name("privproxy")),
+            "serve",
+            "--config",
+            str(work / "config.yaml"),
+            "--policy",
+            str(work / "policy.yaml"),
+            "--audit-log",
+            str(work / "audit.jsonl"),
+            "--port",
+            str(port),
+        ]
+        env = dict(os.environ, LITELLM_MASTER_KEY=MASTER_KEY)
+        with log.open("wb") as sink:
+            process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env, cwd=work)
+        url = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 180
+            while time.monotonic() < deadline:
+                if process.poll() is not None:
+                    pytest.fail(f"the proxy exited:\n{log.read_text()[-3000:]}")
+                try:
+                    if httpx.get(f"{url}/health/liveliness", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    time.sleep(0.5)
+            else:
+                pytest.fail(f"the proxy did not start:\n{log.read_text()[-3000:]}")
+            yield Proxy(url, upstream, work / "audit.jsonl", log)
+        finally:
+            process.terminate()
+            try:
+                process.wait(20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+
+
+@pytest.fixture
+def fresh(proxy: Proxy) -> Proxy:
+    proxy.upstream.requests.clear()
+    proxy.upstream.chunk_delay = 0.0
+    return proxy
+
+
+def test_chat_is_redacted_for_the_upstream_and_restored_for_the_client(fresh: Proxy) -> None:
+    answer = fresh.client().chat.completions.create(
+        model="gpt-4o",
+        messages=[
+            {"role": "system", "content": f"Escalations go to {EMAIL}."},
+            {"role": "user", "content": f"Draft a note asking the customer to call {PHONE}."},
+        ],
+    )
+    sent = fresh.sent()
+    assert len(fresh.upstream.requests) == 1
+    assert EMAIL not in sent and "555 0132" not in sent
+    assert "<EMAIL_ADDRESS_" in sent and "<PHONE_NUMBER_" in sent
+    assert answer.choices[0].message.content == f"You said: Draft a note asking the customer to call {PHONE}."
+
+
+def test_stream_is_restored_chunk_by_chunk_before_the_upstream_finishes(fresh: Proxy) -> None:
+    warm = fresh.client().chat.completions.create(
+        model="gpt-4o", messages=[{"role": "user", "content": "warm up"}], stream=True
+    )
+    assert "".join(c.choices[0].delta.content or "" for c in warm if c.choices) == "You said: warm up"
+    fresh.upstream.chunk_delay = 0.05  # 3 characters every 50 ms: the whole answer takes ~2 s
+    prompt = f"Please forward the quarterly summary and all attached figures to {EMAIL} before Friday noon."
+    started = time.monotonic()
+    first_at = None
+    pieces = []
+    stream = fresh.client().chat.completions.create(
+        model="gpt-4o", messages=[{"role": "user", "content": prompt}], stream=True
+    )
+    for chunk in stream:
+        text = chunk.choices[0].delta.content if chunk.choices else None
+        if text:
+            first_at = first_at or time.monotonic() - started
+            pieces.append(text)
+    total = time.monotonic() - started
+    assert "".join(pieces) == f"You said: {prompt}"
+    assert EMAIL not in fresh.sent()
+    assert first_at is not None and first_at < total / 3, (first_at, total)
+    assert len(pieces) > 20  # not buffered into one block
+
+
+def test_tool_calls_both_ways(fresh: Proxy) -> None:
+    tools = [{"type": "function", "function": {"name": "send", "parameters": {"type": "object"}}}]
+    messages = [
+        {"role": "user", "content": "Who handles escalations?"},
+        {
+            "role": "assistant",
+            "content": None,
+            "tool_calls": [
+                {
+                    "id": "call_1",
+                    "type": "function",
+                    "function": {"name": "lookup", "arguments": json.dumps({"email": EMAIL})},
+                }
+            ],
+        },
+        {"role": "tool", "tool_call_id": "call_1", "content": f"Phone on file: {PHONE}"},
+        {"role": "user", "content": f"Send it to {EMAIL}"},
+    ]
+    for stream in (False, True):
+        fresh.upstream.requests.clear()
+        if stream:
+            arguments = ""
+            for chunk in fresh.client().chat.completions.create(
+                model="gpt-4o", messages=messages, tools=tools, stream=True
+            ):
+                for call in (chunk.choices[0].delta.tool_calls or []) if chunk.choices else []:
+                    arguments += call.function.arguments or ""
+        else:
+            answer = fresh.client().chat.completions.create(model="gpt-4o", messages=messages, tools=tools)
+            arguments = answer.choices[0].message.tool_calls[0].function.arguments
+        assert json.loads(arguments) == {"text": f"Send it to {EMAIL}"}
+        sent = fresh.sent()
+        assert EMAIL not in sent and "555 0132" not in sent
+
+
+def test_one_value_one_placeholder_across_messages_and_turns(fresh: Proxy) -> None:
+    client = fresh.client()
+    for turn in range(2):
+        client.chat.completions.create(
+            model="gpt-4o",
+            messages=[
+                {"role": "user", "content": f"My address is {EMAIL}"},
+                {"role": "assistant", "content": "Noted."},
+                {"role": "user", "content": f"Repeat {EMAIL} back" + " please" * turn},
+            ],
+        )
+    placeholders = {
+        token
+        for body in fresh.upstream.requests
+        for message in body["messages"]
+        for token in message["content"].split()
+        if token.startswith("<EMAIL_ADDRESS_")
+    }
+    assert len(placeholders) == 1  # the same token in every message of both turns
+
+
+def test_embeddings_input_is_redacted(fresh: Proxy) -> None:
+    result = fresh.client().embeddings.create(
+        model="text-embedding-3-small", input=[f"Contact {EMAIL}", "hello"]
+    )
+    assert len(result.data) == 2
+    body = fresh.upstream.requests[-1]
+    assert EMAIL not in json.dumps(body) and body["input"][0].startswith("Contact <EMAIL_ADDRESS_")
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_completions_responses_and_messages_endpoints(fresh: Proxy, stream: bool) -> None:
+    prompt = f"Write to {EMAIL}"
+    expected = f"You said: {prompt}"
+    text = fresh.client().completions.create(model="gpt-4o", prompt=prompt, stream=stream)
+    got = "".join(c.choices[0].text or "" for c in text if c.choices) if stream else text.choices[0].text
+    assert got == expected
+    response = fresh.client().responses.create(model="gpt-4o", input=prompt, stream=stream)
+    if stream:
+        got = "".join(e.delta for e in response if e.type == "response.output_text.delta")
+    else:
+        got = response.output_text
+    assert got == expected
+    messages = fresh.post(
+        "/v1/messages",
+        {
+            "model": "gpt-4o",
+            "max_tokens": 64,
+            "stream": stream,
+            "messages": [{"role": "user", "content": prompt}],
+        },
+    )
+    assert messages.status_code == 200, messages.text
+    if stream:
+        deltas = [
+            json.loads(line[5:])["delta"]
+            for line in messages.text.splitlines()
+            if line.startswith("data:") and '"content_block_delta"' in line
+        ]
+        got = "".join(d.get("text", "") for d in deltas)
+    else:
+        got = "".join(b["text"] for b in messages.json()["content"] if b["type"] == "text")
+    assert got == expected
+    assert len(fresh.upstream.requests) == 3
+    assert EMAIL not in fresh.sent()
+
+
+def test_blocked_request_gets_400_with_types_and_request_id_but_no_values(fresh: Proxy) -> None:
+    response = fresh.post(
+        "/v1/chat/completions",
+        {"model": "gpt-4o", "messages": [{"role": "user", "content": f"Why does this fail?\n{PEM}"}]},
+    )
+    assert response.status_code == 400
+    error = response.json()["error"]
+    detail = error.get("provider_specific_fields", {}).get("error") or error
+    assert detail["type"] == "privproxy_blocked"
+    assert detail["entity_types"] == ["PRIVATE_KEY"]
+    assert detail["request_id"].startswith("pp-")
+    assert "MIIEowIBAAKCAQEA7bq0" not in response.text
+    assert fresh.upstream.requests == []
+    record = next(r for r in audit_records(fresh.audit) if r["request_id"] == detail["request_id"])
+    assert record["action"] == "block" and record["route"] == "none"
+
+
+def test_health_data_is_answered_by_the_local_model_and_never_reaches_the_upstream(fresh: Proxy) -> None:
+    answer = fresh.client().chat.completions.create(
+        model="gpt-4o",
+        messages=[{"role": "user", "content": "The patient has type 2 diabetes. Say one word."}],
+        max_tokens=8,
+    )
+    assert answer.choices[0].message.content.strip()
+    assert answer.usage.completion_tokens > 0  # real tokens from SmolLM2
+    assert fresh.upstream.requests == []
+    record = audit_records(fresh.audit)[-1]
+    assert record["route"] == "local" and record["target"] == "privproxy-local/smollm2"
+    assert record["principal"]  # who asked: LiteLLM's key auth
+    assert "MEDICAL_CONDITION" in record["findings"]
+
+
+def test_scoped_rule_by_tag_routes_local(fresh: Proxy) -> None:
+    prompt = "Summarise the complaint John Smith sent us yesterday, in one word."
+    fresh.client().chat.completions.create(
+        model="gpt-4o",
+        messages=[{"role": "user", "content": prompt}],
+        max_tokens=8,
+        extra_body={"metadata": {"tags": ["legal"]}},
+    )
+    assert fresh.upstream.requests == []
+    assert audit_records(fresh.audit)[-1]["rules"] == ["legal-names-local"]
+    fresh.client().chat.completions.create(model="gpt-4o", messages=[{"role": "user", "content": prompt}])
+    assert len(fresh.upstream.requests) == 1 and "John Smith" not in fresh.sent()
+
+
+def test_uninspectable_requests_are_refused(fresh: Proxy) -> None:
+    image = fresh.post("/v1/images/generations", {"model": "gpt-4o", "prompt": f"A card for {EMAIL}"})
+    assert image.status_code >= 400
+    parts = fresh.post(
+        "/v1/chat/completions",
+        {"model": "gpt-4o", "messages": [{"role": "user", "content": [{"type": "hologram", "data": EMAIL}]}]},
+    )
+    assert parts.status_code == 400 and "hologram" in parts.text
+    tokens = fresh.post("/v1/completions", {"model": "gpt-4o", "prompt": [[1, 2, 3]]})
+    assert tokens.status_code == 400
+    assert fresh.upstream.requests == []
+    assert EMAIL not in parts.text
+
+
+def test_guardrail_faults_never_leak_and_the_proxy_keeps_serving(fresh: Proxy) -> None:
+    too_long = f"Contact {EMAIL}. " + "Lorem ipsum dolor sit amet. " * 300  # over detection.max_chars
+    response = fresh.post(
+        "/v1/chat/completions", {"model": "gpt-4o", "messages": [{"role": "user", "content": too_long}]}
+    )
+    assert response.status_code >= 400 and EMAIL not in response.text
+    assert fresh.upstream.requests == []
+    # The audit log becomes unwritable (a directory where the file was): refuse before sending.
+    backup = fresh.audit.with_suffix(".bak")
+    shutil.move(fresh.audit, backup)
+    fresh.audit.mkdir()
+    try:
+        broken = fresh.post(
+            "/v1/chat/completions",
+            {"model": "gpt-4o", "messages": [{"role": "user", "content": f"Mail {EMAIL}"}]},
+        )
+        assert broken.status_code == 500 and "privproxy" in broken.text and EMAIL not in broken.text
+        assert fresh.upstream.requests == []
+    finally:
+        fresh.audit.rmdir()
+        shutil.move(backup, fresh.audit)
+    ok = fresh.client().chat.completions.create(
+        model="gpt-4o", messages=[{"role": "user", "content": f"Mail {EMAIL}"}]
+    )
+    assert ok.choices[0].message.content == f"You said: Mail {EMAIL}"
+    assert EMAIL not in fresh.sent()
+
+
+def test_proxy_audit_log_is_intact_and_value_free(proxy: Proxy) -> None:
+    text = proxy.audit.read_text()
+    assert EMAIL not in text and "555 0132" not in text and "John Smith" not in text
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("privproxy")), "audit", "verify", str(proxy.audit)],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+    log = proxy.log.read_text()
+    assert EMAIL not in log and "MIIEowIBAAKCAQEA7bq0" not in log
