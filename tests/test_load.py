@@ -1,0 +1,154 @@
+"""Load: thousands of mixed requests from 16 concurrent clients through the real LiteLLM Proxy with
+the guardrail (2 workers), against a loopback stand-in. Zero leaks, zero unintended errors, one
+audit record per request, an intact chain, and proxy memory that levels off.
+
+Marked `load` (CI runs it: `make test` runs every marker). PRIVPROXY_LOAD_REQUESTS sets the count
+(default 10,000).
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import subprocess
+import sys
+import threading
+import time
+from collections import Counter
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+
+import httpx
+import pytest
+from conftest import REPO, audit_records
+from test_proxy import MASTER_KEY, _free_port
+
+from privproxy.testing import StandIn
+
+pytestmark = [pytest.mark.load, pytest.mark.timeout(1500)]
+
+REQUESTS = int(os.environ.get("PRIVPROXY_LOAD_REQUESTS", "10000"))
+CLIENTS = 16
+
+
+def _rss_kb(root: int) -> int:
+    """Resident memory of a process and all its descendants (the proxy's workers), in KB."""
+    total = 0
+    pids = [root]
+    while pids:
+        pid = pids.pop()
+        try:
+            status = Path(f"/proc/{pid}/status").read_text()
+            total += int(next(line.split()[1] for line in status.splitlines() if line.startswith("VmRSS")))
+            children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        except (OSError, StopIteration):
+            continue
+        pids.extend(int(child) for child in children)
+    return total
+
+
+def _request(index: int) -> tuple[str, dict[str, object], list[str]]:
+    """(kind, body, planted values that must never reach the upstream)."""
+    rng = random.Random(index)
+    number = f"{rng.randrange(1000, 9999)}"
+    email = f"user{index}.{number}@example.org"
+    kind = rng.choices(["redact", "clean", "block", "local"], weights=[60, 25, 10, 5])[0]
+    if kind == "redact":
+        text = f"Please email {email} and confirm the order {index} before noon."
+        return kind, {"messages": [{"role": "user", "content": text}]}, [email]
+    if kind == "clean":
+        return kind, {"messages": [{"role": "user", "content": f"Summarise chapter {index % 40} of the handbook."}]}, []
+    if kind == "block":
+        token = f"ghp_{number}{'A' * 32}"[:40]
+        text = f"Why is my token rejected? -----BEGIN RSA PRIVATE KEY-----\nMIIE{number}\n-----END RSA PRIVATE KEY----- {token}"
+        return kind, {"messages": [{"role": "user", "content": text}]}, [f"MIIE{number}"]
+    text = f"Patient {number} was diagnosed with type 2 diabetes; reply with one word."
+    return kind, {"messages": [{"role": "user", "content": text}], "max_tokens": 3}, [f"Patient {number}"]
+
+
+def test_mixed_load_through_the_proxy(tmp_path: Path) -> None:
+    with StandIn(chunk_size=16) as upstream:
+        config = {
+            "model_list": [
+                {
+                    "model_name": "gpt-4o",
+                    "litellm_params": {"model": "openai/gpt-4o", "api_base": upstream.api_base, "api_key": "sk-x"},
+                }
+            ]
+        }
+        (tmp_path / "config.yaml").write_text(json.dumps(config))
+        port = _free_port()
+        audit = tmp_path / "audit.jsonl"
+        command = [
+            str(Path(sys.executable).with_name("privproxy")), "serve", "--config", str(tmp_path / "config.yaml"),
+            "--audit-log", str(audit), "--port", str(port), "--num-workers", "2",
+        ]
+        log = (tmp_path / "proxy.log").open("wb")
+        process = subprocess.Popen(
+            command, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path,
+            env=dict(os.environ, LITELLM_MASTER_KEY=MASTER_KEY, PRIVPROXY_POLICY=str(REPO / "policies" / "default.yaml")),
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            for _ in range(360):
+                assert process.poll() is None, (tmp_path / "proxy.log").read_text()[-3000:]
+                try:
+                    if httpx.get(f"{url}/health/readiness", timeout=2).status_code == 200:
+                        break
+                except httpx.HTTPError:
+                    pass
+                time.sleep(0.5)
+            outcomes: Counter[str] = Counter()
+            unexpected: list[str] = []
+            planted: list[str] = []
+            lock = threading.Lock()
+            memory: list[int] = []
+            started = time.monotonic()
+
+            def one(index: int, client: httpx.Client) -> None:
+                kind, body, values = _request(index)
+                response = client.post(
+                    f"{url}/v1/chat/completions", json={"model": "gpt-4o", **body},
+                    headers={"Authorization": f"Bearer {MASTER_KEY}"},
+                )
+                expected = 400 if kind == "block" else 200
+                with lock:
+                    planted.extend(values)
+                    outcomes[f"{kind}:{response.status_code}"] += 1
+                    if response.status_code != expected and len(unexpected) < 5:
+                        unexpected.append(f"{kind} → HTTP {response.status_code}: {response.text[:200]}")
+                    if kind == "redact" and response.status_code == 200:
+                        assert values[0] in response.json()["choices"][0]["message"]["content"]  # restored
+                if index % (REQUESTS // 10 or 1) == 0:
+                    memory.append(_rss_kb(process.pid))
+
+            with httpx.Client(timeout=120, limits=httpx.Limits(max_connections=CLIENTS)) as client:
+                with ThreadPoolExecutor(CLIENTS) as pool:
+                    list(pool.map(lambda i: one(i, client), range(REQUESTS)))
+            elapsed = time.monotonic() - started
+        finally:
+            process.terminate()
+            try:
+                process.wait(30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+            log.close()
+
+        print(f"\n{REQUESTS} requests in {elapsed:.0f} s ({REQUESTS / elapsed:.1f}/s); {dict(outcomes)}; RSS KB {memory}")
+        assert not unexpected, unexpected
+        sent = upstream.received_text()
+        leaked = [value for value in planted if value in sent]
+        assert not leaked, f"{len(leaked)} planted values reached the upstream"
+        kinds = Counter(key.split(":")[0] for key in outcomes.elements())
+        assert len(upstream.requests) == kinds["redact"] + kinds["clean"]  # blocked and local never left
+        records = audit_records(audit)
+        assert len(records) == REQUESTS  # exactly one record per request
+        assert Counter(r["action"] for r in records)["block"] == kinds["block"]
+        verify = subprocess.run(
+            [str(Path(sys.executable).with_name("privproxy")), "audit", "verify", str(audit)],
+            capture_output=True, text=True,
+        )
+        assert verify.returncode == 0, verify.stdout + verify.stderr
+        # Memory levels off: the second half of the run grows far less than the warm-up did.
+        assert memory[-1] < memory[len(memory) // 2] * 1.25, memory
