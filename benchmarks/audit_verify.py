@@ -1,6 +1,6 @@
 """How long `privproxy audit verify` takes on a big log: writes N realistic records, then verifies them.
 
-    .venv/bin/python benchmarks/audit_verify.py [N]      (default 1,000,000)
+.venv/bin/python benchmarks/audit_verify.py [N]      (default 1,000,000)
 """
 
 from __future__ import annotations
@@ -18,17 +18,43 @@ from privproxy.audit.verify import verify_store
 def write_log(path: Path, n: int) -> None:
     prev = GENESIS
     template = {
-        "event": "request", "session": None, "principal": {"user": "alice", "team": "support"},
-        "policy": {"name": "default", "revision": "9" * 64}, "detectors": {"revision": "d" * 64},
-        "model_requested": "openai/gpt-4o-mini", "target": "openai/gpt-4o-mini", "route": "closed",
-        "action": "redact", "rules": [], "attachments": {},
-        "findings": {"EMAIL_ADDRESS": {"count": 1, "detectors": ["OfflineEmailRecognizer"], "max_score": 1.0, "operator": "placeholder"},
-                     "PERSON": {"count": 2, "detectors": ["SpacyRecognizer"], "max_score": 0.85, "operator": "placeholder"}},
-        "outcome": {"status": "ok"}, "latency_ms": {"detect": 12.5, "total": 340.1},
+        "event": "request",
+        "session": None,
+        "principal": {"user": "alice", "team": "support"},
+        "policy": {"name": "default", "revision": "9" * 64},
+        "detectors": {"revision": "d" * 64},
+        "model_requested": "openai/gpt-4o-mini",
+        "target": "openai/gpt-4o-mini",
+        "route": "closed",
+        "action": "redact",
+        "rules": [],
+        "attachments": {},
+        "findings": {
+            "EMAIL_ADDRESS": {
+                "count": 1,
+                "detectors": ["OfflineEmailRecognizer"],
+                "max_score": 1.0,
+                "operator": "placeholder",
+            },
+            "PERSON": {
+                "count": 2,
+                "detectors": ["SpacyRecognizer"],
+                "max_score": 0.85,
+                "operator": "placeholder",
+            },
+        },
+        "outcome": {"status": "ok"},
+        "latency_ms": {"detect": 12.5, "total": 340.1},
     }
     with path.open("w") as handle:
         for seq in range(n):
-            record = {"seq": seq, "ts": "2026-11-26T10:00:00.000Z", "request_id": f"pp-{seq:032x}", **template, "prev": prev}
+            record = {
+                "seq": seq,
+                "ts": "2026-11-26T10:00:00.000Z",
+                "request_id": f"pp-{seq:032x}",
+                **template,
+                "prev": prev,
+            }
             record["hash"] = prev = record_hash(record)
             handle.write(canonical_json(record) + "\n")
 

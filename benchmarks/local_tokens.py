@@ -18,7 +18,12 @@ PROMPT = "Write a detailed, multi-paragraph story about a lighthouse keeper who 
 
 
 def measure(
-    model: str, n_gpu_layers: int, runs: int, max_tokens: int, n_threads: int | None, flash_attn: bool | None = None
+    model: str,
+    n_gpu_layers: int,
+    runs: int,
+    max_tokens: int,
+    n_threads: int | None,
+    flash_attn: bool | None = None,
 ) -> dict[str, object]:
     import numpy as np
     from llama_cpp import Llama, LogitsProcessorList
@@ -28,7 +33,13 @@ def measure(
         options.update(n_batch=N_BATCH, n_ubatch=N_BATCH)
     started = time.perf_counter()
     llama = Llama(
-        model_path=model, n_ctx=2048, n_gpu_layers=n_gpu_layers, n_threads=n_threads, verbose=False, seed=1, **options
+        model_path=model,
+        n_ctx=2048,
+        n_gpu_layers=n_gpu_layers,
+        n_threads=n_threads,
+        verbose=False,
+        seed=1,
+        **options,
     )
     load_s = time.perf_counter() - started
     eos = llama.token_eos()
@@ -76,7 +87,9 @@ def main() -> None:
     results = [measure(args.model, 0, args.runs, args.max_tokens, args.threads)]
     if args.gpu:
         if not llama_cpp.llama_supports_gpu_offload():
-            raise SystemExit("this llama-cpp-python build has no GPU offload; build it with CMAKE_ARGS=-DGGML_CUDA=on")
+            raise SystemExit(
+                "this llama-cpp-python build has no GPU offload; build it with CMAKE_ARGS=-DGGML_CUDA=on"
+            )
         results.append(measure(args.model, -1, args.runs, args.max_tokens, args.threads))
         results.append(measure(args.model, -1, args.runs, args.max_tokens, args.threads, flash_attn=False))
     report = {
@@ -93,7 +106,9 @@ def main() -> None:
         label = "CPU (n_gpu_layers=0)" if row["n_gpu_layers"] == 0 else "GPU (n_gpu_layers=-1)"
         if row["flash_attn"] is False:
             label = "GPU, flash_attn off"
-        print(f"{label:<22}{row['tokens_per_s_median']:>20}{str(row['tokens_per_s_runs']):>28}{row['load_s']:>10}")
+        print(
+            f"{label:<22}{row['tokens_per_s_median']:>20}{str(row['tokens_per_s_runs']):>28}{row['load_s']:>10}"
+        )
         print(f"    sample: {row['sample']!r}")
     for row in results[1:]:
         speedup = row["tokens_per_s_median"] / results[0]["tokens_per_s_median"]  # type: ignore[operator]

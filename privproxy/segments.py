@@ -107,7 +107,9 @@ def write_back(request: RequestSegments, replacements: Mapping[int, str]) -> lis
     return messages
 
 
-_IDENTIFIER = re.compile(r"[A-Za-z_][A-Za-z0-9_.-]{0,31}")
+# Role and part-type names are short lower-case words; anything else (digits, capitals: keys, ids,
+# names) is never echoed back.
+_IDENTIFIER = re.compile(r"[a-z_]{1,24}")
 
 
 def _shown(value: Any) -> str:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+import json
 from pathlib import Path
 
 import pytest
@@ -16,6 +18,13 @@ CASES = [
     ("Cyrillic look-alikes in an email", "mail m\u0430ri\u0430@ex\u0430mple.com today", "EMAIL_ADDRESS"),
     ("full-width digits in a card", "card \uff14\uff11\uff11\uff11 1111 1111 1111 please", "CREDIT_CARD"),
     ("soft hyphens in a key", "use sk-proj-4f9Qm2T8\u00adxLr0Zb7Kd1VwYc3N now", "API_KEY"),
+    ("URL-encoded email", "GET /notify?to=maria.garcia%40example.com&x=1 failed", "EMAIL_ADDRESS"),
+    ("JSON-escaped email", 'payload {"to": "maria.garcia\\u0040example.com"} failed', "EMAIL_ADDRESS"),
+    (
+        "base64 email",
+        "decode this: " + base64.b64encode(b"reply to maria.garcia@example.com").decode() + " thanks",
+        "EMAIL_ADDRESS",
+    ),
 ]
 
 
@@ -43,3 +52,20 @@ def test_explain_sees_what_detection_sees(guard: Guard) -> None:
     prompt = "card \uff14\uff11\uff11\uff11 1111 1111 1111 please"
     explained = [f for f in guard.detector.explain(prompt) if f["entity_type"] == "CREDIT_CARD"]
     assert explained and prompt[int(explained[0]["start"]) : int(explained[0]["end"])].endswith("1111")
+
+
+def test_encoded_values_never_leave_and_come_back_restored(tmp_path: Path) -> None:
+    guard = Guard(audit_log=tmp_path / "a.jsonl")
+    blob = base64.b64encode(b"card holder maria.garcia@example.com").decode()
+    escaped = json.dumps("maria.garcia@example.com").replace("@", "\\u0040")
+    prompt = f"url maria.garcia%40example.com, json {escaped}, b64 {blob}"
+    with StandIn() as upstream:
+        answer = guard.completion(messages=[{"role": "user", "content": prompt}], **closed(upstream))
+        sent = upstream.received_text()
+    assert "garcia" not in sent and blob not in sent
+    assert answer.choices[0].message.content == f"You said: {prompt}"
+
+
+def test_ordinary_words_and_hashes_are_not_decoded(guard: Guard) -> None:
+    text = "internationalization of 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 done"
+    assert all(not f["detector"].startswith("decoded-") for f in guard.inspect(text).findings)

@@ -186,3 +186,72 @@ def test_key_files_must_be_private_and_keys_never_appear_in_errors(
     with pytest.raises(PolicyError, match="must be hex") as caught:
         Guard(audit_log=tmp_path / "a.jsonl")
     assert "not-hex-secret-value" not in str(caught.value)
+
+
+def test_upstream_timeout_is_an_error_with_an_audit_record(guard: Guard, audit_path: Path) -> None:
+    with StandIn() as upstream:
+        upstream.delay = 3.0
+        with pytest.raises(Exception) as caught:
+            guard.completion(messages=[{"role": "user", "content": PROMPT}], timeout=1, **closed(upstream))
+        sent = upstream.received_text()
+    assert "Timeout" in type(caught.value).__name__ or "timed out" in str(caught.value).lower()
+    assert "maria.garcia@example.com" not in sent  # what did leave was redacted
+    record = audit_records(audit_path)[-1]
+    assert record["outcome"]["status"] == "error" and record["route"] == "closed"
+
+
+def test_malformed_sse_ends_the_stream_with_an_error_and_an_audit_record(
+    guard: Guard, audit_path: Path
+) -> None:
+    with StandIn() as upstream:
+        upstream.malformed_stream = True
+        with pytest.raises(Exception):  # litellm's own error for a broken stream; never a hang
+            for _ in guard.completion(
+                messages=[{"role": "user", "content": PROMPT}], stream=True, timeout=10, **closed(upstream)
+            ):
+                pass
+    [record] = audit_records(audit_path)
+    assert record["outcome"]["status"] == "error"
+
+
+def test_local_model_crash_mid_stream_is_a_local_error_never_a_fallback(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from privproxy.errors import LocalModelError
+    from privproxy.execute.local import provider
+
+    guard = Guard(audit_log=tmp_path / "a.jsonl")
+    health = "The patient has type 2 diabetes; summarise."
+    with StandIn() as upstream:
+        guard.completion(messages=[{"role": "user", "content": health}], max_tokens=2, **closed(upstream))
+        loaded = next(iter(provider.pool._models.values()))
+
+        def crash(*args: Any, **kwargs: Any) -> Any:
+            yield {"choices": [{"delta": {"content": "Hel"}, "finish_reason": None}]}
+            raise RuntimeError("ggml abort")
+
+        monkeypatch.setattr(loaded.llama, "create_chat_completion", crash)
+        with pytest.raises(LocalModelError):
+            for _ in guard.completion(
+                messages=[{"role": "user", "content": health}], stream=True, **closed(upstream)
+            ):
+                pass
+        assert upstream.requests == []
+    assert audit_records(tmp_path / "a.jsonl")[-1]["outcome"]["status"] == "error"
+
+
+def test_disk_full_withholds_the_answer_and_recovers(tmp_path: Path) -> None:
+    audit = tmp_path / "audit.jsonl"
+    guard = Guard(audit_log=audit)
+    with StandIn() as upstream:
+        guard.completion(messages=[{"role": "user", "content": "hello"}], **closed(upstream))
+        kept = tmp_path / "kept.jsonl"
+        audit.rename(kept)
+        audit.symlink_to("/dev/full")  # every write now fails with ENOSPC
+        with pytest.raises(AuditError, match="No space left"):
+            guard.completion(messages=[{"role": "user", "content": PROMPT}], **closed(upstream))
+        assert "maria.garcia@example.com" not in upstream.received_text()
+        audit.unlink()
+        kept.rename(audit)
+        answer = guard.completion(messages=[{"role": "user", "content": PROMPT}], **closed(upstream))
+    assert answer.choices[0].message.content == f"You said: {PROMPT}"

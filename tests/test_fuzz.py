@@ -41,7 +41,11 @@ message = st.fixed_dictionaries(
             json_value,
             st.lists(
                 st.fixed_dictionaries(
-                    {"function": st.fixed_dictionaries({}, optional={"arguments": st.one_of(json_leaf, json_value.map(json.dumps))})}
+                    {
+                        "function": st.fixed_dictionaries(
+                            {}, optional={"arguments": st.one_of(json_leaf, json_value.map(json.dumps))}
+                        )
+                    }
                 ),
                 max_size=2,
             ),
@@ -90,15 +94,35 @@ def test_proxy_request_mapping_never_crashes(call_type: str, data: dict[str, Any
 
 
 yaml_scalar = st.one_of(
-    st.integers(-5, 2_000_000), st.floats(allow_nan=False, width=16), st.booleans(), st.none(),
-    st.sampled_from(["redact", "local", "block", "allow", "PERSON", "EMAIL_ADDRESS", "NOPE", "*/gpt-*", "placeholder"]),
+    st.integers(-5, 2_000_000),
+    st.floats(allow_nan=False, width=16),
+    st.booleans(),
+    st.none(),
+    st.sampled_from(
+        ["redact", "local", "block", "allow", "PERSON", "EMAIL_ADDRESS", "NOPE", "*/gpt-*", "placeholder"]
+    ),
 )
 yaml_value = st.recursive(
     yaml_scalar,
     lambda children: st.one_of(
         st.lists(children, max_size=3),
         st.dictionaries(
-            st.sampled_from(["actions", "default", "when", "model", "id", "rules", "style", "min_score", "keep_last", "tags", "PERSON", "x"]),
+            st.sampled_from(
+                [
+                    "actions",
+                    "default",
+                    "when",
+                    "model",
+                    "id",
+                    "rules",
+                    "style",
+                    "min_score",
+                    "keep_last",
+                    "tags",
+                    "PERSON",
+                    "x",
+                ]
+            ),
             children,
             max_size=3,
         ),
@@ -109,11 +133,17 @@ policy_doc = st.fixed_dictionaries(
     {"version": st.sampled_from([1, 2, "1"])},
     optional={
         "name": st.text(max_size=10),
-        "actions": st.dictionaries(st.sampled_from(["default", "PERSON", "EMAIL_ADDRESS", "NOPE"]), yaml_scalar, max_size=3),
+        "actions": st.dictionaries(
+            st.sampled_from(["default", "PERSON", "EMAIL_ADDRESS", "NOPE"]), yaml_scalar, max_size=3
+        ),
         "rules": st.lists(yaml_value, max_size=2),
         "redaction": yaml_value,
         "limits": yaml_value,
-        "detection": st.dictionaries(st.sampled_from(["min_score", "packs", "deny", "allow", "max_chars", "timeout_s"]), yaml_value, max_size=2),
+        "detection": st.dictionaries(
+            st.sampled_from(["min_score", "packs", "deny", "allow", "max_chars", "timeout_s"]),
+            yaml_value,
+            max_size=2,
+        ),
         "on_error": yaml_scalar,
         "answer": yaml_value,
     },
@@ -122,7 +152,9 @@ policy_doc = st.fixed_dictionaries(
 
 @FUZZ
 @given(policy_doc)
-def test_policy_loader_never_crashes(tmp_path_factory: pytest.TempPathFactory, document: dict[str, Any]) -> None:
+def test_policy_loader_never_crashes(
+    tmp_path_factory: pytest.TempPathFactory, document: dict[str, Any]
+) -> None:
     import yaml
 
     path: Path = tmp_path_factory.mktemp("fuzz") / "policy.yaml"

@@ -58,7 +58,11 @@ def _request(index: int) -> tuple[str, dict[str, object], list[str]]:
         text = f"Please email {email} and confirm the order {index} before noon."
         return kind, {"messages": [{"role": "user", "content": text}]}, [email]
     if kind == "clean":
-        return kind, {"messages": [{"role": "user", "content": f"Summarise chapter {index % 40} of the handbook."}]}, []
+        return (
+            kind,
+            {"messages": [{"role": "user", "content": f"Summarise chapter {index % 40} of the handbook."}]},
+            [],
+        )
     if kind == "block":
         token = f"ghp_{number}{'A' * 32}"[:40]
         text = f"Why is my token rejected? -----BEGIN RSA PRIVATE KEY-----\nMIIE{number}\n-----END RSA PRIVATE KEY----- {token}"
@@ -73,7 +77,11 @@ def test_mixed_load_through_the_proxy(tmp_path: Path) -> None:
             "model_list": [
                 {
                     "model_name": "gpt-4o",
-                    "litellm_params": {"model": "openai/gpt-4o", "api_base": upstream.api_base, "api_key": "sk-x"},
+                    "litellm_params": {
+                        "model": "openai/gpt-4o",
+                        "api_base": upstream.api_base,
+                        "api_key": "sk-x",
+                    },
                 }
             ]
         }
@@ -81,13 +89,28 @@ def test_mixed_load_through_the_proxy(tmp_path: Path) -> None:
         port = _free_port()
         audit = tmp_path / "audit.jsonl"
         command = [
-            str(Path(sys.executable).with_name("privproxy")), "serve", "--config", str(tmp_path / "config.yaml"),
-            "--audit-log", str(audit), "--port", str(port), "--num-workers", "2",
+            str(Path(sys.executable).with_name("privproxy")),
+            "serve",
+            "--config",
+            str(tmp_path / "config.yaml"),
+            "--audit-log",
+            str(audit),
+            "--port",
+            str(port),
+            "--num-workers",
+            "2",
         ]
         log = (tmp_path / "proxy.log").open("wb")
         process = subprocess.Popen(
-            command, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path,
-            env=dict(os.environ, LITELLM_MASTER_KEY=MASTER_KEY, PRIVPROXY_POLICY=str(REPO / "policies" / "default.yaml")),
+            command,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            cwd=tmp_path,
+            env=dict(
+                os.environ,
+                LITELLM_MASTER_KEY=MASTER_KEY,
+                PRIVPROXY_POLICY=str(REPO / "policies" / "default.yaml"),
+            ),
         )
         url = f"http://127.0.0.1:{port}"
         try:
@@ -109,7 +132,8 @@ def test_mixed_load_through_the_proxy(tmp_path: Path) -> None:
             def one(index: int, client: httpx.Client) -> None:
                 kind, body, values = _request(index)
                 response = client.post(
-                    f"{url}/v1/chat/completions", json={"model": "gpt-4o", **body},
+                    f"{url}/v1/chat/completions",
+                    json={"model": "gpt-4o", **body},
                     headers={"Authorization": f"Bearer {MASTER_KEY}"},
                 )
                 expected = 400 if kind == "block" else 200
@@ -135,7 +159,9 @@ def test_mixed_load_through_the_proxy(tmp_path: Path) -> None:
                 process.kill()
             log.close()
 
-        print(f"\n{REQUESTS} requests in {elapsed:.0f} s ({REQUESTS / elapsed:.1f}/s); {dict(outcomes)}; RSS KB {memory}")
+        print(
+            f"\n{REQUESTS} requests in {elapsed:.0f} s ({REQUESTS / elapsed:.1f}/s); {dict(outcomes)}; RSS KB {memory}"
+        )
         assert not unexpected, unexpected
         sent = upstream.received_text()
         leaked = [value for value in planted if value in sent]
@@ -147,7 +173,8 @@ def test_mixed_load_through_the_proxy(tmp_path: Path) -> None:
         assert Counter(r["action"] for r in records)["block"] == kinds["block"]
         verify = subprocess.run(
             [str(Path(sys.executable).with_name("privproxy")), "audit", "verify", str(audit)],
-            capture_output=True, text=True,
+            capture_output=True,
+            text=True,
         )
         assert verify.returncode == 0, verify.stdout + verify.stderr
         # Memory levels off: the second half of the run grows far less than the warm-up did.

@@ -22,7 +22,7 @@ from .cache import FindingsCache
 from .context import LinearContextEnhancer
 from .findings import Finding
 from .nlp import OfflineSpacyNlpEngine
-from .normalize import normalize_for_detection
+from .normalize import decoded_views, normalize_for_detection
 from .packs import Pack, load_pack, resolve_pack
 
 # Texts this long or longer are analysed under a watchdog thread (detection.timeout_s).
@@ -37,7 +37,19 @@ class OfflineEmailRecognizer(EmailRecognizer):
         self._tld = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
     def validate_result(self, pattern_text: str) -> bool:
-        return self._tld(pattern_text).fqdn != ""
+        return self._tld(pattern_text.rsplit("@", 1)[-1]).fqdn != ""  # the domain decides, not a URL prefix
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: Any = None, regex_flags: Any = None
+    ) -> Any:
+        """Presidio's matches, with a URL or query prefix ("…?to=", "mailto:") cut off the local part."""
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        for result in results:
+            local = text[result.start : result.end].rsplit("@", 1)[0]
+            cut = max(local.rfind(mark) for mark in "/?&=:")
+            if cut != -1:
+                result.start += cut + 1
+        return results
 
 
 class Detector:
@@ -130,6 +142,19 @@ class Detector:
                     detector=_detector_name(r),
                 )
             )
+        for start, end, decoded, kind in decoded_views(scanned.text):
+            # A value hidden in base64 / URL / JSON escapes: the whole encoded run is the finding.
+            first, last = scanned.span(start, end, len(text))
+            for inner in self._run_analyzer(decoded, len(decoded)):
+                found.append(
+                    Finding(
+                        first,
+                        last,
+                        inner.entity_type,
+                        float(inner.score),
+                        f"decoded-{kind}:{_detector_name(inner)}",
+                    )
+                )
         findings = tuple(sorted(found))
         self.cache.put(key, findings)
         return findings

@@ -35,6 +35,8 @@ class LinearContextEnhancer(LemmaContextAwareEnhancer):
         token = bisect_right(ends, start)  # the first token that ends after `start`, as stock finds it
         if token >= len(ends):
             raise ValueError("a result lies outside the analysed text's tokens")
-        backward = self._add_n_words_backward(token, self.context_prefix_count, nlp_artifacts.lemmas, keywords)
+        backward = self._add_n_words_backward(
+            token, self.context_prefix_count, nlp_artifacts.lemmas, keywords
+        )
         forward = self._add_n_words_forward(token, self.context_suffix_count, nlp_artifacts.lemmas, keywords)
         return list(set(backward + forward))

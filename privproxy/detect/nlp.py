@@ -93,7 +93,9 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
         """Presidio's artifacts, with the lower-cased text standing in for lemmas a pipeline lacks."""
         lemmas = [token.lemma_ or token.lower_ for token in doc]
-        entities, scores = self._get_updated_entities(self._get_entities(doc), self._get_scores_for_entities(doc))
+        entities, scores = self._get_updated_entities(
+            self._get_entities(doc), self._get_scores_for_entities(doc)
+        )
         return NlpArtifacts(
             entities=entities,
             tokens=doc,

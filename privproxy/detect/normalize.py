@@ -8,7 +8,13 @@ the original offsets, so redaction replaces exactly what the caller wrote, hidde
 
 from __future__ import annotations
 
+import base64
+import binascii
+import json
+import re
 import unicodedata
+import urllib.parse
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 # Invisible characters used to split a value so that a pattern no longer matches.
@@ -62,3 +68,44 @@ def normalize_for_detection(text: str) -> Normalized:
     if scanned == text:
         return Normalized(text, (), changed=False)
     return Normalized(scanned, tuple(origin), changed=True)
+
+
+# Runs that may hide text: base64 (standard or URL-safe, 16+ chars), %-escapes, JSON \\u escapes.
+_BASE64 = re.compile(r"(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{16,}={0,2}(?![A-Za-z0-9+/_=-])")
+_PERCENT = re.compile(r"[^\s\"'<>]*%[0-9A-Fa-f]{2}[^\s\"'<>]*")
+_JSON_ESCAPE = re.compile(r"[^\s\"'<>]*\\u[0-9A-Fa-f]{4}[^\s\"'<>]*")
+_MAX_DECODED = 20_000
+
+
+def decoded_views(text: str) -> Iterator[tuple[int, int, str, str]]:
+    """(start, end, decoded text, kind) for every run of `text` that decodes to readable text."""
+    for match in _PERCENT.finditer(text):
+        decoded = urllib.parse.unquote(match.group(0))
+        if decoded != match.group(0):
+            yield match.start(), match.end(), decoded, "url"
+    for match in _JSON_ESCAPE.finditer(text):
+        try:
+            decoded = json.loads(f'"{match.group(0)}"')
+        except ValueError:
+            continue
+        yield match.start(), match.end(), decoded, "json"
+    for match in _BASE64.finditer(text):
+        run = match.group(0)
+        if len(run) > _MAX_DECODED * 2 or (run.isalpha() and (run.islower() or run.isupper())):
+            continue  # plain words and identifiers are not base64 worth decoding
+        decoded = _base64_text(run)
+        if decoded is not None:
+            yield match.start(), match.end(), decoded, "base64"
+
+
+def _base64_text(run: str) -> str | None:
+    padded = run + "=" * (-len(run) % 4)
+    try:
+        raw = base64.b64decode(padded.replace("-", "+").replace("_", "/"), validate=True)
+        decoded = raw.decode("utf-8")
+    except (binascii.Error, ValueError):
+        return None
+    printable = sum(char.isprintable() or char in "\n\t" for char in decoded)
+    if len(decoded) < 6 or printable < 0.95 * len(decoded):
+        return None
+    return decoded

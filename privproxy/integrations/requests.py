@@ -50,6 +50,8 @@ class Mapped:
         if self.kind == "chat":
             data["messages"] = sanitized
             return
+        if not self.slots:
+            return  # nothing to inspect (an empty input): a stand-in message was scanned, nothing to write
         for slot, message in zip(self.slots, sanitized, strict=True):
             if slot.structured:
                 value: Any = json.loads(message["tool_calls"][0]["function"]["arguments"])

@@ -43,6 +43,8 @@ class StandIn:
         self.chunk_delay = chunk_delay
         self.requests: list[dict[str, Any]] = []
         self.fail_with: int | None = None
+        self.delay: float = 0.0  # seconds to wait before answering (an upstream that times out)
+        self.malformed_stream = False  # streams break off with bytes that are not SSE JSON
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -100,6 +102,8 @@ class StandIn:
                     return
                 with standin._lock:
                     standin.requests.append(body)
+                if standin.delay:
+                    time.sleep(standin.delay)
                 if standin.fail_with:
                     self._send_json(
                         standin.fail_with, {"error": {"message": "stand-in failure", "type": "server_error"}}
@@ -244,6 +248,13 @@ class StandIn:
                         time.sleep(standin.chunk_delay)
 
                 event({"role": "assistant", "content": ""})
+                if standin.malformed_stream:
+                    self.wfile.write(
+                        b'data: {"id": "x", "choices": [{"delta": {"content": "trunc\n\ndata: <html>502</html>\n\n'
+                    )
+                    self.wfile.flush()
+                    self.close_connection = True
+                    return
                 content = reply.get("content") or ""
                 size = max(1, standin.chunk_size)
                 for start in range(0, len(content), size):
