@@ -147,9 +147,9 @@ def test_mixed_load_through_the_proxy(tmp_path: Path) -> None:
                 if index % (REQUESTS // 10 or 1) == 0:
                     memory.append(_rss_kb(process.pid))
 
-            with httpx.Client(timeout=120, limits=httpx.Limits(max_connections=CLIENTS)) as client:
-                with ThreadPoolExecutor(CLIENTS) as pool:
-                    list(pool.map(lambda i: one(i, client), range(REQUESTS)))
+            limits = httpx.Limits(max_connections=CLIENTS)
+            with httpx.Client(timeout=120, limits=limits) as client, ThreadPoolExecutor(CLIENTS) as pool:
+                list(pool.map(lambda i: one(i, client), range(REQUESTS)))
             elapsed = time.monotonic() - started
         finally:
             process.terminate()
