@@ -205,7 +205,7 @@ def test_malformed_sse_ends_the_stream_with_an_error_and_an_audit_record(
 ) -> None:
     with StandIn() as upstream:
         upstream.malformed_stream = True
-        with pytest.raises(Exception) as caught:  # noqa: B017  # litellm's own error for a broken stream; never a hang
+        with pytest.raises(Exception) as caught:  # litellm's own error for a broken stream; never a hang
             for _ in guard.completion(
                 messages=[{"role": "user", "content": PROMPT}], stream=True, timeout=10, **closed(upstream)
             ):

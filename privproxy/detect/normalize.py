@@ -93,9 +93,9 @@ def decoded_views(text: str) -> Iterator[tuple[int, int, str, str]]:
         run = match.group(0)
         if len(run) > _MAX_DECODED * 2 or (run.isalpha() and (run.islower() or run.isupper())):
             continue  # plain words and identifiers are not base64 worth decoding
-        decoded = _base64_text(run)
-        if decoded is not None:
-            yield match.start(), match.end(), decoded, "base64"
+        text64 = _base64_text(run)
+        if text64 is not None:
+            yield match.start(), match.end(), text64, "base64"
 
 
 def _base64_text(run: str) -> str | None:
