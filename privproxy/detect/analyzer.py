@@ -58,7 +58,10 @@ class Detector:
     def __init__(self, detection: Detection, policy_dir: Path | None = None) -> None:
         self.settings = detection
         self.language = detection.language
-        self._engine = OfflineSpacyNlpEngine({detection.language: detection.spacy_model})
+        self._engine = OfflineSpacyNlpEngine(
+            {detection.language: detection.spacy_model},
+            other_languages={k: v for k, v in detection.ner_models.items() if k != detection.language},
+        )
         self._engine.load()
         registry = RecognizerRegistry(supported_languages=[detection.language])
         with _quiet("presidio-analyzer"):  # it warns once per recognizer of every other language

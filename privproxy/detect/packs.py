@@ -16,9 +16,11 @@ A pack file looks like::
 from __future__ import annotations
 
 import hashlib
+import importlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
@@ -53,12 +55,19 @@ class RecognizerSpec(BaseModel):
     deny_list: list[str] = Field(default_factory=list)
     deny_list_score: float = Field(1.0, ge=0.0, le=1.0)
     context: list[str] = Field(default_factory=list)
+    # A checksum every pattern match must pass: a python-stdnum module ("stdnum.fr.nir") or "luhn".
+    validator: str | None = None
+    # "detect_secrets": the detector is detect-secrets' plugin set (optionally only `plugins`).
+    kind: Literal["pattern", "detect_secrets"] = "pattern"
+    plugins: list[str] = Field(default_factory=list)
     examples: Examples
 
     @model_validator(mode="after")
     def _has_something_to_match(self) -> RecognizerSpec:
-        if not self.patterns and not self.deny_list:
+        if self.kind == "pattern" and not self.patterns and not self.deny_list:
             raise ValueError("a detector needs 'patterns' or 'deny_list'")
+        if self.validator is not None:
+            _validator(self.validator)  # an unknown module fails when the pack loads, not per request
         if not self.examples.match:
             raise ValueError("a detector needs at least one example under examples.match")
         return self
@@ -127,6 +136,18 @@ def build_recognizers(spec: RecognizerSpec, languages: list[str]) -> list[Entity
     langs = languages if wanted is None else ([wanted] if isinstance(wanted, str) else wanted)
     built: list[EntityRecognizer] = []
     for language in langs:
+        if spec.kind == "detect_secrets":
+            from .secrets import DetectSecretsRecognizer
+
+            built.append(
+                DetectSecretsRecognizer(
+                    supported_entity=spec.supported_entity,
+                    name=spec.name,
+                    supported_language=language,
+                    plugins=spec.plugins,
+                )
+            )
+            continue
         patterns = [Pattern(p.name, p.regex, p.score) for p in spec.patterns]
         kwargs: dict[str, Any] = {
             "supported_entity": spec.supported_entity,
@@ -139,5 +160,38 @@ def build_recognizers(spec: RecognizerSpec, languages: list[str]) -> list[Entity
         if spec.deny_list:
             kwargs["deny_list"] = spec.deny_list
             kwargs["deny_list_score"] = spec.deny_list_score
-        built.append(PatternRecognizer(**kwargs))
+        if spec.validator:
+            built.append(ValidatedPatternRecognizer(_validator(spec.validator), **kwargs))
+        else:
+            built.append(PatternRecognizer(**kwargs))
     return built
+
+
+class ValidatedPatternRecognizer(PatternRecognizer):
+    """A pattern detector whose matches must pass a checksum (python-stdnum), else they are dropped."""
+
+    def __init__(self, check: Any, **kwargs: Any) -> None:
+        self._check = check
+        super().__init__(**kwargs)
+
+    def validate_result(self, pattern_text: str) -> bool | None:
+        return bool(self._check(pattern_text))
+
+
+_SEPARATORS = re.compile(r"[\s./-]")
+
+
+def _validator(name: str) -> Any:
+    """`luhn` or a python-stdnum module path → a function text → bool."""
+    module_name = "stdnum.luhn" if name == "luhn" else name
+    if not module_name.startswith("stdnum."):
+        raise ValueError(f"validator must be 'luhn' or a python-stdnum module like 'stdnum.fr.nir', got {name!r}")
+    try:
+        module = importlib.import_module(module_name)
+    except ImportError:
+        raise ValueError(f"unknown validator {name!r}: python-stdnum has no module {module_name}") from None
+
+    def check(text: str) -> bool:
+        return bool(module.is_valid(_SEPARATORS.sub("", text)))
+
+    return check

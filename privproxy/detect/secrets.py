@@ -1,0 +1,79 @@
+"""Secrets found by detect-secrets' own plugins (provider tokens, keyword assignments, basic-auth
+URLs, JWTs, ...), as a Presidio recognizer. We run its plugins, not a re-written copy of them.
+
+The two high-entropy plugins are left out: on prose they flag ordinary words. Their job (a random
+value assigned to a secret-looking name) is done by detect-secrets' KeywordDetector.
+"""
+
+from __future__ import annotations
+
+import re
+from typing import Any
+
+from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+
+_SKIPPED = frozenset({"Base64 High Entropy String", "Hex High Entropy String", "Public IP (ipv4)"})
+# Lines that cannot hold a secret any plugin looks for: no assignment, URL credentials or long token.
+# KeywordDetector picks its regexes by file type; YAML's set also knows `key: value` and `KEY=value`.
+_AS_FILE = "prompt.yaml"
+_CANDIDATE = re.compile(r"[=:@]|[A-Za-z0-9_\-]{20,}")
+
+
+class DetectSecretsRecognizer(EntityRecognizer):
+    """Every secret detect-secrets' plugins report, with its exact span in the text."""
+
+    def __init__(
+        self,
+        supported_entity: str = "SECRET",
+        name: str = "DetectSecretsRecognizer",
+        supported_language: str = "en",
+        plugins: list[str] | None = None,
+        score: float = 0.9,
+    ) -> None:
+        self._wanted = set(plugins or [])
+        self._score = score
+        self._plugins: list[Any] = []
+        super().__init__(
+            supported_entities=[supported_entity], name=name, supported_language=supported_language
+        )
+
+    def load(self) -> None:
+        from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
+
+        for secret_type, plugin in sorted(get_mapping_from_secret_type_to_class().items()):
+            if secret_type in _SKIPPED:
+                continue
+            if self._wanted and plugin.__name__ not in self._wanted:
+                continue
+            self._plugins.append(plugin())
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        results: list[RecognizerResult] = []
+        offset = 0
+        for line in text.splitlines(keepends=True):
+            if _CANDIDATE.search(line):
+                for plugin in self._plugins:
+                    for secret in plugin.analyze_line(filename=_AS_FILE, line=line, line_number=0):
+                        value = secret.secret_value
+                        start = line.find(value) if value else -1
+                        if start == -1:
+                            continue
+                        results.append(self._result(offset + start, offset + start + len(value), secret.type))
+            offset += len(line)
+        return results
+
+    def _result(self, start: int, end: int, kind: str) -> RecognizerResult:
+        explanation = AnalysisExplanation(
+            recognizer=self.name, original_score=self._score, textual_explanation=f"detect-secrets: {kind}"
+        )
+        return RecognizerResult(
+            entity_type=self.supported_entities[0],
+            start=start,
+            end=end,
+            score=self._score,
+            analysis_explanation=explanation,
+            recognition_metadata={
+                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
+            },
+        )
