@@ -63,7 +63,7 @@ request = st.fixed_dictionaries(
         "system": st.one_of(json_leaf, st.lists(part, max_size=2)),
     },
 )
-FUZZ = settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 
 
 @FUZZ

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from ..errors import RequestError
+from ..segments import _shown
 
 Path = tuple[str | int, ...]
 
@@ -142,9 +143,7 @@ def _responses_slots(data: Mapping[str, Any], mapped: Mapped) -> None:
                 if isinstance(summary, dict) and isinstance(summary.get("text"), str):
                     mapped.slots.append(Slot(("input", index, "summary", part, "text"), "assistant"))
         else:
-            raise RequestError(
-                f"{where} has type {json.dumps(str(kind)[:40])}, which privproxy cannot inspect"
-            )
+            raise RequestError(f"{where} has type {_shown(kind)}, which privproxy cannot inspect")
 
 
 def _anthropic_slots(data: Mapping[str, Any], mapped: Mapped) -> None:
@@ -184,7 +183,13 @@ def _content_slots(content: Any, path: Path, role: str, where: str, mapped: Mapp
                 raise RequestError(f"{block_where}.text must be a string")
             mapped.slots.append(Slot((*path, index, "text"), role))
         elif kind == "tool_use":
-            mapped.slots.append(Slot((*path, index, "input"), "assistant", structured=True))
+            tool_input = block.get("input")
+            if isinstance(tool_input, dict):
+                mapped.slots.append(Slot((*path, index, "input"), "assistant", structured=True))
+            elif isinstance(tool_input, str):
+                mapped.slots.append(Slot((*path, index, "input"), "assistant"))
+            elif tool_input is not None:
+                raise RequestError(f"{block_where}.input must be an object")
         elif kind in ("tool_result", "function_call_output"):
             _content_slots(block.get("content"), (*path, index, "content"), "tool", block_where, mapped)
         elif kind in ("thinking", "redacted_thinking"):
@@ -193,9 +198,7 @@ def _content_slots(content: Any, path: Path, role: str, where: str, mapped: Mapp
         elif kind in _IMAGES:
             mapped.attachments[kind] += 1
         else:
-            raise RequestError(
-                f"{block_where} has type {json.dumps(kind[:40])}, which privproxy cannot inspect"
-            )
+            raise RequestError(f"{block_where} has type {_shown(kind)}, which privproxy cannot inspect")
 
 
 def _get(container: Any, path: Path) -> Any:
