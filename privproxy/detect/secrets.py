@@ -55,7 +55,9 @@ class DetectSecretsRecognizer(EntityRecognizer):
                 for plugin in self._plugins:
                     for secret in plugin.analyze_line(filename=_AS_FILE, line=line, line_number=0):
                         value = secret.secret_value
-                        start = line.find(value) if value else -1
+                        if not value or any(char.isspace() for char in value):
+                            continue  # "password: str) that checks ..." is prose, not a secret
+                        start = line.find(value)
                         if start == -1:
                             continue
                         results.append(self._result(offset + start, offset + start + len(value), secret.type))
