@@ -6,7 +6,7 @@ VENV ?= .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed
 
-.PHONY: install demo test bench lint format clean
+.PHONY: install demo test bench bench-accuracy lint format clean
 
 install: $(STAMP)
 
@@ -26,6 +26,10 @@ test: install
 # Speed next to stock Presidio (benchmarks/speed.py); writes benchmarks/results/speed.md.
 bench: install
 	$(PY) benchmarks/speed.py
+
+# Detection accuracy next to stock Presidio (benchmarks/accuracy.py); writes benchmarks/results/accuracy.md.
+bench-accuracy: install
+	$(PY) benchmarks/accuracy.py
 
 lint: install
 	$(VENV)/bin/ruff check privproxy tests

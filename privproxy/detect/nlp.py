@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 import threading
 from pathlib import Path
 from typing import Any
@@ -35,6 +36,9 @@ _load_lock = threading.Lock()
 # (paragraph, then line, then sentence, then word breaks) and stitched back into one Doc: cost
 # stays linear, spaCy's max_length is never reached, and offsets are those of the whole text.
 CHUNK_CHARS = 4_000
+# Two or more ALL-CAPS words in a row ("ALICE CHAMBERS", "DR. JOHN O'NEIL"): the small NER model
+# reads them as acronyms, so it sees them title-cased (same length, so offsets do not move).
+_CAPS_RUN = re.compile(r"\b[A-Z][A-Z'’.-]+(?:[ \t]+[A-Z][A-Z'’.-]+)+\b")
 _BREAKS = ("\n\n", "\n", ". ", "? ", "! ", "; ", " ")
 
 
@@ -115,6 +119,7 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
     def process_text(self, text: str, language: str) -> NlpArtifacts:
         """spaCy over the text, in pieces when it is long; one NlpArtifacts with whole-text offsets."""
         nlp = self._pipeline(text, language)
+        text = recase_caps(text)
         if len(text) <= CHUNK_CHARS:
             return self._doc_to_nlp_artifact(nlp(text), language)
         docs = list(nlp.pipe(split_text(text)))
@@ -161,3 +166,16 @@ def split_text(text: str, size: int = CHUNK_CHARS) -> list[str]:
         start += cut
     pieces.append(text[start:])
     return pieces
+
+
+def recase_caps(text: str) -> str:
+    """Title-case runs of ALL-CAPS words for the NER model; every other character stays as it is."""
+    if not _CAPS_RUN.search(text):
+        return text
+
+    def title(match: re.Match[str]) -> str:
+        run = match.group(0)
+        cased = run.title()
+        return cased if len(cased) == len(run) else run
+
+    return _CAPS_RUN.sub(title, text)

@@ -185,7 +185,9 @@ def _validator(name: str) -> Any:
     """`luhn` or a python-stdnum module path → a function text → bool."""
     module_name = "stdnum.luhn" if name == "luhn" else name
     if not module_name.startswith("stdnum."):
-        raise ValueError(f"validator must be 'luhn' or a python-stdnum module like 'stdnum.fr.nir', got {name!r}")
+        raise ValueError(
+            f"validator must be 'luhn' or a python-stdnum module like 'stdnum.fr.nir', got {name!r}"
+        )
     try:
         module = importlib.import_module(module_name)
     except ImportError:
