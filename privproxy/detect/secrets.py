@@ -30,6 +30,7 @@ class DetectSecretsRecognizer(EntityRecognizer):
         plugins: list[str] | None = None,
         score: float = 0.9,
     ) -> None:
+        self._label = name
         self._wanted = set(plugins or [])
         self._score = score
         self._plugins: list[Any] = []
@@ -40,7 +41,8 @@ class DetectSecretsRecognizer(EntityRecognizer):
     def load(self) -> None:
         from detect_secrets.core.plugins.util import get_mapping_from_secret_type_to_class
 
-        for secret_type, plugin in sorted(get_mapping_from_secret_type_to_class().items()):
+        mapping: dict[str, Any] = dict(get_mapping_from_secret_type_to_class())
+        for secret_type, plugin in sorted(mapping.items()):
             if secret_type in _SKIPPED:
                 continue
             if self._wanted and plugin.__name__ not in self._wanted:
@@ -55,7 +57,9 @@ class DetectSecretsRecognizer(EntityRecognizer):
                 for plugin in self._plugins:
                     for secret in plugin.analyze_line(filename=_AS_FILE, line=line, line_number=0):
                         value = secret.secret_value
-                        if not value or any(char.isspace() for char in value):
+                        if value and any(char.isspace() for char in value):
+                            value = _first_token_if_secret(value)  # "X9k2m... - how do I" → "X9k2m..."
+                        if not value:
                             continue  # "password: str) that checks ..." is prose, not a secret
                         start = line.find(value)
                         if start == -1:
@@ -66,7 +70,7 @@ class DetectSecretsRecognizer(EntityRecognizer):
 
     def _result(self, start: int, end: int, kind: str) -> RecognizerResult:
         explanation = AnalysisExplanation(
-            recognizer=self.name, original_score=self._score, textual_explanation=f"detect-secrets: {kind}"
+            recognizer=self._label, original_score=self._score, textual_explanation=f"detect-secrets: {kind}"
         )
         return RecognizerResult(
             entity_type=self.supported_entities[0],
@@ -75,7 +79,14 @@ class DetectSecretsRecognizer(EntityRecognizer):
             score=self._score,
             analysis_explanation=explanation,
             recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self.name,
+                RecognizerResult.RECOGNIZER_NAME_KEY: self._label,
                 RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
             },
         )
+
+
+def _first_token_if_secret(value: str) -> str:
+    """The first word of a value that ran on into prose, if it looks like a secret; else ''."""
+    first = value.split()[0]
+    looks_random = any(c.isdigit() for c in first) and any(c.isalpha() for c in first)
+    return first if len(first) >= 6 and looks_random else ""
