@@ -156,8 +156,9 @@ def bench_sizes(
     rows = []
     for size, (ours_n, stock_n) in reps.items():
         texts = [make_text(size, seed=size * 1000 + i) for i in range(max(ours_n, stock_n) + 1)]
-        guard.inspect(texts[-1])  # warm both at this size
-        stock(texts[-1])
+        for warm in [make_text(size, seed=size * 7 + i) for i in range(3 if size < 100000 else 1)]:
+            guard.inspect(warm)  # warm both at this size
+            stock(warm)
         ours: list[float] = []
         theirs: list[float] = []
         for index, text in enumerate(texts[:-1]):  # interleaved, so drift in machine load hits both alike
