@@ -8,7 +8,6 @@ Marked `load` (CI runs it: `make test` runs every marker). PRIVPROXY_LOAD_REQUES
 
 from __future__ import annotations
 
-import json
 import os
 import random
 import subprocess
@@ -21,8 +20,7 @@ from pathlib import Path
 
 import httpx
 import pytest
-from conftest import REPO, audit_records
-from test_proxy import MASTER_KEY, _free_port
+from conftest import MASTER_KEY, REPO, audit_records, privproxy_serve
 
 from privproxy.testing import StandIn
 
@@ -73,55 +71,14 @@ def _request(index: int) -> tuple[str, dict[str, object], list[str]]:
 
 def test_mixed_load_through_the_proxy(tmp_path: Path) -> None:
     with StandIn(chunk_size=16) as upstream:
-        config = {
-            "model_list": [
-                {
-                    "model_name": "gpt-4o",
-                    "litellm_params": {
-                        "model": "openai/gpt-4o",
-                        "api_base": upstream.api_base,
-                        "api_key": "sk-x",
-                    },
-                }
-            ]
+        model = {
+            "model_name": "gpt-4o",
+            "litellm_params": {"model": "openai/gpt-4o", "api_base": upstream.api_base, "api_key": "sk-x"},
         }
-        (tmp_path / "config.yaml").write_text(json.dumps(config))
-        port = _free_port()
         audit = tmp_path / "audit.jsonl"
-        command = [
-            str(Path(sys.executable).with_name("privproxy")),
-            "serve",
-            "--config",
-            str(tmp_path / "config.yaml"),
-            "--audit-log",
-            str(audit),
-            "--port",
-            str(port),
-            "--num-workers",
-            "2",
-        ]
-        log = (tmp_path / "proxy.log").open("wb")
-        process = subprocess.Popen(
-            command,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-            cwd=tmp_path,
-            env=dict(
-                os.environ,
-                LITELLM_MASTER_KEY=MASTER_KEY,
-                PRIVPROXY_POLICY=str(REPO / "policies" / "default.yaml"),
-            ),
-        )
-        url = f"http://127.0.0.1:{port}"
-        try:
-            for _ in range(360):
-                assert process.poll() is None, (tmp_path / "proxy.log").read_text()[-3000:]
-                try:
-                    if httpx.get(f"{url}/health/readiness", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    pass
-                time.sleep(0.5)
+        policy = {"PRIVPROXY_POLICY": str(REPO / "policies" / "default.yaml")}
+        serve_args = ["--audit-log", str(audit), "--num-workers", "2"]
+        with privproxy_serve(tmp_path, [model], *serve_args, env=policy) as (url, process, _):
             outcomes: Counter[str] = Counter()
             unexpected: list[str] = []
             planted: list[str] = []
@@ -151,13 +108,6 @@ def test_mixed_load_through_the_proxy(tmp_path: Path) -> None:
             with httpx.Client(timeout=120, limits=limits) as client, ThreadPoolExecutor(CLIENTS) as pool:
                 list(pool.map(lambda i: one(i, client), range(REQUESTS)))
             elapsed = time.monotonic() - started
-        finally:
-            process.terminate()
-            try:
-                process.wait(30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-            log.close()
 
         print(
             f"\n{REQUESTS} requests in {elapsed:.0f} s ({REQUESTS / elapsed:.1f}/s); {dict(outcomes)}; RSS KB {memory}"

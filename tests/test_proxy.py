@@ -8,9 +8,7 @@ request it receives. Clients are the official `openai` package and raw HTTP (htt
 from __future__ import annotations
 
 import json
-import os
 import shutil
-import socket
 import subprocess
 import sys
 import time
@@ -21,13 +19,12 @@ from typing import Any
 import httpx
 import openai
 import pytest
-from conftest import REPO, audit_records
+from conftest import MASTER_KEY, REPO, audit_records, privproxy_serve
 
 from privproxy.testing import StandIn
 
 pytestmark = pytest.mark.timeout(300)
 
-MASTER_KEY = "sk-privproxy-test-" + "0123456789abcdef" * 2
 EMAIL = "jane.doe@example.org"
 PHONE = "+1 415 555 0132"
 PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bq0\n-----END RSA PRIVATE KEY-----"
@@ -46,12 +43,6 @@ POLICY = (
 POLICY = POLICY.replace(
     "[shared/secrets.yaml]", f"[{REPO / 'policies' / 'shared' / 'secrets.yaml'}]"
 ).replace("  min_score: 0.4\n", "  min_score: 0.4\n  max_chars: 6000\n")
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
 
 
 class Proxy:
@@ -92,44 +83,9 @@ def proxy(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Proxy]:
                 for name in ("gpt-4o", "text-embedding-3-small")
             ]
         }
-        (work / "config.yaml").write_text(json.dumps(base))
-        port = _free_port()
-        log = work / "proxy.log"
-        command = [
-            str(Path(sys.executable).with_name("privproxy")),
-            "serve",
-            "--config",
-            str(work / "config.yaml"),
-            "--policy",
-            str(work / "policy.yaml"),
-            "--audit-log",
-            str(work / "audit.jsonl"),
-            "--port",
-            str(port),
-        ]
-        env = dict(os.environ, LITELLM_MASTER_KEY=MASTER_KEY)
-        with log.open("wb") as sink:
-            process = subprocess.Popen(command, stdout=sink, stderr=subprocess.STDOUT, env=env, cwd=work)
-        url = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 180
-            while time.monotonic() < deadline:
-                if process.poll() is not None:
-                    pytest.fail(f"the proxy exited:\n{log.read_text()[-3000:]}")
-                try:
-                    if httpx.get(f"{url}/health/liveliness", timeout=2).status_code == 200:
-                        break
-                except httpx.HTTPError:
-                    time.sleep(0.5)
-            else:
-                pytest.fail(f"the proxy did not start:\n{log.read_text()[-3000:]}")
+        serve_args = ["--policy", str(work / "policy.yaml"), "--audit-log", str(work / "audit.jsonl")]
+        with privproxy_serve(work, base["model_list"], *serve_args) as (url, _, log):
             yield Proxy(url, upstream, work / "audit.jsonl", log)
-        finally:
-            process.terminate()
-            try:
-                process.wait(20)
-            except subprocess.TimeoutExpired:
-                process.kill()
 
 
 @pytest.fixture
