@@ -39,14 +39,29 @@ sys.path.insert(0, str(HERE))
 
 # What each corpus label is, for the targets: direct identifiers, checksummed ones, secrets, health.
 DIRECT = {
-    "PERSON", "STREET_ADDRESS", "PHONE_NUMBER", "EMAIL_ADDRESS", "CREDIT_CARD", "IBAN_CODE", "US_SSN",
-    "PASSPORT", "US_DRIVER_LICENSE", "IP_ADDRESS", "FR_NIR", "DE_TAX_ID", "ES_DNI", "IT_FISCAL_CODE",
-    "MAC_ADDRESS", "MEDICAL_RECORD_NUMBER",
+    "PERSON",
+    "STREET_ADDRESS",
+    "PHONE_NUMBER",
+    "EMAIL_ADDRESS",
+    "CREDIT_CARD",
+    "IBAN_CODE",
+    "US_SSN",
+    "PASSPORT",
+    "US_DRIVER_LICENSE",
+    "IP_ADDRESS",
+    "FR_NIR",
+    "DE_TAX_ID",
+    "ES_DNI",
+    "IT_FISCAL_CODE",
+    "MAC_ADDRESS",
+    "MEDICAL_RECORD_NUMBER",
 }
 CHECKSUMMED = {"CREDIT_CARD", "IBAN_CODE", "US_SSN", "FR_NIR", "DE_TAX_ID", "ES_DNI", "IT_FISCAL_CODE"}
 SECRETS = {"API_KEY", "SECRET", "PRIVATE_KEY"}
 HEALTH = {"MEDICAL_CONDITION", "MEDICATION"}
-SCORED = DIRECT | SECRETS | HEALTH  # other corpus labels (GPE, ORGANIZATION, DATE_TIME, TITLE, ...) are context
+SCORED = (
+    DIRECT | SECRETS | HEALTH
+)  # other corpus labels (GPE, ORGANIZATION, DATE_TIME, TITLE, ...) are context
 MARK = re.compile(r"\{\{([A-Z_]+)\|(.*?)\}\}", re.S)
 
 
@@ -81,7 +96,9 @@ def privproxy_system() -> Any:
     from privproxy import Guard
     from privproxy.policy import Action
 
-    guard = Guard(audit_log=os.path.join(tempfile.mkdtemp(), "a.jsonl"), hmac_key=b"a" * 32, reload_interval=None)
+    guard = Guard(
+        audit_log=os.path.join(tempfile.mkdtemp(), "a.jsonl"), hmac_key=b"a" * 32, reload_interval=None
+    )
     policy = guard.policy
     threshold = policy.detection.min_score
 
@@ -169,13 +186,28 @@ def render(results: dict[str, dict[str, Any]], sizes: dict[str, int]) -> list[st
     ]
     for corpus in ("faker", "prompts"):
         ours, stock = results[corpus]["privproxy"], results[corpus]["stock"]
-        lines += [f"## {corpus}", "", "| entity | n | privproxy | stock Presidio | target |", "|---|---|---|---|---|"]
+        lines += [
+            f"## {corpus}",
+            "",
+            "| entity | n | privproxy | stock Presidio | target |",
+            "|---|---|---|---|---|",
+        ]
         kinds = sorted(set(ours["per_type"]) | set(stock["per_type"]))
         for kind in kinds:
             o = ours["per_type"].get(kind, [0, 0])
             s = stock["per_type"].get(kind, [0, 0])
-            target = "100%" if kind in CHECKSUMMED else "≥ 98%" if kind in DIRECT else "≥ 99%" if kind in SECRETS else "≥ 95%"
-            lines.append(f"| {kind} | {o[1]} | {o[0] / max(1, o[1]):.1%} | {s[0] / max(1, s[1]):.1%} | {target} |")
+            target = (
+                "100%"
+                if kind in CHECKSUMMED
+                else "≥ 98%"
+                if kind in DIRECT
+                else "≥ 99%"
+                if kind in SECRETS
+                else "≥ 95%"
+            )
+            lines.append(
+                f"| {kind} | {o[1]} | {o[0] / max(1, o[1]):.1%} | {s[0] / max(1, s[1]):.1%} | {target} |"
+            )
         for label, group, target in (
             ("**direct identifiers**", DIRECT, "≥ 98%"),
             ("**checksummed**", CHECKSUMMED, "100%"),
@@ -224,7 +256,10 @@ def main() -> None:
         "prompts": len(corpora["prompts"]),
         "benign": sum(i["benign"] for i in corpora["prompts"]),
     }
-    text = "\n".join(render(results, sizes)) + f"\n(`make bench-accuracy` took {time.perf_counter() - started:.0f} s)\n"
+    text = (
+        "\n".join(render(results, sizes))
+        + f"\n(`make bench-accuracy` took {time.perf_counter() - started:.0f} s)\n"
+    )
     print(text)
     Path(args.out).write_text(text)
     print(f"written to {args.out}")

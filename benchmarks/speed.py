@@ -174,16 +174,25 @@ def bench_sizes(
     return rows
 
 
-def bench_chat(guard: Any, stock: Callable[[str], str], turns: int = 20) -> dict[str, list[float]]:
-    rng_texts = [make_text(500, seed=7000 + i) for i in range(2 * turns)]
-    history: list[dict[str, str]] = []
-    ours, theirs = [], []
-    for turn in range(turns):
-        history.append({"role": "user", "content": rng_texts[2 * turn]})
-        ours.append(timed(lambda: guard.inspect(list(history))))
-        theirs.append(timed(lambda: [stock(m["content"]) for m in history]))
-        history.append({"role": "assistant", "content": rng_texts[2 * turn + 1]})
-    return {"ours": ours, "stock": theirs}
+def bench_chat(
+    guard: Any, stock: Callable[[str], str], turns: int = 20, conversations: int = 3
+) -> dict[str, list[float]]:
+    """Per-turn overhead, median over several conversations (each turn re-sends the whole history)."""
+    runs: dict[str, list[list[float]]] = {"ours": [], "stock": []}
+    for conversation in range(conversations):
+        texts = [make_text(500, seed=7000 + 100 * conversation + i) for i in range(2 * turns)]
+        history: list[dict[str, str]] = []
+        ours, theirs = [], []
+        for turn in range(turns):
+            history.append({"role": "user", "content": texts[2 * turn]})
+            ours.append(timed(lambda: guard.inspect(list(history))))
+            if conversation == 0:  # stock re-analyses everything: one conversation is plenty
+                theirs.append(timed(lambda: [stock(m["content"]) for m in history]))
+            history.append({"role": "assistant", "content": texts[2 * turn + 1]})
+        runs["ours"].append(ours)
+        if theirs:
+            runs["stock"].append(theirs)
+    return {name: [statistics.median(turn) for turn in zip(*values)] for name, values in runs.items()}
 
 
 _worker: Any = None
