@@ -18,7 +18,6 @@ import multiprocessing
 import os
 import platform
 import random
-import resource
 import socket
 import statistics
 import subprocess
@@ -110,15 +109,20 @@ def make_text(size: int, seed: int) -> str:
 
 
 # ------------------------------------------------------------------------------------------------
-def stock_presidio() -> Callable[[str], str]:
-    """Stock AnalyzerEngine defaults on en_core_web_sm; redaction = each result span → <TYPE>."""
+def stock_analyzer() -> Any:
+    """Stock Presidio: AnalyzerEngine defaults over the same spaCy model privproxy uses."""
     from presidio_analyzer import AnalyzerEngine
     from presidio_analyzer.nlp_engine import SpacyNlpEngine
 
     from privproxy.detect.nlp import resolve_model
 
     engine = SpacyNlpEngine(models=[{"lang_code": "en", "model_name": resolve_model("en_core_web_sm")}])
-    analyzer = AnalyzerEngine(nlp_engine=engine)
+    return AnalyzerEngine(nlp_engine=engine)
+
+
+def stock_presidio() -> Callable[[str], str]:
+    """Stock AnalyzerEngine defaults on en_core_web_sm; redaction = each result span → <TYPE>."""
+    analyzer = stock_analyzer()
 
     def run(text: str) -> str:
         results = analyzer.analyze(text=text, language="en")

@@ -27,8 +27,11 @@ _RESPONSES_DELTAS = {
     "response.function_call_arguments.delta": True,
 }
 # Anthropic content_block_delta kinds: the field with the text, and whether it is JSON.
-_ANTHROPIC_DELTAS = {"text_delta": ("text", False), "input_json_delta": ("partial_json", True)}
-_ANTHROPIC_DELTAS["thinking_delta"] = ("thinking", False)
+_ANTHROPIC_DELTAS = {
+    "text_delta": ("text", False),
+    "input_json_delta": ("partial_json", True),
+    "thinking_delta": ("thinking", False),
+}
 
 
 class ResponsesEvents:

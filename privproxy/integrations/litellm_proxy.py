@@ -120,16 +120,17 @@ class PrivacyGuardrail(CustomGuardrail):
         call_type = call_type.rsplit(".", 1)[-1]
         model = data.get("model")
         metadata = _context(user_api_key_dict, data)
+        kwargs: dict[str, Any] = {"metadata": metadata}
+        if model is not None:
+            kwargs["model"] = model
         try:
             mapped = map_request(call_type, data)
         except RequestError as exc:
             guard._audit_refusal(
-                guard.snapshot, "pp-unmapped", _ctx(metadata, model), time.perf_counter(), exc
+                guard.snapshot, "pp-unmapped", guard._context(kwargs), time.perf_counter(), exc
             )
             raise
-        kwargs: dict[str, Any] = {"messages": mapped.messages, "metadata": metadata}
-        if model is not None:
-            kwargs["model"] = model
+        kwargs["messages"] = mapped.messages
         prepared = guard._prepare(kwargs)  # raises Blocked (audited) on a block decision
         if mapped.attachments:
             prepared.request.attachments.update(mapped.attachments)
@@ -387,12 +388,6 @@ def _context(user_api_key_dict: Any, data: Mapping[str, Any]) -> dict[str, Any]:
     if alias:
         context["key_alias"] = str(alias)
     return context
-
-
-def _ctx(metadata: Mapping[str, Any], model: Any) -> Any:
-    from ..policy import RequestContext
-
-    return RequestContext.from_mapping(metadata, model=str(model) if model is not None else None)
 
 
 def _http(
