@@ -127,9 +127,8 @@ class PrivacyGuardrail(CustomGuardrail):
         try:
             mapped = map_request(call_type, data)
         except RequestError as exc:
-            guard._audit_refusal(
-                guard.snapshot, "pp-unmapped", guard._context(kwargs), time.perf_counter(), exc
-            )
+            request_id = f"pp-{uuid.uuid4().hex}"  # every audit record names its own request
+            guard._audit_refusal(guard.snapshot, request_id, guard._context(kwargs), time.perf_counter(), exc)
             raise
         kwargs["messages"] = mapped.messages
         prepared = guard._prepare(kwargs)  # raises Blocked (audited) on a block decision
