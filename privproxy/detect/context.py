@@ -3,7 +3,12 @@
 Stock `LemmaContextAwareEnhancer` finds each result's token by scanning every token, and tests each
 context lemma against a list of all keywords of the text: both are O(text) per result, so a long
 prompt with many results costs O(n²). This subclass gives the same answers (same lemmas, same
-window, same matching) from a bisect over token ends and a set of keywords built once per text.
+matching) from a bisect over token ends and a set of keywords built once per text, with two
+differences, both so that pack context words work as written:
+
+- a context word a detector names counts even where spaCy calls it a stop word ("call me on ...":
+  spaCy's English stop words include "call", so stock Presidio can never use it as context);
+- the window also looks `SUFFIX_WORDS` words after the match ("723 813 266 office").
 """
 
 from __future__ import annotations
@@ -15,9 +20,31 @@ from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
 _INDEX = "_privproxy_context_index"
+SUFFIX_WORDS = 2
 
 
 class LinearContextEnhancer(LemmaContextAwareEnhancer):
+    def __init__(self) -> None:
+        super().__init__(context_suffix_count=SUFFIX_WORDS)
+        self._context_words: frozenset[str] = frozenset()
+
+    def enhance_using_context(
+        self,
+        text: str,
+        raw_results: list[Any],
+        nlp_artifacts: NlpArtifacts,
+        recognizers: list[Any],
+        context: list[str] | None = None,
+    ) -> list[Any]:
+        words = {
+            word.lower()
+            for recognizer in recognizers
+            for word in (getattr(recognizer, "context", None) or ())
+        }
+        if words != self._context_words:
+            self._context_words = frozenset(words)
+        return super().enhance_using_context(text, raw_results, nlp_artifacts, recognizers, context)
+
     def _extract_surrounding_words(self, nlp_artifacts: NlpArtifacts, word: str, start: int) -> list[str]:
         if not nlp_artifacts.tokens:
             return [""]
@@ -29,7 +56,7 @@ class LinearContextEnhancer(LemmaContextAwareEnhancer):
                 ends = (columns[:, 0] + columns[:, 1]).tolist() if len(columns) else []
             else:
                 ends = [i + len(t) for i, t in zip(nlp_artifacts.tokens_indices, doc, strict=False)]
-            index = (ends, frozenset(nlp_artifacts.keywords))
+            index = (ends, frozenset(nlp_artifacts.keywords) | self._context_words)
             setattr(nlp_artifacts, _INDEX, index)
         ends, keywords = index
         token = bisect_right(ends, start)  # the first token that ends after `start`, as stock finds it
@@ -38,5 +65,8 @@ class LinearContextEnhancer(LemmaContextAwareEnhancer):
         backward = self._add_n_words_backward(
             token, self.context_prefix_count, nlp_artifacts.lemmas, keywords
         )
-        forward = self._add_n_words_forward(token, self.context_suffix_count, nlp_artifacts.lemmas, keywords)
+        last = bisect_right(ends, start + max(len(word), 1) - 1)  # words after the match, not inside it
+        forward = self._add_n_words_forward(
+            min(last, len(ends) - 1), self.context_suffix_count, nlp_artifacts.lemmas, keywords
+        )
         return list(set(backward + forward))

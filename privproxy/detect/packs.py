@@ -57,9 +57,13 @@ class RecognizerSpec(BaseModel):
     context: list[str] = Field(default_factory=list)
     # A checksum every pattern match must pass: a python-stdnum module ("stdnum.fr.nir") or "luhn".
     validator: str | None = None
+    # How many digits a match may hold, [min, max]: "(72) 583-350" has 8. Others are dropped.
+    digits: tuple[int, int] | None = None
     # "detect_secrets": the detector is detect-secrets' plugin set (optionally only `plugins`).
-    kind: Literal["pattern", "detect_secrets"] = "pattern"
+    # "given_names": PERSON from known given names (privproxy.detect.names), except `not_names`.
+    kind: Literal["pattern", "detect_secrets", "given_names"] = "pattern"
     plugins: list[str] = Field(default_factory=list)
+    not_names: list[str] = Field(default_factory=list)
     examples: Examples
 
     @model_validator(mode="after")
@@ -148,6 +152,18 @@ def build_recognizers(spec: RecognizerSpec, languages: list[str]) -> list[Entity
                 )
             )
             continue
+        if spec.kind == "given_names":
+            from .names import GivenNameRecognizer
+
+            built.append(
+                GivenNameRecognizer(
+                    supported_entity=spec.supported_entity,
+                    name=spec.name,
+                    supported_language=language,
+                    not_names=spec.not_names,
+                )
+            )
+            continue
         patterns = [Pattern(p.name, p.regex, p.score) for p in spec.patterns]
         kwargs: dict[str, Any] = {
             "supported_entity": spec.supported_entity,
@@ -160,25 +176,46 @@ def build_recognizers(spec: RecognizerSpec, languages: list[str]) -> list[Entity
         if spec.deny_list:
             kwargs["deny_list"] = spec.deny_list
             kwargs["deny_list_score"] = spec.deny_list_score
+        checks = []
         if spec.validator:
-            built.append(ValidatedPatternRecognizer(_validator(spec.validator), **kwargs))
+            checks.append(_validator(spec.validator))
+        if spec.digits:
+            checks.append(_digit_count(*spec.digits))
+        if checks:
+            built.append(ValidatedPatternRecognizer(_all_of(checks), **kwargs))
         else:
             built.append(PatternRecognizer(**kwargs))
     return built
 
 
 class ValidatedPatternRecognizer(PatternRecognizer):
-    """A pattern detector whose matches must pass a checksum (python-stdnum), else they are dropped."""
+    """A pattern detector whose matches must pass its checks (checksum, digit count), else are dropped."""
 
     def __init__(self, check: Any, **kwargs: Any) -> None:
         self._check = check
         super().__init__(**kwargs)
 
     def validate_result(self, pattern_text: str) -> bool | None:
-        return bool(self._check(pattern_text))
+        # A pass keeps the pattern's own score (None): a Luhn pass is 1 in 10 for any digit string, so
+        # how sure a match is stays the pattern's say (and its context's). A fail drops the match.
+        return None if self._check(pattern_text) else False
 
 
 _SEPARATORS = re.compile(r"[\s./-]")
+
+
+def _all_of(checks: list[Any]) -> Any:
+    def check(text: str) -> bool:
+        return all(one(text) for one in checks)
+
+    return check
+
+
+def _digit_count(low: int, high: int) -> Any:
+    def check(text: str) -> bool:
+        return low <= sum(char.isdigit() for char in text) <= high
+
+    return check
 
 
 def _validator(name: str) -> Any:
