@@ -40,8 +40,9 @@ POLICY = (
     actions: {PERSON: local}""",
     )
 )
-POLICY = POLICY.replace(
-    "[shared/secrets.yaml]", f"[{REPO / 'policies' / 'shared' / 'secrets.yaml'}]"
+POLICY = POLICY.replace(  # the copy lives in a temporary folder: its includes point back at the repo
+    "[shared/secrets.yaml, shared/public_names.yaml]",
+    f"[{REPO / 'policies' / 'shared' / 'secrets.yaml'}, {REPO / 'policies' / 'shared' / 'public_names.yaml'}]",
 ).replace("  min_score: 0.4\n", "  min_score: 0.4\n  max_chars: 6000\n")
 
 

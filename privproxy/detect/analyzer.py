@@ -21,12 +21,32 @@ from ..policy.schema import Detection
 from .cache import FindingsCache
 from .context import LinearContextEnhancer
 from .findings import Finding
+from .names import refine_ner_location, refine_ner_span
 from .nlp import OfflineSpacyNlpEngine
 from .normalize import decoded_views, normalize_for_detection
 from .packs import Pack, load_pack, resolve_pack
 
 # Texts this long or longer are analysed under a watchdog thread (detection.timeout_s).
 _WATCHDOG_FROM = 1_000
+
+
+# Top-level domains that are not in the public suffix list but do carry mail: reserved names (RFC 2606,
+# RFC 6761) and the usual internal ones.
+_PRIVATE_TLDS = frozenset(
+    {
+        "example",
+        "test",
+        "invalid",
+        "localhost",
+        "local",
+        "internal",
+        "corp",
+        "lan",
+        "home",
+        "intranet",
+        "private",
+    }
+)
 
 
 class OfflineEmailRecognizer(EmailRecognizer):
@@ -37,7 +57,10 @@ class OfflineEmailRecognizer(EmailRecognizer):
         self._tld = tldextract.TLDExtract(suffix_list_urls=(), cache_dir=None)
 
     def validate_result(self, pattern_text: str) -> bool:
-        return self._tld(pattern_text.rsplit("@", 1)[-1]).fqdn != ""  # the domain decides, not a URL prefix
+        domain = pattern_text.rsplit("@", 1)[-1]  # the domain decides, not a URL prefix
+        if domain.rsplit(".", 1)[-1].lower() in _PRIVATE_TLDS:
+            return True  # a company's internal mail (ana@corp.internal) is an address all the same
+        return self._tld(domain).fqdn != ""
 
     def analyze(
         self, text: str, entities: list[str], nlp_artifacts: Any = None, regex_flags: Any = None
@@ -134,7 +157,7 @@ class Detector:
         except Exception as exc:  # any recognizer crash must fail closed, upstream of any send
             raise DetectionError(f"detection failed: {type(exc).__name__}") from exc
         found: list[Finding] = []
-        for r in results:
+        for r in _refined(scanned.text, results):
             start, end = scanned.span(r.start, r.end, len(text))
             found.append(
                 Finding(
@@ -148,7 +171,7 @@ class Detector:
         for start, end, decoded, kind in decoded_views(scanned.text):
             # A value hidden in base64 / URL / JSON escapes: the whole encoded run is the finding.
             first, last = scanned.span(start, end, len(text))
-            for inner in self._run_analyzer(decoded, len(decoded)):
+            for inner in _refined(decoded, self._run_analyzer(decoded, len(decoded))):
                 found.append(
                     Finding(
                         first,
@@ -243,6 +266,23 @@ def _quiet(name: str) -> Iterator[None]:
         yield
     finally:
         logger.setLevel(level)
+
+
+_REFINE_NER = {"PERSON": refine_ner_span, "LOCATION": refine_ner_location}
+
+
+def _refined(text: str, results: list[Any]) -> list[Any]:
+    """spaCy's PERSON / LOCATION spans without ordinary words and code (see detect.names)."""
+    kept = []
+    for result in results:
+        refine = _REFINE_NER.get(result.entity_type)
+        if refine is not None and _detector_name(result) == "SpacyRecognizer":
+            span = refine(text, result.start, result.end)
+            if span is None:
+                continue
+            result.start, result.end = span
+        kept.append(result)
+    return kept
 
 
 def _detector_name(result: presidio_analyzer.RecognizerResult) -> str:

@@ -18,6 +18,7 @@ import gzip
 import importlib
 import json
 import pkgutil
+import re
 from importlib import resources
 from typing import Any
 
@@ -200,9 +201,8 @@ NOT_SURNAMES = frozenset(
 )
 
 
-@functools.lru_cache(maxsize=1)
-def given_names() -> frozenset[str]:
-    """Every first name in Faker's person providers, all locales, as written (capitalized)."""
+def _faker_names(attributes: tuple[str, ...]) -> set[str]:
+    """The names under `attributes` of every locale's person provider in Faker."""
     import faker.providers.person as person
 
     names: set[str] = set()
@@ -210,20 +210,115 @@ def given_names() -> frozenset[str]:
         provider = getattr(importlib.import_module(f"{person.__name__}.{module_info.name}"), "Provider", None)
         if provider is None:
             continue
-        for attribute in ("first_names", "first_names_male", "first_names_female", "first_names_nonbinary"):
-            value = provider.__dict__.get(attribute)
+        for attribute in attributes:
+            value = provider.__dict__.get(attribute)  # the class's own lists, not inherited properties
             if isinstance(value, (dict, list, tuple, set, frozenset)):
                 names.update(name for name in value if isinstance(name, str))
+    return names
+
+
+@functools.lru_cache(maxsize=1)
+def given_names() -> frozenset[str]:
+    """Every first name in Faker's person providers, all locales, as written (capitalized)."""
+    names = _faker_names(("first_names", "first_names_male", "first_names_female", "first_names_nonbinary"))
     return frozenset(name for name in names if len(name) > 1 and name[0].isupper() and name.isalpha())
 
 
 @functools.lru_cache(maxsize=1)
-def english_rank() -> dict[str, int]:
-    """Lower-case English word → its frequency rank (0 = most frequent), from pyspellchecker."""
-    data = (resources.files("spellchecker") / "resources" / "en.json.gz").read_bytes()
+def surnames() -> frozenset[str]:
+    """Every last name in Faker's person providers, all locales."""
+    return frozenset(_faker_names(("last_names", "last_names_male", "last_names_female")))
+
+
+@functools.lru_cache(maxsize=4)
+def word_rank(language: str = "en") -> dict[str, int]:
+    """Lower-case word → its frequency rank (0 = most frequent) in `language`, from pyspellchecker."""
+    data = (resources.files("spellchecker") / "resources" / f"{language}.json.gz").read_bytes()
     counts: dict[str, int] = json.loads(gzip.decompress(data))
     ranked = sorted(counts, key=counts.__getitem__, reverse=True)
     return {word: rank for rank, word in enumerate(ranked)}
+
+
+def english_rank() -> dict[str, int]:
+    return word_rank("en")
+
+
+# The NER's PERSON spans may be ordinary capitalized words ("Summarise", "Guilty Pleasures") or
+# start with one ("Customer Yuki Tanaka", "Rufen Sie Klaus Becker"). A word is ordinary when it is
+# nobody's given name or surname in Faker's lists and is among the ENGLISH_WORD most frequent English
+# words or the OTHER_WORD most frequent French / German ones. A span of ordinary words only is
+# dropped; leading ordinary words are trimmed only where a known given name follows, so a name
+# the lists do not know is never cut down to let part of it through.
+ENGLISH_WORD = 20_000
+OTHER_WORD = 2_000
+# French / German words this frequent are function words even where a name list has them.
+FUNCTION_WORD = 300
+_CODE_LIKE = re.compile(r"[_=<>{}\[\]]|[a-z]\.[a-z]")  # "customer_id", "Node.js"; not "J.R.R. Tolkien"
+_WORD = re.compile(r"[^\s]+")
+_EDGE_PUNCTUATION = ".,;:!?\"'\u201c\u201d\u2018\u2019()"
+
+
+def _function_word(lower: str) -> bool:
+    return any(word_rank(language).get(lower, FUNCTION_WORD) < FUNCTION_WORD for language in ("fr", "de"))
+
+
+def _known_name(word: str) -> bool:
+    """A given name or surname in Faker's lists, however it is cased ("ALICE", "alice")."""
+    forms = {word, word.capitalize(), word.title()}
+    return any(form in given_names() or form in surnames() for form in forms)
+
+
+def _ordinary_word(word: str) -> bool:
+    lower = word.lower()
+    if _function_word(lower):
+        return True  # "Sie", "Bitte", "Vous": in some locale's name list, but a function word first
+    if len(word.rstrip(".")) <= 1 or _known_name(word):
+        return False  # initials and known names are never ordinary
+    if word_rank("en").get(lower, ENGLISH_WORD) < ENGLISH_WORD:
+        return True
+    return any(word_rank(language).get(lower, OTHER_WORD) < OTHER_WORD for language in ("fr", "de"))
+
+
+def refine_ner_span(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """spaCy's PERSON span without its leading ordinary words; None if it is no name at all.
+
+    Dropped too: spans with no capital letter, and single code-like tokens ("customer_id", "Node.js").
+    """
+    value = text[start:end]
+    if not any(char.isupper() for char in value):
+        return None
+    if _CODE_LIKE.search(value) and not any(char.isspace() for char in value):
+        return None
+    if value.endswith(("'s", "\u2019s")):
+        end -= 2  # "Grace Liu's": the name, not the possessive
+    words = [(m.start(), m.group().strip(_EDGE_PUNCTUATION)) for m in _WORD.finditer(text, start, end)]
+    words = [(at, word) for at, word in words if word]
+    if all(_ordinary_word(word) for _, word in words):
+        return None
+    first = next(i for i, (_, word) in enumerate(words) if not _ordinary_word(word))
+    if first and words[first][1].capitalize() in given_names():
+        return words[first][0], end
+    return start, end
+
+
+def refine_ner_location(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """spaCy's LOCATION span, or None for a single code-like token ("customer_id", "Node.js")."""
+    value = text[start:end]
+    if _CODE_LIKE.search(value) and not any(char.isspace() for char in value):
+        return None
+    return start, end
+
+
+# A word as names are written: letters, with inner hyphens or apostrophes (Jean-Pierre, O'Neil),
+# and a trailing full stop kept so initials ("C.") can be told from sentence ends.
+_NAME_WORD = re.compile(r"[^\W\d_]+(?:['\u2019-][^\W\d_]+)*\.?")
+_NAME_GAP = re.compile(r"[ \t]{1,2}")
+
+
+def _word_end(word: tuple[int, int, str]) -> int:
+    """Where the word ends, without a sentence-ending full stop (an initial keeps its own)."""
+    _, end, text = word
+    return end - 1 if text.endswith(".") and not _initial(text) else end
 
 
 def _capitalized(word: str) -> bool:
@@ -261,52 +356,61 @@ class GivenNameRecognizer(EntityRecognizer):
         self._rank = english_rank()
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
-        tokens = getattr(nlp_artifacts, "tokens", None)
-        if tokens is None or not len(tokens):
-            return []
-        words = [token.text for token in tokens]
+        # Words are read from the text itself, not spaCy's tokens: "1,Anna Kowalski,anna.k@wp.pl" in a
+        # CSV row or "name='Ivan Petrov'" in code is one token to spaCy but plain words here.
+        words = [(m.start(), m.end(), m.group()) for m in _NAME_WORD.finditer(text)]
         results: list[RecognizerResult] = []
         i = 0
         while i < len(words):
-            word = words[i]
-            if word not in self._names or not _capitalized(word):
+            word = words[i][2].rstrip(".")
+            if not self._is_given_name(word):
                 i += 1
                 continue
             rank = self._rank.get(word.lower(), COMMON_ALONE)
-            end = self._run_end(tokens, i)
-            if end > i and rank >= COMMON_IN_RUN:
-                results.append(self._result(tokens, i, end, self._score, "given name + surname"))
-                i = end + 1
+            last = self._run_end(text, words, i)
+            if last > i and rank >= COMMON_IN_RUN:
+                results.append(
+                    self._result(words[i][0], _word_end(words[last]), self._score, "given name + surname")
+                )
+                i = last + 1
                 continue
             if rank >= COMMON_ALONE:
-                results.append(self._result(tokens, i, i, self._alone_score, "given name"))
+                results.append(
+                    self._result(words[i][0], _word_end(words[i]), self._alone_score, "given name")
+                )
             i += 1
         return results
 
+    def _is_given_name(self, word: str) -> bool:
+        if not _capitalized(word) or _function_word(word.lower()):
+            return False  # "Sie", "Vous" are in some locale's list
+        return word in self._names or ("-" in word and word.split("-", 1)[0] in self._names)
+
     @staticmethod
-    def _run_end(tokens: Any, start: int) -> int:
-        """Index of the last surname token after the given name at `start` (== start if none)."""
-        end = start
+    def _run_end(text: str, words: list[tuple[int, int, str]], start: int) -> int:
+        """Index of the last surname word after the given name at `start` (== start if none)."""
+        last = start
         j = start + 1
-        while j < len(tokens) and j - start <= 5:
-            word = tokens[j].text
-            joined = not tokens[j - 1].whitespace_  # "Jean-Pierre": spaCy splits at the hyphen
-            if _initial(word) or (word == "-" and joined):
+        while j < len(words) and j - start <= 5:
+            previous = words[j - 1]
+            gap = text[_word_end(previous) : words[j][0]]
+            if not _NAME_GAP.fullmatch(gap) or (previous[2].endswith(".") and not _initial(previous[2])):
+                break  # a line break, comma or sentence end between the words ends the name
+            word = words[j][2]
+            if _initial(word):
                 j += 1
                 continue
-            if word in PARTICLES and j + 1 < len(tokens) and _capitalized(tokens[j + 1].text):
+            if word in PARTICLES and j + 1 < len(words) and _capitalized(words[j + 1][2]):
                 j += 1
                 continue
-            if _capitalized(word) and word not in NOT_SURNAMES:
-                end = j
+            if _capitalized(word.rstrip(".")) and word.rstrip(".") not in NOT_SURNAMES:
+                last = j
                 j += 1
                 continue
             break
-        return end
+        return last
 
-    def _result(self, tokens: Any, first: int, last: int, score: float, why: str) -> RecognizerResult:
-        start = tokens[first].idx
-        end = tokens[last].idx + len(tokens[last].text)
+    def _result(self, start: int, end: int, score: float, why: str) -> RecognizerResult:
         explanation = AnalysisExplanation(
             recognizer=self._label, original_score=score, textual_explanation=f"known {why}"
         )

@@ -46,8 +46,25 @@ class Normalized:
         return first, max(first, last)
 
 
+# A line break or tab written as an escape ("...\\n+41 53 147 37 99" in a JSON string or log line)
+# reads as one: patterns that need a word boundary before a number or name then see one. Same
+# length, so offsets do not move. Not before a lower-case letter ("C:\\new", "\\nabla").
+_ESCAPED_BREAK = re.compile(r"\\[nrt](?![a-z])")
+
+
 def normalize_for_detection(text: str) -> Normalized:
-    """Undo evasions; cheap when there is nothing to undo (ASCII text is returned as is)."""
+    """Undo evasions; cheap when there is nothing to undo (plain ASCII text is returned as is)."""
+    normalized = _normalize_characters(text)
+    if "\\" not in normalized.text:
+        return normalized
+    scanned = _ESCAPED_BREAK.sub(lambda m: " \n" if m.group()[1] == "n" else "  ", normalized.text)
+    if scanned == normalized.text:
+        return normalized
+    origin = normalized.origin if normalized.changed else tuple(range(len(text)))
+    return Normalized(scanned, origin, changed=True)
+
+
+def _normalize_characters(text: str) -> Normalized:
     if text.isascii():
         return Normalized(text, (), changed=False)
     if (
