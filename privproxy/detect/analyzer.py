@@ -18,6 +18,7 @@ from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecog
 from ..errors import DetectionError, PolicyError
 from ..policy.loader import LoadedPolicy
 from ..policy.schema import Detection
+from .addresses import extend_address_blocks
 from .cache import FindingsCache
 from .context import LinearContextEnhancer
 from .findings import Finding
@@ -157,7 +158,9 @@ class Detector:
         except Exception as exc:  # any recognizer crash must fail closed, upstream of any send
             raise DetectionError(f"detection failed: {type(exc).__name__}") from exc
         found: list[Finding] = []
-        for r in _refined(scanned.text, results):
+        results = _refined(scanned.text, results)
+        results += extend_address_blocks(scanned.text, results)
+        for r in results:
             start, end = scanned.span(r.start, r.end, len(text))
             found.append(
                 Finding(

@@ -201,13 +201,12 @@ NOT_SURNAMES = frozenset(
 )
 
 
-def _faker_names(attributes: tuple[str, ...]) -> set[str]:
-    """The names under `attributes` of every locale's person provider in Faker."""
-    import faker.providers.person as person
-
+def _faker_names(attributes: tuple[str, ...], providers: str = "faker.providers.person") -> set[str]:
+    """The strings under `attributes` of every locale's provider in a Faker providers package."""
+    package = importlib.import_module(providers)
     names: set[str] = set()
-    for module_info in pkgutil.iter_modules(person.__path__):
-        provider = getattr(importlib.import_module(f"{person.__name__}.{module_info.name}"), "Provider", None)
+    for module_info in pkgutil.iter_modules(package.__path__):
+        provider = getattr(importlib.import_module(f"{providers}.{module_info.name}"), "Provider", None)
         if provider is None:
             continue
         for attribute in attributes:
@@ -228,6 +227,22 @@ def given_names() -> frozenset[str]:
 def surnames() -> frozenset[str]:
     """Every last name in Faker's person providers, all locales."""
     return frozenset(_faker_names(("last_names", "last_names_male", "last_names_female")))
+
+
+@functools.lru_cache(maxsize=1)
+def place_names() -> frozenset[str]:
+    """Countries, regions and cities in Faker's address providers, all locales."""
+    attributes = (
+        "countries",
+        "cities",
+        "states",
+        "provinces",
+        "regions",
+        "city_names",
+        "towns",
+        "municipalities",
+    )
+    return frozenset(_faker_names(attributes, "faker.providers.address"))
 
 
 @functools.lru_cache(maxsize=4)

@@ -1,0 +1,157 @@
+"""The rest of an address block after a street line: unit, city, region, postcode, country.
+
+Pattern detectors find "35116 Rua Arapiraca 1943"; a mailing address goes on ("Apt. 559",
+"Teixeira de Freitas", "Brazil 35172") on the following lines or after commas. Leaving those in
+clear leaks where the person lives, so a STREET_ADDRESS finding is extended over what follows it
+while that reads as address parts: unit numbers, postcodes, and short runs of capitalized words that
+end at a comma, a line end, a postcode or the end of a sentence. A blank line, a label ("Phone:") or
+ordinary prose ends the block.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import regex
+from presidio_analyzer import AnalysisExplanation, RecognizerResult
+
+from .names import place_names, word_rank
+
+NAME = "AddressBlockContinuation"
+ENTITY = "STREET_ADDRESS"
+MAX_PARTS = 6
+MAX_EXTENSION = 160  # characters past the street finding
+
+_UNIT = r"(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|Building|(?:P\.?\s?O\.?\s?)?Box)\.?\s*#?\d{1,6}[A-Za-z]?"
+_POSTCODE = (
+    r"(?:[A-Z]{1,2}[ -])?\d{4,6}(?:-\d{4})?"  # 35172, D-10115, 62704-1234, NY 10118
+    r"|[A-Z]\d[A-Z] ?\d[A-Z]\d"  # Canada
+    r"|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}"  # UK
+)
+_WORD = r"\p{Lu}[\p{L}'\u2019.-]*"
+_PARTICLE = r"(?:de|del|da|do|dos|das|du|des|la|le|u|am|an|im|upon|on|sur|en|y|i)"
+_PLACE = rf"{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_WORD}){{0,3}}"
+# Between parts: spaces, at most one comma or semicolon, at most one line break (a blank line ends it).
+_SEPARATOR = regex.compile(r"[ \t]*(?:[,;][ \t]*)?(?:\n[ \t]*)?(?:[,;][ \t]*)?")
+_UNIT_OR_POSTCODE = regex.compile(rf"(?:{_UNIT}|{_POSTCODE})(?![\w@])")
+# A place run must end where an address line ends: comma, line break, postcode, sentence end, end.
+_PLACE_PART = regex.compile(
+    rf"(?P<place>{_PLACE})(?:[ \t]+(?P<postcode>{_POSTCODE}))?(?=[ \t]*(?:[,;\n?!)]|\.(?:\s|$)|$))"
+)
+# Words that start a label, a greeting or a sentence rather than a place.
+_NOT_PLACES = frozenset(
+    [
+        "The",
+        "A",
+        "An",
+        "I",
+        "We",
+        "You",
+        "He",
+        "She",
+        "It",
+        "They",
+        "My",
+        "Our",
+        "Your",
+        "Please",
+        "Thanks",
+        "Thank",
+        "Regards",
+        "Best",
+        "Dear",
+        "Hi",
+        "Hello",
+        "Cheers",
+        "Phone",
+        "Mobile",
+        "Tel",
+        "Fax",
+        "Email",
+        "E-mail",
+        "Website",
+        "Web",
+        "Name",
+        "Address",
+        "Desk",
+        "Office",
+        "Cell",
+        "Date",
+        "Subject",
+        "Re",
+        "Note",
+        "Sent",
+        "From",
+        "To",
+        "Cc",
+        "Bcc",
+        "Order",
+        "Invoice",
+        "Account",
+        "Ref",
+        "Reference",
+        "Customer",
+        "Patient",
+        "Client",
+        "Ticket",
+    ]
+)
+_COMMON = 3_000  # an English word this frequent is prose, unless Faker knows it as a place
+
+
+def extend_address_blocks(text: str, results: list[Any]) -> list[Any]:
+    """Extra STREET_ADDRESS results covering the address block after each street finding."""
+    extra: list[Any] = []
+    for result in results:
+        if result.entity_type != ENTITY:
+            continue
+        end = _block_end(text, result.end)
+        if end > result.end:
+            extra.append(_result(result.start, end, float(result.score)))
+    return extra
+
+
+def _block_end(text: str, position: int) -> int:
+    end = position
+    limit = min(len(text), position + MAX_EXTENSION)
+    for _ in range(MAX_PARTS):
+        separator = _SEPARATOR.match(text, end, limit)
+        at = separator.end() if separator else end
+        if at == end and end < limit and not text[end].isspace():
+            break  # parts are separated by something
+        part = _UNIT_OR_POSTCODE.match(text, at, limit)
+        if part is None:
+            part = _PLACE_PART.match(text, at, limit)
+            if part is None or not _is_place(part.group("place")):
+                break
+        end = part.end()
+    return end
+
+
+def _is_place(run: str) -> bool:
+    if run in place_names():
+        return True
+    rank = word_rank("en")
+    for word in run.split():
+        bare = word.strip(".,'\u2019")
+        if bare in _NOT_PLACES:
+            return False
+        if not bare[:1].isupper():
+            continue  # a particle: "Teixeira de Freitas"
+        if rank.get(bare.lower(), _COMMON) < _COMMON and bare not in place_names():
+            return False
+    return True
+
+
+def _result(start: int, end: int, score: float) -> RecognizerResult:
+    explanation = AnalysisExplanation(
+        recognizer=NAME, original_score=score, textual_explanation="rest of an address block"
+    )
+    return RecognizerResult(
+        entity_type=ENTITY,
+        start=start,
+        end=end,
+        score=score,
+        analysis_explanation=explanation,
+        recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: NAME},
+    )
