@@ -299,6 +299,9 @@ def refine_ner_span(text: str, start: int, end: int) -> tuple[int, int] | None:
 
     Dropped too: spans with no capital letter, and single code-like tokens ("customer_id", "Node.js").
     """
+    while start < end and not text[start].isalpha():
+        start += 1  # "1,Anna Kowalski" in a CSV row: a name starts at a letter
+    start, end = _tight(text, start, end)
     value = text[start:end]
     if not any(char.isupper() for char in value):
         return None
@@ -306,8 +309,11 @@ def refine_ner_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         return None
     if value.endswith(("'s", "\u2019s")):
         end -= 2  # "Grace Liu's": the name, not the possessive
-    words = [(m.start(), m.group().strip(_EDGE_PUNCTUATION)) for m in _WORD.finditer(text, start, end)]
-    words = [(at, word) for at, word in words if word]
+    matches = [m for m in _WORD.finditer(text, start, end) if m.group().strip(_EDGE_PUNCTUATION)]
+    while len(matches) > 1 and matches[-1].group().strip(_EDGE_PUNCTUATION)[0].islower():
+        matches.pop()  # "John F. at": a name ends with a capitalized word
+        start, end = _tight(text, start, matches[-1].end())
+    words = [(m.start(), m.group().strip(_EDGE_PUNCTUATION)) for m in matches]
     if all(_ordinary_word(word) for _, word in words):
         return None
     first = next(i for i, (_, word) in enumerate(words) if not _ordinary_word(word))
@@ -318,9 +324,21 @@ def refine_ner_span(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 def refine_ner_location(text: str, start: int, end: int) -> tuple[int, int] | None:
     """spaCy's LOCATION span, or None for a single code-like token ("customer_id", "Node.js")."""
+    start, end = _tight(text, start, end)
     value = text[start:end]
-    if _CODE_LIKE.search(value) and not any(char.isspace() for char in value):
+    if not value or (_CODE_LIKE.search(value) and not any(char.isspace() for char in value)):
         return None
+    return start, end
+
+
+def _tight(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span without surrounding white space and punctuation (a full stop after a capital stays)."""
+    while start < end and (text[start].isspace() or text[start] in _EDGE_PUNCTUATION):
+        start += 1
+    while end > start and (text[end - 1].isspace() or text[end - 1] in _EDGE_PUNCTUATION):
+        if text[end - 1] == "." and end - 2 >= start and text[end - 2].isupper():
+            break  # "John F." keeps the initial's full stop
+        end -= 1
     return start, end
 
 
@@ -379,6 +397,12 @@ class GivenNameRecognizer(EntityRecognizer):
         while i < len(words):
             word = words[i][2].rstrip(".")
             if not self._is_given_name(word):
+                if self._starts_with_surname_next(text, words, i):
+                    results.append(
+                        self._result(words[i][0], _word_end(words[i + 1]), self._alone_score, "surname")
+                    )
+                    i += 2
+                    continue
                 i += 1
                 continue
             rank = self._rank.get(word.lower(), COMMON_ALONE)
@@ -395,6 +419,25 @@ class GivenNameRecognizer(EntityRecognizer):
                 )
             i += 1
         return results
+
+    def _starts_with_surname_next(self, text: str, words: list[tuple[int, int, str]], i: int) -> bool:
+        """An unknown capitalized word, then a known surname: "Đurđa Jovanović"."""
+        if i + 1 >= len(words) or words[i][2].endswith("."):
+            return False
+        first, second = words[i][2], words[i + 1][2].rstrip(".")
+        if not _NAME_GAP.fullmatch(text[words[i][1] : words[i + 1][0]]):
+            return False
+        if second not in surnames() or not _capitalized(second) or not _capitalized(first):
+            return False
+        return all(self._uncommon(word) for word in (first, second))
+
+    def _uncommon(self, word: str) -> bool:
+        lower = word.lower()
+        return (
+            word not in NOT_SURNAMES
+            and not _function_word(lower)
+            and self._rank.get(lower, COMMON_IN_RUN) >= COMMON_IN_RUN
+        )
 
     def _is_given_name(self, word: str) -> bool:
         if not _capitalized(word) or _function_word(word.lower()):

@@ -1,0 +1,165 @@
+"""What leaves for a closed API, on the embedded default policy, for the cases the small NER model
+gets wrong on its own: names of many cultures, CSV rows, address blocks, phones in any format,
+escaped line breaks; and what must pass unchanged: common words, imperatives, public figures.
+
+All values are synthetic (generated or reserved test ranges).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+from privproxy import Guard
+
+
+@pytest.fixture(scope="module")
+def guard(tmp_path_factory: pytest.TempPathFactory) -> Guard:
+    return Guard(
+        audit_log=tmp_path_factory.mktemp("audit") / "a.jsonl", hmac_key=b"q" * 32, reload_interval=None
+    )
+
+
+def sent(guard: Guard, text: str) -> tuple[str, str]:
+    """(action, the prompt as it would leave for a closed API)."""
+    inspection = guard.inspect(text)
+    content = inspection.sanitized["messages"][0]["content"] if inspection.sanitized else ""
+    return inspection.action, content
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("I want to add Terence Vassiliev as a beneficiary to my account", ["Terence", "Vassiliev"]),
+        ("Follow up with Đurđa Jovanović in a couple of months.", ["Jovanović"]),
+        ("My name is Christiane S de Vaan but everyone calls me Christiane", ["Christiane", "Vaan"]),
+        ("Pertti M. Palander will sign the lease.", ["Pertti", "Palander"]),
+        ('user = {"id": 7, "label": "Ivan Petrov"}', ["Ivan", "Petrov"]),
+    ],
+)
+def test_names_the_small_model_misses_do_not_leave(guard: Guard, text: str, values: list[str]) -> None:
+    action, out = sent(guard, text)
+    assert action == "redact"
+    for value in values:
+        assert value not in out
+
+
+def test_csv_rows_lose_the_names_and_keep_their_shape(guard: Guard) -> None:
+    action, out = sent(guard, "Convert to a table: id,name\n1,Anna Kowalski\n2,Ivan Petrov")
+    assert action == "redact"
+    assert "Kowalski" not in out and "Petrov" not in out and "Anna" not in out
+    assert out.startswith("Convert to a table: id,name\n1,<PERSON_") and "\n2,<PERSON_" in out
+
+
+def test_a_name_span_does_not_swallow_the_words_around_it(guard: Guard) -> None:
+    _, out = sent(guard, "Meet John F. at noon")
+    assert "John" not in out
+    assert out.endswith(" at noon")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "The grace period ends in summer; mark the page as read.",
+        "Convert 100 Fahrenheit to Celsius.",
+        "Write a SQL query that selects customer_id and email from users.",
+        "How do I install Node.js and Django on Linux?",
+        "What did Abraham Lincoln and Marie Curie have in common with Napoleon Bonaparte?",
+    ],
+)
+def test_ordinary_words_software_and_public_figures_pass(guard: Guard, text: str) -> None:
+    action, out = sent(guard, text)
+    assert (action, out) == ("allow", text)
+
+
+def test_public_figures_are_a_policy_choice(tmp_path: Path) -> None:
+    hipaa = Guard(
+        policy=REPO / "policies" / "hipaa.yaml", audit_log=tmp_path / "a.jsonl", reload_interval=None
+    )
+    findings = hipaa.inspect("What did Abraham Lincoln think?").findings
+    assert any(f["entity_type"] == "PERSON" for f in findings)  # hipaa.yaml does not include the list
+
+
+@pytest.mark.parametrize(
+    ("text", "number"),
+    [
+        ("Fax: +41 80 821 48 62", "821 48 62"),
+        ("Can someone call me on 76 177 296? I have some questions.", "177 296"),
+        ("Liisa\n723 813 266 office", "813 266"),
+        ("How can we reach you? You can call 53-41-43-35", "43-35"),
+        ("Mobile: 07700 900123", "900123"),
+    ],
+)
+def test_phones_in_any_format_do_not_leave(guard: Guard, text: str, number: str) -> None:
+    action, out = sent(guard, text)
+    assert action == "redact" and number not in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Release 3.11.4 fixed the office add-in",
+        "Call the build step on 2024-03-05 at 10:30.",
+        "The mobile release shipped on 12.03.2024",
+    ],
+)
+def test_versions_and_dates_are_not_phones(guard: Guard, text: str) -> None:
+    assert not [f for f in guard.inspect(text).findings if f["entity_type"] == "PHONE_NUMBER"]
+
+
+def test_an_address_block_leaves_as_a_whole_placeholder(guard: Guard) -> None:
+    text = "Ship to:\nFrancesca Freeman\n35116 Rua Arapiraca 1943\nApt. 559\nTeixeira de Freitas\nBrazil 35172\nThanks!"
+    action, out = sent(guard, text)
+    assert action == "redact"
+    for part in ("Francesca", "Arapiraca", "559", "Teixeira", "Freitas", "35172"):
+        assert part not in out
+    assert out.startswith("Ship to:\n") and out.endswith("\nThanks!")
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        ("The bus station is on Via Pasquale Scura 127", ["Scura", "127"]),
+        ("The bus drops you off at 6889 Lumbyholmvej 46 St.", ["Lumbyholmvej"]),
+        ("What is your address? it is PSC 2322, Box 6025\nAPO AA 88307", ["2322", "6025", "88307"]),
+        (
+            "Send the statement to 84251 Hadikgasse 49 Apt. 542 KÖTTMANNSDORF Austria?",
+            ["Hadikgasse", "542", "KÖTTMANNSDORF"],
+        ),
+    ],
+)
+def test_european_and_military_addresses_do_not_leave(guard: Guard, text: str, parts: list[str]) -> None:
+    action, out = sent(guard, text)
+    assert action == "redact"
+    for part in parts:
+        assert part not in out
+
+
+def test_escaped_line_breaks_do_not_hide_a_number(guard: Guard) -> None:
+    action, out = sent(guard, '{"note": "Phone:\\n+41 53 147 37 99\\nthanks"}')
+    assert action == "redact" and "147 37 99" not in out
+
+
+def test_mail_at_an_internal_domain_is_an_email(guard: Guard) -> None:
+    action, out = sent(guard, "Draft a warning letter; cc hr@northwind.example and ops@corp.internal.")
+    assert action == "redact"
+    assert "hr@northwind.example" not in out and "ops@corp.internal" not in out
+
+
+def test_an_ssn_is_an_ssn_when_the_prompt_says_so(guard: Guard) -> None:
+    # 123-45-6789 is never issued, so Presidio's own recognizer sets it aside; next to "SSN" it counts.
+    inspection = guard.inspect("Escalate: Kwame reports fraud on SSN 123-45-6789.")
+    assert "US_SSN" in {f["entity_type"] for f in inspection.findings}
+    assert inspection.action == "local"  # the default policy keeps national ids in-house
+
+
+def test_short_card_numbers_need_a_card_word(guard: Guard) -> None:
+    action, out = sent(guard, "I want to cancel my card 501803075628 because I lost it")
+    assert action == "redact" and "501803075628" not in out
+    assert not [
+        f
+        for f in guard.inspect("ticket 501803075628 is closed").findings
+        if f["entity_type"] == "CREDIT_CARD"
+    ]
