@@ -318,8 +318,9 @@ def bench_proxy(work: Path, requests: int) -> dict[str, Any]:
 
     results: dict[str, Any] = {}
     # Redact everything (no "local" actions): this row measures the guardrail, not SmolLM2.
-    policy = (REPO / "policies" / "default.yaml").read_text().replace(": local", ": redact")
-    policy = policy.replace("[shared/secrets.yaml]", f"[{REPO / 'policies' / 'shared' / 'secrets.yaml'}]")
+    from privproxy.policy.loader import portable_policy_text
+
+    policy = portable_policy_text(REPO / "policies" / "default.yaml").replace(": local", ": redact")
     (work / "bench-policy.yaml").write_text(policy)
     with StandIn(chunk_size=64) as upstream:
         model = {

@@ -21,6 +21,7 @@ import openai
 import pytest
 from conftest import MASTER_KEY, REPO, audit_records, privproxy_serve
 
+from privproxy.policy.loader import portable_policy_text
 from privproxy.testing import StandIn
 
 pytestmark = pytest.mark.timeout(300)
@@ -29,21 +30,16 @@ EMAIL = "jane.doe@example.org"
 PHONE = "+1 415 555 0132"
 PEM = "-----BEGIN RSA PRIVATE KEY-----\nMIIEowIBAAKCAQEA7bq0\n-----END RSA PRIVATE KEY-----"
 
-POLICY = (
-    (REPO / "policies" / "default.yaml")
-    .read_text()
-    .replace(
-        "rules: []",
-        """rules:
+POLICY = portable_policy_text(
+    REPO / "policies" / "default.yaml"
+).replace(  # the copy lives in a temporary folder
+    "rules: []",
+    """rules:
   - id: legal-names-local
     when: {tags: [legal]}
     actions: {PERSON: local}""",
-    )
 )
-POLICY = POLICY.replace(  # the copy lives in a temporary folder: its includes point back at the repo
-    "[shared/secrets.yaml, shared/public_names.yaml]",
-    f"[{REPO / 'policies' / 'shared' / 'secrets.yaml'}, {REPO / 'policies' / 'shared' / 'public_names.yaml'}]",
-).replace("  min_score: 0.4\n", "  min_score: 0.4\n  max_chars: 6000\n")
+POLICY = POLICY.replace("  min_score: 0.4\n", "  min_score: 0.4\n  max_chars: 6000\n")
 
 
 class Proxy:

@@ -60,6 +60,22 @@ def load_policy(source: str | Path | None = None) -> LoadedPolicy:
     return parse_policy(text, source=str(path))
 
 
+def portable_policy_text(path: str | Path) -> str:
+    """The policy file's text with its `include:` paths made absolute, so a copy loads elsewhere."""
+    path = Path(path)
+    text = path.read_text(encoding="utf-8")
+    includes = (yaml.safe_load(text) or {}).get("include")
+    if not isinstance(includes, list):
+        return text
+    absolute = ", ".join(str((path.parent / item).resolve()) for item in includes)
+    lines = text.splitlines(keepends=True)
+    for index, line in enumerate(lines):
+        if line.startswith("include:"):
+            lines[index] = f"include: [{absolute}]\n"
+            break
+    return "".join(lines)
+
+
 def parse_policy(text: str, source: str = "<policy>") -> LoadedPolicy:
     """Validate policy YAML text (and its `include:` fragments); raises PolicyError naming file:line:col."""
     located = _parse_yaml(text, source)
