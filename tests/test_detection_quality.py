@@ -13,6 +13,7 @@ import pytest
 from conftest import REPO
 
 from privproxy import Guard
+from privproxy.policy.loader import portable_policy_text
 
 
 @pytest.fixture(scope="module")
@@ -163,3 +164,33 @@ def test_short_card_numbers_need_a_card_word(guard: Guard) -> None:
         for f in guard.inspect("ticket 501803075628 is closed").findings
         if f["entity_type"] == "CREDIT_CARD"
     ]
+
+
+def test_the_ner_gate_follows_the_policy(tmp_path: Path, guard: Guard) -> None:
+    # The default policy lets dates through, so sentences that cannot hold a name skip the NER...
+    assert guard.detector.ner_gate
+    text = "The backlog dropped after the new triage process went live. McDowell and Merritt were there."
+    names = {
+        text[f["start"] : f["end"]] for f in guard.inspect(text).findings if f["entity_type"] == "PERSON"
+    }
+    assert {"McDowell", "Merritt"} <= names
+    # ...and a policy that acts on dates reads every sentence: dates hide in lower-case text.
+    policy = portable_policy_text(REPO / "policies" / "default.yaml")
+    policy = policy.replace("  DATE_TIME: allow\n", "  DATE_TIME: redact\n")
+    path = tmp_path / "dates.yaml"
+    path.write_text(policy)
+    strict = Guard(policy=path, audit_log=tmp_path / "a.jsonl", reload_interval=None)
+    assert not strict.detector.ner_gate
+    action, out = sent(strict, "the patient was admitted yesterday and discharged last week.")
+    assert action == "redact" and "yesterday" not in out
+
+
+def test_gated_reading_keeps_every_character_and_offset(guard: Guard) -> None:
+    from privproxy.detect.nlp import gate_runs
+
+    text = "Please restart it.\nThe invoice for Lucas Khan goes to 298 Oak Avenue. We agreed! Thanks?  "
+    runs = gate_runs(text)
+    assert "".join(piece for piece, _ in runs) == text
+    assert [read for _, read in runs] == [False, True, False]
+    findings = guard.inspect(text).findings
+    assert any(text[f["start"] : f["end"]] == "Lucas Khan" for f in findings)

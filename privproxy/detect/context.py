@@ -9,6 +9,8 @@ differences, both so that pack context words work as written:
 - a context word a detector names counts even where spaCy calls it a stop word ("call me on ...":
   spaCy's English stop words include "call", so stock Presidio can never use it as context);
 - the window also looks `SUFFIX_WORDS` words after the match ("723 813 266 office").
+
+Results of detectors without context words skip the enhancer (stock deep-copies them all first).
 """
 
 from __future__ import annotations
@@ -16,6 +18,7 @@ from __future__ import annotations
 from bisect import bisect_right
 from typing import Any
 
+from presidio_analyzer import RecognizerResult
 from presidio_analyzer.context_aware_enhancers import LemmaContextAwareEnhancer
 from presidio_analyzer.nlp_engine import NlpArtifacts
 
@@ -43,7 +46,19 @@ class LinearContextEnhancer(LemmaContextAwareEnhancer):
         }
         if words != self._context_words:
             self._context_words = frozenset(words)
-        return super().enhance_using_context(text, raw_results, nlp_artifacts, recognizers, context)
+        # Stock deep-copies every result before it looks at any; only results of detectors that
+        # have context words can change, so only those go through it (the rest are returned as is).
+        with_context = {recognizer.id for recognizer in recognizers if getattr(recognizer, "context", None)}
+        wants: list[Any] = []
+        rest: list[Any] = []
+        for result in raw_results:
+            metadata = result.recognition_metadata or {}
+            (
+                wants if metadata.get(RecognizerResult.RECOGNIZER_IDENTIFIER_KEY) in with_context else rest
+            ).append(result)
+        if not wants:
+            return rest
+        return rest + super().enhance_using_context(text, wants, nlp_artifacts, recognizers, context)
 
     def _extract_surrounding_words(self, nlp_artifacts: NlpArtifacts, word: str, start: int) -> list[str]:
         if not nlp_artifacts.tokens:

@@ -354,6 +354,35 @@ def _word_end(word: tuple[int, int, str]) -> int:
     return end - 1 if text.endswith(".") and not _initial(text) else end
 
 
+def might_hold_a_name(sentence: str) -> bool:
+    """Whether the NER must read this sentence to find names and places in it.
+
+    No, when its only capital is its first letter and that word is a common English word that is
+    nobody's name in Faker's lists ("The backlog dropped.", "Please restart the server."). A capital
+    anywhere else, a capital inside a word (ALL-CAPS, camelCase) or an unusual first word is yes.
+    """
+    rank = english_rank()
+    first = True
+    for match in _NAME_WORD.finditer(sentence):
+        word = match.group().rstrip(".")
+        if word[:1].isupper():
+            if not first or any(char.isupper() for char in word[1:]):
+                return True
+            if rank.get(word.lower(), COMMON_IN_RUN) >= COMMON_IN_RUN or _known_name(word):
+                return True
+        first = False
+    return False
+
+
+def starts_with_a_name(sentence: str) -> bool:
+    """Whether the sentence's first word may be a name: capitalized, and unusual or a known name."""
+    match = _NAME_WORD.search(sentence)
+    if match is None or not match.group()[:1].isupper():
+        return False
+    word = match.group().rstrip(".")
+    return english_rank().get(word.lower(), COMMON_IN_RUN) >= COMMON_IN_RUN or _known_name(word)
+
+
 def _capitalized(word: str) -> bool:
     return len(word) > 1 and word[0].isupper() and any(char.islower() for char in word[1:])
 

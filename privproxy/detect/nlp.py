@@ -12,6 +12,7 @@ import spacy
 from presidio_analyzer.nlp_engine import NerModelConfiguration, NlpArtifacts, SpacyNlpEngine
 from spacy.language import Language
 from spacy.tokens import Doc
+from spacy.util import filter_spans
 
 from ..errors import DetectionError
 
@@ -80,6 +81,7 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
         models: dict[str, str],
         ner_configuration: NerModelConfiguration | None = None,
         other_languages: dict[str, str] | None = None,
+        ner_gate: bool = False,
     ):
         super().__init__(
             models=[{"lang_code": lang, "model_name": name} for lang, name in models.items()],
@@ -89,6 +91,7 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
         self._other_names = dict(other_languages or {})
         self._others: dict[str, Language] = {}
         self._identify: Any = None
+        self._ner_gate = ner_gate
 
     def load(self) -> None:
         loaded: dict[str, Any] = {}
@@ -117,25 +120,33 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
         return self.nlp[language]  # type: ignore[index, no-any-return]
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
-        """spaCy over the text, in pieces when it is long; one NlpArtifacts with whole-text offsets."""
+        """spaCy over the text, in pieces when it is long; one NlpArtifacts with whole-text offsets.
+
+        With the NER gate on (the policy lets dates through), sentences that cannot hold a name are
+        only tokenized: the NER reads the others. See `might_hold_a_name`.
+        """
         nlp = self._pipeline(text, language)
         text = recase_caps(text)
-        if len(text) <= CHUNK_CHARS:
+        gated = self._ner_gate and nlp is self.nlp[language]  # type: ignore[index]
+        runs = gate_runs(text) if gated else [(text, True)]
+        if len(runs) == 1 and runs[0][1] and len(text) <= CHUNK_CHARS:
             return self._doc_to_nlp_artifact(nlp(text), language)
-        docs = list(nlp.pipe(split_text(text)))
-        doc = Doc.from_docs(docs, ensure_whitespace=False)
-        return self._doc_to_nlp_artifact(doc, language)
+        return self._doc_to_nlp_artifact(_read_in_pieces(nlp, text, runs), language)
 
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
         """Presidio's artifacts, with the lower-cased text standing in for lemmas a pipeline lacks."""
-        lemmas = [token.lemma_ or token.lower_ for token in doc]
+        if doc.has_annotation("LEMMA"):
+            lemmas = [token.lemma_ or token.lower_ for token in doc]
+        else:  # our pipelines: no lemmatizer; the lower-cased text in one numpy call, not per token
+            strings = doc.vocab.strings
+            lemmas = [strings[int(key)] for key in doc.to_array("LOWER")] if len(doc) else []
         entities, scores = self._get_updated_entities(
             self._get_entities(doc), self._get_scores_for_entities(doc)
         )
         return NlpArtifacts(
             entities=entities,
             tokens=doc,
-            tokens_indices=[token.idx for token in doc],
+            tokens_indices=doc.to_array("IDX").tolist() if len(doc) else [],
             lemmas=lemmas,
             nlp_engine=self,
             language=language,
@@ -146,6 +157,57 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
         """`lang: name@version` of every loaded pipeline, for the detector revision."""
         loaded: dict[str, Language] = {**(self.nlp or {}), **self._others}
         return {lang: f"{nlp.meta.get('name')}@{nlp.meta.get('version')}" for lang, nlp in loaded.items()}
+
+
+# Sentence ends and line breaks: the pieces the NER gate decides on (the white space stays with
+# the piece before it, so the pieces concatenate back to the text).
+_SENTENCE = re.compile(r"[^\n]*?(?:[.!?](?=\s)|\n|$)\s*")
+
+
+def gate_runs(text: str) -> list[tuple[str, bool]]:
+    """The text as consecutive runs of (piece, the NER must read it), neighbours of a kind merged.
+
+    A sentence that may start with a name keeps the sentence before it as context: the small model
+    tags a name at the start of a sentence more reliably when it sees what came before.
+    """
+    from .names import might_hold_a_name, starts_with_a_name
+
+    pieces = [match.group() for match in _SENTENCE.finditer(text) if match.group()]
+    needed = [might_hold_a_name(piece) for piece in pieces]
+    context = [needed[i + 1] and starts_with_a_name(pieces[i + 1]) for i in range(len(pieces) - 1)] + [False]
+    runs: list[tuple[str, bool]] = []
+    for index, piece in enumerate(pieces):
+        read = needed[index] or context[index]
+        if runs and runs[-1][1] == read:
+            runs[-1] = (runs[-1][0] + piece, read)
+        else:
+            runs.append((piece, read))
+    return runs or [(text, True)]
+
+
+def _read_in_pieces(nlp: Language, text: str, runs: list[tuple[str, bool]]) -> Doc:
+    """One Doc for the whole text (one tokenizer pass); the NER reads the runs that need it, in
+    pieces of at most CHUNK_CHARS, in one batch, and its entities are set on the whole Doc."""
+    doc = nlp.make_doc(text)
+    pieces: list[tuple[int, str]] = []
+    offset = 0
+    for run, needed in runs:
+        if needed:
+            for part in split_text(run):
+                pieces.append((offset, part))
+                offset += len(part)
+        else:
+            offset += len(run)
+    spans = []
+    for (at, _), read in zip(pieces, nlp.pipe([part for _, part in pieces], batch_size=256), strict=True):
+        for entity in read.ents:
+            span = doc.char_span(
+                at + entity.start_char, at + entity.end_char, label=entity.label_, alignment_mode="expand"
+            )
+            if span is not None:
+                spans.append(span)
+    doc.set_ents(filter_spans(spans), default="outside")
+    return doc
 
 
 def split_text(text: str, size: int = CHUNK_CHARS) -> list[str]:

@@ -32,12 +32,20 @@ class Snapshot:
 
 def build_snapshot(loaded: LoadedPolicy, previous: Snapshot | None = None) -> Snapshot:
     """Validate a loaded policy against its detectors; reuse the previous detector when detection is unchanged."""
-    if previous is not None and previous.loaded.policy.detection == loaded.policy.detection:
+    # Dates are the one thing the NER finds in sentences without a capital: while the policy lets
+    # DATE_TIME through, sentences that cannot hold a name skip the NER (see detect.nlp).
+    ner_gate = not loaded.policy.may_act_on("DATE_TIME")
+    policy_dir = Path(loaded.source).parent
+    if (
+        previous is not None
+        and previous.loaded.policy.detection == loaded.policy.detection
+        and previous.detector.ner_gate == ner_gate
+    ):
         detector = previous.detector
         if any(_pack_changed(pack.source, pack.revision) for pack in detector.packs):
-            detector = Detector(loaded.policy.detection, policy_dir=Path(loaded.source).parent)
+            detector = Detector(loaded.policy.detection, policy_dir=policy_dir, ner_gate=ner_gate)
     else:
-        detector = Detector(loaded.policy.detection, policy_dir=Path(loaded.source).parent)
+        detector = Detector(loaded.policy.detection, policy_dir=policy_dir, ner_gate=ner_gate)
     detector.check_entity_types(loaded.policy.entity_types_named(), loaded)
     for index, rule in enumerate(loaded.policy.rules):
         if rule.target is not None and rule.target not in loaded.policy.targets.trusted:

@@ -208,6 +208,16 @@ class Policy(_Strict):
     def default_action(self) -> Action:
         return self.actions.get("default", Action.redact)
 
+    def may_act_on(self, entity: str) -> bool:
+        """Whether anything in the policy can act on `entity`: an action, a rule, a limit, the answer scan."""
+        if self.actions.get(entity, self.default_action) is not Action.allow:
+            return True
+        if any(rule.actions.get(entity, Action.allow) is not Action.allow for rule in self.rules):
+            return True
+        if any(limit.entities is None or entity in limit.entities for limit in self.limits):
+            return True
+        return self.answer.scan and self.answer.actions.get(entity, self.answer.default) != "allow"
+
     def style_for(self, entity: str) -> RedactionStyle:
         """The redaction style of an entity type (its own, else `default`, else placeholder)."""
         style = self.redaction.get(entity, self.redaction.get("default", "placeholder"))
