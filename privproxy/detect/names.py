@@ -247,14 +247,19 @@ def place_names() -> frozenset[str]:
 
 @functools.lru_cache(maxsize=4)
 def word_rank(language: str = "en") -> dict[str, int]:
-    """Lower-case word → its frequency rank (0 = most frequent) in `language`, from pyspellchecker."""
+    """Lower-case word → its frequency rank (0 = most frequent) in `language`, from pyspellchecker.
+
+    Only the ranks any cut-off here looks at are kept (a missing word ranks beyond them all):
+    the full German list alone holds 340,000 words.
+    """
     data = (resources.files("spellchecker") / "resources" / f"{language}.json.gz").read_bytes()
     counts: dict[str, int] = json.loads(gzip.decompress(data))
-    ranked = sorted(counts, key=counts.__getitem__, reverse=True)
+    ranked = sorted(counts, key=counts.__getitem__, reverse=True)[: _RANKS_KEPT.get(language, OTHER_WORD)]
     return {word: rank for rank, word in enumerate(ranked)}
 
 
 def english_rank() -> dict[str, int]:
+    """English ranks (see word_rank)."""
     return word_rank("en")
 
 
@@ -268,6 +273,7 @@ ENGLISH_WORD = 20_000
 OTHER_WORD = 2_000
 # French / German words this frequent are function words even where a name list has them.
 FUNCTION_WORD = 300
+_RANKS_KEPT = {"en": max(ENGLISH_WORD, COMMON_ALONE), "fr": OTHER_WORD, "de": OTHER_WORD}
 _CODE_LIKE = re.compile(r"[_=<>{}\[\]]|[a-z]\.[a-z]")  # "customer_id", "Node.js"; not "J.R.R. Tolkien"
 _WORD = re.compile(r"[^\s]+")
 _EDGE_PUNCTUATION = ".,;:!?\"'\u201c\u201d\u2018\u2019()"
