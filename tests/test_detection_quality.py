@@ -23,6 +23,15 @@ def guard(tmp_path_factory: pytest.TempPathFactory) -> Guard:
     )
 
 
+def assert_redacted(guard: Guard, text: str, parts: list[str]) -> str:
+    """The prompt is redacted and none of `parts` is in what leaves; returns what leaves."""
+    action, out = sent(guard, text)
+    assert action == "redact"
+    for part in parts:
+        assert part not in out
+    return out
+
+
 def sent(guard: Guard, text: str) -> tuple[str, str]:
     """(action, the prompt as it would leave for a closed API)."""
     inspection = guard.inspect(text)
@@ -41,16 +50,13 @@ def sent(guard: Guard, text: str) -> tuple[str, str]:
     ],
 )
 def test_names_the_small_model_misses_do_not_leave(guard: Guard, text: str, values: list[str]) -> None:
-    action, out = sent(guard, text)
-    assert action == "redact"
-    for value in values:
-        assert value not in out
+    assert_redacted(guard, text, values)
 
 
 def test_csv_rows_lose_the_names_and_keep_their_shape(guard: Guard) -> None:
-    action, out = sent(guard, "Convert to a table: id,name\n1,Anna Kowalski\n2,Ivan Petrov")
-    assert action == "redact"
-    assert "Kowalski" not in out and "Petrov" not in out and "Anna" not in out
+    out = assert_redacted(
+        guard, "Convert to a table: id,name\n1,Anna Kowalski\n2,Ivan Petrov", ["Kowalski", "Petrov", "Anna"]
+    )
     assert out.startswith("Convert to a table: id,name\n1,<PERSON_") and "\n2,<PERSON_" in out
 
 
@@ -94,8 +100,7 @@ def test_public_figures_are_a_policy_choice(tmp_path: Path) -> None:
     ],
 )
 def test_phones_in_any_format_do_not_leave(guard: Guard, text: str, number: str) -> None:
-    action, out = sent(guard, text)
-    assert action == "redact" and number not in out
+    assert_redacted(guard, text, [number])
 
 
 @pytest.mark.parametrize(
@@ -112,10 +117,7 @@ def test_versions_and_dates_are_not_phones(guard: Guard, text: str) -> None:
 
 def test_an_address_block_leaves_as_a_whole_placeholder(guard: Guard) -> None:
     text = "Ship to:\nFrancesca Freeman\n35116 Rua Arapiraca 1943\nApt. 559\nTeixeira de Freitas\nBrazil 35172\nThanks!"
-    action, out = sent(guard, text)
-    assert action == "redact"
-    for part in ("Francesca", "Arapiraca", "559", "Teixeira", "Freitas", "35172"):
-        assert part not in out
+    out = assert_redacted(guard, text, ["Francesca", "Arapiraca", "559", "Teixeira", "Freitas", "35172"])
     assert out.startswith("Ship to:\n") and out.endswith("\nThanks!")
 
 
@@ -132,21 +134,16 @@ def test_an_address_block_leaves_as_a_whole_placeholder(guard: Guard) -> None:
     ],
 )
 def test_european_and_military_addresses_do_not_leave(guard: Guard, text: str, parts: list[str]) -> None:
-    action, out = sent(guard, text)
-    assert action == "redact"
-    for part in parts:
-        assert part not in out
+    assert_redacted(guard, text, parts)
 
 
 def test_escaped_line_breaks_do_not_hide_a_number(guard: Guard) -> None:
-    action, out = sent(guard, '{"note": "Phone:\\n+41 53 147 37 99\\nthanks"}')
-    assert action == "redact" and "147 37 99" not in out
+    assert_redacted(guard, '{"note": "Phone:\\n+41 53 147 37 99\\nthanks"}', ["147 37 99"])
 
 
 def test_mail_at_an_internal_domain_is_an_email(guard: Guard) -> None:
-    action, out = sent(guard, "Draft a warning letter; cc hr@northwind.example and ops@corp.internal.")
-    assert action == "redact"
-    assert "hr@northwind.example" not in out and "ops@corp.internal" not in out
+    text = "Draft a warning letter; cc hr@northwind.example and ops@corp.internal."
+    assert_redacted(guard, text, ["hr@northwind.example", "ops@corp.internal"])
 
 
 def test_an_ssn_is_an_ssn_when_the_prompt_says_so(guard: Guard) -> None:
@@ -157,8 +154,7 @@ def test_an_ssn_is_an_ssn_when_the_prompt_says_so(guard: Guard) -> None:
 
 
 def test_short_card_numbers_need_a_card_word(guard: Guard) -> None:
-    action, out = sent(guard, "I want to cancel my card 501803075628 because I lost it")
-    assert action == "redact" and "501803075628" not in out
+    assert_redacted(guard, "I want to cancel my card 501803075628 because I lost it", ["501803075628"])
     assert not [
         f
         for f in guard.inspect("ticket 501803075628 is closed").findings

@@ -13,9 +13,9 @@ from __future__ import annotations
 from typing import Any
 
 import regex
-from presidio_analyzer import AnalysisExplanation, RecognizerResult
 
-from .names import place_names, word_rank
+from .findings import recognizer_result
+from .names import SENTENCE_WORDS, place_names, word_rank, word_set
 
 NAME = "AddressBlockContinuation"
 ENTITY = "STREET_ADDRESS"
@@ -39,63 +39,10 @@ _PLACE_PART = regex.compile(
     rf"(?P<place>{_PLACE})(?:[ \t]+(?P<postcode>{_POSTCODE}))?(?=[ \t]*(?:[,;\n?!)]|\.(?:\s|$)|$))"
 )
 # Words that start a label, a greeting or a sentence rather than a place.
-_NOT_PLACES = frozenset(
-    [
-        "The",
-        "A",
-        "An",
-        "I",
-        "We",
-        "You",
-        "He",
-        "She",
-        "It",
-        "They",
-        "My",
-        "Our",
-        "Your",
-        "Please",
-        "Thanks",
-        "Thank",
-        "Regards",
-        "Best",
-        "Dear",
-        "Hi",
-        "Hello",
-        "Cheers",
-        "Phone",
-        "Mobile",
-        "Tel",
-        "Fax",
-        "Email",
-        "E-mail",
-        "Website",
-        "Web",
-        "Name",
-        "Address",
-        "Desk",
-        "Office",
-        "Cell",
-        "Date",
-        "Subject",
-        "Re",
-        "Note",
-        "Sent",
-        "From",
-        "To",
-        "Cc",
-        "Bcc",
-        "Order",
-        "Invoice",
-        "Account",
-        "Ref",
-        "Reference",
-        "Customer",
-        "Patient",
-        "Client",
-        "Ticket",
-    ]
-)
+_NOT_PLACES = SENTENCE_WORDS | word_set("""
+    Please Thank Best Cheers Phone Mobile Tel Fax Email E-mail Website Web Name Address
+    Desk Office Cell Date Subject Re Note Sent Cc Bcc Order Invoice Account Ref Reference Customer Patient Client Ticket
+""")
 _COMMON = 3_000  # an English word this frequent is prose, unless Faker knows it as a place
 
 
@@ -143,15 +90,5 @@ def _is_place(run: str) -> bool:
     return True
 
 
-def _result(start: int, end: int, score: float) -> RecognizerResult:
-    explanation = AnalysisExplanation(
-        recognizer=NAME, original_score=score, textual_explanation="rest of an address block"
-    )
-    return RecognizerResult(
-        entity_type=ENTITY,
-        start=start,
-        end=end,
-        score=score,
-        analysis_explanation=explanation,
-        recognition_metadata={RecognizerResult.RECOGNIZER_NAME_KEY: NAME},
-    )
+def _result(start: int, end: int, score: float) -> Any:
+    return recognizer_result(ENTITY, start, end, score, NAME, "rest of an address block")

@@ -24,3 +24,29 @@ class Finding:
             "score": round(self.score, 4),
             "detector": self.detector,
         }
+
+
+def recognizer_result(
+    entity_type: str,
+    start: int,
+    end: int,
+    score: float,
+    recognizer: str,
+    why: str,
+    identifier: str | None = None,
+) -> Any:
+    """A Presidio RecognizerResult from one of our own recognizers, with its explanation and name."""
+    from presidio_analyzer import AnalysisExplanation, RecognizerResult
+
+    metadata: dict[str, Any] = {RecognizerResult.RECOGNIZER_NAME_KEY: recognizer}
+    if identifier is not None:
+        metadata[RecognizerResult.RECOGNIZER_IDENTIFIER_KEY] = identifier
+    explanation = AnalysisExplanation(recognizer=recognizer, original_score=score, textual_explanation=why)
+    return RecognizerResult(
+        entity_type=entity_type,
+        start=start,
+        end=end,
+        score=score,
+        analysis_explanation=explanation,
+        recognition_metadata=metadata,
+    )

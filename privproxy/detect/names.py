@@ -22,183 +22,42 @@ import re
 from importlib import resources
 from typing import Any
 
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from .findings import recognizer_result
 
 # A given name whose lower-case form is among the this-many most frequent English words is a word
 # first ("Grace period", "Mark as read"): alone it is not taken as a name, and a run it starts needs
 # a stricter cut-off. spaCy's own NER still finds "John Smith" and "Grace Hopper".
 COMMON_ALONE = 12_000
 COMMON_IN_RUN = 3_000
+
+
+def word_set(text: str) -> frozenset[str]:
+    """The white-space separated words of `text`: word lists written as prose."""
+    return frozenset(text.split())
+
+
 # Lower-case words inside a name: "Christiane S de Vaan", "Ahmad bin Ali", "Ludwig van Beethoven".
-PARTICLES = frozenset(
-    [
-        "de",
-        "del",
-        "della",
-        "der",
-        "di",
-        "da",
-        "das",
-        "dos",
-        "du",
-        "la",
-        "le",
-        "van",
-        "von",
-        "ten",
-        "ter",
-        "bin",
-        "binti",
-        "ibn",
-        "al",
-        "el",
-        "y",
-        "e",
-        "zu",
-        "st",
-    ]
-)
-# Capitalized words that end a name instead of continuing it: organisations, streets, places.
-NOT_SURNAMES = frozenset(
-    [
-        "Inc",
-        "Ltd",
-        "LLC",
-        "LLP",
-        "Corp",
-        "Corporation",
-        "Company",
-        "Co",
-        "Group",
-        "Holdings",
-        "Bank",
-        "Technologies",
-        "Systems",
-        "Labs",
-        "University",
-        "College",
-        "School",
-        "Institute",
-        "Foundation",
-        "Trust",
-        "Fund",
-        "Partners",
-        "Associates",
-        "Capital",
-        "Motors",
-        "Airlines",
-        "Press",
-        "Media",
-        "Studios",
-        "Records",
-        "Hospital",
-        "Clinic",
-        "Center",
-        "Centre",
-        "Council",
-        "Ministry",
-        "Department",
-        "Agency",
-        "Services",
-        "Solutions",
-        "Software",
-        "Networks",
-        "Plc",
-        "PLC",
-        "AG",
-        "GmbH",
-        "SA",
-        "NV",
-        "BV",
-        "AB",
-        "Oy",
-        "SpA",
-        "Srl",
-        "Street",
-        "St",
-        "Road",
-        "Rd",
-        "Avenue",
-        "Ave",
-        "Boulevard",
-        "Drive",
-        "Lane",
-        "Way",
-        "Place",
-        "Square",
-        "Park",
-        "Bridge",
-        "Station",
-        "Airport",
-        "River",
-        "Lake",
-        "Mount",
-        "Monday",
-        "Tuesday",
-        "Wednesday",
-        "Thursday",
-        "Friday",
-        "Saturday",
-        "Sunday",
-        "January",
-        "February",
-        "March",
-        "April",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-        "The",
-        "A",
-        "An",
-        "And",
-        "Or",
-        "Of",
-        "For",
-        "To",
-        "In",
-        "On",
-        "At",
-        "By",
-        "With",
-        "From",
-        "I",
-        "We",
-        "You",
-        "He",
-        "She",
-        "It",
-        "They",
-        "My",
-        "Our",
-        "Your",
-        "His",
-        "Her",
-        "Their",
-        "This",
-        "That",
-        "These",
-        "Those",
-        "Dear",
-        "Hi",
-        "Hello",
-        "Thanks",
-        "Regards",
-        "Mr",
-        "Mrs",
-        "Ms",
-        "Dr",
-        "Prof",
-        "Sir",
-        "Apt",
-        "Suite",
-        "Unit",
-        "Box",
-    ]
-)
+PARTICLES = word_set("""
+    de del della der di da das dos du la le van von ten ter bin binti ibn al el y e zu st
+""")
+# Words that open a sentence, a greeting or a sign-off: never a surname, never a place.
+SENTENCE_WORDS = word_set("""
+    The A An To From I We You He She It They My Our Your Dear Hi Hello Thanks Regards His Her
+    Their This That These Those
+""")
+# Capitalized words that end a name instead of continuing it: organisations, streets, months, titles.
+NOT_SURNAMES = SENTENCE_WORDS | word_set("""
+    Inc Ltd LLC LLP Corp Corporation Company Co Group Holdings Bank Technologies Systems Labs
+    University College School Institute Foundation Trust Fund Partners Associates Capital Motors
+    Airlines Press Media Studios Records Hospital Clinic Center Centre Council Ministry
+    Department Agency Services Solutions Software Networks Plc PLC AG GmbH SA NV BV AB Oy SpA
+    Srl Street St Road Rd Avenue Ave Boulevard Drive Lane Way Place Square Park Bridge Station
+    Airport River Lake Mount Monday Tuesday Wednesday Thursday Friday Saturday Sunday January
+    February March April June July August September October November December And Or Of For In
+    On At By With Mr Mrs Ms Dr Prof Sir Apt Suite Unit Box
+""")
 
 
 def _faker_names(attributes: tuple[str, ...], providers: str = "faker.providers.person") -> set[str]:
@@ -504,17 +363,6 @@ class GivenNameRecognizer(EntityRecognizer):
         return last
 
     def _result(self, start: int, end: int, score: float, why: str) -> RecognizerResult:
-        explanation = AnalysisExplanation(
-            recognizer=self._label, original_score=score, textual_explanation=f"known {why}"
-        )
-        return RecognizerResult(
-            entity_type=self.supported_entities[0],
-            start=start,
-            end=end,
-            score=score,
-            analysis_explanation=explanation,
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self._label,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            },
+        return recognizer_result(  # type: ignore[no-any-return]
+            self.supported_entities[0], start, end, score, self._label, f"known {why}", self.id
         )

@@ -140,29 +140,8 @@ def build_recognizers(spec: RecognizerSpec, languages: list[str]) -> list[Entity
     langs = languages if wanted is None else ([wanted] if isinstance(wanted, str) else wanted)
     built: list[EntityRecognizer] = []
     for language in langs:
-        if spec.kind == "detect_secrets":
-            from .secrets import DetectSecretsRecognizer
-
-            built.append(
-                DetectSecretsRecognizer(
-                    supported_entity=spec.supported_entity,
-                    name=spec.name,
-                    supported_language=language,
-                    plugins=spec.plugins,
-                )
-            )
-            continue
-        if spec.kind == "given_names":
-            from .names import GivenNameRecognizer
-
-            built.append(
-                GivenNameRecognizer(
-                    supported_entity=spec.supported_entity,
-                    name=spec.name,
-                    supported_language=language,
-                    not_names=spec.not_names,
-                )
-            )
+        if spec.kind != "pattern":
+            built.append(_library_recognizer(spec, language))
             continue
         patterns = [Pattern(p.name, p.regex, p.score) for p in spec.patterns]
         kwargs: dict[str, Any] = {
@@ -186,6 +165,18 @@ def build_recognizers(spec: RecognizerSpec, languages: list[str]) -> list[Entity
         else:
             built.append(PatternRecognizer(**kwargs))
     return built
+
+
+def _library_recognizer(spec: RecognizerSpec, language: str) -> EntityRecognizer:
+    """A detector written in Python (`kind:`), configured from its pack entry."""
+    entity, name = spec.supported_entity, spec.name
+    if spec.kind == "detect_secrets":
+        from .secrets import DetectSecretsRecognizer
+
+        return DetectSecretsRecognizer(entity, name, language, plugins=spec.plugins)
+    from .names import GivenNameRecognizer
+
+    return GivenNameRecognizer(entity, name, language, not_names=spec.not_names)
 
 
 class ValidatedPatternRecognizer(PatternRecognizer):

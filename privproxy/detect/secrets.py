@@ -10,7 +10,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from presidio_analyzer import AnalysisExplanation, EntityRecognizer, RecognizerResult
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from .findings import recognizer_result
 
 _SKIPPED = frozenset({"Base64 High Entropy String", "Hex High Entropy String", "Public IP (ipv4)"})
 # Lines that cannot hold a secret any plugin looks for: no assignment, URL credentials or long token.
@@ -69,19 +71,14 @@ class DetectSecretsRecognizer(EntityRecognizer):
         return results
 
     def _result(self, start: int, end: int, kind: str) -> RecognizerResult:
-        explanation = AnalysisExplanation(
-            recognizer=self._label, original_score=self._score, textual_explanation=f"detect-secrets: {kind}"
-        )
-        return RecognizerResult(
-            entity_type=self.supported_entities[0],
-            start=start,
-            end=end,
-            score=self._score,
-            analysis_explanation=explanation,
-            recognition_metadata={
-                RecognizerResult.RECOGNIZER_NAME_KEY: self._label,
-                RecognizerResult.RECOGNIZER_IDENTIFIER_KEY: self.id,
-            },
+        return recognizer_result(  # type: ignore[no-any-return]
+            self.supported_entities[0],
+            start,
+            end,
+            self._score,
+            self._label,
+            f"detect-secrets: {kind}",
+            self.id,
         )
 
 
