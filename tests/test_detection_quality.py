@@ -190,3 +190,14 @@ def test_gated_reading_keeps_every_character_and_offset(guard: Guard) -> None:
     assert [read for _, read in runs] == [False, True, False]
     findings = guard.inspect(text).findings
     assert any(text[f["start"] : f["end"]] == "Lucas Khan" for f in findings)
+
+
+def test_the_longest_deny_list_term_wins(guard: Guard) -> None:
+    # Presidio's deny list is one regex alternation: "Alzheimer's" listed first would cut the match short.
+    text = "My mum was diagnosed with Alzheimer's disease last year."
+    spans = {
+        text[f["start"] : f["end"]]
+        for f in guard.inspect(text).findings
+        if f["entity_type"] == "MEDICAL_CONDITION"
+    }
+    assert "Alzheimer's disease" in spans

@@ -115,7 +115,7 @@ class Detector:
                     PatternRecognizer(
                         supported_entity=entity,
                         name=f"policy-deny:{entity}",
-                        deny_list=values,
+                        deny_list=sorted(values, key=len, reverse=True),  # longest first, as in packs
                         supported_language=detection.language,
                     )
                 )

@@ -153,7 +153,9 @@ def build_recognizers(spec: RecognizerSpec, languages: list[str]) -> list[Entity
         if patterns:
             kwargs["patterns"] = patterns
         if spec.deny_list:
-            kwargs["deny_list"] = spec.deny_list
+            # Presidio joins the list into one regex alternation, where the first alternative that
+            # fits wins: longest first, so "Alzheimer's disease" is not cut short at "Alzheimer's".
+            kwargs["deny_list"] = sorted(spec.deny_list, key=len, reverse=True)
             kwargs["deny_list_score"] = spec.deny_list_score
         checks = []
         if spec.validator:
