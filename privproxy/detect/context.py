@@ -30,6 +30,8 @@ class LinearContextEnhancer(LemmaContextAwareEnhancer):
     def __init__(self) -> None:
         super().__init__(context_suffix_count=SUFFIX_WORDS)
         self._context_words: frozenset[str] = frozenset()
+        # (ids of the detectors seen, ids of those with context words, their context words)
+        self._known: tuple[tuple[str, ...], frozenset[str], frozenset[str]] = ((), frozenset(), frozenset())
 
     def enhance_using_context(
         self,
@@ -39,16 +41,9 @@ class LinearContextEnhancer(LemmaContextAwareEnhancer):
         recognizers: list[Any],
         context: list[str] | None = None,
     ) -> list[Any]:
-        words = {
-            word.lower()
-            for recognizer in recognizers
-            for word in (getattr(recognizer, "context", None) or ())
-        }
-        if words != self._context_words:
-            self._context_words = frozenset(words)
         # Stock deep-copies every result before it looks at any; only results of detectors that
         # have context words can change, so only those go through it (the rest are returned as is).
-        with_context = {recognizer.id for recognizer in recognizers if getattr(recognizer, "context", None)}
+        with_context = self._with_context(recognizers)
         wants: list[Any] = []
         rest: list[Any] = []
         for result in raw_results:
@@ -59,6 +54,22 @@ class LinearContextEnhancer(LemmaContextAwareEnhancer):
         if not wants:
             return rest
         return rest + super().enhance_using_context(text, wants, nlp_artifacts, recognizers, context)
+
+    def _with_context(self, recognizers: list[Any]) -> frozenset[str]:
+        """Ids of the detectors that have context words; their words become `_context_words`.
+
+        The registry hands over the same detectors on every request: worked out once per set, and
+        published as one tuple so that concurrent requests never see half of it.
+        """
+        key = tuple(recognizer.id for recognizer in recognizers)
+        known = self._known
+        if known[0] != key:
+            with_context = [recognizer for recognizer in recognizers if getattr(recognizer, "context", None)]
+            words = frozenset(word.lower() for recognizer in with_context for word in recognizer.context)
+            known = (key, frozenset(recognizer.id for recognizer in with_context), words)
+            self._known = known
+        self._context_words = known[2]
+        return known[1]
 
     def _extract_surrounding_words(self, nlp_artifacts: NlpArtifacts, word: str, start: int) -> list[str]:
         if not nlp_artifacts.tokens:

@@ -117,11 +117,6 @@ def word_rank(language: str = "en") -> dict[str, int]:
     return {word: rank for rank, word in enumerate(ranked)}
 
 
-def english_rank() -> dict[str, int]:
-    """English ranks (see word_rank)."""
-    return word_rank("en")
-
-
 # The NER's PERSON spans may be ordinary capitalized words ("Summarise", "Guilty Pleasures") or
 # start with one ("Customer Yuki Tanaka", "Rufen Sie Klaus Becker"). A word is ordinary when it is
 # nobody's given name or surname in Faker's lists and is among the ENGLISH_WORD most frequent English
@@ -226,15 +221,12 @@ def might_hold_a_name(sentence: str) -> bool:
     nobody's name in Faker's lists ("The backlog dropped.", "Please restart the server."). A capital
     anywhere else, a capital inside a word (ALL-CAPS, camelCase) or an unusual first word is yes.
     """
-    rank = english_rank()
     first = True
     for match in _NAME_WORD.finditer(sentence):
         word = match.group().rstrip(".")
-        if word[:1].isupper():
-            if not first or any(char.isupper() for char in word[1:]):
-                return True
-            if rank.get(word.lower(), COMMON_IN_RUN) >= COMMON_IN_RUN or _known_name(word):
-                return True
+        capital_inside = any(char.isupper() for char in word[1:])
+        if word[:1].isupper() and (not first or capital_inside or _may_be_a_name(word)):
+            return True
         first = False
     return False
 
@@ -242,10 +234,12 @@ def might_hold_a_name(sentence: str) -> bool:
 def starts_with_a_name(sentence: str) -> bool:
     """Whether the sentence's first word may be a name: capitalized, and unusual or a known name."""
     match = _NAME_WORD.search(sentence)
-    if match is None or not match.group()[:1].isupper():
-        return False
-    word = match.group().rstrip(".")
-    return english_rank().get(word.lower(), COMMON_IN_RUN) >= COMMON_IN_RUN or _known_name(word)
+    return match is not None and match.group()[:1].isupper() and _may_be_a_name(match.group().rstrip("."))
+
+
+def _may_be_a_name(word: str) -> bool:
+    """Not a common English word, or somebody's name in Faker's lists."""
+    return word_rank("en").get(word.lower(), COMMON_IN_RUN) >= COMMON_IN_RUN or _known_name(word)
 
 
 def _capitalized(word: str) -> bool:
@@ -280,7 +274,7 @@ class GivenNameRecognizer(EntityRecognizer):
 
     def load(self) -> None:
         self._names = given_names() - self._not_names
-        self._rank = english_rank()
+        self._rank = word_rank("en")
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
         # Words are read from the text itself, not spaCy's tokens: "1,Anna Kowalski,anna.k@wp.pl" in a

@@ -69,10 +69,11 @@ def portable_policy_text(path: str | Path) -> str:
         return text
     absolute = ", ".join(str((path.parent / item).resolve()) for item in includes)
     lines = text.splitlines(keepends=True)
-    for index, line in enumerate(lines):
-        if line.startswith("include:"):
-            lines[index] = f"include: [{absolute}]\n"
-            break
+    start = next(i for i, line in enumerate(lines) if line.startswith("include:"))
+    end = start + 1
+    while end < len(lines) and lines[end].startswith((" ", "\t", "-")):
+        end += 1  # a block-style list: "include:" then "  - shared/secrets.yaml" lines
+    lines[start:end] = [f"include: [{absolute}]\n"]
     return "".join(lines)
 
 
