@@ -40,6 +40,25 @@ def test_validate_reports_every_semantic_problem_with_file_line(tmp_path: Path) 
     assert all(p.file == str(path) and p.hint for p in validate_file(path))
 
 
+def test_validate_lists_every_mistake_at_once_with_a_suggestion(tmp_path: Path) -> None:
+    path = write_policy(
+        tmp_path,
+        "version: 1\nname: typos\ndetection:\n  packs: [builtin, identifers]\n"
+        "actions:\n  PERSN: local\n  EMAIL_ADRESS: block\n"
+        "rules:\n  - id: legal\n    when: {team: legal}\n    target: cloud/gpt\n",
+    )
+    problems = validate_file(path)
+    # A missing pack is reported at its line in the policy, before any detector is built.
+    assert [(p.line, p.message) for p in problems] == [(4, "detector pack 'identifers' not found")]
+    assert "identifiers" in (problems[0].hint or "")
+    path.write_text(path.read_text().replace("identifers", "identifiers"))
+    problems = validate_file(path)
+    assert [p.line for p in problems] == [6, 7, 11], [str(p) for p in problems]
+    assert "did you mean 'PERSON'" in (problems[0].hint or "")
+    assert "did you mean 'EMAIL_ADDRESS'" in (problems[1].hint or "")
+    assert "not a trusted target" in problems[2].message
+
+
 def test_validate_cli_exit_codes(tmp_path: Path) -> None:
     bad = write_policy(tmp_path, BROKEN)
     result = run("policy", "validate", str(REPO / "policies" / "default.yaml"), str(bad), cwd=tmp_path)

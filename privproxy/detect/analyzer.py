@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import difflib
 import functools
 import hashlib
 import logging
@@ -248,16 +249,24 @@ class Detector:
             )
         return explained
 
-    def check_entity_types(self, named: dict[str, tuple[str | int, ...]], loaded: LoadedPolicy) -> None:
-        """Raise PolicyError at the first entity type the detectors cannot produce."""
+    def entity_type_problems(
+        self, named: dict[str, tuple[str | int, ...]], loaded: LoadedPolicy
+    ) -> list[PolicyError]:
+        """One PolicyError per entity type the policy names that these detectors cannot produce."""
+        known = sorted(self.supported_entities)
+        problems = []
         for entity, path in named.items():
             if entity not in self.supported_entities:
-                known = ", ".join(sorted(self.supported_entities))
-                raise loaded.error(
-                    f"unknown entity type '{entity}'",
-                    path,
-                    hint=f"known types: {known}; or add a detector for it in a pack",
+                close = difflib.get_close_matches(entity.upper(), known, n=1)
+                hint = f"did you mean '{close[0]}'? " if close else ""
+                problems.append(
+                    loaded.error(
+                        f"unknown entity type '{entity}'",
+                        path,
+                        hint=f"{hint}known types: {', '.join(known)}; or add a detector for it in a pack",
+                    )
                 )
+        return problems
 
 
 @contextlib.contextmanager

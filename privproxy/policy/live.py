@@ -15,7 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
+from .._resources import data_dir
 from ..detect import Detector
+from ..detect.packs import resolve_pack
 from ..errors import PolicyError
 from .loader import LoadedPolicy, load_policy
 
@@ -36,6 +38,7 @@ def build_snapshot(loaded: LoadedPolicy, previous: Snapshot | None = None) -> Sn
     # DATE_TIME through, sentences that cannot hold a name skip the NER (see detect.nlp).
     ner_gate = not loaded.policy.may_act_on("DATE_TIME")
     policy_dir = Path(loaded.source).parent
+    _raise_all(missing_packs(loaded))  # before the detector build: a typo should not cost seconds
     if (
         previous is not None
         and previous.loaded.policy.detection == loaded.policy.detection
@@ -46,15 +49,44 @@ def build_snapshot(loaded: LoadedPolicy, previous: Snapshot | None = None) -> Sn
             detector = Detector(loaded.policy.detection, policy_dir=policy_dir, ner_gate=ner_gate)
     else:
         detector = Detector(loaded.policy.detection, policy_dir=policy_dir, ner_gate=ner_gate)
-    detector.check_entity_types(loaded.policy.entity_types_named(), loaded)
+    problems = detector.entity_type_problems(loaded.policy.entity_types_named(), loaded)
+    trusted = loaded.policy.targets.trusted
     for index, rule in enumerate(loaded.policy.rules):
-        if rule.target is not None and rule.target not in loaded.policy.targets.trusted:
-            raise loaded.error(
-                f"rule '{rule.id}' sends requests to '{rule.target}', which is not a trusted target",
-                ("rules", index, "target"),
-                hint="list it under targets.trusted, or name a trusted target",
+        if rule.target is not None and rule.target not in trusted:
+            problems.append(
+                loaded.error(
+                    f"rule '{rule.id}' sends requests to '{rule.target}', which is not a trusted target",
+                    ("rules", index, "target"),
+                    hint=f"list it under targets.trusted, or name one of: {', '.join(sorted(trusted))}",
+                )
             )
+    _raise_all(problems)
     return Snapshot(loaded=loaded, detector=detector)
+
+
+def missing_packs(loaded: LoadedPolicy) -> list[PolicyError]:
+    """Each `detection.packs` entry that names no file, pointed at its line in the policy."""
+    policy_dir = Path(loaded.source).parent
+    shipped = sorted(path.stem for path in data_dir("detectors").glob("*.yaml"))
+    problems = []
+    for index, name in enumerate(loaded.policy.detection.packs):
+        if not resolve_pack(name, policy_dir).is_file():
+            problems.append(
+                loaded.error(
+                    f"detector pack '{name}' not found",
+                    ("detection", "packs", index),
+                    hint=f"shipped packs: {', '.join(shipped)}; or a .yaml path relative to this policy",
+                )
+            )
+    return problems
+
+
+def _raise_all(problems: list[PolicyError]) -> None:
+    """Raise the first problem, carrying the others, so `policy validate` can list every one."""
+    if problems:
+        first = problems[0]
+        first.others = problems[1:]  # type: ignore[attr-defined]
+        raise first
 
 
 def _pack_changed(source: str, revision: str) -> bool:

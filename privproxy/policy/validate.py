@@ -22,7 +22,7 @@ def validate_file(path: str | Path) -> list[PolicyError]:
     try:
         build_snapshot(loaded)
     except PolicyError as exc:
-        problems.append(exc)
+        problems.extend([exc, *getattr(exc, "others", [])])
     problems.extend(semantic_problems(loaded))
     return problems
 
