@@ -10,8 +10,8 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
 
+from ._console import new_table
 from .errors import PrivProxyError
 
 app = typer.Typer(
@@ -97,18 +97,19 @@ def scan(
     if as_json:
         out.print_json(data=result)
         return
-    table = Table(title=f"policy {guard.policy.name} — action: {result['action']}")
-    for column in ("type", "span", "score", "detector", "text"):
-        table.add_column(column)
+    view = new_table(
+        f"policy {guard.policy.name} — action: {result['action']}",
+        ("type", "span", "score", "detector", "text"),
+    )
     for finding in result["findings"]:
-        table.add_row(
+        view.add_row(
             finding["entity_type"],
             f"{finding['start']}-{finding['end']}",
             f"{finding['score']:.2f}",
             finding["detector"],
             text[finding["start"] : finding["end"]],
         )
-    out.print(table)
+    out.print(view)
     if result["sanitized"] is None:
         where = result["target"] or "nowhere (blocked)"
         out.print(f"nothing leaves for a closed model; the request goes to: {where}")
@@ -196,10 +197,6 @@ def audit_verify(
 
     failed = False
     for target in targets:
-        if "://" not in target and not Path(target).is_file():
-            err.print(f"{target}: no such audit log", markup=False)
-            failed = True
-            continue
         with Progress(
             TextColumn("verifying {task.description}"),
             BarColumn(),
@@ -215,7 +212,8 @@ def audit_verify(
             try:
                 result = verify_store(target, public_key, progress=advance)
             except AuditError as exc:
-                err.print(f"{target}: {exc}", markup=False)
+                message = str(exc)
+                err.print(message if message.startswith(target) else f"{target}: {message}", markup=False)
                 failed = True
                 continue
         if result.ok:
@@ -286,7 +284,9 @@ def audit_query(
     ] = False,
     value: Annotated[
         str | None,
-        typer.Option(help="Find a value by its fingerprint (needs PRIVPROXY_AUDIT_KEY and --entity)."),
+        typer.Option(
+            help="Find a value by its fingerprint (needs PRIVPROXY_AUDIT_KEY and --entity); - reads it from stdin."
+        ),
     ] = None,
     event: Annotated[
         str, typer.Option(help="request | policy_loaded | policy_load_failed | any")
@@ -299,6 +299,7 @@ def audit_query(
     from .audit.query import (
         COLUMNS,
         Filters,
+        ReadStats,
         iter_records,
         matches,
         parse_time,
@@ -307,12 +308,24 @@ def audit_query(
         value_fingerprint,
     )
 
+    choices = {
+        "--action": (action, ("allow", "redact", "local", "block")),
+        "--route": (route, ("closed", "local", "none")),
+        "--event": (event, ("request", "policy_loaded", "policy_load_failed", "any")),
+        "--format": (fmt, ("table", "jsonl", "csv")),
+    }
+    for option, (given, allowed) in choices.items():
+        if given is not None and given not in allowed:
+            err.print(f"error: {option} {given!r}: use one of {', '.join(allowed)}", markup=False)
+            raise typer.Exit(2)
     fingerprint = None
     if value is not None:
         key = os.environ.get("PRIVPROXY_AUDIT_KEY")
         if not key or not entity:
             err.print("error: --value needs --entity TYPE and the audit key in PRIVPROXY_AUDIT_KEY")
             raise typer.Exit(2)
+        if value == "-":  # keeps the value out of shell history and the process list
+            value = sys.stdin.readline().rstrip("\n")
         fingerprint = value_fingerprint(bytes.fromhex(key), entity, value)
     try:
         filters = Filters(
@@ -332,20 +345,33 @@ def audit_query(
     except ValueError as exc:
         err.print(f"error: {exc}", markup=False)
         raise typer.Exit(2) from None
-    found = [record for record in iter_records(target) if matches(record, filters)]
+    stats = ReadStats()
+    try:
+        found = [record for record in iter_records(target, stats) if matches(record, filters)]
+    except PrivProxyError as exc:
+        raise _fail(exc) from None
     if fmt == "jsonl":
         for record in found:
             print(json.dumps(record, ensure_ascii=False))
     elif fmt == "csv":
         print(to_csv(found), end="")
-    else:
-        table = Table(title=f"{len(found)} matching records")
-        for column in COLUMNS:
-            table.add_column(column)
-        for record in found:
-            table.add_row(*row(record).values())
-        out.print(table)
-    err.print(f"{len(found)} matching records")
+    elif found:
+        rows = [row(record, short=True) for record in found]
+        shown = [c for c in COLUMNS if any(r[c] for r in rows)]  # no column that is empty in every row
+        view = new_table(f"{len(found)} matching records", shown)
+        for r in rows:
+            view.add_row(*(r[c] for c in shown))
+        out.print(view)
+    searched = f"{stats.records} records searched" + (
+        f", {stats.first} to {stats.last}" if stats.first else ""
+    )
+    err.print(f"{len(found)} matching records ({searched})", markup=False)
+    if stats.unreadable:
+        err.print(
+            f"warning: {stats.unreadable} line(s) of the log are not readable records and were not "
+            "searched; run `privproxy audit verify` to see where and why",
+            markup=False,
+        )
 
 
 @audit_app.command("report")
@@ -363,8 +389,12 @@ def audit_report(
     from .audit.report import render_report
     from .audit.verify import verify_store
 
-    integrity = verify_store(target, public_key)
-    output.write_text(render_report(target, integrity, now_rfc3339()), encoding="utf-8")
+    try:
+        integrity = verify_store(target, public_key)
+        html = render_report(target, integrity, now_rfc3339())
+    except PrivProxyError as exc:
+        raise _fail(exc) from None
+    output.write_text(html, encoding="utf-8")
     out.print(f"wrote {output} (integrity: {'intact' if integrity.ok else integrity.kind})", markup=False)
 
 
@@ -403,9 +433,7 @@ def policy_test(
     if not files:
         err.print(f"error: no policy files in {target}")
         raise typer.Exit(1)
-    table = Table(title="policy tests")
-    for column in ("policy", "#", "test", "result", "detail"):
-        table.add_column(column)
+    view = new_table("policy tests", ("policy", "#", "test", "result", "detail"))
     failed = False
     with tempfile.TemporaryDirectory() as scratch:
         for path in files:
@@ -413,19 +441,19 @@ def policy_test(
                 guard = _guard(path, audit_log=str(Path(scratch) / "audit.jsonl"))
             except PrivProxyError as exc:
                 failed = True
-                table.add_row(path.name, "-", "(policy does not load)", "[red]ERROR[/red]", str(exc))
+                view.add_row(path.name, "-", "(policy does not load)", "[red]ERROR[/red]", str(exc))
                 continue
             results = run_policy_tests(guard)
             if not results:
                 failed = True
-                table.add_row(path.name, "-", "(no tests)", "[red]FAIL[/red]", "a policy must carry tests:")
+                view.add_row(path.name, "-", "(no tests)", "[red]FAIL[/red]", "a policy must carry tests:")
             for result in results:
                 failed = failed or not result.passed
                 verdict = "[green]pass[/green]" if result.passed else "[red]FAIL[/red]"
-                table.add_row(
+                view.add_row(
                     path.name, str(result.index + 1), result.name, verdict, "; ".join(result.problems)
                 )
-    out.print(table)
+    out.print(view)
     raise typer.Exit(1 if failed else 0)
 
 
@@ -582,17 +610,18 @@ def models(
     if as_json:
         out.print_json(data=[r.to_dict() for r in reports])
     else:
-        table = Table(title=f"trusted local targets of policy {guard.policy.name}")
-        for column in ("name", "kind", "where", "loads", "n_ctx (train)", "quant", "tokens/s"):
-            table.add_column(column)
+        view = new_table(
+            f"trusted local targets of policy {guard.policy.name}",
+            ("name", "kind", "where", "loads", "n_ctx (train)", "quant", "tokens/s"),
+        )
         for r in reports:
             name = r.name + (" (local)" if r.is_default_local else "")
             loads = "[green]yes[/green]" if r.loads else f"[red]no[/red]: {r.error}"
             ctx = f"{r.n_ctx or '-'} ({r.n_ctx_train or '-'})"
-            table.add_row(
+            view.add_row(
                 name, r.kind, r.location, loads, ctx, r.quantization or "-", str(r.tokens_per_s or "-")
             )
-        out.print(table)
+        out.print(view)
     raise typer.Exit(0 if all(r.loads for r in reports) else 1)
 
 

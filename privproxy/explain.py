@@ -8,8 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from rich.console import Console
-from rich.table import Table
 
+from ._console import new_table
 from .guard import Guard
 from .policy.decide import RequestContext, explain_entity
 
@@ -52,13 +52,13 @@ def render_explanation(report: dict[str, Any], text: str, console: Console) -> N
     console.print(
         f"policy [bold]{policy['name']}[/bold] ({policy['source']}, revision {policy['revision'][:12]})"
     )
-    table = Table(title="findings")
-    for column in ("span", "text", "type", "score", "threshold", "detector / pattern", "context", "counted"):
-        table.add_column(column)
+    view = new_table(
+        "findings", ("span", "text", "type", "score", "threshold", "detector / pattern", "context", "counted")
+    )
     for f in report["findings"]:
         context = f"{f['context_word']} (+{f['context_boost']:.2f})" if f["context_word"] else ""
         source = f["detector"] + (f" / {f['pattern']}" if f["pattern"] else "")
-        table.add_row(
+        view.add_row(
             f"{f['start']}-{f['end']}",
             text[f["start"] : f["end"]],
             f["entity_type"],
@@ -68,7 +68,7 @@ def render_explanation(report: dict[str, Any], text: str, console: Console) -> N
             context,
             "yes" if f["counted"] else "[dim]no[/dim]",
         )
-    console.print(table)
+    console.print(view)
     for entity, decision in sorted(report["entities"].items()):
         console.print(f"  {entity}: {decision['why']}", markup=False, highlight=False)
     if report["rules"]:
@@ -143,12 +143,10 @@ def mask(text: str, spans: list[tuple[int, int, str]]) -> str:
 
 def render_diff(report: dict[str, Any], console: Console) -> None:
     console.print(f"{report['changed']} of {report['prompts']} prompts get a different decision")
-    table = Table(title="decision changes")
-    for column in ("old", "new", "prompts"):
-        table.add_column(column)
+    view = new_table("decision changes", ("old", "new", "prompts"))
     for change in report["changes"]:
-        table.add_row(change["old"], change["new"], str(change["count"]))
-    console.print(table)
+        view.add_row(change["old"], change["new"], str(change["count"]))
+    console.print(view)
     for label, items in report["examples"].items():
         console.print(f"[bold]{label}[/bold]")
         for item in items:

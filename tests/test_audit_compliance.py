@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
+import re
 import shutil
 import signal
 import subprocess
@@ -237,8 +238,22 @@ def test_query_answers_compliance_questions(tmp_path: Path, monkeypatch: pytest.
             and len(table.stdout.splitlines()) == 2
         )
         assert env_run("--since", "2999-01-01", "--format", "jsonl").stdout == ""
+        # The value can come on stdin, out of shell history and the process list.
+        piped = run(
+            "audit", "query", str(audit), "--entity", "CREDIT_CARD", "--value", "-", "--format", "jsonl",
+            cwd=tmp_path, stdin="4111 1111 1111 1111\n",
+        )  # fmt: skip
+        assert len(piped.stdout.splitlines()) == 1, piped.stderr
     finally:
         del os.environ["PRIVPROXY_AUDIT_KEY"]
+    # Bad input is an error, never an empty answer that reads as "no".
+    assert env_run("--action", "sent").returncode == 2
+    missing = run("audit", "query", str(tmp_path / "no-such.jsonl"), cwd=tmp_path)
+    assert missing.returncode == 1 and "no such audit log" in missing.stderr
+    with audit.open("a") as handle:
+        handle.write('{"seq": 99, "torn\n')
+    damaged = env_run("--format", "csv")
+    assert len(damaged.stdout.splitlines()) == 3 and "1 line(s) of the log are not readable" in damaged.stderr
 
 
 def test_verify_cli_names_the_damage(tmp_path: Path, keys: tuple[Path, Path]) -> None:
@@ -307,6 +322,9 @@ def test_report_renders_with_charts_in_chromium(tmp_path: Path, keys: tuple[Path
         "Integrity: intact." in dom.stdout and "4 signed checkpoints verified" in dom.stdout
     )  # 10, 20, 30, close
     assert dom.stdout.count('class="bar"') >= 3, "charts were not drawn"
+    # Where PERSON went, per request: never in clear; redacted 8, local 7, blocked 7 of the 30.
+    cells = re.search(r"<tr><td>PERSON</td>(.*?)</tr>", page)
+    assert cells and re.findall(r">(\d+)<", cells.group(1)) == ["0", "8", "7", "7"]
     shot = tmp_path / "report.png"
     subprocess.run(
         [browser, *flags, "--window-size=1200,1600", f"--screenshot={shot}", html_path.as_uri()],

@@ -14,9 +14,11 @@ from conftest import REPO
 BIN = Path(sys.executable).parent / "privproxy"
 
 
-def run(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
+def run(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
     env = {**os.environ, "COLUMNS": "200", "PRIVPROXY_AUDIT_LOG": str(cwd / "audit.jsonl")}
-    return subprocess.run([str(BIN), *args], capture_output=True, text=True, timeout=300, cwd=cwd, env=env)
+    return subprocess.run(
+        [str(BIN), *args], capture_output=True, text=True, timeout=300, cwd=cwd, env=env, input=stdin
+    )
 
 
 def test_scan_json(tmp_path: Path) -> None:

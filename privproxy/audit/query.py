@@ -14,7 +14,7 @@ from typing import Any
 import orjson
 
 from .record import fingerprint
-from .stores import open_store
+from .stores import open_existing_store
 
 
 @dataclass(frozen=True)
@@ -45,17 +45,34 @@ def value_fingerprint(key: bytes, entity_type: str, value: str) -> str:
     return fingerprint(key, entity_type, value)
 
 
-def iter_records(target: str | Path) -> Iterator[dict[str, Any]]:
-    """Every whole record in the log, oldest first (a torn line from a crash is skipped)."""
-    for _, raw in open_store(target).lines():
+@dataclass
+class ReadStats:
+    """What a pass over the log saw, so a reader is told about lines it could not use."""
+
+    records: int = 0
+    unreadable: int = 0
+    first: str | None = None  # ts of the first and last record read
+    last: str | None = None
+
+
+def iter_records(target: str | Path, stats: ReadStats | None = None) -> Iterator[dict[str, Any]]:
+    """Every whole record in the log, oldest first; a line that is not a record is counted, not read."""
+    stats = stats if stats is not None else ReadStats()
+    for _, raw in open_existing_store(target).lines():
         if not raw.strip():
             continue
         try:
             record = orjson.loads(raw)
-        except orjson.JSONDecodeError:
+            if not isinstance(record, dict):
+                raise ValueError("not a record")
+            parse_time(str(record.get("ts")))
+        except ValueError:  # a torn line from a crash, or damage: `audit verify` says which
+            stats.unreadable += 1
             continue
-        if isinstance(record, dict):
-            yield record
+        stats.records += 1
+        stats.first = stats.first or str(record["ts"])
+        stats.last = str(record["ts"])
+        yield record
 
 
 def matches(record: dict[str, Any], f: Filters) -> bool:
@@ -109,13 +126,14 @@ COLUMNS = (
 )
 
 
-def row(record: dict[str, Any]) -> dict[str, str]:
-    """A flat view of a record for tables and CSV."""
+def row(record: dict[str, Any], short: bool = False) -> dict[str, str]:
+    """A flat view of a record for tables and CSV (`short`: the time to the second, for a terminal)."""
     principal = record.get("principal") or {}
     outcome = record.get("outcome") or {}
+    ts = str(record.get("ts"))
     return {
         "seq": str(record.get("seq")),
-        "ts": str(record.get("ts")),
+        "ts": ts[:19].replace("T", " ") if short else ts,
         "request_id": str(record.get("request_id", "")),
         "principal": ",".join(f"{k}={v}" for k, v in principal.items()),
         "model_requested": str(record.get("model_requested") or ""),

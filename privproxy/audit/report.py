@@ -12,7 +12,7 @@ from typing import Any
 from jinja2 import Environment, select_autoescape
 from markupsafe import Markup
 
-from .query import iter_records
+from .query import ReadStats, iter_records
 from .verify import VerifyResult
 
 COLORS = {
@@ -94,6 +94,7 @@ def summarize(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
     actions: dict[str, Counter[str]] = defaultdict(Counter)
     routes: dict[str, Counter[str]] = defaultdict(Counter)
     entities: Counter[str] = Counter()
+    where_went: dict[str, Counter[str]] = defaultdict(Counter)
     rules: Counter[str] = Counter()
     blocked_by: Counter[str] = Counter()
     revisions: dict[str, dict[str, Any]] = {}
@@ -119,6 +120,7 @@ def summarize(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
         routes[day][str(record.get("route") or "none")] += 1
         for entity, info in (record.get("findings") or {}).items():
             entities[entity] += int(info.get("count", 1))
+            where_went[entity][_where_it_went(record, info)] += 1
         rules.update(record.get("rules") or [])
         policy = record.get("policy") or {}
         entry = revisions.setdefault(
@@ -141,12 +143,29 @@ def summarize(records: Iterable[dict[str, Any]]) -> dict[str, Any]:
         "actions": actions,
         "routes": routes,
         "entities": entities.most_common(15),
+        "where_went": dict(sorted(where_went.items(), key=lambda item: (-item[1]["clear"], item[0]))),
         "rules": rules.most_common(10),
         "blocked_by": blocked_by.most_common(10),
         "revisions": revisions,
         "latency": {"detect": _percentiles(detect), "total": _percentiles(total)},
         "totals": Counter(a for day in actions.values() for a, n in day.items() for _ in range(n)),
     }
+
+
+WHERE_WENT = {
+    "clear": "sent in clear to a closed model",
+    "redacted": "redacted, then sent to a closed model",
+    "local": "kept on a local model",
+    "blocked": "blocked, sent nowhere",
+}
+
+
+def _where_it_went(record: dict[str, Any], info: dict[str, Any]) -> str:
+    """What happened to one entity type in one request, as a compliance reviewer asks it."""
+    route = record.get("route")
+    if route == "closed":
+        return "clear" if info.get("operator") == "allow" else "redacted"
+    return "local" if route == "local" else "blocked"
 
 
 def _percentiles(values: list[float]) -> dict[str, float | None]:
@@ -167,13 +186,14 @@ h1{margin-bottom:.2rem} h2{margin-top:2rem;border-bottom:1px solid #ddd;padding-
 .ok{background:#e8f5e9;border-left:6px solid #4c9a2a;padding:.8rem} .bad{background:#fdecea;border-left:6px solid #c0392b;padding:.8rem}
 table{border-collapse:collapse} td,th{padding:.25rem .6rem;border-bottom:1px solid #eee;text-align:left} .num{text-align:right}
 .cards{display:flex;gap:1rem;flex-wrap:wrap} .card{border:1px solid #ddd;border-radius:6px;padding:.6rem 1rem;min-width:120px}
-.card b{display:block;font-size:1.6rem}
+.card b{display:block;font-size:1.6rem} td.clear{background:#fff3cd;font-weight:bold}
 </style></head><body>
 <h1>privproxy audit report</h1>
 <p>Log: <code>{{ source }}</code> — period {{ s.first or "-" }} to {{ s.last or "-" }} — generated {{ generated }}</p>
 <div id="integrity" class="{{ 'ok' if integrity.ok else 'bad' }}">
 {% if integrity.ok %}<b>Integrity: intact.</b> {{ integrity.records }} records chained{% if integrity.checkpoints %}, {{ integrity.checkpoints }} signed checkpoints verified{% else %} (no public key given: signatures not checked){% endif %}; head <code>{{ integrity.head }}</code>.
 {% else %}<b>Integrity: FAILED — {{ integrity.kind }}.</b> {{ integrity.problem }} (at {{ integrity.where }}).{% endif %}
+{% if unreadable %}<br><b>{{ unreadable }} line(s) are not readable records</b> and are not counted below.{% endif %}
 </div>
 <h2>Requests</h2>
 <div class="cards">
@@ -183,6 +203,11 @@ table{border-collapse:collapse} td,th{padding:.25rem .6rem;border-bottom:1px sol
 <h2>Decisions per day</h2>{{ decisions_chart }}
 <h2>Routes per day (closed model / local model / none = blocked)</h2>{{ routes_chart }}
 <h2>Entity types found</h2>{{ entities_chart }}
+<h2>Where each type of sensitive data went (requests)</h2>
+<p>A type sent in clear is one the policy in force allowed; every other column means no value of that type left the machine in clear.</p>
+<table id="where-went"><tr><th>entity type</th>{% for key, label in where_went_labels.items() %}<th class="num">{{ label }}</th>{% endfor %}</tr>
+{% for entity, counts in s.where_went.items() %}<tr><td>{{ entity }}</td>{% for key in where_went_labels %}<td class="num{{ ' clear' if key == 'clear' and counts[key] }}">{{ counts[key] }}</td>{% endfor %}</tr>{% endfor %}
+</table>
 <h2>Rules that fired most</h2>{{ rules_chart }}
 <h2>Principals with the most blocked requests</h2>{{ blocked_chart }}
 <h2>Policy revisions in force</h2>
@@ -198,11 +223,14 @@ table{border-collapse:collapse} td,th{padding:.25rem .6rem;border-bottom:1px sol
 
 
 def render_report(target: str | Path, integrity: VerifyResult, generated: str) -> str:
-    s = summarize(iter_records(target))
+    stats = ReadStats()
+    s = summarize(iter_records(target, stats))
     env = Environment(autoescape=select_autoescape(default=True, default_for_string=True))
     return env.from_string(TEMPLATE).render(
         source=str(target),
         s=s,
+        where_went_labels=WHERE_WENT,
+        unreadable=stats.unreadable,
         integrity=integrity,
         generated=generated,
         decisions_chart=stacked_bars(

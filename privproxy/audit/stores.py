@@ -306,6 +306,17 @@ def open_store(
     return JsonlStore(text, fsync_every, max_bytes, max_age_s, fsync_interval_s)
 
 
+def open_existing_store(target: str | Path) -> Store:
+    """A store to read: a file path (or SQLite file) that does not exist is an error, never an empty log."""
+    store = open_store(target)
+    missing = (isinstance(store, JsonlStore) and not store.files()) or (
+        isinstance(store, SqliteStore) and not store.path.is_file()
+    )
+    if missing:
+        raise AuditError(f"{target}: no such audit log (check the path; rotated files count too)")
+    return store
+
+
 def _first_age(fd: int) -> float:
     """Seconds since the first record of the file was written (0 if it cannot be read)."""
     head = os.pread(fd, 4096, 0).split(b"\n", 1)[0]

@@ -19,7 +19,7 @@ import orjson
 
 from .record import GENESIS, canonical_json
 from .signing import load_public_key, read_checkpoints, verify_checkpoint
-from .stores import JsonlStore, Store, open_store
+from .stores import JsonlStore, Store, open_existing_store
 
 
 @dataclass(frozen=True)
@@ -53,7 +53,7 @@ def verify_store(
     progress: Callable[[int], None] | None = None,
 ) -> VerifyResult:
     """Verify a whole log (rotated files included, or a database), and its checkpoints if a key is given."""
-    store = open_store(target)
+    store = open_existing_store(target)
     checkpoints = read_checkpoints(store.checkpoint_path) if public_key is not None else []
     heads: dict[int, str] = {int(c["count"]): "" for c in checkpoints if isinstance(c.get("count"), int)}
     result = _verify_chain(str(target), store.lines(), progress, heads)
