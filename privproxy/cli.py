@@ -612,14 +612,21 @@ def models(
     else:
         view = new_table(
             f"trusted local targets of policy {guard.policy.name}",
-            ("name", "kind", "where", "loads", "n_ctx (train)", "quant", "tokens/s"),
+            ("name", "kind", "where", "loads", "n_ctx (train)", "quant", "first token ms", "tokens/s"),
         )
         for r in reports:
             name = r.name + (" (local)" if r.is_default_local else "")
             loads = "[green]yes[/green]" if r.loads else f"[red]no[/red]: {r.error}"
             ctx = f"{r.n_ctx or '-'} ({r.n_ctx_train or '-'})"
             view.add_row(
-                name, r.kind, r.location, loads, ctx, r.quantization or "-", str(r.tokens_per_s or "-")
+                name,
+                r.kind,
+                r.location,
+                loads,
+                ctx,
+                r.quantization or "-",
+                str(r.first_token_ms or "-"),
+                str(r.tokens_per_s or "-"),
             )
         out.print(view)
     raise typer.Exit(0 if all(r.loads for r in reports) else 1)

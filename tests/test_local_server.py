@@ -127,6 +127,9 @@ def test_models_command_reports_server_and_embedded(tmp_path: Path, local_server
     assert reports["local-server/smol"]["loads"] and reports["local-server/smol"]["tokens_per_s"] > 0
     embedded = reports["privproxy-local/smollm2"]
     assert embedded["loads"] and embedded["quantization"] == "Q4_1" and embedded["n_ctx_train"] == 8192
+    # Generation rate after the first token, and the wait for that token, measured separately.
+    assert embedded["tokens_per_s"] > 0 and embedded["first_token_ms"] > 0
+    assert reports["local-server/smol"]["first_token_ms"] > 0
 
 
 def test_truncate_history_drops_old_turns_to_fit(tmp_path: Path) -> None:

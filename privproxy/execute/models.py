@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import json
 import time
+from collections.abc import Iterator
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -51,7 +53,8 @@ class ModelReport:
     n_ctx: int | None = None
     n_ctx_train: int | None = None
     quantization: str | None = None
-    tokens_per_s: float | None = None
+    tokens_per_s: float | None = None  # generation rate, after the first token
+    first_token_ms: float | None = None  # prompt processing until the first token
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)
@@ -66,7 +69,7 @@ def describe(name: str, target: LocalTarget, is_default: bool, measure: bool = T
             check_server(name, target.api_base)
             report.loads = True
             if measure:
-                report.tokens_per_s = _server_rate(target)
+                report.first_token_ms, report.tokens_per_s = _server_rate(target)
         except (LocalModelError, httpx.HTTPError) as exc:
             report.error = str(exc)
         return report
@@ -90,27 +93,59 @@ def describe(name: str, target: LocalTarget, is_default: bool, measure: bool = T
         report.quantization = _FILE_TYPES.get(code, f"type {code}")
     if measure:
         with loaded.lock:
-            started = time.perf_counter()
-            out = loaded.llama.create_chat_completion(
-                messages=[{"role": "user", "content": _PROBE}], max_tokens=64, temperature=0.0
+            chunks = loaded.llama.create_chat_completion(
+                messages=[{"role": "user", "content": _PROBE}],
+                max_tokens=_PROBE_TOKENS,
+                temperature=0.0,
+                stream=True,
             )
-            elapsed = time.perf_counter() - started
-        report.tokens_per_s = round(out["usage"]["completion_tokens"] / elapsed, 1)
+            report.first_token_ms, report.tokens_per_s = _timed(
+                part["choices"][0].get("delta", {}).get("content") for part in chunks
+            )
     return report
 
 
-def _server_rate(target: LocalTarget) -> float:
+_PROBE_TOKENS = 64
+
+
+def _timed(pieces: Iterator[str | None]) -> tuple[float | None, float | None]:
+    """(ms until the first generated text, tokens per second after it) for a stream of token texts."""
     started = time.perf_counter()
-    response = httpx.post(
-        f"{target.api_base.rstrip('/')}/chat/completions",  # type: ignore[union-attr]
-        json={
-            "model": target.model or "local",
-            "messages": [{"role": "user", "content": _PROBE}],
-            "max_tokens": 64,
-            "temperature": 0,
-        },
-        timeout=120,
-    )
-    response.raise_for_status()
-    elapsed = time.perf_counter() - started
-    return round(response.json()["usage"]["completion_tokens"] / elapsed, 1)
+    first = last = None
+    count = 0
+    for piece in pieces:
+        if not piece:
+            continue
+        last = time.perf_counter()
+        first = first or last
+        count += 1
+    if first is None or last is None:
+        return None, None
+    rate = round((count - 1) / (last - first), 1) if count > 1 and last > first else None
+    return round((first - started) * 1000, 1), rate
+
+
+def _server_rate(target: LocalTarget) -> tuple[float | None, float | None]:
+    """The same probe through the server's OpenAI-compatible streaming endpoint."""
+
+    def pieces() -> Iterator[str | None]:
+        with httpx.stream(
+            "POST",
+            f"{target.api_base.rstrip('/')}/chat/completions",  # type: ignore[union-attr]
+            json={
+                "model": target.model or "local",
+                "messages": [{"role": "user", "content": _PROBE}],
+                "max_tokens": _PROBE_TOKENS,
+                "temperature": 0,
+                "stream": True,
+            },
+            timeout=120,
+        ) as response:
+            response.raise_for_status()
+            for line in response.iter_lines():
+                if not line.startswith("data:") or line.strip() == "data: [DONE]":
+                    continue
+                choices = json.loads(line[5:]).get("choices") or [{}]
+                yield (choices[0].get("delta") or {}).get("content")
+
+    return _timed(pieces())
