@@ -123,32 +123,32 @@ class Guard:
     # -- public API -----------------------------------------------------------------------
     def completion(self, **kwargs: Any) -> Any:
         """Same arguments and return types as `litellm.completion`; raises Blocked when refused."""
-        prepared = self._prepare(kwargs)
+        prepared = self.prepare(kwargs)
         route = self._route(prepared, kwargs)
         try:
             response = call(route)
         except BaseException as exc:
-            self._audit(prepared, route, outcome="error", error=exc)
+            self.record(prepared, route, outcome="error", error=exc)
             raise
         if kwargs.get("stream"):
-            return RestoringStream(response, prepared.redaction.mapping, self._stream_done(prepared, route))
-        self._finish(prepared, route, response)
+            return RestoringStream(response, prepared.redaction.mapping, self.stream_done(prepared, route))
+        self.finish(prepared, route, response)
         return response
 
     async def acompletion(self, **kwargs: Any) -> Any:
         """Same arguments and return types as `litellm.acompletion`; detection runs off the event loop."""
-        prepared = await asyncio.to_thread(self._prepare, kwargs)
+        prepared = await asyncio.to_thread(self.prepare, kwargs)
         route = await asyncio.to_thread(self._route, prepared, kwargs)
         try:
             response = await call_async(route)
         except BaseException as exc:
-            await asyncio.to_thread(self._audit, prepared, route, "error", exc)
+            await asyncio.to_thread(self.record, prepared, route, "error", exc)
             raise
         if kwargs.get("stream"):
             return AsyncRestoringStream(
-                response, prepared.redaction.mapping, self._stream_done(prepared, route)
+                response, prepared.redaction.mapping, self.stream_done(prepared, route)
             )
-        await asyncio.to_thread(self._finish, prepared, route, response)
+        await asyncio.to_thread(self.finish, prepared, route, response)
         return response
 
     def inspect(self, messages_or_text: str | Sequence[Any], **context: Any) -> Inspection:
@@ -160,7 +160,7 @@ class Guard:
         kwargs: dict[str, Any] = {"messages": messages, "metadata": context}
         if "model" in context:
             kwargs["model"] = context["model"]
-        prepared = self._prepare(kwargs, dry_run=True)
+        prepared = self.prepare(kwargs, dry_run=True)
         findings = [
             {"path": list(segment.path) + list(segment.json_path or ()), **finding.to_dict()}
             for segment, finding in prepared.findings
@@ -182,17 +182,21 @@ class Guard:
         )
 
     # -- pipeline -------------------------------------------------------------------------
-    def _prepare(self, kwargs: Mapping[str, Any], dry_run: bool = False) -> Prepared:
+    # prepare / finish / stream_done / record / record_refusal / request_context are the seam an
+    # integration that makes its own model call uses (the LiteLLM Proxy guardrail): prepare before
+    # the call, then finish (or stream_done) with the answer, or record an outcome that has none.
+    def prepare(self, kwargs: Mapping[str, Any], dry_run: bool = False) -> Prepared:
+        """Detect, decide and redact one request; raises Blocked (audited) or RequestError (audited)."""
         started = time.perf_counter()
         snapshot = self._live.current()  # one policy for the whole request, even across a reload
         policy = snapshot.loaded.policy
         request_id = f"pp-{uuid.uuid4().hex}"
-        context = self._context(kwargs)
+        context = self.request_context(kwargs)
         try:
             request = seg.extract(kwargs)
         except RequestError as exc:
             if not dry_run:
-                self._audit_refusal(snapshot, request_id, context, started, exc)
+                self.record_refusal(snapshot, request_id, context, started, exc)
             raise
         detect_started = time.perf_counter()
         try:
@@ -221,7 +225,7 @@ class Guard:
             )
             if dry_run or policy.on_error == "block":
                 if not dry_run:
-                    self._audit_refusal(snapshot, request_id, context, started, error, request.attachments)
+                    self.record_refusal(snapshot, request_id, context, started, error, request.attachments)
                 if error is exc:
                     raise
                 raise error from exc
@@ -245,7 +249,7 @@ class Guard:
         )
         if decision.action is Action.block:
             if not dry_run:
-                self._audit(prepared, None, outcome="blocked")
+                self.record(prepared, None, outcome="blocked")
                 raise Blocked(request_id, decision.entity_types, decision.rules)
             return prepared
         if decision.action in (Action.allow, Action.redact):
@@ -269,18 +273,18 @@ class Guard:
             try:
                 return local_route(name, target, dict(kwargs), prepared.request.messages)
             except LocalModelError as exc:
-                self._audit(prepared, Route(kwargs={}, local=True, target=name), outcome="error", error=exc)
+                self.record(prepared, Route(kwargs={}, local=True, target=name), outcome="error", error=exc)
                 raise
         if "model" not in kwargs:
             error = RequestError("the request has no 'model'; pass model='provider/model-name'")
-            self._audit(prepared, None, outcome="error", error=error)
+            self.record(prepared, None, outcome="error", error=error)
             raise error
         assert prepared.sanitized_messages is not None  # allow / redact always have them
         call_kwargs = dict(kwargs)
         call_kwargs["messages"] = prepared.sanitized_messages
         return Route(kwargs=call_kwargs, local=False, target=str(kwargs["model"]))
 
-    def _finish(self, prepared: Prepared, route: Route, response: Any) -> None:
+    def finish(self, prepared: Prepared, route: Route, response: Any) -> None:
         """Scan the answer if the policy says so, restore it, and write the audit record."""
         policy = prepared.snapshot.loaded.policy
         if policy.answer.scan and not route.local:
@@ -302,12 +306,14 @@ class Guard:
                     report.action = "redact"
             prepared.answer = report
             if report.action == "block":
-                self._audit(prepared, route, outcome="blocked")
+                self.record(prepared, route, outcome="blocked")
                 raise Blocked(prepared.request_id, report.entity_types, reason="answer-side policy")
         restore_response(response, prepared.redaction.mapping)
-        self._audit(prepared, route, outcome="ok")
+        self.record(prepared, route, outcome="ok")
 
-    def _stream_done(self, prepared: Prepared, route: Route) -> Any:
+    def stream_done(self, prepared: Prepared, route: Route) -> Any:
+        """The callback a restoring stream calls at its end: scan the whole answer, write the record."""
+
         def done(error: BaseException | None, raw: str) -> None:
             policy = prepared.snapshot.loaded.policy
             if policy.answer.scan and not route.local and error is None:
@@ -316,7 +322,7 @@ class Guard:
                     raw, prepared.snapshot.detector, policy, set(prepared.redaction.mapping), prepared.context
                 )
             try:
-                self._audit(prepared, route, outcome="error" if error else "ok", error=error)
+                self.record(prepared, route, outcome="error" if error else "ok", error=error)
             except PrivProxyError:
                 log.exception(
                     "audit record for streamed request %s could not be written", prepared.request_id
@@ -324,7 +330,8 @@ class Guard:
 
         return done
 
-    def _context(self, kwargs: Mapping[str, Any]) -> RequestContext:
+    def request_context(self, kwargs: Mapping[str, Any]) -> RequestContext:
+        """Who is asking, for which model, from the request's metadata and this Guard's defaults."""
         metadata = kwargs.get("metadata")
         merged = {**self._default_context, **(metadata if isinstance(metadata, Mapping) else {})}
         if kwargs.get("user") and "user" not in merged:
@@ -361,7 +368,7 @@ class Guard:
         for record in pending:
             self.audit.append(record)
 
-    def _audit_refusal(
+    def record_refusal(
         self,
         snapshot: Snapshot,
         request_id: str,
@@ -370,6 +377,7 @@ class Guard:
         error: BaseException,
         attachments: dict[str, int] | None = None,
     ) -> None:
+        """Write the audit record of a request refused before it could be prepared (unreadable, error)."""
         self._write(
             snapshot,
             {
@@ -389,9 +397,10 @@ class Guard:
             },
         )
 
-    def _audit(
+    def record(
         self, prepared: Prepared, route: Route | None, outcome: str = "ok", error: BaseException | None = None
     ) -> None:
+        """Write the audit record of a prepared request: its decision, route and outcome; never values."""
         decision = prepared.decision
         status: dict[str, Any] = {"status": outcome}
         if error is not None:

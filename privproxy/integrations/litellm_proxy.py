@@ -128,10 +128,12 @@ class PrivacyGuardrail(CustomGuardrail):
             mapped = map_request(call_type, data)
         except RequestError as exc:
             request_id = f"pp-{uuid.uuid4().hex}"  # every audit record names its own request
-            guard._audit_refusal(guard.snapshot, request_id, guard._context(kwargs), time.perf_counter(), exc)
+            guard.record_refusal(
+                guard.snapshot, request_id, guard.request_context(kwargs), time.perf_counter(), exc
+            )
             raise
         kwargs["messages"] = mapped.messages
-        prepared = guard._prepare(kwargs)  # raises Blocked (audited) on a block decision
+        prepared = guard.prepare(kwargs)  # raises Blocked (audited) on a block decision
         if mapped.attachments:
             prepared.request.attachments.update(mapped.attachments)
         guard.audit.check_writable()  # per request (one open/close): a broken audit path refuses before sending
@@ -139,7 +141,7 @@ class PrivacyGuardrail(CustomGuardrail):
         if self._restores:
             self._remember(prepared, route, mapped.kind, data)
         else:
-            guard._audit(prepared, route, outcome="forwarded")
+            guard.record(prepared, route, outcome="forwarded")
         return data
 
     def _route(self, prepared: Prepared, mapped: Mapped, data: dict[str, Any]) -> Route:
@@ -157,7 +159,7 @@ class PrivacyGuardrail(CustomGuardrail):
                     )
                 data["model"] = self._deployment_for(name, policy.targets.trusted[name])
             except LocalModelError as exc:
-                self.guard._audit(prepared, route, outcome="error", error=exc)
+                self.guard.record(prepared, route, outcome="error", error=exc)
                 raise
             return route
         assert prepared.sanitized_messages is not None  # allow / redact always have them
@@ -212,12 +214,12 @@ class PrivacyGuardrail(CustomGuardrail):
 
     def _finish(self, pending: _Pending, response: Any) -> None:
         if pending.kind == "chat" and hasattr(response, "choices"):
-            self.guard._finish(pending.prepared, pending.route, response)
+            self.guard.finish(pending.prepared, pending.route, response)
             return
         mapping = pending.prepared.redaction.mapping
         if mapping:
             restore_any(response, mapping)
-        self.guard._audit(pending.prepared, pending.route, outcome="ok")
+        self.guard.record(pending.prepared, pending.route, outcome="ok")
 
     async def async_post_call_streaming_iterator_hook(
         self, user_api_key_dict: Any, response: Any, request_data: dict
@@ -227,7 +229,7 @@ class PrivacyGuardrail(CustomGuardrail):
             async for item in response:
                 yield item
             return
-        done = self.guard._stream_done(pending.prepared, pending.route)
+        done = self.guard.stream_done(pending.prepared, pending.route)
         if pending.kind in ("responses", "anthropic"):
             async for item in self._events(pending, response, done):
                 yield item
@@ -282,7 +284,7 @@ class PrivacyGuardrail(CustomGuardrail):
         pending = self._take(request_data)
         if pending is not None:
             await asyncio.to_thread(
-                self.guard._audit, pending.prepared, pending.route, "error", original_exception
+                self.guard.record, pending.prepared, pending.route, "error", original_exception
             )
         return None
 
@@ -303,7 +305,7 @@ class PrivacyGuardrail(CustomGuardrail):
                     break
                 expired.append(self._pending.popitem(last=False)[1])
         for item in expired:  # the proxy never reported back on these: record that, not silence
-            self.guard._audit(item.prepared, item.route, outcome="abandoned")
+            self.guard.record(item.prepared, item.route, outcome="abandoned")
 
     def _take(self, data: Mapping[str, Any] | None) -> _Pending | None:
         request_id = None
