@@ -74,6 +74,7 @@ def test_a_name_span_does_not_swallow_the_words_around_it(guard: Guard) -> None:
         "Write a SQL query that selects customer_id and email from users.",
         "How do I install Node.js and Django on Linux?",
         "What did Abraham Lincoln and Marie Curie have in common with Napoleon Bonaparte?",
+        "What is the capital of France, and is Texas larger than Ontario?",
     ],
 )
 def test_ordinary_words_software_and_public_figures_pass(guard: Guard, text: str) -> None:
@@ -87,6 +88,24 @@ def test_public_figures_are_a_policy_choice(tmp_path: Path) -> None:
     )
     findings = hipaa.inspect("What did Abraham Lincoln think?").findings
     assert any(f["entity_type"] == "PERSON" for f in findings)  # hipaa.yaml does not include the list
+
+
+def test_places_pass_but_a_name_that_is_also_a_place_and_a_deny_term_do_not(tmp_path: Path) -> None:
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        portable_policy_text(REPO / "policies" / "default.yaml").replace(
+            "  deny: {}", "  deny:\n    PROJECT_CODENAME: [Nevada]"
+        )
+        + "\n# codenames stay in-house\n"
+    )
+    text = policy.read_text().replace("  US_SSN: local\n", "  US_SSN: local\n  PROJECT_CODENAME: block\n", 1)
+    policy.write_text(text)
+    guard = Guard(policy=policy, audit_log=tmp_path / "a.jsonl", reload_interval=None)
+    # "Nevada" is in the shared list of public places, but a deny term is more specific and wins.
+    assert guard.inspect("Is the Nevada launch still on for Monday?").action == "block"
+    assert guard.inspect("Is Oregon bigger than Ohio?").action == "allow"
+    # Georgia is left off the places list on purpose: it is also a first name.
+    assert_redacted(guard, "Georgia wants the lease signed by Friday.", ["Georgia"])
 
 
 @pytest.mark.parametrize(

@@ -92,6 +92,10 @@ class Detector:
 
     def __init__(self, detection: Detection, policy_dir: Path | None = None, ner_gate: bool = False) -> None:
         self.settings = detection
+        # A deny term is the more specific word: it wins over an allow list that happens to hold it
+        # (a codename "Nevada" stays flagged even with the shared list of public places included).
+        denied = {term for terms in detection.deny.values() for term in terms}
+        self._allow = [term for term in detection.allow if term not in denied] or None
         self.language = detection.language
         self.ner_gate = ner_gate
         self._engine = OfflineSpacyNlpEngine(
@@ -207,7 +211,7 @@ class Detector:
 
         def call() -> list[Any]:
             return self.analyzer.analyze(
-                text=text, language=self.language, allow_list=self.settings.allow or None
+                text=text, language=self.language, allow_list=self._allow
             )
 
         if len(text) < _WATCHDOG_FROM:
@@ -226,7 +230,7 @@ class Detector:
         results = self.analyzer.analyze(
             text=scanned.text,
             language=self.language,
-            allow_list=self.settings.allow or None,
+            allow_list=self._allow,
             return_decision_process=True,
         )
         explained: list[dict[str, object]] = []
