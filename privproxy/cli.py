@@ -203,6 +203,7 @@ def audit_verify(
             TextColumn("{task.completed:,} records"),
             console=err,
             transient=True,
+            disable=not err.is_terminal,  # a bar only where someone watches it
         ) as bar:
             task = bar.add_task(target, total=None)
 
@@ -294,8 +295,7 @@ def audit_query(
     fmt: Annotated[str, typer.Option("--format", help="table | jsonl | csv")] = "table",
 ) -> None:
     """Answer questions from the audit log, e.g. `--entity MEDICAL_CONDITION --reached-closed --since 2026-07-01`."""
-    import os
-
+    from ._keys import secret_from_env
     from .audit.query import (
         COLUMNS,
         Filters,
@@ -320,13 +320,19 @@ def audit_query(
             raise typer.Exit(2)
     fingerprint = None
     if value is not None:
-        key = os.environ.get("PRIVPROXY_AUDIT_KEY")
-        if not key or not entity:
-            err.print("error: --value needs --entity TYPE and the audit key in PRIVPROXY_AUDIT_KEY")
+        try:
+            key = secret_from_env("PRIVPROXY_AUDIT_KEY")
+        except PrivProxyError as exc:
+            raise _fail(exc) from None
+        if key is None or not entity:
+            err.print(
+                "error: --value needs --entity TYPE and the audit key "
+                "(PRIVPROXY_AUDIT_KEY, or PRIVPROXY_AUDIT_KEY_FILE), the one privproxy wrote the log with"
+            )
             raise typer.Exit(2)
         if value == "-":  # keeps the value out of shell history and the process list
             value = sys.stdin.readline().rstrip("\n")
-        fingerprint = value_fingerprint(bytes.fromhex(key), entity, value)
+        fingerprint = value_fingerprint(key, entity, value)
     try:
         filters = Filters(
             since=parse_time(since) if since else None,
@@ -365,7 +371,7 @@ def audit_query(
     searched = f"{stats.records} records searched" + (
         f", {stats.first} to {stats.last}" if stats.first else ""
     )
-    err.print(f"{len(found)} matching records ({searched})", markup=False)
+    err.print(f"{len(found)} matching records ({searched})", markup=False, soft_wrap=True)
     if stats.unreadable:
         err.print(
             f"warning: {stats.unreadable} line(s) of the log are not readable records and were not "

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from . import segments as seg
+from ._keys import secret_from_env
 from .answers import AnswerReport, answer_texts, redact_answer_text, scan_answer_text
 from .audit import AuditLog, summarize_findings
 from .audit.record import fingerprints
@@ -451,32 +452,9 @@ def _ms(started: float) -> float:
 
 def _audit_key_from_env() -> bytes | None:
     """The audit fingerprint key; without one the audit log holds no fingerprints."""
-    return _secret_from_env("PRIVPROXY_AUDIT_KEY", min_bytes=16)
+    return secret_from_env("PRIVPROXY_AUDIT_KEY", min_bytes=16)
 
 
 def _key_from_env() -> bytes | None:
     """The placeholder HMAC key."""
-    return _secret_from_env("PRIVPROXY_HMAC_KEY", min_bytes=16)
-
-
-def _secret_from_env(name: str, min_bytes: int) -> bytes | None:
-    """A key from `NAME` (hex) or from the file named by `NAME_FILE`; malformed keys fail loudly, never logged."""
-    value = os.environ.get(name)
-    if value:
-        try:
-            key = bytes.fromhex(value.strip())
-        except ValueError:
-            raise PolicyError(f"{name} must be hex (e.g. from `openssl rand -hex 32`)") from None
-    elif os.environ.get(f"{name}_FILE"):
-        path = os.environ[f"{name}_FILE"]
-        try:
-            if Path(path).stat().st_mode & 0o077:
-                raise PolicyError(f"{name}_FILE is readable by others; chmod 600 it", file=path)
-            key = Path(path).read_bytes().strip()
-        except OSError:
-            raise PolicyError(f"{name}_FILE cannot be read", file=path) from None
-    else:
-        return None
-    if len(key) < min_bytes:
-        raise PolicyError(f"{name} holds fewer than {min_bytes} bytes; use `openssl rand -hex 32`")
-    return key
+    return secret_from_env("PRIVPROXY_HMAC_KEY", min_bytes=16)

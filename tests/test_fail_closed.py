@@ -188,6 +188,21 @@ def test_key_files_must_be_private_and_keys_never_appear_in_errors(
     assert "not-hex-secret-value" not in str(caught.value)
 
 
+def test_a_key_file_and_the_variable_hold_the_same_hex_key(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    key = "5e" * 32  # as `openssl rand -hex 32` prints it
+    monkeypatch.setenv("PRIVPROXY_HMAC_KEY", key)
+    from_variable = Guard(audit_log=tmp_path / "a.jsonl", reload_interval=None).inspect(PROMPT).sanitized
+    monkeypatch.delenv("PRIVPROXY_HMAC_KEY")
+    key_file = tmp_path / "hmac.key"
+    key_file.write_text(key + "\n")
+    key_file.chmod(0o600)
+    monkeypatch.setenv("PRIVPROXY_HMAC_KEY_FILE", str(key_file))
+    from_file = Guard(audit_log=tmp_path / "a.jsonl", reload_interval=None).inspect(PROMPT).sanitized
+    assert from_file == from_variable  # the same placeholders: one key, written either way
+
+
 def test_upstream_timeout_is_an_error_with_an_audit_record(guard: Guard, audit_path: Path) -> None:
     with StandIn() as upstream:
         upstream.delay = 3.0

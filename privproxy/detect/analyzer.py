@@ -210,9 +210,7 @@ class Detector:
         """Presidio on `text`; long texts run under a watchdog so a pathological input fails closed in time."""
 
         def call() -> list[Any]:
-            return self.analyzer.analyze(
-                text=text, language=self.language, allow_list=self._allow
-            )
+            return self.analyzer.analyze(text=text, language=self.language, allow_list=self._allow)
 
         if len(text) < _WATCHDOG_FROM:
             return call()  # short texts cannot take long enough to matter; no thread hop
