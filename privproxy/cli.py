@@ -473,6 +473,9 @@ def policy_diff(
     """Run both policies over a corpus and show where their decisions differ (values masked)."""
     from .explain import diff_policies, render_diff
 
+    if not corpus.is_file():  # before two detector builds, not after
+        err.print(f"error: cannot read {corpus}: no such file", markup=False)
+        raise typer.Exit(1)
     with tempfile.TemporaryDirectory() as scratch:
         try:
             report = diff_policies(
