@@ -234,6 +234,36 @@ def test_hot_reload_swaps_valid_files_and_keeps_last_good_on_error(tmp_path: Pat
     ]
 
 
+def test_edits_to_an_included_fragment_or_a_pack_reload_too(tmp_path: Path) -> None:
+    shared = tmp_path / "shared.yaml"
+    shared.write_text("actions: {EMAIL_ADDRESS: redact}\n")
+    pack = tmp_path / "codes.yaml"
+    pack_text = (
+        "name: codes\nrecognizers:\n  - name: TicketRecognizer\n    supported_entity: TICKET\n"
+        "    patterns: [{name: ticket, regex: '\\bTCK-\\d{4}\\b', score: 0.9}]\n"
+        "    examples: {match: ['TCK-1234'], no_match: ['TCK-12']}\n"
+    )
+    pack.write_text(pack_text)
+    path = write_policy(
+        tmp_path,
+        "version: 1\nname: watched\ninclude: [shared.yaml]\n"
+        "detection: {packs: [builtin, codes.yaml]}\nactions: {default: redact, TICKET: redact}\n",
+    )
+    audit_path = tmp_path / "a.jsonl"
+    guard = Guard(policy=path, audit_log=audit_path, reload_interval=0)
+    assert guard.inspect("mail a@example.com").action == "redact"
+    shared.write_text("actions: {EMAIL_ADDRESS: block}\n")  # the policy file itself is untouched
+    assert guard.inspect("mail a@example.com").action == "block"
+    assert guard.inspect("see TCK-1234").action == "redact"
+    pack.write_text(pack_text.replace("score: 0.9", "score: 0.1"))  # below min_score: no longer acts
+    assert guard.inspect("see TCK-1234").action == "allow"
+    pack.write_text("name: codes\nrecognizers: [broken\n")  # a broken pack keeps the last good policy
+    assert guard.inspect("see TCK-1234").action == "allow" and guard.policy.name == "watched"
+    guard.inspect("hello")
+    events = [r["event"] for r in audit_records(audit_path, None)]
+    assert events.count("policy_loaded") == 3 and events.count("policy_load_failed") == 1
+
+
 def test_reload_under_concurrent_requests_never_mixes_policies(tmp_path: Path) -> None:
     path = write_policy(tmp_path, A)
     guard = Guard(policy=path, audit_log=tmp_path / "a.jsonl", reload_interval=0)

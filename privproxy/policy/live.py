@@ -113,8 +113,9 @@ class LivePolicy:
         loaded = load_policy(source)
         self._snapshot = build_snapshot(loaded)
         self._path = Path(loaded.source)
+        self._watched = _watched_files(self._snapshot)
         self._stamp = self._stat()
-        self._failed_stamp: tuple[int, int, int] | None = None
+        self._failed_stamp: tuple[tuple[int, int, int] | None, ...] | None = None
         self._checked = time.monotonic()
         self._notify("policy_loaded", self._snapshot, None)
 
@@ -137,7 +138,7 @@ class LivePolicy:
         finally:
             self._lock.release()
 
-    def _reload(self, stamp: tuple[int, int, int] | None) -> bool:
+    def _reload(self, stamp: tuple[tuple[int, int, int] | None, ...] | None) -> bool:
         try:
             if stamp is None:
                 raise PolicyError(
@@ -156,7 +157,11 @@ class LivePolicy:
             self._notify("policy_load_failed", None, error)
             return False
         self._snapshot = snapshot  # one reference assignment: readers see old or new, never a mix
-        self._stamp = stamp
+        watched = _watched_files(snapshot)
+        if watched != self._watched:  # an include or pack was added or dropped: stamp the new set
+            self._watched = watched
+            stamp = self._stat()
+        self._stamp = stamp  # else the stamps taken before the load: an edit during it reloads again
         self._failed_stamp = None
         log.info(
             "policy %s reloaded, revision %s", snapshot.loaded.policy.name, snapshot.loaded.revision[:12]
@@ -164,13 +169,25 @@ class LivePolicy:
         self._notify("policy_loaded", snapshot, None)
         return True
 
-    def _stat(self) -> tuple[int, int, int] | None:
-        try:
-            info = os.stat(self._path)
-        except OSError:
-            return None
-        return (info.st_mtime_ns, info.st_size, info.st_ino)
+    def _stat(self) -> tuple[tuple[int, int, int] | None, ...] | None:
+        """The stamps of the policy file, its includes and its detector packs; None if the policy is gone."""
+        stamps = tuple(_stamp(path) for path in (self._path, *self._watched))
+        return None if stamps[0] is None else stamps
 
     def _notify(self, event: str, snapshot: Snapshot | None, error: PolicyError | None) -> None:
         if self._listener is not None:
             self._listener(event, snapshot, error)
+
+
+def _stamp(path: Path) -> tuple[int, int, int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None  # a missing include or pack changes the stamp; the reload then names the problem
+    return (info.st_mtime_ns, info.st_size, info.st_ino)
+
+
+def _watched_files(snapshot: Snapshot) -> tuple[Path, ...]:
+    """Every file besides the policy itself whose edit changes what the policy does."""
+    packs = (pack.source for pack in snapshot.detector.packs)
+    return tuple(Path(path) for path in (*snapshot.loaded.includes, *packs))

@@ -34,6 +34,7 @@ class LoadedPolicy:
     revision: str
     source: str
     located: Located
+    includes: tuple[str, ...] = ()  # every fragment merged in, nested ones too; watched for reload
 
     def where(self, path: tuple[str | int, ...]) -> tuple[int, int] | None:
         return self.located.where(path)
@@ -81,8 +82,9 @@ def parse_policy(text: str, source: str = "<policy>") -> LoadedPolicy:
     """Validate policy YAML text (and its `include:` fragments); raises PolicyError naming file:line:col."""
     located = _parse_yaml(text, source)
     digest = hashlib.sha256(text.encode("utf-8"))
+    included: list[str] = []
     if isinstance(located.data, dict) and located.data.get("include"):
-        located = _with_includes(located, source, digest, seen={str(Path(source).resolve())})
+        located = _with_includes(located, source, digest, seen={str(Path(source).resolve())}, read=included)
     if not isinstance(located.data, dict):
         raise PolicyError(
             "a policy must be a YAML mapping with at least 'version' and 'name'",
@@ -94,10 +96,12 @@ def parse_policy(text: str, source: str = "<policy>") -> LoadedPolicy:
         policy = Policy.model_validate(located.data)
     except ValidationError as exc:
         raise _to_policy_error(exc, located, source) from None
-    return LoadedPolicy(policy=policy, revision=digest.hexdigest(), source=source, located=located)
+    return LoadedPolicy(
+        policy=policy, revision=digest.hexdigest(), source=source, located=located, includes=tuple(included)
+    )
 
 
-def _with_includes(located: Located, source: str, digest: Any, seen: set[str]) -> Located:
+def _with_includes(located: Located, source: str, digest: Any, seen: set[str], read: list[str]) -> Located:
     """Merge each included fragment under this file; this file's own settings win."""
     includes = located.data.get("include")
     if not isinstance(includes, list) or not all(isinstance(item, str) for item in includes):
@@ -120,11 +124,12 @@ def _with_includes(located: Located, source: str, digest: Any, seen: set[str]) -
                 hint="paths are relative to the including file",
             ) from None
         digest.update(b"\x00" + text.encode("utf-8"))
+        read.append(str(path))
         fragment = _parse_yaml(text, str(path))
         if not isinstance(fragment.data, dict):
             raise PolicyError("an included fragment must be a YAML mapping", file=str(path), line=1)
         if fragment.data.get("include"):
-            fragment = _with_includes(fragment, str(path), digest, seen | {str(path)})
+            fragment = _with_includes(fragment, str(path), digest, seen | {str(path)}, read)
         base = fragment if base is None else merge(base, fragment)
     own = Located(
         data={k: v for k, v in located.data.items() if k != "include"},
