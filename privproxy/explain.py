@@ -22,10 +22,16 @@ def explain_prompt(guard: Guard, text: str, context: dict[str, Any]) -> dict[str
     inspection = guard.inspect(text, **context)
     request_context = RequestContext.from_mapping(context)
     findings = snapshot.detector.explain(text)
+    allow = policy.detection.allow
     for finding in findings:
         threshold = policy.detection.scores.get(str(finding["entity_type"]), policy.detection.min_score)
         finding["threshold"] = threshold
-        finding["counted"] = float(finding["score"]) >= threshold  # type: ignore[arg-type]
+        finding["counted"] = float(finding["score"]) >= threshold and not finding["allowed"]  # type: ignore[arg-type]
+        if finding["allowed"]:  # where the allow entry is written: this file or an included fragment
+            mark = snapshot.loaded.located.locate(
+                ("detection", "allow", allow.index(text[int(finding["start"]) : int(finding["end"])]))  # type: ignore[call-overload]
+            )
+            finding["allowed_by"] = f"{mark[0]}:{mark[1]}" if mark else "detection.allow"
     decisions = {
         entity: {"action": action.value, "why": explain_entity(entity, policy, request_context)}
         for entity, action in inspection.decision.entity_actions.items()
@@ -66,7 +72,11 @@ def render_explanation(report: dict[str, Any], text: str, console: Console) -> N
             f"{f['threshold']:.2f}",
             source,
             context,
-            "yes" if f["counted"] else "[dim]no[/dim]",
+            "yes"
+            if f["counted"]
+            else f"[dim]no: allowed by {f['allowed_by']}[/dim]"
+            if f["allowed"]
+            else "[dim]no[/dim]",
         )
     console.print(view)
     for entity, decision in sorted(report["entities"].items()):

@@ -110,6 +110,18 @@ def test_scan_explain_shows_evidence_and_rule(tmp_path: Path) -> None:
     assert report["action"] == "local" and report["sanitized"] is None
 
 
+def test_explain_names_the_allow_entry_that_let_a_finding_through(tmp_path: Path) -> None:
+    result = run("scan", "--explain", "--json", "What is the capital of France?", cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    report = json.loads(result.stdout)
+    france = [f for f in report["findings"] if f["start"] == 23 and f["end"] == 29]
+    assert france and all(f["allowed"] and not f["counted"] for f in france)
+    places = REPO / "policies" / "shared" / "public_places.yaml"
+    line = places.read_text().splitlines().index("    - France") + 1
+    assert {f["allowed_by"] for f in france} == {f"{places}:{line}"}
+    assert report["action"] == "allow"
+
+
 def test_policy_diff_counts_changes_with_values_masked(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.jsonl"
     rows = [

@@ -225,18 +225,18 @@ class Detector:
     def explain(self, text: str) -> list[dict[str, object]]:
         """Every finding with Presidio's decision process: pattern, score before/after context, context word."""
         scanned = normalize_for_detection(text)  # the same text detection scans, spans mapped back
+        # Without the allow list, so a reader sees what it let through (`allowed`), not only what is left.
         results = self.analyzer.analyze(
-            text=scanned.text,
-            language=self.language,
-            allow_list=self._allow,
-            return_decision_process=True,
+            text=scanned.text, language=self.language, return_decision_process=True
         )
+        allowed = set(self._allow or ())
         explained: list[dict[str, object]] = []
         for result in sorted(results, key=lambda r: (r.start, r.end)):
             why = result.analysis_explanation
             start, end = scanned.span(result.start, result.end, len(text))
             explained.append(
                 {
+                    "allowed": scanned.text[result.start : result.end] in allowed,
                     "entity_type": result.entity_type,
                     "start": start,
                     "end": end,
