@@ -27,6 +27,25 @@ app.add_typer(local_app, name="local")
 out = Console()
 err = Console(stderr=True)
 
+
+def _show_version(value: bool) -> None:
+    if value:
+        from importlib.metadata import version
+
+        out.print(f"privproxy {version('privproxy')}", highlight=False)
+        raise typer.Exit()
+
+
+@app.callback()
+def _options(
+    show_version: Annotated[
+        bool,
+        typer.Option("--version", callback=_show_version, is_eager=True, help="Print the version and exit."),
+    ] = False,
+) -> None:
+    """privproxy: the privacy layer in front of LLM calls."""
+
+
 PolicyOption = Annotated[
     Path | None,
     typer.Option("--policy", "-p", help="Policy file (default: $PRIVPROXY_POLICY or the embedded default)."),

@@ -85,3 +85,10 @@ def test_demo_shows_all_four_outcomes(tmp_path: Path) -> None:
     # The stand-in's view of the redacted prompt never contains the person's email.
     received = result.stdout.split("what the closed model received")[2].split("answer")[0]
     assert "maria.garcia@example.com" not in received
+
+
+def test_version_matches_the_package(tmp_path: Path) -> None:
+    import privproxy
+
+    result = run("--version", cwd=tmp_path)
+    assert result.returncode == 0 and result.stdout.strip() == f"privproxy {privproxy.__version__}"
