@@ -574,6 +574,9 @@ def local_serve(
     ] = "127.0.0.1",
     port: Annotated[int, typer.Option(help="Port to listen on.")] = 8080,
     alias: Annotated[str, typer.Option(help="Model name clients ask for.")] = "local",
+    verbose: Annotated[
+        bool, typer.Option("--verbose", help="Show llama.cpp's model loading and timing output.")
+    ] = False,
 ) -> None:
     """Serve a GGUF with llama-cpp-python's OpenAI-compatible server, for policies to trust as local."""
     import os
@@ -596,6 +599,7 @@ def local_serve(
         "  trusted:\n"
         f"    local-server/{alias}: {{kind: server, api_base: 'http://{host}:{port}/v1', model: {alias}}}",
         markup=False,
+        soft_wrap=True,  # YAML to copy: never broken across lines
     )
     args = [
         sys.executable,
@@ -613,6 +617,8 @@ def local_serve(
         str(n_ctx),
         "--model_alias",
         alias,
+        "--verbose",
+        str(verbose),
     ]
     if n_batch:
         args += ["--n_batch", str(n_batch), "--n_ubatch", str(n_batch)]
