@@ -9,6 +9,7 @@ signed checkpoint counted), `rewritten` (the chain no longer ends where a checkp
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -58,7 +59,13 @@ def verify_store(
     heads: dict[int, str] = {int(c["count"]): "" for c in checkpoints if isinstance(c.get("count"), int)}
     result = _verify_chain(str(target), store.lines(), progress, heads)
     if public_key is None:
-        return result
+        if not result.ok:
+            return result
+        unsigned = (
+            "no public key given: edits, deletions and reordering inside the log are checked; a removed "
+            "tail or a wholly rewritten log is caught only with --public-key (signed checkpoints)"
+        )
+        return dataclasses.replace(result, notes=(*result.notes, unsigned))
     if not checkpoints:
         return _replace(result, "no signed checkpoints found next to the log", "bad signature", None)
     key = load_public_key(public_key)
