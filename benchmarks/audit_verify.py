@@ -1,4 +1,4 @@
-"""How long `privproxy audit verify` takes on a big log: writes N realistic records, then verifies them.
+"""How long `privproxy audit verify`, `query` and `report` take on a big log of N realistic records.
 
 .venv/bin/python benchmarks/audit_verify.py [N]      (default 1,000,000)
 """
@@ -11,7 +11,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from privproxy.audit.record import GENESIS, canonical_json, record_hash
+from privproxy.audit.record import GENESIS, canonical_json, now_rfc3339, record_hash
+from privproxy.audit.query import Filters, iter_records, matches
+from privproxy.audit.report import render_report
 from privproxy.audit.verify import verify_store
 
 
@@ -70,9 +72,22 @@ def main() -> None:
         started = time.perf_counter()
         result = verify_store(path)
         elapsed = time.perf_counter() - started
-    assert result.ok and result.records == n, result
-    print(f"| records | log size | verify time | records/s |\n|---:|---:|---:|---:|")
-    print(f"| {n:,} | {size_mb:,.0f} MB | {elapsed:.1f} s | {n / elapsed:,.0f} |")
+        assert result.ok and result.records == n, result
+        # "Did a person's name ever reach a closed model in clear?": a full pass, no match.
+        started = time.perf_counter()
+        wanted = Filters(entity="PERSON", reached_closed=True)
+        found = sum(1 for record in iter_records(path) if matches(record, wanted))
+        queried = time.perf_counter() - started
+        assert found == 0
+        started = time.perf_counter()
+        html = render_report(path, result, now_rfc3339())
+        reported = time.perf_counter() - started
+        assert f"<b>{n}</b>requests" in html
+    print("| records | log size | verify | query (full pass) | report |\n|---:|---:|---:|---:|---:|")
+    print(
+        f"| {n:,} | {size_mb:,.0f} MB | {elapsed:.1f} s ({n / elapsed:,.0f} records/s) "
+        f"| {queried:.1f} s | {reported:.1f} s |"
+    )
     print(f"(writing the test log took {written:.1f} s; machine: {os.cpu_count()} cores)")
 
 
