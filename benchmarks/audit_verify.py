@@ -11,8 +11,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from privproxy.audit.record import GENESIS, canonical_json, now_rfc3339, record_hash
 from privproxy.audit.query import Filters, iter_records, matches
+from privproxy.audit.record import GENESIS, canonical_json, now_rfc3339, record_hash
 from privproxy.audit.report import render_report
 from privproxy.audit.verify import verify_store
 
