@@ -32,13 +32,13 @@ bench-accuracy: install
 	$(PY) benchmarks/accuracy.py
 
 lint: install
-	$(VENV)/bin/ruff check privproxy tests
-	$(VENV)/bin/ruff format --check privproxy tests
+	$(VENV)/bin/ruff check privproxy tests benchmarks
+	$(VENV)/bin/ruff format --check privproxy tests benchmarks
 	$(VENV)/bin/mypy privproxy
 
 format: install
-	$(VENV)/bin/ruff check --fix privproxy tests
-	$(VENV)/bin/ruff format privproxy tests
+	$(VENV)/bin/ruff check --fix privproxy tests benchmarks
+	$(VENV)/bin/ruff format privproxy tests benchmarks
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -107,7 +107,7 @@ def main() -> None:
         if row["flash_attn"] is False:
             label = "GPU, flash_attn off"
         print(
-            f"{label:<22}{row['tokens_per_s_median']:>20}{str(row['tokens_per_s_runs']):>28}{row['load_s']:>10}"
+            f"{label:<22}{row['tokens_per_s_median']:>20}{row['tokens_per_s_runs']!s:>28}{row['load_s']:>10}"
         )
         print(f"    sample: {row['sample']!r}")
     for row in results[1:]:

@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any
 
 os.environ.setdefault("LITELLM_LOCAL_MODEL_COST_MAP", "True")
-import logging  # noqa: E402
+import logging
 
 # Stock Presidio's email recognizer tries to download the public-suffix list (no network here):
 # tldextract logs that failure with a traceback on every process start; keep the table readable.
@@ -189,14 +189,16 @@ def bench_chat(
         ours, theirs = [], []
         for turn in range(turns):
             history.append({"role": "user", "content": texts[2 * turn]})
-            ours.append(timed(lambda: guard.inspect(list(history))))
+            ours.append(timed(lambda history=history: guard.inspect(list(history))))
             if conversation == 0:  # stock re-analyses everything: one conversation is plenty
-                theirs.append(timed(lambda: [stock(m["content"]) for m in history]))
+                theirs.append(timed(lambda history=history: [stock(m["content"]) for m in history]))
             history.append({"role": "assistant", "content": texts[2 * turn + 1]})
         runs["ours"].append(ours)
         if theirs:
             runs["stock"].append(theirs)
-    return {name: [statistics.median(turn) for turn in zip(*values)] for name, values in runs.items()}
+    return {
+        name: [statistics.median(turn) for turn in zip(*values, strict=True)] for name, values in runs.items()
+    }
 
 
 _worker: Any = None
