@@ -26,10 +26,12 @@ def explain_prompt(guard: Guard, text: str, context: dict[str, Any]) -> dict[str
     for finding in findings:
         threshold = policy.detection.scores.get(str(finding["entity_type"]), policy.detection.min_score)
         finding["threshold"] = threshold
-        finding["counted"] = float(finding["score"]) >= threshold and not finding["allowed"]  # type: ignore[arg-type]
-        if finding["allowed"]:  # where the allow entry is written: this file or an included fragment
+        finding["counted"] = float(finding["score"]) >= threshold and finding["allowed"] is None  # type: ignore[arg-type]
+        if (
+            finding["allowed"] is not None
+        ):  # where the allow entry is written: this file or an included fragment
             mark = snapshot.loaded.located.locate(
-                ("detection", "allow", allow.index(text[int(finding["start"]) : int(finding["end"])]))  # type: ignore[call-overload]
+                ("detection", "allow", allow.index(str(finding["allowed"])))
             )
             finding["allowed_by"] = f"{mark[0]}:{mark[1]}" if mark else "detection.allow"
     decisions = {

@@ -120,6 +120,10 @@ def test_explain_names_the_allow_entry_that_let_a_finding_through(tmp_path: Path
     line = places.read_text().splitlines().index("    - France") + 1
     assert {f["allowed_by"] for f in france} == {f"{places}:{line}"}
     assert report["action"] == "allow"
+    # Detection reads the text with hidden characters removed; explain names the entry all the same.
+    hidden = run("scan", "--explain", "--json", "What is the capital of Fr\u200bance?", cwd=tmp_path)
+    assert hidden.returncode == 0, hidden.stderr
+    assert {f["allowed"] for f in json.loads(hidden.stdout)["findings"]} == {"France"}
 
 
 def test_policy_diff_counts_changes_with_values_masked(tmp_path: Path) -> None:

@@ -236,7 +236,8 @@ class Detector:
             start, end = scanned.span(result.start, result.end, len(text))
             explained.append(
                 {
-                    "allowed": scanned.text[result.start : result.end] in allowed,
+                    # the allow entry that matched (the scanned text, after normalization), or None
+                    "allowed": term if (term := scanned.text[result.start : result.end]) in allowed else None,
                     "entity_type": result.entity_type,
                     "start": start,
                     "end": end,
