@@ -118,8 +118,8 @@ class Guard:
         return self.snapshot.detector
 
     def reload_policy(self) -> bool:
-        """Check the policy file now; True when a changed, valid file was swapped in."""
-        return self._live.reload_if_changed()
+        """Check the policy files now and reload on this thread; True when a changed, valid policy is in force."""
+        return self._live.reload_if_changed(wait=True)
 
     # -- public API -----------------------------------------------------------------------
     def completion(self, **kwargs: Any) -> Any:

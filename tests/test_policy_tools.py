@@ -272,8 +272,12 @@ def test_edits_to_an_included_fragment_or_a_pack_reload_too(tmp_path: Path) -> N
     assert guard.inspect("mail a@example.com").action == "block"
     assert guard.inspect("see TCK-1234").action == "redact"
     pack.write_text(pack_text.replace("score: 0.9", "score: 0.1"))  # below min_score: no longer acts
+    # New detectors take seconds to build: requests keep the policy in force meanwhile, not waiting.
+    assert guard.inspect("see TCK-1234").action == "redact"
+    guard.reload_policy()  # waits for the build in progress
     assert guard.inspect("see TCK-1234").action == "allow"
     pack.write_text("name: codes\nrecognizers: [broken\n")  # a broken pack keeps the last good policy
+    assert guard.reload_policy() is False
     assert guard.inspect("see TCK-1234").action == "allow" and guard.policy.name == "watched"
     guard.inspect("hello")
     events = [r["event"] for r in audit_records(audit_path, None)]

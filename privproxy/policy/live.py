@@ -39,14 +39,8 @@ def build_snapshot(loaded: LoadedPolicy, previous: Snapshot | None = None) -> Sn
     ner_gate = not loaded.policy.may_act_on("DATE_TIME")
     policy_dir = Path(loaded.source).parent
     _raise_all(missing_packs(loaded))  # before the detector build: a typo should not cost seconds
-    if (
-        previous is not None
-        and previous.loaded.policy.detection == loaded.policy.detection
-        and previous.detector.ner_gate == ner_gate
-    ):
+    if previous is not None and not needs_new_detector(loaded, previous):
         detector = previous.detector
-        if any(_pack_changed(pack.source, pack.revision) for pack in detector.packs):
-            detector = Detector(loaded.policy.detection, policy_dir=policy_dir, ner_gate=ner_gate)
     else:
         detector = Detector(loaded.policy.detection, policy_dir=policy_dir, ner_gate=ner_gate)
     problems = detector.entity_type_problems(loaded.policy.entity_types_named(), loaded)
@@ -62,6 +56,15 @@ def build_snapshot(loaded: LoadedPolicy, previous: Snapshot | None = None) -> Sn
             )
     _raise_all(problems)
     return Snapshot(loaded=loaded, detector=detector)
+
+
+def needs_new_detector(loaded: LoadedPolicy, previous: Snapshot) -> bool:
+    """Whether `loaded` can keep `previous`'s detectors: same detection settings, NER gate and packs."""
+    return (
+        previous.loaded.policy.detection != loaded.policy.detection
+        or previous.detector.ner_gate != (not loaded.policy.may_act_on("DATE_TIME"))
+        or any(_pack_changed(pack.source, pack.revision) for pack in previous.detector.packs)
+    )
 
 
 def missing_packs(loaded: LoadedPolicy) -> list[PolicyError]:
@@ -101,61 +104,118 @@ def _pack_changed(source: str, revision: str) -> bool:
 Listener = Callable[[str, Snapshot | None, PolicyError | None], None]
 
 
+Stamp = tuple[tuple[int, int, int] | None, ...]
+
+
 class LivePolicy:
-    """Holds the current snapshot and reloads it when the policy file changes on disk."""
+    """Holds the current snapshot and reloads it when the policy file (or an include or pack) changes.
+
+    A reload that keeps the detector (actions, rules, targets changed) is done on the spot: it takes
+    milliseconds. One that needs new detectors (packs or detection settings changed) takes seconds,
+    so with `background` it is built on a separate thread while requests keep the current snapshot,
+    and swapped in when it is ready; `reload_if_changed(wait=True)` always does the whole reload now.
+    """
 
     def __init__(
-        self, source: str | Path | None, interval: float | None = 1.0, listener: Listener | None = None
+        self,
+        source: str | Path | None,
+        interval: float | None = 1.0,
+        listener: Listener | None = None,
+        background: bool = True,
     ) -> None:
         self._listener = listener
         self.interval = interval
+        self.background = background
         self._lock = threading.Lock()
+        self._building: threading.Thread | None = None
         loaded = load_policy(source)
         self._snapshot = build_snapshot(loaded)
         self._path = Path(loaded.source)
         self._watched = _watched_files(self._snapshot)
         self._stamp = self._stat()
-        self._failed_stamp: tuple[tuple[int, int, int] | None, ...] | None = None
+        self._failed_stamp: Stamp | None = None
         self._checked = time.monotonic()
         self._notify("policy_loaded", self._snapshot, None)
 
     def current(self) -> Snapshot:
-        """The snapshot a request should use; checks the file at most once per `interval` seconds."""
+        """The snapshot a request should use; checks the files at most once per `interval` seconds."""
         if self.interval is not None and time.monotonic() - self._checked >= self.interval:
             self.reload_if_changed()
         return self._snapshot
 
-    def reload_if_changed(self) -> bool:
-        """Reload when the file's stamp changed; True when a new policy is now in force."""
-        if not self._lock.acquire(blocking=False):
+    def reload_if_changed(self, wait: bool = False) -> bool:
+        """Reload when a watched file changed; True when a new policy is now in force.
+
+        `wait`: finish any reload in progress and do this one on the calling thread.
+        """
+        if wait:
+            self._lock_when_no_build()
+        elif not self._lock.acquire(blocking=False):
             return False  # another thread is reloading; keep serving the current snapshot
         try:
             self._checked = time.monotonic()
+            if self._building is not None and self._building.is_alive():
+                return False  # one build at a time: a newer edit is picked up once it is done
             stamp = self._stat()
             if stamp == self._stamp or stamp == self._failed_stamp:
                 return False
-            return self._reload(stamp)
+            return self._reload(stamp, background=self.background and not wait)
         finally:
             self._lock.release()
 
-    def _reload(self, stamp: tuple[tuple[int, int, int] | None, ...] | None) -> bool:
+    def _lock_when_no_build(self) -> None:
+        """Take the lock at a moment no background build is running (it needs the lock to finish)."""
+        while True:
+            building = self._building
+            if building is not None:
+                building.join()
+            self._lock.acquire()
+            if self._building is None or not self._building.is_alive():
+                return
+            self._lock.release()
+
+    def _reload(self, stamp: Stamp | None, background: bool) -> bool:
         try:
             if stamp is None:
                 raise PolicyError(
                     "policy file disappeared; keeping the last good policy", file=str(self._path)
                 )
-            snapshot = build_snapshot(load_policy(self._path), self._snapshot)
-        except PolicyError as exc:
-            self._failed_stamp = stamp
-            log.error("policy reload rejected, last good policy stays in force: %s", exc)
-            self._notify("policy_load_failed", None, exc)
+            loaded = load_policy(self._path)
+            if background and needs_new_detector(loaded, self._snapshot):
+                self._building = threading.Thread(
+                    target=self._build, args=(loaded, stamp), name="privproxy-policy-reload", daemon=True
+                )
+                self._building.start()
+                return False
+            snapshot = build_snapshot(loaded, self._snapshot)
+        except Exception as exc:
+            self._failed(stamp, exc)
             return False
-        except Exception as exc:  # a detector that cannot be built is a failed load too
-            self._failed_stamp = stamp
-            error = PolicyError(f"policy reload failed: {type(exc).__name__}", file=str(self._path))
-            log.error("policy reload rejected, last good policy stays in force: %s", error)
-            self._notify("policy_load_failed", None, error)
-            return False
+        self._publish(snapshot, stamp)
+        return True
+
+    def _build(self, loaded: LoadedPolicy, stamp: Stamp) -> None:
+        """The background half of a reload: build the detectors, then swap under the lock."""
+        try:
+            snapshot = build_snapshot(loaded, self._snapshot)
+        except Exception as exc:
+            with self._lock:
+                self._failed(stamp, exc)
+            return
+        with self._lock:
+            self._publish(snapshot, stamp)
+
+    def _failed(self, stamp: Stamp | None, exc: BaseException) -> None:
+        self._failed_stamp = stamp
+        error = (
+            exc
+            if isinstance(exc, PolicyError)  # a detector that cannot be built is a failed load too
+            else PolicyError(f"policy reload failed: {type(exc).__name__}", file=str(self._path))
+        )
+        log.error("policy reload rejected, last good policy stays in force: %s", error)
+        self._notify("policy_load_failed", None, error)
+
+    def _publish(self, snapshot: Snapshot, stamp: Stamp | None) -> None:
         self._snapshot = snapshot  # one reference assignment: readers see old or new, never a mix
         watched = _watched_files(snapshot)
         if watched != self._watched:  # an include or pack was added or dropped: stamp the new set
@@ -167,9 +227,8 @@ class LivePolicy:
             "policy %s reloaded, revision %s", snapshot.loaded.policy.name, snapshot.loaded.revision[:12]
         )
         self._notify("policy_loaded", snapshot, None)
-        return True
 
-    def _stat(self) -> tuple[tuple[int, int, int] | None, ...] | None:
+    def _stat(self) -> Stamp | None:
         """The stamps of the policy file, its includes and its detector packs; None if the policy is gone."""
         stamps = tuple(_stamp(path) for path in (self._path, *self._watched))
         return None if stamps[0] is None else stamps
