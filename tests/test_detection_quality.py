@@ -220,3 +220,9 @@ def test_the_longest_deny_list_term_wins(guard: Guard) -> None:
         if f["entity_type"] == "MEDICAL_CONDITION"
     }
     assert "Alzheimer's disease" in spans
+
+
+def test_a_uk_national_insurance_number_stays_in_house(guard: Guard) -> None:
+    # National ids go to the local model on the default policy, like an SSN or a French NIR.
+    assert sent(guard, "Update payroll: my National Insurance number is AB 12 34 56 C.") == ("local", "")
+    assert sent(guard, "Use prefix BG 12 34 56 C in the test fixture.")[0] != "local"  # never issued

@@ -9,6 +9,7 @@ from conftest import REPO
 
 from privproxy import Guard
 from privproxy.detect.packs import load_pack
+from privproxy.errors import PolicyError
 from privproxy.policy import load_policy
 from privproxy.policy.fixtures import run_policy_tests
 
@@ -68,3 +69,17 @@ def test_a_wrong_expectation_fails(tmp_path: Path) -> None:
     )
     [result] = run_policy_tests(Guard(policy=policy, audit_log=tmp_path / "a.jsonl"))
     assert not result.passed and "action redact, expected allow" in result.problems[0]
+
+
+def test_a_pack_can_enable_a_presidio_recognizer_by_name(tmp_path: Path) -> None:
+    pack = tmp_path / "uk.yaml"
+    pack.write_text(
+        "name: uk\nrecognizers:\n  - name: UkPassports\n    supported_entity: UK_PASSPORT\n"
+        "    kind: presidio\n    recognizer: NoSuchRecognizer\n    examples: {match: ['x']}\n"
+    )
+    with pytest.raises(PolicyError, match=r"NoSuchRecognizer.*UkNinoRecognizer") as caught:
+        load_pack(pack, ["en"])
+    assert caught.value.file == str(pack)
+    pack.write_text(pack.read_text().replace("NoSuchRecognizer", "UkNinoRecognizer"))
+    [recognizer] = load_pack(pack, ["en"]).recognizers
+    assert recognizer.name == "UkPassports" and recognizer.supported_entities == ["UK_PASSPORT"]

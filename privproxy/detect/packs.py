@@ -61,7 +61,10 @@ class RecognizerSpec(BaseModel):
     digits: tuple[int, int] | None = None
     # "detect_secrets": the detector is detect-secrets' plugin set (optionally only `plugins`).
     # "given_names": PERSON from known given names (privproxy.detect.names), except `not_names`.
-    kind: Literal["pattern", "detect_secrets", "given_names"] = "pattern"
+    # "presidio": one of Presidio's own predefined recognizers, by class name (`recognizer:`), e.g. the
+    # country-specific ones it does not load by default; `context:` replaces its context words.
+    kind: Literal["pattern", "detect_secrets", "given_names", "presidio"] = "pattern"
+    recognizer: str | None = None
     plugins: list[str] = Field(default_factory=list)
     not_names: list[str] = Field(default_factory=list)
     examples: Examples
@@ -70,6 +73,8 @@ class RecognizerSpec(BaseModel):
     def _has_something_to_match(self) -> RecognizerSpec:
         if self.kind == "pattern" and not self.patterns and not self.deny_list:
             raise ValueError("a detector needs 'patterns' or 'deny_list'")
+        if self.kind == "presidio":
+            _presidio_class(self.recognizer)  # an unknown class fails when the pack loads
         if self.validator is not None:
             _validator(self.validator)  # an unknown module fails when the pack loads, not per request
         if not self.examples.match:
@@ -176,9 +181,26 @@ def _library_recognizer(spec: RecognizerSpec, language: str) -> EntityRecognizer
         from .secrets import DetectSecretsRecognizer
 
         return DetectSecretsRecognizer(entity, name, language, plugins=spec.plugins)
+    if spec.kind == "presidio":
+        recognizer: EntityRecognizer = _presidio_class(spec.recognizer)(
+            supported_entity=entity, supported_language=language, context=spec.context or None
+        )
+        recognizer.name = name  # type: ignore[has-type]  # findings and `scan --explain` name the pack detector
+        return recognizer
     from .names import GivenNameRecognizer
 
     return GivenNameRecognizer(entity, name, language, not_names=spec.not_names)
+
+
+def _presidio_class(name: str | None) -> Any:
+    """A predefined Presidio recognizer class by name; a ValueError naming the choices otherwise."""
+    from presidio_analyzer import predefined_recognizers
+
+    found = getattr(predefined_recognizers, name or "", None)
+    if not (isinstance(found, type) and issubclass(found, EntityRecognizer)):
+        known = sorted(n for n in dir(predefined_recognizers) if n.endswith("Recognizer") and n[0].isupper())
+        raise ValueError(f"recognizer: '{name}' is not one of Presidio's recognizers ({', '.join(known)})")
+    return found
 
 
 class ValidatedPatternRecognizer(PatternRecognizer):
