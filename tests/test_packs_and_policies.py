@@ -83,3 +83,19 @@ def test_a_pack_can_enable_a_presidio_recognizer_by_name(tmp_path: Path) -> None
     pack.write_text(pack.read_text().replace("NoSuchRecognizer", "UkNinoRecognizer"))
     [recognizer] = load_pack(pack, ["en"]).recognizers
     assert recognizer.name == "UkPassports" and recognizer.supported_entities == ["UK_PASSPORT"]
+
+
+def test_a_broken_pack_names_each_mistake_at_its_line(tmp_path: Path) -> None:
+    from privproxy.policy.validate import validate_file
+
+    (tmp_path / "team.yaml").write_text(
+        "name: team\nrecognizers:\n"
+        "  - name: Tickets\n    supported_entity: TICKET\n"
+        "    patterns: [{name: t, regex: 'TCK-\\d+', score: 1.5}]\n    examples: {match: ['TCK-1']}\n"
+        "  - name: Codes\n    supported_entity: CODE\n    patern: []\n    examples: {match: ['x']}\n"
+    )
+    policy = tmp_path / "p.yaml"
+    policy.write_text("version: 1\nname: p\ndetection: {packs: [builtin, team.yaml]}\n")
+    problems = validate_file(policy)
+    assert [(Path(p.file or "").name, p.line) for p in problems] == [("team.yaml", 5), ("team.yaml", 9)]
+    assert "less than or equal to 1" in problems[0].message and "unknown key 'patern'" in problems[1].message

@@ -28,6 +28,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from .._resources import data_dir
 from ..errors import PolicyError
+from ..policy._yaml import load_located
+from ..policy.loader import located_errors
 
 
 class PatternSpec(BaseModel):
@@ -120,23 +122,36 @@ def load_pack(path: Path, languages: list[str]) -> Pack:
             "detector pack not found", file=str(path), hint="name a file under detectors/"
         ) from None
     try:
-        spec = PackSpec.model_validate(yaml.safe_load(text))
+        located = load_located(text, str(path))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         raise PolicyError(
             "detector pack is not valid YAML",
             file=str(path),
             line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+            hint="check indentation and quoting around this line",
         ) from None
+    try:
+        spec = PackSpec.model_validate(located.data)
     except ValidationError as exc:
-        first = exc.errors(include_url=False, include_input=False)[0]
-        dotted = ".".join(str(part) for part in first["loc"])
-        raise PolicyError(f"{dotted}: {first['msg']}", file=str(path)) from None
+        problems = [_for_packs(problem) for problem in located_errors(exc, located, str(path))]
+        first = problems[0]
+        first.others = problems[1:]  # type: ignore[attr-defined]
+        raise first from None
     revision = hashlib.sha256(text.encode("utf-8")).hexdigest()
     recognizers: list[EntityRecognizer] = []
     for recognizer in spec.recognizers:
         recognizers.extend(build_recognizers(recognizer, languages))
     return Pack(spec=spec, source=str(path), revision=revision, recognizers=recognizers)
+
+
+def _for_packs(problem: PolicyError) -> PolicyError:
+    """A schema error's hint, pointed at the documentation of packs rather than of policies."""
+    if not problem.hint or "policies/README.md" not in problem.hint:
+        return problem
+    hint = problem.hint.replace("policies/README.md", "README.md, section on detector packs")
+    return PolicyError(problem.message, problem.file, problem.line, problem.column, hint)
 
 
 def build_recognizers(spec: RecognizerSpec, languages: list[str]) -> list[EntityRecognizer]:

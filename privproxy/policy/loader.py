@@ -156,11 +156,15 @@ def _parse_yaml(text: str, source: str) -> Located:
 
 def _to_policy_error(exc: ValidationError, located: Located, source: str) -> PolicyError:
     """Turn the first pydantic error into file:line:col plus a hint; the rest go in `.others`."""
-    errors = exc.errors(include_url=False, include_input=False)
-    converted = [_convert(error, located, source) for error in errors]
+    converted = located_errors(exc, located, source)
     first = converted[0]
     first.others = converted[1:]  # type: ignore[attr-defined]
     return first
+
+
+def located_errors(exc: ValidationError, located: Located, source: str) -> list[PolicyError]:
+    """Every pydantic error as a PolicyError at its file:line:col, with a hint where one helps."""
+    return [_convert(error, located, source) for error in exc.errors(include_url=False, include_input=False)]
 
 
 def _convert(error: Any, located: Located, source: str) -> PolicyError:
