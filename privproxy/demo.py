@@ -119,4 +119,4 @@ def _show_audit(audit_log: str, start_size: int, console: Console) -> None:
             )
     result = verify_file(audit_log)
     verdict = "[green]intact[/green]" if result.ok else f"[red]{result.kind}: {result.problem}[/red]"
-    console.print(f"audit chain: {verdict} ({result.records} records, head {result.head})")
+    console.print(f"audit chain: {verdict} ({result.records} records, head {result.head})", soft_wrap=True)
