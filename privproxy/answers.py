@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -10,6 +9,7 @@ from .detect import Detector, Finding
 from .policy.decide import RequestContext, rule_matches
 from .policy.schema import Policy
 from .transform.placeholders import PLACEHOLDER_LIKE
+from .transform.restore import placeholder_spans
 
 
 @dataclass
@@ -51,9 +51,7 @@ def scan_answer_text(
     if not text.strip():
         return report
     ours = [m.span() for m in PLACEHOLDER_LIKE.finditer(text)]
-    for token in mapping_tokens:
-        if not token.startswith("<"):
-            ours.extend(m.span() for m in re.finditer(re.escape(token), text))
+    ours += placeholder_spans(text, dict.fromkeys(mapping_tokens, ""))
     threshold = policy.detection
     for finding in detector.analyze(text):
         if finding.score < threshold.scores.get(finding.entity_type, threshold.min_score):

@@ -14,7 +14,14 @@ class PrivProxyError(Exception):
 
 
 class RequestError(PrivProxyError, ValueError):
-    """The request is malformed (missing messages, wrong types, unknown content part); nothing was sent."""
+    """The request is malformed or holds a field privproxy does not scan; nothing was sent.
+
+    `refused` lists the paths of the fields that were refused (never their values).
+    """
+
+    def __init__(self, message: str, refused: Iterable[str] = ()) -> None:
+        super().__init__(message)
+        self.refused = list(refused)
 
 
 class Blocked(PrivProxyError):

@@ -9,21 +9,21 @@ import secrets
 import threading
 import time
 import uuid
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import segments as seg
 from ._keys import secret_from_env
 from .answers import AnswerReport, answer_texts, redact_answer_text, scan_answer_text
 from .audit import AuditLog, summarize_findings
-from .audit.record import fingerprints
+from .audit.record import fingerprint, fingerprints
 from .detect import Detector, Finding
 from .errors import Blocked, DetectionError, LocalModelError, PolicyError, PrivProxyError, RequestError
 from .execute import Route, call, call_async, local_route
 from .policy import Action, Decision, LoadedPolicy, Policy, RequestContext, decide
 from .policy.live import LivePolicy, Snapshot
+from .request import Extensions, ScannedRequest, Segment, read_request
 from .transform import Redaction, redact
 from .transform.stream import AsyncRestoringStream, RestoringStream, restore_response
 
@@ -39,17 +39,25 @@ class Prepared:
     request_id: str
     snapshot: Snapshot
     context: RequestContext
-    request: seg.RequestSegments
+    request: ScannedRequest
     decision: Decision
     redaction: Redaction
-    sanitized_messages: list[dict[str, Any]] | None
+    sanitized: dict[str, Any] | None  # the request as it may leave (allow / redact), rebuilt from the model
     detect_ms: float
     started: float
     error: str | None = None
     answer: AnswerReport | None = None
 
     @property
-    def findings(self) -> list[tuple[seg.Segment, Finding]]:
+    def json_mode(self) -> bool:
+        """The answer is JSON (response_format json_object / json_schema): restored values are escaped."""
+        response_format = self.request.template.get("response_format")
+        text = self.request.template.get("text")
+        formats = [response_format, text.get("format") if isinstance(text, dict) else None]
+        return any(isinstance(f, dict) and f.get("type") in ("json_object", "json_schema") for f in formats)
+
+    @property
+    def findings(self) -> list[tuple[Segment, Finding]]:
         return [(self.request.segments[index], finding) for index, finding in self.decision.counted]
 
 
@@ -132,7 +140,9 @@ class Guard:
             self.record(prepared, route, outcome="error", error=exc)
             raise
         if kwargs.get("stream"):
-            return RestoringStream(response, prepared.redaction.mapping, self.stream_done(prepared, route))
+            return RestoringStream(
+                response, prepared.redaction.mapping, self.stream_done(prepared, route), prepared.json_mode
+            )
         self.finish(prepared, route, response)
         return response
 
@@ -147,7 +157,7 @@ class Guard:
             raise
         if kwargs.get("stream"):
             return AsyncRestoringStream(
-                response, prepared.redaction.mapping, self.stream_done(prepared, route)
+                response, prepared.redaction.mapping, self.stream_done(prepared, route), prepared.json_mode
             )
         await asyncio.to_thread(self.finish, prepared, route, response)
         return response
@@ -156,27 +166,25 @@ class Guard:
         """Findings, decision and sanitized request for a prompt or message list; calls no model."""
         if isinstance(messages_or_text, str):
             messages: Any = [{"role": "user", "content": messages_or_text}]
-        else:
+        elif isinstance(messages_or_text, Sequence) and not isinstance(messages_or_text, (bytes, bytearray)):
             messages = list(messages_or_text)
+        else:
+            raise RequestError(
+                f"inspect() takes a prompt string or a list of messages, got {type(messages_or_text).__name__}"
+            )
         kwargs: dict[str, Any] = {"messages": messages, "metadata": context}
         if "model" in context:
             kwargs["model"] = context["model"]
         prepared = self.prepare(kwargs, dry_run=True)
         findings = [
-            {"path": list(segment.path) + list(segment.json_path or ()), **finding.to_dict()}
+            {"path": list(segment.path), "field": segment.kind, **finding.to_dict()}
             for segment, finding in prepared.findings
         ]
-        sanitized = None
-        if prepared.sanitized_messages is not None:
-            sanitized = {
-                **{k: v for k, v in kwargs.items() if k != "metadata"},
-                "messages": prepared.sanitized_messages,
-            }
         return Inspection(
             request_id=prepared.request_id,
             findings=findings,
             decision=prepared.decision,
-            sanitized=sanitized,
+            sanitized=prepared.sanitized,
             mapping_size=len(prepared.redaction.mapping),
             attachments=prepared.request.attachments,
             policy_revision=prepared.snapshot.loaded.revision,
@@ -186,15 +194,33 @@ class Guard:
     # prepare / finish / stream_done / record / record_refusal / request_context are the seam an
     # integration that makes its own model call uses (the LiteLLM Proxy guardrail): prepare before
     # the call, then finish (or stream_done) with the answer, or record an outcome that has none.
-    def prepare(self, kwargs: Mapping[str, Any], dry_run: bool = False) -> Prepared:
-        """Detect, decide and redact one request; raises Blocked (audited) or RequestError (audited)."""
+    def prepare(
+        self,
+        kwargs: Mapping[str, Any],
+        dry_run: bool = False,
+        kind: str = "chat",
+        skip: Collection[str] = (),
+        context: RequestContext | None = None,
+    ) -> Prepared:
+        """Read, detect, decide and redact one request; raises Blocked or RequestError (both audited).
+
+        `kind` is the request's shape (chat, text, embedding, responses, anthropic); `skip` names keys an
+        integration owns that never reach the provider (the LiteLLM Proxy's own bookkeeping).
+        """
         started = time.perf_counter()
         snapshot = self._live.current()  # one policy for the whole request, even across a reload
         policy = snapshot.loaded.policy
         request_id = f"pp-{uuid.uuid4().hex}"
-        context = self.request_context(kwargs)
+        context = context or self.request_context(kwargs)
+        extensions = Extensions(tuple(policy.request.passed), tuple(policy.request.scanned))
         try:
-            request = seg.extract(kwargs)
+            request = read_request(kind, kwargs, extensions, skip)
+            if kind == "chat" and kwargs.get("messages") is None:
+                raise RequestError(
+                    "the request has no 'messages'; pass messages=[{'role': 'user', 'content': '...'}]"
+                )
+            if kind == "chat" and not kwargs["messages"]:
+                raise RequestError("'messages' is empty; a request needs at least one message")
         except RequestError as exc:
             if not dry_run:
                 self.record_refusal(snapshot, request_id, context, started, exc)
@@ -210,7 +236,7 @@ class Guard:
             located = [
                 (index, finding)
                 for index, segment in enumerate(request.segments)
-                for finding in snapshot.detector.analyze(segment.text)
+                for finding in snapshot.detector.analyze_labelled(segment.text, segment.label)
             ]
             decision = decide(policy, located, context, closed_target=context.model)
             redaction = (
@@ -254,11 +280,12 @@ class Guard:
                 raise Blocked(request_id, decision.entity_types, decision.rules)
             return prepared
         if decision.action in (Action.allow, Action.redact):
-            prepared.sanitized_messages = (
-                seg.write_back(request, redaction.replacements)
-                if redaction.replacements
-                else request.messages
-            )
+            try:
+                prepared.sanitized = request.rebuild(redaction.replacements)
+            except RequestError as exc:
+                if not dry_run:
+                    self.record(prepared, None, outcome="error", error=exc)
+                raise
         return prepared
 
     def _route(self, prepared: Prepared, kwargs: Mapping[str, Any]) -> Route:
@@ -272,7 +299,7 @@ class Guard:
             name = decision.target or policy.targets.local
             target = policy.targets.trusted[name]
             try:
-                return local_route(name, target, dict(kwargs), prepared.request.messages)
+                return local_route(name, target, prepared.request.rebuild())
             except LocalModelError as exc:
                 self.record(prepared, Route(kwargs={}, local=True, target=name), outcome="error", error=exc)
                 raise
@@ -280,10 +307,8 @@ class Guard:
             error = RequestError("the request has no 'model'; pass model='provider/model-name'")
             self.record(prepared, None, outcome="error", error=error)
             raise error
-        assert prepared.sanitized_messages is not None  # allow / redact always have them
-        call_kwargs = dict(kwargs)
-        call_kwargs["messages"] = prepared.sanitized_messages
-        return Route(kwargs=call_kwargs, local=False, target=str(kwargs["model"]))
+        assert prepared.sanitized is not None  # allow / redact always have it
+        return Route(kwargs=dict(prepared.sanitized), local=False, target=str(kwargs["model"]))
 
     def finish(self, prepared: Prepared, route: Route, response: Any) -> None:
         """Scan the answer if the policy says so, restore it, and write the audit record."""
@@ -309,7 +334,7 @@ class Guard:
             if report.action == "block":
                 self.record(prepared, route, outcome="blocked")
                 raise Blocked(prepared.request_id, report.entity_types, reason="answer-side policy")
-        restore_response(response, prepared.redaction.mapping)
+        restore_response(response, prepared.redaction.mapping, prepared.json_mode)
         self.record(prepared, route, outcome="ok")
 
     def stream_done(self, prepared: Prepared, route: Route) -> Any:
@@ -335,10 +360,21 @@ class Guard:
         """Who is asking, for which model, from the request's metadata and this Guard's defaults."""
         metadata = kwargs.get("metadata")
         merged = {**self._default_context, **(metadata if isinstance(metadata, Mapping) else {})}
+        from_request = False
         if kwargs.get("user") and "user" not in merged:
             merged["user"] = kwargs["user"]
+            from_request = True
         model = kwargs.get("model")
-        return RequestContext.from_mapping(merged, model=str(model) if model is not None else None)
+        return RequestContext.from_mapping(
+            merged, model=str(model) if model is not None else None, user_from_request=from_request
+        )
+
+    def principal(self, snapshot: Snapshot, context: RequestContext) -> dict[str, str]:
+        """Who asked, for the audit record: a `user` taken from the request is fingerprinted, never kept."""
+        principal = context.principal()
+        if context.user_from_request and context.user and snapshot.loaded.policy.request.user_is_personal:
+            principal["user"] = "fp:" + fingerprint(self._fingerprint_key or self._key, "USER", context.user)
+        return principal
 
     # -- audit ----------------------------------------------------------------------------
     def _on_policy_event(self, event: str, snapshot: Snapshot | None, error: PolicyError | None) -> None:
@@ -385,13 +421,14 @@ class Guard:
                 "event": "request",
                 "request_id": request_id,
                 "session": context.session,
-                "principal": context.principal(),
+                "principal": self.principal(snapshot, context),
                 "model_requested": context.model,
                 "target": None,
                 "route": "none",
                 "action": "block",
                 "rules": ["on_error"] if not isinstance(error, RequestError) else [],
                 "findings": {},
+                "refused": list(getattr(error, "refused", [])),
                 "attachments": attachments or {},
                 "outcome": {"status": "error", "error": type(error).__name__},
                 "latency_ms": {"detect": None, "total": _ms(started)},
@@ -414,13 +451,14 @@ class Guard:
             "event": "request",
             "request_id": prepared.request_id,
             "session": prepared.context.session,
-            "principal": prepared.context.principal(),
+            "principal": self.principal(prepared.snapshot, prepared.context),
             "model_requested": prepared.context.model,
             "target": route.target if route is not None else None,
             "route": ("local" if route.local else "closed") if route is not None else "none",
             "action": decision.action.value,
             "rules": list(decision.rules),
             "findings": summarize_findings((f for _, f in decision.counted), operators),
+            "scanned": prepared.request.counts(),
             "attachments": prepared.request.attachments,
             "outcome": status,
             "latency_ms": {"detect": round(prepared.detect_ms, 2), "total": _ms(prepared.started)},

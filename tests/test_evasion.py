@@ -69,3 +69,30 @@ def test_encoded_values_never_leave_and_come_back_restored(tmp_path: Path) -> No
 def test_ordinary_words_and_hashes_are_not_decoded(guard: Guard) -> None:
     text = "internationalization of 9f86d081884c7d659a2feaa0c55ad015a3bf4f1b2b0b822cd15d6c15b0f00a08 done"
     assert all(not f["detector"].startswith("decoded-") for f in guard.inspect(text).findings)
+
+
+def _digits(text: str, zero: str) -> str:
+    """`text` with every ASCII digit written in the script whose zero is `zero`."""
+    return "".join(chr(ord(zero) + int(c)) if c.isdigit() else c for c in text)
+
+
+@pytest.mark.parametrize(
+    ("script", "zero"),
+    [
+        ("Arabic-Indic", "\u0660"),
+        ("Devanagari", "\u0966"),
+        ("full-width", "\uff10"),
+        ("math bold", "\U0001d7ce"),
+    ],
+)
+def test_digits_of_any_script_are_read_as_digits(
+    guard: Guard, upstream: StandIn, script: str, zero: str
+) -> None:
+    card = _digits("4111 1111 1111 1111", zero)
+    iban = "DE89 " + _digits("3704 0044 0532 0130 00", zero)
+    prompt = f"Charge card {card} and refund to IBAN {iban} today."
+    found = {f["entity_type"]: prompt[f["start"] : f["end"]] for f in guard.inspect(prompt).findings}
+    assert found.get("CREDIT_CARD") == card, script
+    assert found.get("IBAN_CODE") == iban, script
+    guard.completion(messages=[{"role": "user", "content": prompt}], **closed(upstream))
+    assert card not in upstream.received_everything() and iban not in upstream.received_everything()

@@ -99,7 +99,7 @@ MALFORMED: list[tuple[dict[str, Any], str]] = [
     ({"messages": [{"role": "user", "content": 42}]}, r"messages\[0\].content must be a string or a list"),
     (
         {"messages": [{"role": "user", "content": [{"type": "hologram", "data": "x"}]}]},
-        "unknown type 'hologram'",
+        "unknown content part type 'hologram'",
     ),
     (
         {"messages": [{"role": "user", "content": [{"type": "text", "text": 3}]}]},

@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 
 from privproxy import Guard
 from privproxy.detect import Finding
-from privproxy.segments import Segment
+from privproxy.request import Segment
 from privproxy.testing import StandIn
 from privproxy.transform import StreamRestorer, redact, restore_text
 from privproxy.transform.placeholders import merge_spans

@@ -20,6 +20,8 @@ import httpx
 import openai
 import pytest
 from conftest import MASTER_KEY, REPO, audit_records, privproxy_serve
+from hypothesis import HealthCheck, given, settings
+from test_request_surface import planted
 
 from privproxy.policy.loader import portable_policy_text
 from privproxy.testing import StandIn
@@ -292,6 +294,130 @@ def test_uninspectable_requests_are_refused(fresh: Proxy) -> None:
     assert tokens.status_code == 400
     assert fresh.upstream.requests == []
     assert EMAIL not in parts.text
+
+
+CANARY = "maria.garcia@example.com"
+_CHAT = {"model": "gpt-4o", "messages": [{"role": "user", "content": "Summarise the notes."}]}
+_TOOL = {"type": "function", "function": {"name": "send_mail", "description": "Send mail", "parameters": {}}}
+PROXY_CASES: dict[str, tuple[dict[str, Any], bool]] = {  # request, refused?
+    "top-level extra_body messages": (
+        {**_CHAT, "extra_body": {"messages": [{"role": "user", "content": CANARY}]}},
+        True,
+    ),
+    "unknown top-level field": ({**_CHAT, "note": CANARY}, True),
+    "unknown message key": (
+        {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi", "note": CANARY}]},
+        True,
+    ),
+    "duplicated argument key": (
+        {
+            "model": "gpt-4o",
+            "messages": [
+                {"role": "user", "content": "send it"},
+                {
+                    "role": "assistant",
+                    "content": None,
+                    "tool_calls": [
+                        {
+                            "id": "c",
+                            "type": "function",
+                            "function": {
+                                "name": "send_mail",
+                                "arguments": f'{{"to": "{CANARY}", "to": "x"}}',
+                            },
+                        }
+                    ],
+                },
+                {"role": "tool", "tool_call_id": "c", "content": "ok"},
+            ],
+        },
+        True,
+    ),
+    "tool description": (
+        {**_CHAT, "tools": [{**_TOOL, "function": {**_TOOL["function"], "description": f"to {CANARY}"}}]},
+        False,
+    ),
+    "schema enum": (
+        {
+            **_CHAT,
+            "tools": [
+                {
+                    **_TOOL,
+                    "function": {
+                        **_TOOL["function"],
+                        "parameters": {"properties": {"to": {"enum": [CANARY]}}},
+                    },
+                }
+            ],
+        },
+        False,
+    ),
+    "user": ({**_CHAT, "user": CANARY}, False),
+    "message name": (
+        {"model": "gpt-4o", "messages": [{"role": "user", "content": "hi", "name": CANARY}]},
+        False,
+    ),
+    "response_format": (
+        {
+            **_CHAT,
+            "response_format": {
+                "type": "json_schema",
+                "json_schema": {"name": "r", "schema": {"properties": {"e": {"description": CANARY}}}},
+            },
+        },
+        False,
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(PROXY_CASES))
+def test_every_field_is_scanned_or_refused_through_the_proxy(fresh: Proxy, case: str) -> None:
+    body, refused = PROXY_CASES[case]
+    response = fresh.post("/v1/chat/completions", body)
+    assert CANARY not in fresh.upstream.received_everything()
+    record = audit_records(fresh.audit)[-1]
+    assert CANARY not in json.dumps(record)
+    if refused:
+        assert response.status_code == 400, response.text
+        assert (
+            response.json()["error"]["type"].endswith("privproxy_invalid_request")
+            or "privproxy" in response.text
+        )
+        assert CANARY not in response.text
+        assert fresh.upstream.requests == []
+        assert record["outcome"] == {"status": "error", "error": "RequestError"}
+    else:
+        assert response.status_code == 200, response.text
+        assert len(fresh.upstream.requests) == 1 and "<EMAIL_ADDRESS_" in fresh.sent()
+        assert "EMAIL_ADDRESS" in record["findings"]
+
+
+_ENDPOINTS = {
+    "chat": "/v1/chat/completions",
+    "text": "/v1/completions",
+    "embedding": "/v1/embeddings",
+    "responses": "/v1/responses",
+}
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(planted())
+def test_the_canary_is_refused_or_never_leaves_through_the_proxy(
+    fresh: Proxy, planted: tuple[str, dict[str, Any], str]
+) -> None:
+    kind, request, _ = planted
+    if kind not in _ENDPOINTS:
+        return  # Anthropic Messages go to an Anthropic upstream, which the stand-in is not
+    for key in ("api_key", "api_base", "base_url"):
+        request.pop(key, None)
+    model = "text-embedding-3-small" if kind == "embedding" else "gpt-4o"
+    before = len(fresh.upstream.requests)
+    response = fresh.post(_ENDPOINTS[kind], {**request, "model": model})
+    assert CANARY not in fresh.upstream.received_everything()
+    if response.status_code >= 400:
+        assert len(fresh.upstream.requests) == before
+    record = audit_records(fresh.audit)[-1]
+    assert CANARY not in json.dumps(record)
 
 
 def test_guardrail_faults_never_leak_and_the_proxy_keeps_serving(fresh: Proxy) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import dataclasses
 import difflib
 import functools
 import hashlib
@@ -159,6 +160,21 @@ class Detector:
         digest.update(self.settings.model_dump_json().encode())
         digest.update(b"ner-gate" if self.ner_gate else b"ner-all")
         return digest.hexdigest()
+
+    def analyze_labelled(self, text: str, label: str | None) -> tuple[Finding, ...]:
+        """Findings in a value read under its key or label ("password: …"); offsets are the value's.
+
+        The label is context only: what it holds itself is scanned as its own segment.
+        """
+        if not label:
+            return self.analyze(text)
+        prefix = f"{label}: "
+        found: list[Finding] = []
+        for finding in self.analyze(prefix + text):
+            start, end = max(finding.start - len(prefix), 0), finding.end - len(prefix)
+            if end > start:
+                found.append(dataclasses.replace(finding, start=start, end=end))
+        return tuple(found)
 
     def analyze(self, text: str) -> tuple[Finding, ...]:
         """All findings in `text` (any score; the policy applies thresholds), cached by text hash."""

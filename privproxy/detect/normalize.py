@@ -1,7 +1,7 @@
 """What detection scans: text with evasions undone, and a map back to the caller's offsets.
 
 Zero-width and other invisible characters are dropped, every character is NFKC-normalized
-(full-width digits, ligatures, superscripts) and common Cyrillic/Greek look-alikes of Latin letters
+(full-width and math digits, ligatures, superscripts), digits of every script read as 0-9, and common Cyrillic/Greek look-alikes of Latin letters
 are folded, so an email written with a Cyrillic "a", or a card in full-width digits, is found. Findings map back to
 the original offsets, so redaction replaces exactly what the caller wrote, hidden characters included.
 """
@@ -46,6 +46,10 @@ class Normalized:
         return first, max(first, last)
 
 
+# A decimal digit of any script but ASCII (Arabic-Indic ١٢٣, Devanagari १२३, ...): NFKC keeps them.
+_FOREIGN_DIGIT = re.compile(r"(?![0-9])\d")
+
+
 # A line break or tab written as an escape ("...\\n+41 53 147 37 99" in a JSON string or log line)
 # reads as one: patterns that need a word boundary before a number or name then see one. Same
 # length, so offsets do not move. Not before a lower-case letter ("C:\\new", "\\nabla").
@@ -71,6 +75,7 @@ def _normalize_characters(text: str) -> Normalized:
         unicodedata.is_normalized("NFKC", text)
         and text.translate(_CONFUSABLES) == text
         and not any(char in text for char in _INVISIBLE)
+        and not _FOREIGN_DIGIT.search(text)
     ):
         return Normalized(text, (), changed=False)  # accents and other scripts: nothing to undo (C speed)
     pieces: list[str] = []
@@ -79,6 +84,8 @@ def _normalize_characters(text: str) -> Normalized:
         if char in _INVISIBLE:
             continue
         folded = unicodedata.normalize("NFKC", char).translate(_CONFUSABLES)
+        if len(folded) == 1 and not folded.isascii() and unicodedata.decimal(folded, None) is not None:
+            folded = str(unicodedata.decimal(folded))  # Arabic-Indic, Devanagari, Thai ... digits
         pieces.append(folded)
         origin.extend([index] * len(folded))
     scanned = "".join(pieces)

@@ -19,11 +19,12 @@ from typing import Any
 
 import litellm
 from litellm import CustomLLM, ModelResponse
-from litellm.types.utils import GenericStreamingChunk
+from litellm.types.utils import ChatCompletionMessageToolCall, GenericStreamingChunk
 
 from .._resources import embedded_gguf_path
 from ..errors import LocalModelError
 from ..policy.schema import LocalTarget
+from . import local_tools
 
 PROVIDER = "privproxy-local"
 _PASSTHROUGH = ("temperature", "top_p", "stop", "seed", "presence_penalty", "frequency_penalty")
@@ -140,8 +141,10 @@ class LlamaCppProvider(CustomLLM):
     # -- litellm entry points -------------------------------------------------------------
     def completion(self, model: str, messages: list, *args: Any, **kwargs: Any) -> ModelResponse:  # type: ignore[override]
         target = self.target(model)
-        result = self._generate(target, messages, kwargs.get("optional_params") or {}, stream=False)
-        return _to_model_response(result, kwargs.get("model_response"), model)
+        optional = kwargs.get("optional_params") or {}
+        functions = local_tools.offered(optional)
+        result = self._generate(target, _prompt(messages, functions), optional, stream=False)
+        return _to_model_response(result, kwargs.get("model_response"), model, functions)
 
     def streaming(
         self, model: str, messages: list, *args: Any, **kwargs: Any
@@ -172,14 +175,18 @@ class LlamaCppProvider(CustomLLM):
         return params
 
     def fit(
-        self, target: LocalTarget, messages: list[dict[str, Any]], max_tokens: int | None
+        self,
+        target: LocalTarget,
+        messages: list[dict[str, Any]],
+        max_tokens: int | None,
+        functions: list[dict[str, Any]] | None = None,
     ) -> list[dict[str, Any]]:
         """Check the prompt fits the context before generating; per `on_too_long`, refuse or drop old turns."""
         loaded = self.pool.get(target)
         budget = loaded.n_ctx - min(max_tokens or target.max_tokens, target.max_tokens)
         kept = list(messages)
         while True:
-            used = _count_tokens(loaded.llama, kept)
+            used = _count_tokens(loaded.llama, _prompt(kept, functions or []))
             if used <= budget:
                 return kept
             droppable = [i for i, m in enumerate(kept[:-1]) if m.get("role") != "system"]
@@ -206,6 +213,10 @@ class LlamaCppProvider(CustomLLM):
     def _stream(
         self, target: LocalTarget, messages: list, optional: dict[str, Any]
     ) -> Iterator[GenericStreamingChunk]:
+        functions = local_tools.offered(optional)
+        if functions:  # whether the answer is a call is known only at its end: generate, then send it whole
+            return self._stream_whole(target, _prompt(messages, functions), optional, functions)
+        messages = _prompt(messages, functions)
         loaded = self.pool.get(target)
         params = self._params(target, optional)
 
@@ -234,6 +245,34 @@ class LlamaCppProvider(CustomLLM):
 
         return chunks()
 
+    def _stream_whole(
+        self, target: LocalTarget, messages: list, optional: dict[str, Any], functions: list[dict[str, Any]]
+    ) -> Iterator[GenericStreamingChunk]:
+        result = self._generate(target, messages, optional, stream=False)
+        text = (result["choices"][0].get("message") or {}).get("content") or ""
+        call = local_tools.parse_call(text, functions)
+        if call is not None:
+            tool_use: Any = {**call, "index": 0}
+            yield GenericStreamingChunk(
+                text="",
+                tool_use=tool_use,
+                is_finished=True,
+                finish_reason="tool_calls",
+                usage=None,
+                index=0,
+            )
+            return
+        yield GenericStreamingChunk(
+            text=text, tool_use=None, is_finished=True, finish_reason="stop", usage=None, index=0
+        )
+
+
+def _prompt(messages: list[dict[str, Any]], functions: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Messages the model's own chat template can render: tool conversations in the plain-chat fallback."""
+    if local_tools.needs_rendering(messages, functions):
+        return local_tools.render(messages, functions)
+    return messages
+
 
 def _count_tokens(llama: Any, messages: list[dict[str, Any]]) -> int:
     """Tokens of the messages' text plus a few per message for the chat template's markers."""
@@ -257,13 +296,23 @@ def _context_error(exc: ValueError, n_ctx: int) -> LocalModelError:
 
 
 def _to_model_response(
-    result: dict[str, Any], model_response: ModelResponse | None, model: str
+    result: dict[str, Any],
+    model_response: ModelResponse | None,
+    model: str,
+    functions: list[dict[str, Any]] | None = None,
 ) -> ModelResponse:
     response = model_response if model_response is not None else ModelResponse()
     choice = result["choices"][0]
     message = choice.get("message") or {}
-    response.choices[0].message.content = message.get("content") or ""  # type: ignore[union-attr]
-    response.choices[0].finish_reason = choice.get("finish_reason") or "stop"
+    content = message.get("content") or ""
+    call = local_tools.parse_call(content, functions) if functions else None
+    if call is not None:
+        response.choices[0].message.content = None  # type: ignore[union-attr]
+        response.choices[0].message.tool_calls = [ChatCompletionMessageToolCall(**call)]  # type: ignore[union-attr]
+        response.choices[0].finish_reason = "tool_calls"
+    else:
+        response.choices[0].message.content = content  # type: ignore[union-attr]
+        response.choices[0].finish_reason = choice.get("finish_reason") or "stop"
     usage = result.get("usage") or {}
     response.usage = litellm.Usage(  # type: ignore[attr-defined]
         prompt_tokens=usage.get("prompt_tokens", 0),

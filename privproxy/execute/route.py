@@ -19,6 +19,7 @@ import litellm
 
 from ..errors import LocalModelError
 from ..policy.schema import LocalTarget
+from . import local_tools
 from .local import PROVIDER, provider, register_provider
 
 # Sampling settings that mean the same on a local model; nothing else (keys, URLs, headers) goes there.
@@ -34,6 +35,11 @@ _LOCAL_PARAMS = (
     "presence_penalty",
     "frequency_penalty",
     "timeout",
+    "tools",
+    "tool_choice",
+    "functions",
+    "function_call",
+    "response_format",
 )
 
 
@@ -47,9 +53,10 @@ class Route:
     extra: dict[str, Any] = field(default_factory=dict)
 
 
-def local_route(name: str, target: LocalTarget, kwargs: dict[str, Any], messages: list[Any]) -> Route:
-    """Kwargs for a trusted local target: the original messages plus sampling settings only."""
-    call_kwargs = {key: kwargs[key] for key in _LOCAL_PARAMS if key in kwargs}
+def local_route(name: str, target: LocalTarget, request: dict[str, Any]) -> Route:
+    """Kwargs for a trusted local target: the original messages and tools plus sampling settings only."""
+    call_kwargs = {key: request[key] for key in _LOCAL_PARAMS if key in request}
+    messages = request["messages"]
     call_kwargs["messages"] = messages
     if target.kind == "server":
         assert target.api_base is not None
@@ -61,7 +68,9 @@ def local_route(name: str, target: LocalTarget, kwargs: dict[str, Any], messages
         register_provider()
         call_kwargs["model"] = provider.register(name, target)
         # Load now and check the context: a missing model or a too-long prompt fails before any call.
-        call_kwargs["messages"] = provider.fit(target, messages, kwargs.get("max_tokens"))
+        call_kwargs["messages"] = provider.fit(
+            target, messages, request.get("max_tokens"), local_tools.offered(request)
+        )
     return Route(kwargs=call_kwargs, local=True, target=name)
 
 

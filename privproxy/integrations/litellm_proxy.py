@@ -23,6 +23,7 @@ into the request's metadata, where LiteLLM's loggers would see it.
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import logging
 import threading
 import time
@@ -46,13 +47,39 @@ from ..policy.schema import LocalTarget
 from ..transform.restore import restore_text
 from ..transform.stream import AsyncRestoringStream
 from .events import AnthropicEvents, ResponsesEvents
-from .requests import Mapped, map_request
 
 log = logging.getLogger("privproxy.proxy")
 
 _PENDING_MAX = 10_000
 _PENDING_TTL_S = 3600.0
 _ID_KEY = "privproxy_request_id"
+
+# The LiteLLM Proxy's call types, by the request model privproxy reads them with.
+KIND_OF = {
+    "completion": "chat",
+    "acompletion": "chat",
+    "text_completion": "text",
+    "atext_completion": "text",
+    "embedding": "embedding",
+    "aembedding": "embedding",
+    "responses": "responses",
+    "aresponses": "responses",
+    "anthropic_messages": "anthropic",
+    "aanthropic_messages": "anthropic",
+}
+# Keys the proxy itself puts into a request (auth, logging, routing); litellm never sends them to the
+# provider. Everything else in the request is the client's and is read against privproxy's model.
+PROXY_KEYS = frozenset(
+    {
+        "metadata",
+        "proxy_server_request",
+        "secret_fields",
+        "guardrails",
+        "tags",
+        "mock_testing_fallbacks",
+        "ttl",
+    }
+)
 
 
 @dataclass
@@ -120,31 +147,35 @@ class PrivacyGuardrail(CustomGuardrail):
         guard = self.guard
         call_type = call_type.rsplit(".", 1)[-1]
         model = data.get("model")
-        metadata = _context(user_api_key_dict, data)
-        kwargs: dict[str, Any] = {"metadata": metadata}
+        identity: dict[str, Any] = {"metadata": _context(user_api_key_dict, data)}
         if model is not None:
-            kwargs["model"] = model
-        try:
-            mapped = map_request(call_type, data)
-        except RequestError as exc:
-            request_id = f"pp-{uuid.uuid4().hex}"  # every audit record names its own request
-            guard.record_refusal(
-                guard.snapshot, request_id, guard.request_context(kwargs), time.perf_counter(), exc
+            identity["model"] = model
+        context = guard.request_context(identity)
+        if data.get("user") and context.user == str(data["user"]):
+            context = dataclasses.replace(context, user_from_request=True)
+        kind = KIND_OF.get(call_type)
+        if kind is None:
+            error = RequestError(
+                f"privproxy cannot inspect '{call_type}' requests, so they are refused; "
+                "supported: chat/completions, completions, embeddings, responses, messages"
             )
-            raise
-        kwargs["messages"] = mapped.messages
-        prepared = guard.prepare(kwargs)  # raises Blocked (audited) on a block decision
-        if mapped.attachments:
-            prepared.request.attachments.update(mapped.attachments)
+            guard.record_refusal(
+                guard.snapshot, f"pp-{uuid.uuid4().hex}", context, time.perf_counter(), error
+            )
+            raise error
+        skip = {key for key in data if key in PROXY_KEYS or key.startswith(("user_api_key", "litellm_"))}
+        prepared = guard.prepare(
+            data, kind=kind, skip=skip, context=context
+        )  # Blocked / RequestError: audited
         guard.audit.check_writable()  # per request (one open/close): a broken audit path refuses before sending
-        route = self._route(prepared, mapped, data)
+        route = self._route(prepared, kind, data, skip)
         if self._restores:
-            self._remember(prepared, route, mapped.kind, data)
+            self._remember(prepared, route, kind, data)
         else:
             guard.record(prepared, route, outcome="forwarded")
         return data
 
-    def _route(self, prepared: Prepared, mapped: Mapped, data: dict[str, Any]) -> Route:
+    def _route(self, prepared: Prepared, kind: str, data: dict[str, Any], skip: set[str]) -> Route:
         decision = prepared.decision
         policy = prepared.snapshot.loaded.policy
         addressed_local = decision.target is not None and decision.target in policy.targets.trusted
@@ -152,7 +183,7 @@ class PrivacyGuardrail(CustomGuardrail):
             name = decision.target or policy.targets.local
             route = Route(kwargs={}, local=True, target=name)
             try:
-                if mapped.kind != "chat":
+                if kind != "chat":
                     raise LocalModelError(
                         f"the policy sends this request to the local target '{name}', which serves chat "
                         "completions only; send it to /v1/chat/completions"
@@ -162,9 +193,16 @@ class PrivacyGuardrail(CustomGuardrail):
                 self.guard.record(prepared, route, outcome="error", error=exc)
                 raise
             return route
-        assert prepared.sanitized_messages is not None  # allow / redact always have them
-        if prepared.redaction.replacements:
-            mapped.write_back(data, prepared.sanitized_messages)
+        assert prepared.sanitized is not None  # allow / redact always have it
+        # What is forwarded is the request rebuilt from what was scanned; the proxy's own keys stay.
+        for key in [key for key in data if key not in skip]:
+            if key in prepared.sanitized:
+                data[key] = prepared.sanitized[key]
+            else:
+                del data[key]
+        original = data.get("proxy_server_request")
+        if isinstance(original, dict) and "body" in original:  # the proxy's loggers see this copy
+            original["body"] = {**prepared.sanitized, "model": data.get("model")}
         return Route(kwargs={}, local=False, target=str(data.get("model")))
 
     def _deployment_for(self, name: str, target: LocalTarget) -> str:
@@ -234,7 +272,9 @@ class PrivacyGuardrail(CustomGuardrail):
             async for item in self._events(pending, response, done):
                 yield item
             return
-        stream = AsyncRestoringStream(response, pending.prepared.redaction.mapping, done)
+        stream = AsyncRestoringStream(
+            response, pending.prepared.redaction.mapping, done, pending.prepared.json_mode
+        )
         async for chunk in stream:
             yield chunk
 

@@ -22,9 +22,12 @@ class RequestContext:
     session: str | None = None
     tags: tuple[str, ...] = ()
     metadata: tuple[tuple[str, str], ...] = ()
+    user_from_request: bool = False  # `user` is the request's own field (sent to the provider), not metadata
 
     @classmethod
-    def from_mapping(cls, data: Mapping[str, Any] | None, model: str | None = None) -> RequestContext:
+    def from_mapping(
+        cls, data: Mapping[str, Any] | None, model: str | None = None, user_from_request: bool = False
+    ) -> RequestContext:
         data = dict(data or {})
         tags = data.get("tags") or ()
         if isinstance(tags, str):
@@ -45,6 +48,7 @@ class RequestContext:
             session=_opt_str(data.get("session")),
             tags=tuple(str(tag) for tag in tags),
             metadata=extra,
+            user_from_request=user_from_request,
         )
 
     def principal(self) -> dict[str, str]:

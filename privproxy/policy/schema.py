@@ -155,6 +155,21 @@ class AnswerScan(_Strict):
     actions: dict[str, AnswerAction] = Field(default_factory=dict)
 
 
+class RequestFields(_Strict):
+    """Request fields beyond privproxy's model of each request kind, and how the `user` field is treated.
+
+    Paths name fields as `extra_body.top_k` or `messages[].x_note` (`[]` for any list item, `*` for
+    any one name). `passed` fields go out as written (for non-content settings a provider needs);
+    `scanned` fields are read as free JSON and scanned like every other text.
+    """
+
+    passed: list[str] = Field(default_factory=list, alias="pass")
+    scanned: list[str] = Field(default_factory=list, alias="scan")
+    # The request's `user` field is a person's identifier unless the policy says it is a non-personal id:
+    # the audit record then keeps a keyed fingerprint of it instead of the value.
+    user_is_personal: bool = True
+
+
 class TestExpect(_Strict):
     action: Action | None = None
     target: str | None = None
@@ -192,6 +207,7 @@ class Policy(_Strict):
     rules: list[Rule] = Field(default_factory=list)
     limits: list[CountLimit] = Field(default_factory=list)
     answer: AnswerScan = Field(default_factory=AnswerScan)
+    request: RequestFields = Field(default_factory=RequestFields)
     on_error: Literal["block", "local"] = "block"
     tests: list[PolicyTest] = Field(default_factory=list)
 

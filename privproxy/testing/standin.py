@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import threading
 import time
+import urllib.parse
 import uuid
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -42,6 +43,7 @@ class StandIn:
         self.chunk_size = chunk_size
         self.chunk_delay = chunk_delay
         self.requests: list[dict[str, Any]] = []
+        self.wire: list[str] = []  # every request as it arrived: line, headers and raw body
         self.fail_with: int | None = None
         self.delay: float = 0.0  # seconds to wait before answering (an upstream that times out)
         self.malformed_stream = False  # streams break off with bytes that are not SSE JSON
@@ -62,6 +64,11 @@ class StandIn:
         """Every request body received so far, as one JSON string (to assert what never left)."""
         with self._lock:
             return json.dumps(self.requests, ensure_ascii=False)
+
+    def received_everything(self) -> str:
+        """Every request as it arrived (request line, headers, raw body) plus the decoded bodies."""
+        with self._lock:
+            return "\n".join(self.wire) + "\n" + json.dumps(self.requests, ensure_ascii=False)
 
     def start(self) -> StandIn:
         self._thread.start()
@@ -95,6 +102,10 @@ class StandIn:
             def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
+                with standin._lock:
+                    standin.wire.append(
+                        f"{urllib.parse.unquote(self.requestline)}\n{self.headers}\n{raw.decode('utf-8', 'replace')}"
+                    )
                 try:
                     body = json.loads(raw or b"{}")
                 except ValueError:

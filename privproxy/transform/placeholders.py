@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..detect.findings import Finding
 from ..policy.schema import RedactionStyle
-from ..segments import Segment
+from ..request import Segment
 from .surrogates import surrogate
 
 SHORT = 4  # hex digits in a placeholder unless a collision forces more
@@ -94,13 +94,10 @@ def redact(
             value = text[span.start : span.end]
             surfaces.setdefault((span.entity_type, normalize(span.entity_type, value)), value)
 
-    # Placeholders already present in the request (typed by a user, or pasted back) are reserved:
-    # we never issue one, so restore can never swap a user's literal text for a real value.
-    reserved = {
-        canonical(m.group(1), m.group(2))
-        for segment in segments
-        for m in PLACEHOLDER_LIKE.finditer(segment.text)
-    }
+    # Placeholders already present in the request (typed by a user, or pasted back), in any shape a
+    # model might return them, are reserved: we never issue one, so restore can never swap a user's
+    # literal text for a real value.
+    reserved = _reserved_text(segments)
     styles = {entity: style_for(entity) for entity, _ in surfaces}
     reversible = {i: v for i, v in surfaces.items() if styles[i[0]].style in ("placeholder", "surrogate")}
     assigned = _assign(reversible, key, reserved)
@@ -173,17 +170,30 @@ def _surrogate(ident: tuple[str, str], key: bytes, all_text: str, taken: set[str
     return None
 
 
+def _reserved_text(segments: Sequence[Segment]) -> tuple[str, str]:
+    """The request's text, lower-cased, as is and with spaces and dashes read as "_"."""
+    lowered = "\n".join(segment.text for segment in segments).lower()
+    return lowered, re.sub(r"[\s\-]", "_", lowered)
+
+
+def _taken(candidate: str, reserved: tuple[str, str]) -> bool:
+    """Whether the request already holds this placeholder in some shape (`PERSON_8bf6`, `person8bf6`)."""
+    body = candidate[1:-1].lower()
+    joined = body[: body.rfind("_")] + body[body.rfind("_") + 1 :]
+    return body in reserved[1] or joined in reserved[0]
+
+
 def _assign(
-    surfaces: dict[tuple[str, str], str], key: bytes, reserved: set[str]
+    surfaces: dict[tuple[str, str], str], key: bytes, reserved: tuple[str, str]
 ) -> dict[tuple[str, str], str]:
     """Give each (type, value) the shortest free placeholder; order by full digest so it is deterministic."""
     digests = {ident: _digest(key, ident) for ident in surfaces}
-    taken = set(reserved)
+    taken: set[str] = set()
     assigned: dict[tuple[str, str], str] = {}
     for ident in sorted(surfaces, key=lambda i: digests[i]):
         for length in range(SHORT, LONGEST + 1, 2):
             candidate = canonical(ident[0], digests[ident][:length])
-            if candidate not in taken:
+            if candidate not in taken and not _taken(candidate, reserved):
                 break
         else:  # pragma: no cover - 2**64 collisions in one request
             raise RuntimeError("placeholder space exhausted")

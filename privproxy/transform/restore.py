@@ -1,16 +1,51 @@
-"""Restore: placeholders in an answer become the real values again, in full texts and in streams."""
+"""Restore: placeholders in an answer become the real values again, in full texts and in streams.
+
+Models give placeholders back in many shapes: `<PERSON_8bf6>`, `[PERSON_8bf6]`, bare `PERSON_8bf6`,
+`<PERSON-8bf6>`, other spacing or case, HTML-escaped (`&lt;PERSON_8bf6&gt;`) or JSON-escaped
+(`\\u003cPERSON_8bf6\\u003e`). Every shape of a placeholder this request issued is restored, the value
+escaped for where it lands; a look-alike the request never issued stays as it is.
+"""
 
 from __future__ import annotations
 
+import html
 import json
 import re
 from collections.abc import Mapping
 
-from .placeholders import PLACEHOLDER_LIKE, canonical
+from .placeholders import canonical
 
-# What could still grow into a placeholder: "<", "<PER", "<PERSON_7f", "< person_7F3A " ...
-_PARTIAL = re.compile(r"<\s*[A-Za-z0-9_]*\s*\Z")
 _MAX_PARTIAL = 64
+# Opening and closing marks around a placeholder, paired: what opens with "[" must close with "]".
+_PAIRS = {"<": ">", "[": "]", "&lt;": "&gt;", "\\u003c": "\\u003e"}
+_OPEN = r"(?:(?P<open><|\[|&lt;|\\u003[cC])\s*|(?<![A-Za-z0-9]))"
+_CLOSE = r"(?:\s*(?P<close>>|\]|&gt;|\\u003[eE]))?"
+
+
+def placeholder_pattern(mapping: Mapping[str, str]) -> re.Pattern[str] | None:
+    """Every shape of the placeholders in `mapping` (types taken from it, any 4-16 digit suffix)."""
+    types = sorted({token[1:].rsplit("_", 1)[0] for token in mapping if token.startswith("<")}, key=len)
+    if not types:
+        return None
+    names = "|".join(re.escape(name) for name in reversed(types))
+    body = rf"(?P<type>{names})[\s_\-]?(?P<hex>[0-9A-Fa-f]{{4,16}})(?![A-Za-z0-9])"
+    return re.compile(_OPEN + body + _CLOSE, re.IGNORECASE)
+
+
+def placeholder_spans(text: str, mapping: Mapping[str, str]) -> list[tuple[int, int]]:
+    """Where this request's placeholders (any shape) and surrogates sit in `text`."""
+    spans: list[tuple[int, int]] = []
+    pattern = placeholder_pattern(mapping)
+    if pattern is not None:
+        spans += [m.span() for m in pattern.finditer(text) if _issued(m, mapping) is not None]
+    for token in mapping:
+        if not token.startswith("<"):
+            spans.extend(m.span() for m in re.finditer(re.escape(token), text))
+    return spans
+
+
+def _issued(match: re.Match[str], mapping: Mapping[str, str]) -> str | None:
+    return mapping.get(canonical(match.group("type"), match.group("hex")))
 
 
 def restore_text(
@@ -18,21 +53,37 @@ def restore_text(
     mapping: Mapping[str, str],
     json_escape: bool = False,
     surrogates: re.Pattern[str] | bool | None = True,
+    placeholders: re.Pattern[str] | bool | None = True,
 ) -> str:
-    """Replace every placeholder (tolerating case and spacing) and surrogate this request issued."""
+    """Replace every placeholder shape and surrogate this request issued; `json_escape` inside JSON strings."""
     if not mapping:
         return text
 
-    def encode(value: str) -> str:
-        return json.dumps(value, ensure_ascii=False)[1:-1] if json_escape else value
+    def encode(value: str, mark: str | None = None) -> str:
+        if json_escape or (mark or "").lower() == "\\u003c":
+            return json.dumps(value, ensure_ascii=False)[1:-1]
+        if mark == "&lt;":
+            return html.escape(value, quote=False)
+        return value
 
     def swap(match: re.Match[str]) -> str:
-        value = mapping.get(canonical(match.group(1), match.group(2)))
-        return match.group(0) if value is None else encode(value)
+        value = _issued(match, mapping)
+        if value is None:
+            return match.group(0)
+        opened, closed = match.group("open"), match.group("close")
+        paired = opened is not None and closed is not None and _PAIRS[opened.lower()] == closed.lower()
+        if paired or (opened is None and closed is None):
+            return encode(value, opened)
+        # An unpaired mark ("[see PERSON_8bf6" or "PERSON_8bf6]") is the text's own: keep it.
+        head = match.group(0)[: match.start("type") - match.start()]
+        tail = match.group(0)[match.end("hex") - match.start() :]
+        return head + encode(value) + tail
 
-    if "<" in text:
-        text = PLACEHOLDER_LIKE.sub(swap, text)
-    if surrogates is True:  # not precompiled by the caller (a stream compiles it once)
+    if placeholders is True:  # not precompiled by the caller (a stream compiles it once)
+        placeholders = placeholder_pattern(mapping)
+    if isinstance(placeholders, re.Pattern):
+        text = placeholders.sub(swap, text)
+    if surrogates is True:
         surrogates = _surrogate_pattern(mapping)
     if isinstance(surrogates, re.Pattern):
         text = surrogates.sub(lambda m: encode(mapping[m.group(0)]), text)
@@ -46,6 +97,11 @@ def _surrogate_pattern(mapping: Mapping[str, str]) -> re.Pattern[str] | None:
     return re.compile("|".join(re.escape(token) for token in tokens))
 
 
+def _squash(text: str) -> str:
+    """Lower case, no spaces, separators as "_": the form a partial placeholder is compared in."""
+    return re.sub(r"[\s]+", "", text.lower()).replace("-", "_")
+
+
 class StreamRestorer:
     """Restores a stream chunk by chunk, holding back only text that could still become a placeholder."""
 
@@ -53,9 +109,17 @@ class StreamRestorer:
         self._mapping = mapping
         self._json = json_escape
         self._pending = ""
-        self._prefixes = {p.lower().replace(" ", "") for p in mapping if p.startswith("<")}
         self._surrogates = [token for token in mapping if not token.startswith("<")]
         self._surrogate_re = _surrogate_pattern(mapping)
+        self._placeholder_re = placeholder_pattern(mapping)
+        # Every full shape a placeholder can take, squashed; a tail that is a prefix of one is held.
+        bodies = [token[1:-1].lower() for token in mapping if token.startswith("<")]
+        bodies += [body.replace("_", "") for body in bodies] + [
+            body[: body.rfind("_")] + body[body.rfind("_") + 1 :] for body in bodies
+        ]
+        self._shapes = sorted(
+            {f"{mark}{body}{_PAIRS[mark]}" for mark in _PAIRS for body in bodies} | set(bodies)
+        )
 
     def feed(self, chunk: str) -> str:
         """Text that can be emitted now; a possible placeholder start stays pending."""
@@ -64,12 +128,12 @@ class StreamRestorer:
         text = self._pending + chunk
         cut = self._hold_from(text)
         self._pending = text[cut:]
-        return restore_text(text[:cut], self._mapping, self._json, self._surrogate_re)
+        return restore_text(text[:cut], self._mapping, self._json, self._surrogate_re, self._placeholder_re)
 
     def flush(self) -> str:
         """Whatever is still pending, at the end of the stream."""
         text, self._pending = self._pending, ""
-        return restore_text(text, self._mapping, self._json, self._surrogate_re)
+        return restore_text(text, self._mapping, self._json, self._surrogate_re, self._placeholder_re)
 
     @property
     def pending(self) -> str:
@@ -88,13 +152,18 @@ class StreamRestorer:
         return len(text)
 
     def _placeholder_hold(self, text: str) -> int:
-        start = text.rfind("<")
-        if start == -1 or len(text) - start > _MAX_PARTIAL:
+        """The earliest start in the last few characters whose tail could still become a placeholder.
+
+        A complete placeholder is held too when a closing mark may still follow ("[PERSON_8bf6" → "]").
+        """
+        if not self._shapes:
             return len(text)
-        tail = text[start:]
-        if not _PARTIAL.match(tail):
-            return len(text)
-        squashed = tail.lower().replace(" ", "")
-        if any(prefix.startswith(squashed) for prefix in self._prefixes):
-            return start
+        first = max(0, len(text) - _MAX_PARTIAL)
+        for start in range(first, len(text)):
+            char = text[start]
+            if char not in "<[&\\" and not (char.isalnum() and (start == 0 or not text[start - 1].isalnum())):
+                continue
+            squashed = _squash(text[start:])
+            if any(shape.startswith(squashed) and shape != squashed for shape in self._shapes):
+                return start
         return len(text)

@@ -11,8 +11,11 @@ from .restore import StreamRestorer, restore_text
 Done = Callable[[BaseException | None, str], None]
 
 
-def restore_response(response: Any, mapping: Mapping[str, str]) -> Any:
-    """Put real values back into a ModelResponse's message content and tool-call arguments, in place."""
+def restore_response(response: Any, mapping: Mapping[str, str], json_mode: bool = False) -> Any:
+    """Put real values back into a ModelResponse's message content and tool-call arguments, in place.
+
+    In a JSON-mode answer (`response_format` json) the content is JSON, so values are escaped for it.
+    """
     if not mapping:
         return response
     for choice in getattr(response, "choices", None) or []:
@@ -20,7 +23,7 @@ def restore_response(response: Any, mapping: Mapping[str, str]) -> Any:
         if message is None:
             continue
         if isinstance(getattr(message, "content", None), str):
-            message.content = restore_text(message.content, mapping)
+            message.content = restore_text(message.content, mapping, json_escape=json_mode)
         if isinstance(getattr(message, "reasoning_content", None), str):
             message.reasoning_content = restore_text(message.reasoning_content, mapping)
         for call in getattr(message, "tool_calls", None) or []:
@@ -33,8 +36,9 @@ def restore_response(response: Any, mapping: Mapping[str, str]) -> Any:
 class _ChunkRestorer:
     """Per-choice (and per tool call) stream restorers; rewrites each chunk's deltas in place."""
 
-    def __init__(self, mapping: Mapping[str, str]) -> None:
+    def __init__(self, mapping: Mapping[str, str], json_mode: bool = False) -> None:
         self._mapping = mapping
+        self._json = json_mode
         self._content: dict[int, StreamRestorer] = {}
         self._tools: dict[tuple[int, int], StreamRestorer] = {}
         self._last: Any = None
@@ -54,12 +58,12 @@ class _ChunkRestorer:
             delta = getattr(choice, "delta", None)
             if delta is None:
                 if isinstance(getattr(choice, "text", None), str):  # text completion streams
-                    restorer = self._content.setdefault(index, StreamRestorer(self._mapping))
+                    restorer = self._content.setdefault(index, StreamRestorer(self._mapping, self._json))
                     choice.text = restorer.feed(choice.text)
                     if getattr(choice, "finish_reason", None) and restorer.pending:
                         choice.text += restorer.flush()
                 continue
-            restorer = self._content.setdefault(index, StreamRestorer(self._mapping))
+            restorer = self._content.setdefault(index, StreamRestorer(self._mapping, self._json))
             if isinstance(getattr(delta, "content", None), str):
                 delta.content = restorer.feed(delta.content)
             for position, call in enumerate(getattr(delta, "tool_calls", None) or []):
@@ -107,9 +111,9 @@ def _once(done: Done) -> Done:
 class RestoringStream:
     """Iterates a litellm stream, yielding the same chunk objects with placeholders restored."""
 
-    def __init__(self, stream: Any, mapping: Mapping[str, str], done: Done) -> None:
+    def __init__(self, stream: Any, mapping: Mapping[str, str], done: Done, json_mode: bool = False) -> None:
         self._stream = stream
-        self._restorer = _ChunkRestorer(mapping)
+        self._restorer = _ChunkRestorer(mapping, json_mode)
         self._done = _once(done)
         self._iterator = self._run()
 
@@ -143,9 +147,9 @@ class RestoringStream:
 class AsyncRestoringStream:
     """The async twin of RestoringStream, for `acompletion(stream=True)`."""
 
-    def __init__(self, stream: Any, mapping: Mapping[str, str], done: Done) -> None:
+    def __init__(self, stream: Any, mapping: Mapping[str, str], done: Done, json_mode: bool = False) -> None:
         self._stream = stream
-        self._restorer = _ChunkRestorer(mapping)
+        self._restorer = _ChunkRestorer(mapping, json_mode)
         self._done = _once(done)
         self._iterator = self._run()
 
