@@ -92,6 +92,34 @@ def load_faker(path: Path) -> list[dict[str, Any]]:
     return [{"text": r["text"], "spans": r["spans"], "benign": False, "category": "faker"} for r in rows]
 
 
+HOLDOUT = HERE / "accuracy" / "holdout"
+# The held-out corpora (benchmarks/accuracy/holdout/README*.md): written blind, before any tuning,
+# each prompt assigned to a dev half (worked on) or a frozen test half (misses read only at the end).
+HOLDOUT_FILES = {
+    "structured": "structured.jsonl",
+    "credentials": "credentials_ids.jsonl",
+    "benign": "benign.jsonl",
+}
+# Every label in those corpora is sensitive; their types, grouped for the targets.
+HOLDOUT_DIRECT = DIRECT | {"NATIONAL_ID", "DATE_OF_BIRTH", "ACCOUNT_NUMBER", "USERNAME", "DRIVER_LICENSE"}
+HOLDOUT_SCORED = HOLDOUT_DIRECT | SECRETS | HEALTH
+
+
+def load_holdout(name: str, half: str) -> list[dict[str, Any]]:
+    path = HOLDOUT / HOLDOUT_FILES[name]
+    rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    return [
+        {
+            "text": r["text"],
+            "spans": [[label["start"], label["end"], label["type"]] for label in r["labels"]],
+            "benign": not r["labels"],
+            "category": f"{name}/{half}",
+        }
+        for r in rows
+        if r["half"] == half
+    ]
+
+
 def privproxy_system() -> Any:
     from privproxy import Guard
     from privproxy.policy import Action
@@ -102,7 +130,8 @@ def privproxy_system() -> Any:
     policy = guard.policy
     threshold = policy.detection.min_score
 
-    def acted(text: str) -> list[tuple[int, int]]:
+    def acted(text: str) -> tuple[list[tuple[int, int]], str | None]:
+        """Acted-on spans, and the text as it would leave for a closed model (None: it would not leave)."""
         spans = []
         for finding in guard.detector.analyze(text):
             entity = finding.entity_type
@@ -110,7 +139,9 @@ def privproxy_system() -> Any:
                 continue
             if policy.actions.get(entity, policy.default_action) is not Action.allow:
                 spans.append((finding.start, finding.end))
-        return spans
+        inspection = guard.inspect(text)
+        sent = inspection.sanitized["messages"][0]["content"] if inspection.sanitized else None
+        return spans, sent
 
     return acted
 
@@ -120,28 +151,39 @@ def stock_system() -> Any:
 
     analyzer = stock_analyzer()
 
-    def acted(text: str) -> list[tuple[int, int]]:
-        return [(r.start, r.end) for r in analyzer.analyze(text=text, language="en", score_threshold=0.4)]
+    def acted(text: str) -> tuple[list[tuple[int, int]], str | None]:
+        spans = [(r.start, r.end) for r in analyzer.analyze(text=text, language="en", score_threshold=0.4)]
+        sent, cursor = [], 0  # what an anonymizer over these spans would send
+        for start, end in sorted(spans):
+            if start >= cursor:
+                sent.append(text[cursor:start] + "<REDACTED>")
+                cursor = end
+            else:
+                cursor = max(cursor, end)
+        return spans, "".join(sent) + text[cursor:]
 
     return acted
 
 
-def evaluate(acted: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
+def evaluate(acted: Any, items: list[dict[str, Any]], scored: set[str] = SCORED) -> dict[str, Any]:
     per_type: dict[str, list[int]] = defaultdict(lambda: [0, 0])  # [protected, total]
+    leaked: dict[str, int] = defaultdict(int)  # labeled values found unchanged in what would be sent
     misses: dict[str, list[str]] = defaultdict(list)
     outside = inside = 0
     benign_ok = benign_total = 0
     for item in items:
         text = item["text"]
         covered = bytearray(len(text))
-        for start, end in acted(text):
+        spans, sent = acted(text)
+        for start, end in spans:
             covered[start:end] = b"\x01" * (end - start)
         labeled = bytearray(len(text))
         for start, end, kind in item["spans"]:
             labeled[start:end] = b"\x01" * (end - start)
-            if kind not in SCORED:
+            if kind not in scored:
                 continue
             ok = all(covered[i] for i in range(start, end) if text[i].isalnum())
+            leaked[kind] += sent is not None and text[start:end] in sent
             per_type[kind][0] += ok
             per_type[kind][1] += 1
             if not ok and len(misses[kind]) < 4:
@@ -157,6 +199,7 @@ def evaluate(acted: Any, items: list[dict[str, Any]]) -> dict[str, Any]:
             benign_ok += not any(covered)
     return {
         "per_type": dict(per_type),
+        "leaked": dict(leaked),
         "misses": dict(misses),
         "over_redaction": outside / max(1, inside + outside),
         "benign": (benign_ok, benign_total),
@@ -230,29 +273,106 @@ def render(results: dict[str, dict[str, Any]], sizes: dict[str, int]) -> list[st
     return lines
 
 
+def render_holdout(results: dict[str, dict[str, Any]]) -> list[str]:
+    """One table per held-out corpus: dev and test halves side by side, privproxy next to stock."""
+    lines = [
+        "# Held-out corpora (written blind before tuning; dev half worked on, test half frozen)",
+        "",
+        "Covered = every letter and digit of the value covered by an acted-on finding. Sent verbatim = the "
+        "value found unchanged in the text that would leave for a closed model (a request kept local or "
+        "blocked sends nothing).",
+        "",
+    ]
+    groups = (
+        ("direct identifiers", HOLDOUT_DIRECT),
+        ("dates of birth", {"DATE_OF_BIRTH"}),
+        ("national ids", {"NATIONAL_ID"}),
+        ("secrets", SECRETS),
+        ("health", HEALTH),
+    )
+    for corpus in HOLDOUT_FILES:
+        lines += [
+            f"## {corpus}",
+            "",
+            "| measure | half | n | privproxy | stock Presidio |",
+            "|---|---|---|---|---|",
+        ]
+        for half in ("dev", "test"):
+            ours, stock = results[f"{corpus}/{half}"]["privproxy"], results[f"{corpus}/{half}"]["stock"]
+            for label, group in groups:
+                o_rate, n = rate([v for k, v in ours["per_type"].items() if k in group])
+                s_rate, _ = rate([v for k, v in stock["per_type"].items() if k in group])
+                if not n:
+                    continue
+                o_leak = sum(v for k, v in ours["leaked"].items() if k in group)
+                s_leak = sum(v for k, v in stock["leaked"].items() if k in group)
+                lines.append(f"| {label} covered | {half} | {n} | {o_rate:.1%} | {s_rate:.1%} |")
+                lines.append(
+                    f"| {label} sent verbatim | {half} | {n} | {o_leak / n:.1%} ({o_leak}) | {s_leak / n:.1%} ({s_leak}) |"
+                )
+            if ours["benign"][1]:
+                ob, sb = ours["benign"], stock["benign"]
+                lines.append(
+                    f"| prompts with nothing private sent unchanged | {half} | {ob[1]} | {ob[0] / ob[1]:.1%} | {sb[0] / sb[1]:.1%} |"
+                )
+            lines.append(
+                f"| over-redaction (acted-on chars outside labels) | {half} | | {ours['over_redaction']:.1%} | {stock['over_redaction']:.1%} |"
+            )
+        lines += [
+            "",
+            "| type | half | n | privproxy covered / verbatim | stock covered / verbatim |",
+            "|---|---|---|---|---|",
+        ]
+        for half in ("dev", "test"):
+            ours, stock = results[f"{corpus}/{half}"]["privproxy"], results[f"{corpus}/{half}"]["stock"]
+            for kind in sorted(ours["per_type"]):
+                o, s_ = ours["per_type"][kind], stock["per_type"].get(kind, [0, 0])
+                lines.append(
+                    f"| {kind} | {half} | {o[1]} | {o[0] / o[1]:.1%} / {ours['leaked'].get(kind, 0)} "
+                    f"| {s_[0] / max(1, s_[1]):.1%} / {stock['leaked'].get(kind, 0)} |"
+                )
+        dev = results[f"{corpus}/dev"]["privproxy"]
+        if dev["misses"]:  # the dev half only: the test half's misses are not read while tuning
+            lines += ["", "privproxy misses on the dev half (up to 4 per type, synthetic values):"]
+            for kind, values in sorted(dev["misses"].items()):
+                lines.append(f"- {kind}: " + "; ".join(repr(v) for v in values))
+        lines.append("")
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(HERE / "results" / "accuracy.md"))
+    parser.add_argument("--holdout-only", action="store_true", help="only the held-out corpora (quicker)")
     args = parser.parse_args()
     started = time.perf_counter()
     corpora = {
         "faker": load_faker(HERE / "accuracy" / "faker_2000.jsonl"),
         "prompts": load_prompts(HERE / "accuracy" / "prompts.txt"),
     }
+    held_out = {
+        f"{name}/{half}": load_holdout(name, half) for name in HOLDOUT_FILES for half in ("dev", "test")
+    }
     systems = {"privproxy": privproxy_system(), "stock": stock_system()}
     results: dict[str, dict[str, Any]] = {}
-    for corpus, items in corpora.items():
+    for corpus, items in [*({} if args.holdout_only else corpora).items(), *held_out.items()]:
+        scored = HOLDOUT_SCORED if corpus in held_out else SCORED
         results[corpus] = {}
         for name, acted in systems.items():
-            results[corpus][name] = evaluate(acted, items)
+            results[corpus][name] = evaluate(acted, items, scored)
             print(f"{corpus} / {name}: done", flush=True)
+    if args.holdout_only:
+        text = "\n".join(render_holdout(results))
+        print(text)
+        Path(args.out).write_text(text)
+        return
     sizes = {
         "faker": len(corpora["faker"]),
         "prompts": len(corpora["prompts"]),
         "benign": sum(i["benign"] for i in corpora["prompts"]),
     }
     text = (
-        "\n".join(render(results, sizes))
+        "\n".join(render(results, sizes) + render_holdout(results))
         + f"\n(`make bench-accuracy` took {time.perf_counter() - started:.0f} s)\n"
     )
     print(text)
