@@ -19,6 +19,7 @@ from .answers import AnswerReport, answer_texts, redact_answer_text, scan_answer
 from .audit import AuditLog, summarize_findings
 from .audit.record import fingerprint, fingerprints
 from .detect import Detector, Finding
+from .detect.propagate import propagate
 from .errors import Blocked, DetectionError, LocalModelError, PolicyError, PrivProxyError, RequestError
 from .execute import Route, call, call_async, local_route
 from .policy import Action, Decision, LoadedPolicy, Policy, RequestContext, decide
@@ -238,6 +239,7 @@ class Guard:
                 for index, segment in enumerate(request.segments)
                 for finding in snapshot.detector.analyze_labelled(segment.text, segment.label)
             ]
+            located += propagate([segment.text for segment in request.segments], located, policy.counts)
             decision = decide(policy, located, context, closed_target=context.model)
             redaction = (
                 redact(request.segments, decision.findings_to_redact(), self._key, policy.style_for)

@@ -8,13 +8,14 @@ import pytest
 from conftest import REPO
 
 from privproxy import Guard
-from privproxy.detect.packs import load_pack
+from privproxy.detect.packs import build_recognizers, load_pack
 from privproxy.errors import PolicyError
 from privproxy.policy import load_policy
 from privproxy.policy.fixtures import run_policy_tests
 
 PACKS = sorted((REPO / "detectors").glob("*.yaml"))
 POLICIES = sorted((REPO / "policies").glob("*.yaml"))
+PACK_DIR = REPO / "detectors"
 
 
 @pytest.fixture(scope="module")
@@ -38,8 +39,16 @@ def _examples() -> list[tuple[str, str, str, bool]]:
 def test_detector_examples(
     detector_guard: Guard, pack: str, detector: str, text: str, should_match: bool
 ) -> None:
-    findings = [f for f in detector_guard.detector.analyze(text) if f.detector == detector]
-    counted = [f for f in findings if f.score >= detector_guard.policy.detection.min_score]
+    spec = next(r for r in load_pack(PACK_DIR / pack, ["en"]).spec.recognizers if r.name == detector)
+    if spec.kind == "fields":
+        # A field detector needs no NLP or context, and where a specific detector finds the same value
+        # the analyzer keeps that one's finding: run it on its own to see what it finds.
+        [recognizer] = build_recognizers(spec, ["en"])
+        results = recognizer.analyze(text, [spec.supported_entity])
+        counted = [r for r in results if r.score >= detector_guard.policy.detection.min_score]
+    else:
+        findings = [f for f in detector_guard.detector.analyze(text) if f.detector == detector]
+        counted = [f for f in findings if f.score >= detector_guard.policy.detection.min_score]
     if should_match:
         assert counted, f"{pack}: {detector} misses its own example"
     else:

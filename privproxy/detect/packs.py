@@ -65,7 +65,11 @@ class RecognizerSpec(BaseModel):
     # "given_names": PERSON from known given names (privproxy.detect.names), except `not_names`.
     # "presidio": one of Presidio's own predefined recognizers, by class name (`recognizer:`), e.g. the
     # country-specific ones it does not load by default; `context:` replaces its context words.
-    kind: Literal["pattern", "detect_secrets", "given_names", "presidio"] = "pattern"
+    # "fields": a value under one of `fields` (keys, column headers, form labels; any case or
+    # separators, owner words like customer_/patient_ ignored) is this entity, whatever it looks like.
+    kind: Literal["pattern", "detect_secrets", "given_names", "presidio", "fields"] = "pattern"
+    fields: list[str] = Field(default_factory=list)
+    value_pattern: str | None = None  # with kind: fields, a value must match this (regex module syntax)
     recognizer: str | None = None
     plugins: list[str] = Field(default_factory=list)
     not_names: list[str] = Field(default_factory=list)
@@ -75,6 +79,8 @@ class RecognizerSpec(BaseModel):
     def _has_something_to_match(self) -> RecognizerSpec:
         if self.kind == "pattern" and not self.patterns and not self.deny_list:
             raise ValueError("a detector needs 'patterns' or 'deny_list'")
+        if self.kind == "fields" and not self.fields:
+            raise ValueError("a fields detector needs a list under 'fields'")
         if self.kind == "presidio":
             _presidio_class(self.recognizer)  # an unknown class fails when the pack loads
         if self.validator is not None:
@@ -196,6 +202,10 @@ def _library_recognizer(spec: RecognizerSpec, language: str) -> EntityRecognizer
         from .secrets import DetectSecretsRecognizer
 
         return DetectSecretsRecognizer(entity, name, language, plugins=spec.plugins)
+    if spec.kind == "fields":
+        from .fields import FieldRecognizer
+
+        return FieldRecognizer(entity, name, language, spec.fields, spec.value_pattern)
     if spec.kind == "presidio":
         recognizer: EntityRecognizer = _presidio_class(spec.recognizer)(
             supported_entity=entity, supported_language=language, context=spec.context or None

@@ -234,6 +234,11 @@ class Policy(_Strict):
             return True
         return self.answer.scan and self.answer.actions.get(entity, self.answer.default) != "allow"
 
+    def counts(self, finding: Any) -> bool:
+        """Whether a finding is sure enough for its type and of a type the policy can act on."""
+        threshold = self.detection.scores.get(finding.entity_type, self.detection.min_score)
+        return bool(finding.score >= threshold and self.may_act_on(finding.entity_type))
+
     def style_for(self, entity: str) -> RedactionStyle:
         """The redaction style of an entity type (its own, else `default`, else placeholder)."""
         style = self.redaction.get(entity, self.redaction.get("default", "placeholder"))

@@ -351,9 +351,7 @@ class Tagged(Spec):
             if tag is None:
                 reader.invalid(path, f"needs a '{self.key}' (one of: {known})")
             else:
-                shown = (
-                    f"'{tag}'" if isinstance(tag, str) and _TAG.fullmatch(tag) else "a value (not shown)"
-                )
+                shown = f"'{tag}'" if isinstance(tag, str) and _TAG.fullmatch(tag) else "a value (not shown)"
                 reader.refuse(
                     (*path, self.key),
                     f"unknown {self.what} {self.key} {shown}, which privproxy cannot scan; it understands: {known}",

@@ -1,0 +1,57 @@
+"""Values typed by their key: the structure reader's pairs, judged by a pack's field vocabulary."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import regex
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from .findings import recognizer_result
+from .structure import FieldVocabulary, read_pairs
+
+
+class FieldRecognizer(EntityRecognizer):
+    """`kind: fields`: a value under a key or label the pack names is that entity, however it looks.
+
+    The score (0.75) is above every policy's threshold but below the specific detectors', so where a
+    pattern or checksum detector finds the same value, its finding (and its name) is the one kept.
+    """
+
+    def __init__(
+        self,
+        supported_entity: str,
+        name: str,
+        supported_language: str,
+        fields: list[str],
+        value_pattern: str | None = None,
+        score: float = 0.75,
+    ) -> None:
+        self._entity = supported_entity
+        self._label = name
+        self._value = regex.compile(value_pattern) if value_pattern else None
+        self._vocabulary = FieldVocabulary({supported_entity: fields})
+        self._score = score
+        super().__init__(
+            supported_entities=[supported_entity], name=name, supported_language=supported_language
+        )
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        if self._entity not in entities:
+            return []
+        return [
+            recognizer_result(
+                self._entity,
+                pair.start,
+                pair.end,
+                self._score,
+                self._label,
+                f"the value of a '{self._entity}' field",
+            )
+            for pair in read_pairs(text)
+            if self._vocabulary.type_of(pair.key) == self._entity
+            and (self._value is None or self._value.search(text[pair.start : pair.end]))
+        ]

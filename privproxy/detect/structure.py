@@ -1,0 +1,335 @@
+"""The structure reader: key → value pairs in pasted data, so a value gets the type its key implies.
+
+A date under `date_of_birth`, a first name alone under `Vorname`, a number under `PESEL:` look like
+nothing by themselves; their key says what they are. This reads the common shapes people paste:
+CSV/TSV with a header (quoted fields; rows pasted in the same text), markdown tables, JSON (any
+depth, inside code blocks or escaped strings), YAML, .env / INI / properties, `key=value` logs and
+query strings, HTTP headers, SQL `INSERT … (cols) VALUES (…)`, and "Label: value" form lines.
+It finds pairs only; which keys matter is the field vocabulary's say (detectors/fields.yaml).
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Pair:
+    """A value at [start, end) of the text, under `key` (as written)."""
+
+    key: str
+    start: int
+    end: int
+
+
+def normalize_key(key: str) -> str:
+    """`dateOfBirth`, `Date of birth`, `DATE_OF_BIRTH`, `d.o.b.` → `dateofbirth` / `dob` (no accents)."""
+    text = unicodedata.normalize("NFKD", key)
+    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    return re.sub(r"[^a-z0-9]", "", text.replace("ß", "ss"))
+
+
+def key_words(key: str) -> list[str]:
+    """The words of a key: camelCase, snake_case, kebab-case and spaces split, normalized."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", key)
+    return [w for w in (normalize_key(part) for part in re.split(r"[\s_\-./:]+", spaced)) if w]
+
+
+# Values that are placeholders, not data: N/A, null, XXX-XX-XXXX, <redacted>, ***, [REDACTED] ...
+_PLACEHOLDER = re.compile(
+    r"(?:n/?a|null|none|nil|undefined|unknown|tbd|todo|-+|_+|\*+|x+|\?+|\.{2,}|true|false|yes|no|"
+    r"<[^<>]{0,30}>|\[[^\[\]]{0,30}\]|\{\{[^{}]{0,40}\}\}|\$\{[^{}]{0,40}\}|[x*#•]+(?:[-\s./][x*#•0-9]+)*|redacted|"
+    r"changeme|your[_\-\s]?\w+|example|placeholder|\.\.\.)",
+    re.IGNORECASE,
+)
+
+
+def is_placeholder(value: str) -> bool:
+    stripped = value.strip().strip("\"'`")
+    return not stripped or bool(_PLACEHOLDER.fullmatch(stripped))
+
+
+_MAX_VALUE = 200
+_KEY = r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ž][\wÀ-ÖØ-öø-ÿĀ-ž.\-]{0,40}"
+# A form or YAML line: "  - Date of birth : 03/04/1985", "dob: 1985-03-04", "PESEL:  90010112345".
+_LINE = re.compile(
+    r"^[ \t]*(?:[-*•]\s+)?[\"']?(?P<key>[A-Za-zÀ-ÖØ-öø-ÿĀ-ž][\wÀ-ÖØ-öø-ÿĀ-ž .'()/\-]{0,48}?)[\"']?"
+    r"[ \t]*(?::|=|\uff1a|->)[ \t]*(?P<value>[^\n]*?)[ \t]*,?$",
+    re.MULTILINE,
+)
+# Inline pairs in logs, query strings, .env, URLs: user=jdoe&email=… , `ssn="123"`.
+_INLINE = re.compile(
+    rf"(?<![\w.\-])(?P<key>{_KEY})=(?P<value>\"[^\"\n]{{0,{_MAX_VALUE}}}\"|'[^'\n]{{0,{_MAX_VALUE}}}'|[^\s&;,|\"'<>]{{1,{_MAX_VALUE}}})"
+)
+# JSON pairs, also escaped inside strings or logs: "key": "value", \"key\": \"value\", "key": 123.
+_JSON = re.compile(
+    r"(?P<q>\\*\")(?P<key>[^\"\\\n]{1,60})(?P=q)\s*:\s*"
+    r"(?:(?P=q)(?P<value>(?:[^\"\\\n]|\\(?!\")[^\n]){0,400}?)(?P=q)|(?P<number>-?\d[\d.eE+\-]{0,40}))"
+)
+_SQL = re.compile(
+    r"INSERT\s+INTO\s+[\w.`\"\[\]]+\s*\((?P<cols>[^)]{1,2000})\)\s*VALUES\s*(?P<rows>(?:\([^;]*?\)\s*,?\s*)+)",
+    re.IGNORECASE,
+)
+_SQL_VALUE = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[^,()\s][^,()]*")
+
+
+@functools.lru_cache(maxsize=256)
+def read_pairs(text: str) -> tuple[Pair, ...]:
+    """Every key → value pair found in `text`; a value may be found under more than one shape."""
+    pairs: dict[tuple[int, int], Pair] = {}
+    for pair in _all_pairs(text):
+        value = text[pair.start : pair.end]
+        if pair.end - pair.start > _MAX_VALUE or is_placeholder(value):
+            continue
+        pairs.setdefault((pair.start, pair.end), pair)
+    return tuple(pairs.values())
+
+
+def _all_pairs(text: str) -> Iterator[Pair]:
+    yield from _json_pairs(text)
+    yield from _sql_pairs(text)
+    yield from _table_pairs(text)
+    yield from _line_pairs(text)
+    yield from _inline_pairs(text)
+
+
+def _strip(text: str, start: int, end: int) -> tuple[int, int]:
+    """Trim spaces and one level of quotes around a value."""
+    while start < end and text[start] in " \t":
+        start += 1
+    while end > start and text[end - 1] in " \t;":
+        end -= 1
+    if end - start >= 2 and text[start] in "\"'`" and text[end - 1] == text[start]:
+        start, end = start + 1, end - 1
+    return start, end
+
+
+# A further label on the same line: "Kundennummer: 884213, Vertragsnummer: V-2231".
+_NEXT_LABEL = re.compile(r"[,;|]\s+(?P<key>[A-Za-zÀ-ÖØ-öø-ÿĀ-ž][\wÀ-ÖØ-öø-ÿĀ-ž .'\-]{0,30}?)\s*:\s+")
+
+
+def _line_pairs(text: str) -> Iterator[Pair]:
+    for match in _LINE.finditer(text):
+        key = match.group("key").strip()
+        if len(key.split()) > 5 or "://" in match.group(0)[: match.start("value") - match.start()]:
+            continue  # a sentence with a colon in it, or a URL scheme, is no label
+        start, end = match.start("value"), match.end("value")
+        for label in _NEXT_LABEL.finditer(text, start, end):
+            value_start, value_end = _strip(text, start, label.start())
+            if value_end > value_start:
+                yield Pair(key, value_start, value_end)
+            key, start = label.group("key"), label.end()
+        start, end = _strip(text, start, end)
+        if end > start:
+            yield Pair(key, start, end)
+
+
+def _inline_pairs(text: str) -> Iterator[Pair]:
+    for match in _INLINE.finditer(text):
+        start, end = _strip(text, match.start("value"), match.end("value"))
+        if end > start:
+            yield Pair(match.group("key"), start, end)
+
+
+def _json_pairs(text: str) -> Iterator[Pair]:
+    if '"' not in text:
+        return
+    for match in _JSON.finditer(text):
+        group = "value" if match.group("value") is not None else "number"
+        if match.end(group) > match.start(group):
+            yield Pair(match.group("key"), match.start(group), match.end(group))
+
+
+def _sql_pairs(text: str) -> Iterator[Pair]:
+    if "insert" not in text.lower():
+        return
+    for match in _SQL.finditer(text):
+        columns = [c.strip().strip('`"[]') for c in match.group("cols").split(",")]
+        rows_at = match.start("rows")
+        for row in re.finditer(r"\(((?:'(?:[^']|'')*'|[^)])*)\)", match.group("rows")):
+            offset = rows_at + row.start(1)
+            values = list(_SQL_VALUE.finditer(row.group(1)))
+            if len(values) != len(columns):
+                continue
+            for column, value in zip(columns, values, strict=True):
+                start, end = _strip(text, offset + value.start(), offset + value.end())
+                if end > start and value.group(0).strip().upper() != "NULL":
+                    yield Pair(column, start, end)
+
+
+_DELIMITERS = (",", ";", "\t", "|")
+
+
+def _table_pairs(text: str) -> Iterator[Pair]:
+    """CSV/TSV/markdown rows under the nearest header above them with the same number of columns."""
+    lines = _lines(text)
+    for index, (_, line) in enumerate(lines):
+        delimiter = _header_delimiter(line)
+        if delimiter is None:
+            continue
+        header = _cells(line, delimiter)
+        names = [name for _, _, name in header]
+        if not _looks_like_header(names):
+            continue
+        for row_start, row in lines[index + 1 : index + 2001]:
+            if delimiter == "|" and re.fullmatch(r"[\s|:\-]+", row):
+                continue  # the markdown separator line
+            cells = _cells(row, delimiter)
+            if len(cells) != len(header):
+                break
+            if [name for _, _, name in cells] == names:
+                break  # the next header
+            for (start, end, _), name in zip(cells, names, strict=True):
+                start, end = _strip(text, row_start + start, row_start + end)
+                if end > start:
+                    yield Pair(name, start, end)
+
+
+def _lines(text: str) -> list[tuple[int, str]]:
+    out, position = [], 0
+    for line in text.split("\n"):
+        out.append((position, line))
+        position += len(line) + 1
+    return out
+
+
+def _header_delimiter(line: str) -> str | None:
+    counts = {d: line.count(d) for d in _DELIMITERS}
+    delimiter = max(counts, key=lambda d: counts[d])
+    return delimiter if counts[delimiter] >= 1 and len(line) < 1000 else None
+
+
+def _cells(line: str, delimiter: str) -> list[tuple[int, int, str]]:
+    """(start, end, text) of each cell; a quoted cell may hold the delimiter ("Doe, Jane")."""
+    begin, stop = 0, len(line)
+    if delimiter == "|":
+        stripped = line.strip()
+        if not stripped.startswith("|"):
+            return []
+        begin = line.index("|") + 1
+        stop = line.rstrip().rindex("|") if stripped.endswith("|") and len(stripped) > 1 else len(line)
+    cells: list[tuple[int, int, str]] = []
+    position = begin
+    while position <= stop:
+        cell_start = position
+        while position < stop and line[position] in " \t":
+            position += 1
+        if position < stop and line[position] == '"':
+            position += 1
+            while position < stop and not (
+                line[position] == '"' and line[position + 1 : position + 2] != '"'
+            ):
+                position += 2 if line[position] == '"' else 1
+            position += 1
+        while position < stop and line[position] != delimiter:
+            position += 1
+        cells.append((cell_start, position, line[cell_start:position].strip().strip('"')))
+        position += 1
+    return cells
+
+
+def _looks_like_header(names: list[str]) -> bool:
+    """A header is a row of short labels, none of them numbers, e-mails or long text."""
+    if len(names) < 2 or len(set(names)) != len(names):
+        return False
+    return all(
+        name
+        and len(name) <= 40
+        and not any(ch.isdigit() for ch in name[:1])
+        and "@" not in name
+        and len(name.split()) <= 4
+        for name in names
+    )
+
+
+# Words that say whose a field is, not what it is: "customer_email" is an email, "patient_name" a name.
+_OWNERS = frozenset(
+    [
+        "customer",
+        "client",
+        "user",
+        "patient",
+        "employee",
+        "member",
+        "contact",
+        "holder",
+        "account",
+        "billing",
+        "shipping",
+        "home",
+        "work",
+        "mobile",
+        "cell",
+        "primary",
+        "secondary",
+        "personal",
+        "private",
+        "emergency",
+        "legal",
+        "main",
+        "new",
+        "old",
+        "current",
+        "my",
+        "your",
+        "his",
+        "her",
+        "their",
+        "applicant",
+        "beneficiary",
+        "insured",
+        "policyholder",
+        "guardian",
+        "parent",
+        "mother",
+        "father",
+        "spouse",
+        "partner",
+        "recipient",
+        "sender",
+        "owner",
+        "cardholder",
+        "person",
+        "student",
+        "teacher",
+        "doctor",
+        "kunde",
+        "kunden",
+        "mitarbeiter",
+        "patienten",
+        "inhaber",
+        "client",
+        "cliente",
+        "paciente",
+        "utente",
+        "klant",
+        "klanta",
+        "pacjent",
+        "pracownik",
+    ]
+)
+
+
+class FieldVocabulary:
+    """Field and label names → entity type, matched on normalized keys (owner words stripped)."""
+
+    def __init__(self, entries: dict[str, list[str]]) -> None:
+        self._types: dict[str, str] = {}
+        for entity, names in entries.items():
+            for name in names:
+                self._types.setdefault(normalize_key(name), entity)
+
+    def type_of(self, key: str) -> str | None:
+        words = key_words(key)
+        while words:
+            found = self._types.get("".join(words))
+            if found is not None:
+                return found
+            if words[0] not in _OWNERS:
+                return None
+            words = words[1:]
+        return None

@@ -1,0 +1,121 @@
+"""Structure: a value gets the type its key implies, and one value found once is found everywhere."""
+
+from __future__ import annotations
+
+import pytest
+
+from privproxy import Guard
+from privproxy.detect.structure import FieldVocabulary, normalize_key, read_pairs
+
+SHAPES = {
+    "csv": (
+        "first_name,last_name,dob\nAnna,Kowalska,1985-03-04\n",
+        {"first_name": "Anna", "dob": "1985-03-04"},
+    ),
+    "csv quoted": ('name;city\n"Doe; Jane";Oslo\n', {"name": "Doe; Jane"}),
+    "tsv": ("user\temail\nmkowal\tm@x.pl\n", {"user": "mkowal"}),
+    "markdown": (
+        "| Name | Phone |\n|---|---|\n| Bob Ray | 555 0101 |\n",
+        {"Name": "Bob Ray", "Phone": "555 0101"},
+    ),
+    "json": (
+        '```json\n{"patient": {"dob": "1990-01-02", "mrn": 48213}}\n```',
+        {"dob": "1990-01-02", "mrn": "48213"},
+    ),
+    "escaped json": ('log: "{\\"pesel\\": \\"44051401359\\"}"', {"pesel": "44051401359"}),
+    "yaml": ("customer:\n  vorname: Jürgen\n  geburtsdatum: 01.02.1990\n", {"vorname": "Jürgen"}),
+    "env": ("DB_USER=svc\nDB_PASSWORD='hunter2Xq!9zz'\n", {"DB_PASSWORD": "hunter2Xq!9zz"}),
+    "query": ("GET /api?user=jdoe&email=a%40b.c HTTP/1.1", {"user": "jdoe"}),
+    "http header": (
+        "Authorization: Bearer abc.def\nX-Forwarded-For: 198.51.100.23",
+        {"X-Forwarded-For": "198.51.100.23"},
+    ),
+    "sql": ("INSERT INTO people (name, pesel) VALUES ('Ewa Lis', '44051401359');", {"pesel": "44051401359"}),
+    "form line": (
+        "Kundennummer: 884213, Vertragsnummer: V-2231",
+        {"Kundennummer": "884213", "Vertragsnummer": "V-2231"},
+    ),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(SHAPES))
+def test_the_reader_finds_key_value_pairs_in_every_shape(shape: str) -> None:
+    text, expected = SHAPES[shape]
+    found = {pair.key: text[pair.start : pair.end] for pair in read_pairs(text)}
+    for key, value in expected.items():
+        assert found.get(key) == value, (shape, key, found)
+
+
+def test_placeholder_values_are_not_values() -> None:
+    text = 'ssn: XXX-XX-XXXX\npassword: <redacted>\n{"dob": "N/A", "email": null, "pin": "****"}'
+    assert [text[p.start : p.end] for p in read_pairs(text)] == []
+
+
+def test_keys_match_in_any_case_separator_language_and_owner() -> None:
+    vocabulary = FieldVocabulary(
+        {"DATE_OF_BIRTH": ["date of birth", "dob", "Geburtsdatum", "fecha de nacimiento"]}
+    )
+    for key in (
+        "dateOfBirth",
+        "DATE_OF_BIRTH",
+        "d.o.b.",
+        "geburtsdatum",
+        "Fecha de nacimiento",
+        "patient_dob",
+    ):
+        assert vocabulary.type_of(key) == "DATE_OF_BIRTH", key
+    for key in ("created_at", "date", "birth_country", "dob_verified_flag"):
+        assert vocabulary.type_of(key) is None, key
+    assert normalize_key("Straße") == "strasse"
+
+
+@pytest.fixture(scope="module")
+def shared_guard(tmp_path_factory: pytest.TempPathFactory) -> Guard:
+    path = tmp_path_factory.mktemp("structure") / "a.jsonl"
+    return Guard(audit_log=path, hmac_key=b"k" * 32, reload_interval=None)
+
+
+def _sent(guard: Guard, text: str) -> str | None:
+    inspection = guard.inspect(text)
+    return inspection.sanitized["messages"][0]["content"] if inspection.sanitized else None
+
+
+def test_values_take_the_type_of_their_key(shared_guard: Guard) -> None:
+    text = "Clean up this export:\nvorname,nachname,geburtsdatum,kundennummer\nanna,kowalska,04.03.1985,KD-88421\n"
+    found = {f["entity_type"]: text[f["start"] : f["end"]] for f in shared_guard.inspect(text).findings}
+    assert found["DATE_OF_BIRTH"] == "04.03.1985" and found["ACCOUNT_NUMBER"] == "KD-88421"
+    sent = _sent(shared_guard, text)
+    assert sent is not None and "kowalska" not in sent and "04.03.1985" not in sent
+
+
+def test_a_national_id_under_its_label_stays_local(shared_guard: Guard) -> None:
+    assert shared_guard.inspect("Applicant\nPESEL: 44051401359\nStatus: pending").action == "local"
+
+
+def test_a_date_of_birth_in_prose_is_not_just_a_date(shared_guard: Guard) -> None:
+    for text, value in (
+        ("She was born on 3 March 1985 in Leeds.", "3 March 1985"),
+        ("Il est né le 12/04/1979 à Lyon.", "12/04/1979"),
+        ("Er ist geboren am 01.02.1990 in Kiel.", "01.02.1990"),
+    ):
+        sent = _sent(shared_guard, text)
+        assert sent is not None and value not in sent and "<DATE_OF_BIRTH_" in sent, text
+    other = shared_guard.inspect("The meeting on 3 March 1985 was short.").findings
+    assert "DATE_OF_BIRTH" not in {f["entity_type"] for f in other}
+
+
+def test_a_service_name_field_is_not_a_person(shared_guard: Guard) -> None:
+    text = "name: build-and-test\nruns-on: ubuntu-latest\nsteps:\n  - name: checkout"
+    assert shared_guard.inspect(text).action == "allow"
+
+
+def test_one_value_one_fate_across_segments_and_parts(shared_guard: Guard) -> None:
+    messages = [
+        {"role": "user", "content": "Customer Anna Kowalska (anna.kowalska@wp.pl) wrote to us."},
+        {"role": "assistant", "content": "Noted."},
+        {"role": "user", "content": "Kowalska says the login anna.kowalska is locked. Reply to Anna."},
+    ]
+    inspection = shared_guard.inspect(messages)
+    assert inspection.sanitized is not None
+    later = inspection.sanitized["messages"][2]["content"]
+    assert "Kowalska" not in later and "anna.kowalska" not in later and "Anna" not in later, later
