@@ -344,16 +344,20 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--out", default=str(HERE / "results" / "accuracy.md"))
     parser.add_argument("--holdout-only", action="store_true", help="only the held-out corpora (quicker)")
+    parser.add_argument(
+        "--dev", action="store_true", help="with --holdout-only: the dev half alone, privproxy alone"
+    )
     args = parser.parse_args()
     started = time.perf_counter()
     corpora = {
         "faker": load_faker(HERE / "accuracy" / "faker_2000.jsonl"),
         "prompts": load_prompts(HERE / "accuracy" / "prompts.txt"),
     }
-    held_out = {
-        f"{name}/{half}": load_holdout(name, half) for name in HOLDOUT_FILES for half in ("dev", "test")
-    }
-    systems = {"privproxy": privproxy_system(), "stock": stock_system()}
+    halves = ("dev",) if args.dev else ("dev", "test")
+    held_out = {f"{name}/{half}": load_holdout(name, half) for name in HOLDOUT_FILES for half in halves}
+    systems = {"privproxy": privproxy_system()}
+    if not args.dev:
+        systems["stock"] = stock_system()
     results: dict[str, dict[str, Any]] = {}
     for corpus, items in [*({} if args.holdout_only else corpora).items(), *held_out.items()]:
         scored = HOLDOUT_SCORED if corpus in held_out else SCORED
@@ -361,6 +365,20 @@ def main() -> None:
         for name, acted in systems.items():
             results[corpus][name] = evaluate(acted, items, scored)
             print(f"{corpus} / {name}: done", flush=True)
+    if args.dev:  # a working view: privproxy's dev-half figures and misses only
+        for corpus, result in results.items():
+            ours = result["privproxy"]
+            for label, group in (("direct", HOLDOUT_DIRECT), ("secrets", SECRETS), ("health", HEALTH)):
+                o_rate, n = rate([v for k, v in ours["per_type"].items() if k in group])
+                leaked = sum(v for k, v in ours["leaked"].items() if k in group)
+                if n:
+                    print(
+                        f"{corpus:18} {label:8} n={n:5} covered {o_rate:.1%} verbatim {leaked / n:.1%} ({leaked})"
+                    )
+            if ours["benign"][1]:
+                print(f"{corpus:18} benign unchanged {ours['benign'][0] / ours['benign'][1]:.1%}")
+            print(f"{corpus:18} over-redaction {ours['over_redaction']:.1%}")
+        return
     if args.holdout_only:
         text = "\n".join(render_holdout(results))
         print(text)

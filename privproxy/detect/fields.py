@@ -14,7 +14,7 @@ from .structure import FieldVocabulary, read_pairs
 class FieldRecognizer(EntityRecognizer):
     """`kind: fields`: a value under a key or label the pack names is that entity, however it looks.
 
-    The score (0.75) is above every policy's threshold but below the specific detectors', so where a
+    The score (0.6) is above every policy's threshold but below the specific detectors', so where a
     pattern or checksum detector finds the same value, its finding (and its name) is the one kept.
     """
 
@@ -25,7 +25,7 @@ class FieldRecognizer(EntityRecognizer):
         supported_language: str,
         fields: list[str],
         value_pattern: str | None = None,
-        score: float = 0.75,
+        score: float = 0.6,
     ) -> None:
         self._entity = supported_entity
         self._label = name

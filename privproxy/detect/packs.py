@@ -271,6 +271,7 @@ def _validator(name: str) -> Any:
         raise ValueError(f"unknown validator {name!r}: python-stdnum has no module {module_name}") from None
 
     def check(text: str) -> bool:
-        return bool(module.is_valid(_SEPARATORS.sub("", text)))
+        # As written first (a Finnish HETU's "-" or "A" is part of it), then without separators.
+        return bool(module.is_valid(text) or module.is_valid(_SEPARATORS.sub("", text)))
 
     return check

@@ -92,8 +92,8 @@ def read_pairs(text: str) -> tuple[Pair, ...]:
 def _all_pairs(text: str) -> Iterator[Pair]:
     yield from _json_pairs(text)
     yield from _sql_pairs(text)
-    yield from _table_pairs(text)
     yield from _line_pairs(text)
+    yield from _table_pairs(text)
     yield from _inline_pairs(text)
 
 
@@ -164,20 +164,31 @@ def _sql_pairs(text: str) -> Iterator[Pair]:
 _DELIMITERS = (",", ";", "\t", "|")
 
 
+# A header given in prose: "columns (member_number, fname, family_name, email):" above the rows.
+_LISTED_HEADER = re.compile(r"\(([^()\n]{3,400})\)\s*:?\s*$")
+_FENCE = re.compile(r"^\s*(?:```|~~~)[\w+-]*\s*$")
+
+
 def _table_pairs(text: str) -> Iterator[Pair]:
-    """CSV/TSV/markdown rows under the nearest header above them with the same number of columns."""
+    """CSV/TSV/markdown rows under the nearest header above them with the same number of columns.
+
+    Blank lines and code fences between the header and the rows are skipped; a header may also be a
+    parenthesized list at the end of a prose line ("columns (id, name, email):").
+    """
     lines = _lines(text)
     for index, (_, line) in enumerate(lines):
-        delimiter = _header_delimiter(line)
+        listed = _LISTED_HEADER.search(line)
+        header_line = listed.group(1) if listed and "," in listed.group(1) else line
+        delimiter = _header_delimiter(header_line)
         if delimiter is None:
             continue
-        header = _cells(line, delimiter)
+        header = _cells(header_line, delimiter)
         names = [name for _, _, name in header]
         if not _looks_like_header(names):
             continue
         for row_start, row in lines[index + 1 : index + 2001]:
-            if delimiter == "|" and re.fullmatch(r"[\s|:\-]+", row):
-                continue  # the markdown separator line
+            if not row.strip() or _FENCE.match(row) or (delimiter == "|" and re.fullmatch(r"[\s|:\-]+", row)):
+                continue  # blank lines, code fences and the markdown separator line
             cells = _cells(row, delimiter)
             if len(cells) != len(header):
                 break
@@ -234,8 +245,8 @@ def _cells(line: str, delimiter: str) -> list[tuple[int, int, str]]:
 
 def _looks_like_header(names: list[str]) -> bool:
     """A header is a row of short labels, none of them numbers, e-mails or long text."""
-    if len(names) < 2 or len(set(names)) != len(names):
-        return False
+    if len(names) < 2 or len(set(names)) != len(names) or any(name.endswith(":") for name in names):
+        return False  # "Name:\tAnna" is a form line, not a header
     return all(
         name
         and len(name) <= 40
@@ -324,6 +335,16 @@ class FieldVocabulary:
                 self._types.setdefault(normalize_key(name), entity)
 
     def type_of(self, key: str) -> str | None:
+        """The entity a key names; "Kod pocztowy / Miejscowość" is read as each of its alternatives."""
+        if "/" in key.strip("/"):
+            for part in key.split("/"):
+                found = self._type_of(part)
+                if found is not None:
+                    return found
+            return None
+        return self._type_of(key)
+
+    def _type_of(self, key: str) -> str | None:
         words = key_words(key)
         while words:
             found = self._types.get("".join(words))

@@ -1,0 +1,235 @@
+"""Writes detectors/national_ids.yaml from the declared list below: one checksummed detector per id.
+
+Each id is a python-stdnum module (the checksum), the shape of the number as people write it, and
+its label words in the local language (and English). A digits-only shape scores below every
+policy's threshold on its own, so it counts only next to a label word (Presidio's context boost);
+a shape distinctive enough to stand alone (CURP, a PAN, a CPF with its dots, a Swiss AHV starting
+756) scores above it. A number whose checksum fails is no finding. The examples come from each
+stdnum module's own documentation, so the pack proves itself on numbers we did not write.
+
+    python detectors/generate_national_ids.py        # rewrites detectors/national_ids.yaml
+"""
+
+from __future__ import annotations
+
+import importlib
+import re
+import sys
+from pathlib import Path
+
+import yaml
+
+LABELLED = 0.3  # below min_score: needs a label word nearby
+ALONE = 0.6  # distinctive shape: counts by itself
+
+# country, stdnum module, regex (as written, separators allowed), score, label words
+IDS: list[tuple[str, str, str, float, list[str]]] = [
+    ("PL", "pl.pesel", r"\b\d{11}\b", LABELLED, ["pesel"]),
+    ("IN", "in_.pan", r"\b[A-Z]{3}[ABCFGHLJPT][A-Z]\d{4}[A-Z]\b", ALONE, ["pan", "permanent account number"]),
+    (
+        "IN",
+        "in_.aadhaar",
+        r"\b[2-9]\d{3}[ -]?\d{4}[ -]?\d{4}\b",
+        LABELLED,
+        ["aadhaar", "aadhar", "uidai", "uid"],
+    ),
+    (
+        "CA",
+        "ca.sin",
+        r"\b\d{3}[- ]?\d{3}[- ]?\d{3}\b",
+        LABELLED,
+        ["sin", "social insurance", "nas", "assurance sociale"],
+    ),
+    (
+        "NL",
+        "nl.bsn",
+        r"\b\d{4}\.?\d{2}\.?\d{3}\b|\b\d{9}\b",
+        LABELLED,
+        ["bsn", "burgerservicenummer", "sofinummer"],
+    ),
+    ("BR", "br.cpf", r"\b\d{3}\.\d{3}\.\d{3}-\d{2}\b", ALONE, ["cpf"]),
+    ("BR", "br.cpf", r"\b\d{11}\b", LABELLED, ["cpf"]),
+    (
+        "SE",
+        "se.personnummer",
+        r"\b(?:\d{2})?\d{6}[-+]?\d{4}\b",
+        LABELLED,
+        ["personnummer", "personnr", "person-nr"],
+    ),
+    ("DK", "dk.cpr", r"\b\d{6}-?\d{4}\b", LABELLED, ["cpr", "cpr-nummer", "cpr-nr", "personnummer"]),
+    ("FI", "fi.hetu", r"\b\d{6}[-+A-FU-Y]\d{3}[0-9A-Y]\b", ALONE, ["hetu", "henkilötunnus", "sotu"]),
+    (
+        "CN",
+        "cn.ric",
+        r"\b\d{17}[\dX]\b",
+        ALONE,
+        ["身份证", "身份证号", "居民身份证", "resident identity", "id card"],
+    ),
+    ("KR", "kr.rrn", r"\b\d{6}-?\d{7}\b", LABELLED, ["주민등록번호", "rrn", "resident registration"]),
+    ("AU", "au.tfn", r"\b\d{3} ?\d{3} ?\d{2,3}\b", LABELLED, ["tfn", "tax file number"]),
+    (
+        "CH",
+        "ch.ssn",
+        r"\b756[. ]?\d{4}[. ]?\d{4}[. ]?\d{2}\b",
+        ALONE,
+        ["ahv", "avs", "ahv-nr", "sozialversicherungsnummer"],
+    ),
+    (
+        "ZA",
+        "za.idnr",
+        r"\b\d{6} ?\d{7}\b",
+        LABELLED,
+        ["identity number", "id number", "south african id", "rsa id"],
+    ),
+    ("MX", "mx.curp", r"\b[A-Z]{4}\d{6}[HM][A-Z]{5}[0-9A-Z]\d\b", ALONE, ["curp"]),
+    ("CL", "cl.rut", r"\b\d{1,2}\.?\d{3}\.?\d{3}-[\dkK]\b", LABELLED, ["rut", "run", "rol único"]),
+    (
+        "TR",
+        "tr.tckimlik",
+        r"\b[1-9]\d{10}\b",
+        LABELLED,
+        ["tc kimlik", "tckn", "kimlik no", "kimlik numarası", "t.c."],
+    ),
+    (
+        "BE",
+        "be.nn",
+        r"\b\d{2}[. ]?\d{2}[. ]?\d{2}[- ]?\d{3}[. ]?\d{2}\b",
+        LABELLED,
+        ["rijksregisternummer", "registre national", "nn", "insz", "niss"],
+    ),
+    (
+        "NO",
+        "no.fodselsnummer",
+        r"\b\d{6} ?\d{5}\b",
+        LABELLED,
+        ["fødselsnummer", "fodselsnummer", "personnummer"],
+    ),
+    ("PT", "pt.nif", r"\b\d{3} ?\d{3} ?\d{3}\b", LABELLED, ["nif", "contribuinte", "número de contribuinte"]),
+    ("RO", "ro.cnp", r"\b[1-8]\d{12}\b", LABELLED, ["cnp", "cod numeric personal"]),
+    ("BG", "bg.egn", r"\b\d{6} ?\d{3} ?\d\b", LABELLED, ["егн", "egn"]),
+    ("EE", "ee.ik", r"\b[1-6]\d{10}\b", LABELLED, ["isikukood", "personal code"]),
+    ("LT", "lt.asmens", r"\b[1-6]\d{10}\b", LABELLED, ["asmens kodas"]),
+    (
+        "AT",
+        "at.vnr",
+        r"\b\d{4} ?\d{6}\b",
+        LABELLED,
+        ["sozialversicherungsnummer", "svnr", "sv-nummer", "versicherungsnummer"],
+    ),
+    ("CZ", "cz.rc", r"\b\d{6}/?\d{3,4}\b", LABELLED, ["rodné číslo", "rodne cislo", "rč"]),
+    ("GR", "gr.amka", r"\b\d{11}\b", LABELLED, ["amka", "αμκα"]),
+    ("HR", "hr.oib", r"\b\d{11}\b", LABELLED, ["oib"]),
+    ("IS", "is_.kennitala", r"\b\d{6}-?\d{4}\b", LABELLED, ["kennitala", "kt"]),
+    ("IL", "il.idnr", r"\b\d{7,8}-?\d\b", LABELLED, ["teudat zehut", "תעודת זהות", "id number"]),
+]
+
+_DOCTEST = re.compile(r">>> (?:validate|is_valid|compact|format)\('([^']+)'\)")
+
+
+def _examples(module_name: str, pattern: str) -> tuple[list[str], list[str]]:
+    """Valid numbers from the module's own docs that the shape matches, and each with a broken checksum."""
+    module = importlib.import_module(f"stdnum.{module_name}")
+    shape = re.compile(pattern)
+    valid = []
+    documented = _DOCTEST.findall(module.__doc__ or "")
+    forms = [
+        f(c) for c in documented if module.is_valid(c) for f in (str, module.compact, _formatted(module))
+    ]
+    for candidate in forms:
+        if candidate and module.is_valid(candidate) and shape.fullmatch(candidate) and candidate not in valid:
+            valid.append(candidate)
+    broken = []
+    for number in valid[:1]:
+        digits = [i for i, ch in enumerate(number) if ch.isdigit()]
+        for i in reversed(digits):
+            for replacement in "0123456789":
+                changed = number[:i] + replacement + number[i + 1 :]
+                if changed != number and not module.is_valid(changed):
+                    broken.append(changed)
+                    break
+            if broken:
+                break
+    return valid[:2], broken
+
+
+# Words too common to say which id a number is; context words are single words (spaCy tokens).
+_GENERIC = frozenset(
+    {
+        "number",
+        "numero",
+        "número",
+        "numer",
+        "nummer",
+        "no",
+        "nr",
+        "id",
+        "the",
+        "of",
+        "code",
+        "personal",
+        "card",
+    }
+)
+
+
+def _context_words(labels: list[str]) -> list[str]:
+    words: list[str] = []
+    for label in labels:
+        for word in re.split(r"[\s.\-]+", label.lower()):
+            if len(word) >= 2 and word not in _GENERIC and word not in words:
+                words.append(word)
+    return words
+
+
+def _formatted(module: object) -> object:
+    """The module's own way of writing a number, where it has one."""
+    return getattr(module, "format", lambda number: None)
+
+
+def build() -> dict[str, object]:
+    recognizers: list[dict[str, object]] = []
+    for country, module_name, pattern, score, labels in IDS:
+        valid, broken = _examples(module_name, pattern)
+        if not valid:
+            raise SystemExit(f"stdnum.{module_name}: no documented example fits {pattern}; fix the shape")
+        label = next((word for word in labels if word.isascii()), labels[0]).upper()
+        match = [f"{label}: {number}" for number in valid]
+        if score >= ALONE:
+            match.append(f"the number {valid[0]} is on file")
+        no_match = [f"{label}: {number}" for number in broken]
+        if score < ALONE:
+            no_match.append(f"invoice {valid[0]} was paid")  # digits alone, no label: not certain enough
+        short = module_name.rstrip("_").replace("_.", ".")
+        name = f"NationalId_{country}_{short.split('.')[-1]}"
+        if any(r["name"] == name for r in recognizers):
+            name += "_" + str(sum(r["name"].startswith(name) for r in recognizers) + 1)
+        recognizers.append(
+            {
+                "name": name,
+                "supported_entity": "NATIONAL_ID",
+                "description": f"{country}: stdnum.{module_name} (checksum)",
+                "patterns": [{"name": f"{country} {short}", "regex": pattern, "score": score}],
+                "validator": f"stdnum.{module_name}",
+                "context": _context_words(labels),
+                "examples": {"match": match, "no_match": no_match},
+            }
+        )
+    return {
+        "name": "national_ids",
+        "description": (
+            "National, tax and social-security ids of many countries, each checked with python-stdnum. "
+            "Generated by detectors/generate_national_ids.py from its declared list; edit that list, not this file."
+        ),
+        "recognizers": recognizers,
+    }
+
+
+def render() -> str:
+    header = "# Generated by detectors/generate_national_ids.py: edit the list there and run it again.\n"
+    return header + yaml.safe_dump(build(), sort_keys=False, allow_unicode=True, width=110)
+
+
+if __name__ == "__main__":
+    target = Path(__file__).with_name("national_ids.yaml")
+    target.write_text(render(), encoding="utf-8")
+    print(f"wrote {target} ({len(IDS)} ids)", file=sys.stderr)

@@ -1,0 +1,74 @@
+"""Credentials in prose and commands are secrets; every checksummed national id is kept in-house."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from conftest import REPO
+
+from privproxy import Guard
+
+
+@pytest.fixture(scope="module")
+def shared_guard(tmp_path_factory: pytest.TempPathFactory) -> Guard:
+    return Guard(
+        audit_log=tmp_path_factory.mktemp("ids") / "a.jsonl", hmac_key=b"k" * 32, reload_interval=None
+    )
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Can you log in for me? The password is Hx7!qLm2.",
+        "Mon mot de passe temporaire : Lyon#2025, c'est urgent",
+        "Das Passwort lautet Sommer2024! - bitte ändern",
+        "la contraseña es Madrid_88 y no funciona",
+        'is "Tr0ub4dor&3" strong enough as a password?',
+        "run: mysql -u root -pS3cr3t! -h db.internal",
+        "curl -u alice:wonderland42 https://api.example.net/v1/items",
+        "GET /v1/me\nAuthorization: Basic YWxpY2U6d29uZGVybGFuZA==",
+    ],
+)
+def test_a_credential_blocks_the_request(shared_guard: Guard, prompt: str) -> None:
+    inspection = shared_guard.inspect(prompt)
+    assert inspection.action == "block" and "SECRET" in inspection.decision.entity_types, prompt
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    ["the password is wrong again, what now?", "mkdir -p /var/log/app", "Authorization: Bearer <token>"],
+)
+def test_talk_about_credentials_is_not_a_credential(shared_guard: Guard, prompt: str) -> None:
+    assert "SECRET" not in shared_guard.inspect(prompt).decision.entity_types, prompt
+
+
+@pytest.mark.parametrize(
+    ("prompt", "country"),
+    [
+        ("Bitte prüfen: PESEL 44051401359 des Antragstellers", "PL"),
+        ("O CPF do cliente é 390.533.447-05.", "BR"),
+        ("CURP: BOXW310820HNERXN09", "MX"),
+        ("Personnummer 880320-0016 saknas i systemet", "SE"),
+        ("AHV-Nr. 756.9217.0769.85", "CH"),
+    ],
+)
+def test_a_national_id_stays_local_and_names_its_country(
+    shared_guard: Guard, prompt: str, country: str
+) -> None:
+    inspection = shared_guard.inspect(prompt)
+    assert inspection.action == "local", prompt
+    detectors = {f["detector"] for f in inspection.findings if f["entity_type"] == "NATIONAL_ID"}
+    assert any(f"_{country}_" in name for name in detectors), detectors
+
+
+def test_a_failed_checksum_is_no_national_id(shared_guard: Guard) -> None:
+    assert "NATIONAL_ID" not in shared_guard.inspect("PESEL 44051401358").decision.entity_types
+
+
+def test_the_national_id_pack_is_what_its_generator_writes() -> None:
+    script = REPO / "detectors" / "generate_national_ids.py"
+    code = f"import runpy; print(runpy.run_path({str(script)!r})['render'](), end='')"
+    rendered = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert rendered == (REPO / "detectors" / "national_ids.yaml").read_text(encoding="utf-8")
