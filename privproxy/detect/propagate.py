@@ -41,6 +41,9 @@ _SPREAD = frozenset(
     }
 )
 _NAME_PART = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'\u2019\-]{2,}")
+# A name that can be looked for elsewhere: words of letters, not an all-caps keyword or code
+# ("NOT NULL", "StartWorkers(ctx" are the NER's mistakes, which must not spread).
+_NAME_LIKE = re.compile(r"[^\W\d_][^\W\d_'\u2019\-]*(?:[ '\u2019\-][^\W\d_]+)*")
 
 
 def _surfaces(entity: str, value: str) -> list[tuple[str, str]]:
@@ -48,10 +51,13 @@ def _surfaces(entity: str, value: str) -> list[tuple[str, str]]:
     value = value.strip()
     if len(value) < 3:
         return []
-    found = [(value, entity)]
     if entity == "PERSON":
-        found += [(part, "PERSON") for part in _NAME_PART.findall(value) if part != value]
-    elif entity == "EMAIL_ADDRESS" and "@" in value:
+        if not _NAME_LIKE.fullmatch(value) or value.isupper():
+            return []
+        parts = [part for part in _NAME_PART.findall(value) if part != value and not part.isupper()]
+        return [(value, entity)] + [(part, "PERSON") for part in parts]
+    found = [(value, entity)]
+    if entity == "EMAIL_ADDRESS" and "@" in value:
         local = value.split("@", 1)[0]
         if len(local) >= 4 and any(ch.isalpha() for ch in local):
             found.append((local, "USERNAME"))
