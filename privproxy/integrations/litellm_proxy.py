@@ -67,8 +67,9 @@ KIND_OF = {
     "anthropic_messages": "anthropic",
     "aanthropic_messages": "anthropic",
 }
-# Keys the proxy itself puts into a request (auth, logging, routing); litellm never sends them to the
-# provider. Everything else in the request is the client's and is read against privproxy's model.
+# Keys the proxy itself puts into a request (auth, logging, routing; also any `litellm_*`,
+# `_litellm*` and `user_api_key*` key); litellm never sends them to the provider. Everything else in
+# the request is the client's and is read against privproxy's model.
 PROXY_KEYS = frozenset(
     {
         "metadata",
@@ -163,7 +164,11 @@ class PrivacyGuardrail(CustomGuardrail):
                 guard.snapshot, f"pp-{uuid.uuid4().hex}", context, time.perf_counter(), error
             )
             raise error
-        skip = {key for key in data if key in PROXY_KEYS or key.startswith(("user_api_key", "litellm_"))}
+        skip = {
+            key
+            for key in data
+            if key in PROXY_KEYS or key.startswith(("user_api_key", "litellm_", "_litellm"))
+        }
         prepared = guard.prepare(
             data, kind=kind, skip=skip, context=context
         )  # Blocked / RequestError: audited
