@@ -75,10 +75,6 @@ PolicyOption = Annotated[
     ),
 ]
 
-# A fixed placeholder key for policy tests, so a `sanitized:` expectation can be written down:
-# `<EMAIL_ADDRESS_…>` is the same on every run and machine. Never used for real requests.
-POLICY_TEST_KEY = b"privproxy-policy-tests-fixed-key"
-
 
 def fail(exc: PrivProxyError, code: int = 1) -> typer.Exit:
     """Print a privproxy error in its own words (no traceback) and return the exit to raise."""
@@ -136,7 +132,9 @@ def progress(description: str, total: int | None = None) -> Iterator[Callable[..
 def summary(started: float, text: str) -> None:
     """The one line a long command ends with, on a terminal only."""
     if watching():
-        err.print(f"{text} in {time.perf_counter() - started:.1f} s", highlight=False, markup=False)
+        err.print(
+            f"{text} in {time.perf_counter() - started:.1f} s", highlight=False, markup=False, soft_wrap=True
+        )
 
 
 def read_stdin(what: str) -> str:

@@ -11,7 +11,7 @@ from typing import Annotated
 import typer
 
 from ..errors import PolicyError, PrivProxyError
-from ._shared import POLICY_TEST_KEY, err, make_guard, out, policy_app, progress, summary, usage_error
+from ._shared import err, make_guard, out, policy_app, progress, summary, usage_error
 
 FilesArgument = Annotated[
     list[Path], typer.Argument(help="Policy files, or folders of them (each *.yaml / *.yml in it).")
@@ -80,7 +80,7 @@ def policy_test(
     `sanitized:` expectation can be written out (see policies/README.md)."""
     from .._console import new_table
     from ..detect.examples import example_count, example_problems
-    from ..policy.fixtures import run_policy_tests
+    from ..policy.fixtures import POLICY_TEST_KEY, run_policy_tests
 
     paths = _expand(targets or [Path("policies")])
     view = new_table("policy tests", ("policy", "#", "test", "result", "detail"))

@@ -11,6 +11,11 @@ if TYPE_CHECKING:
     from ..guard import Guard
 
 
+# A fixed placeholder key for policy tests, so a `sanitized:` expectation can be written down:
+# `<EMAIL_ADDRESS_…>` is the same on every run and machine. Never the key of a real Guard.
+POLICY_TEST_KEY = b"privproxy-policy-tests-fixed-key"
+
+
 @dataclass(frozen=True)
 class FixtureResult:
     """One test case's outcome; `problems` says what differed (never the prompt's values)."""
@@ -25,7 +30,7 @@ def run_policy_tests(guard: Guard) -> list[FixtureResult]:
     """Run every case under the policy's `tests:`; `entities` lists types that must all be found.
 
     `sanitized:` compares the text that would leave; its placeholders depend on the Guard's key, so
-    `privproxy policy test` runs with a fixed test key (the CLI's POLICY_TEST_KEY).
+    `privproxy policy test` runs with the fixed POLICY_TEST_KEY.
     """
     results: list[FixtureResult] = []
     for index, case in enumerate(guard.policy.tests):
