@@ -174,8 +174,7 @@ def audit_query(
 ) -> None:
     """Answer questions from the audit log, e.g. `--entity MEDICAL_CONDITION --reached-closed --since 7d`.
 
-    A filter that cannot match because it is mistyped is an error (exit 2), never "0 matching records".
-    """
+    A filter that cannot match because it is mistyped is an error (exit 2), never "0 matching records"."""
     from ..audit.query import Filters, ReadStats, iter_records, matches, parse_principal
     from ..audit.times import parse_time
 
@@ -368,8 +367,7 @@ def audit_report(
 ) -> None:
     """Write one self-contained HTML report: integrity, decisions and routes over time, types, rules, latency.
 
-    Exits 1 when the log fails verification (the page is written all the same, saying so at the top).
-    """
+    Exits 1 when the log fails verification (the page is written all the same, saying so at the top)."""
     from ..audit.record import now_rfc3339
     from ..audit.report import render_report
     from ..audit.verify import verify_store

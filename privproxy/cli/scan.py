@@ -61,9 +61,7 @@ def scan(
 ) -> None:
     """Show what privproxy finds in a prompt, what it decides, and the text that would leave.
 
-    The request context (--team, --user, --key-alias, --tags, --metadata, --model) is the one
-    policy tests and batch lines write under "context"; for a batch these options are the defaults.
-    """
+    The request context (--team, --user, --key-alias, --tags, --metadata, --model) is the one policy tests and batch lines write under "context"; for a batch these options are the defaults."""
     context = _context_options(team, user, key_alias, tags, metadata, model)
     if input_path is not None and text is not None:
         raise usage_error("give either TEXT or --input FILE, not both")
