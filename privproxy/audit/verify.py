@@ -178,14 +178,19 @@ def _verify_chain(
                     "torn",
                     where,
                 )
-            if _continues(following[1], prev) and looks_torn(raw):
-                notes.append(f"{where}: a torn write from a crash, isolated; the chain continues after it")
+            if _continues(following[1], prev):
+                what = (
+                    "a torn write from a crash"
+                    if looks_torn(raw)
+                    else "an unreadable line, not the start of a record privproxy wrote"
+                )
+                notes.append(f"{where}: {what}, isolated; the chain continues after it")
                 continue
             return VerifyResult(
                 name,
                 count,
                 prev,
-                "line is not valid JSON, nor a record cut off by a crash",
+                "line is not valid JSON",
                 number,
                 "malformed",
                 where,
