@@ -391,3 +391,30 @@ def test_a_batch_on_a_terminal_ends_with_a_summary(tmp_path: Path) -> None:
     assert re.search(rb"scanned 2 prompts \(1 allow, 1 redact; 0 errors\) .*out\.jsonl in [\d.]+ s", seen), (
         seen[-500:]
     )
+
+
+def test_policy_diff_reads_the_same_context_shape(tmp_path: Path) -> None:
+    new = write_policy(tmp_path, CONTEXT_POLICY, "new.yaml")
+    old = write_policy(tmp_path, "version: 1\nname: old\nactions: {default: redact}\n", "old.yaml")
+    corpus = tmp_path / "corpus.jsonl"
+    lines = [
+        {"text": "Call John Smith", "context": {"team": "legal"}},
+        {
+            "text": "Call John Smith",
+            "context": {"key_alias": "ci", "tags": ["batch"], "metadata": {"region": "eu"}},
+        },
+        {"text": "Call John Smith", "context": {"team": "sales"}},
+    ]
+    corpus.write_text("".join(json.dumps(line) + "\n" for line in lines))
+    result = run("policy", "diff", str(old), str(new), "--corpus", str(corpus), cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "2 of 3 prompts get a different decision" in result.stdout, result.stdout
+
+
+def test_known_entity_types_cover_what_the_detectors_produce(guard: object) -> None:
+    """`audit query --entity` knows types without loading Presidio; this keeps that list honest."""
+    from privproxy.entity_types import known_entity_types
+
+    supported = set(guard.detector.supported_entities)  # type: ignore[attr-defined]
+    transformers_only = {"EMAIL", "ID", "AGE"}  # Presidio's transformers NER; privproxy runs spaCy
+    assert not supported - transformers_only - known_entity_types()
