@@ -304,7 +304,7 @@ def test_inspect_and_audit_paths_fail_with_what_to_do(tmp_path: Path) -> None:
     guard = Guard(audit_log=blocker / "audit.jsonl", hmac_key=KEY)
     with pytest.raises(RequestError, match="inspect\\(\\) takes a prompt"):
         guard.inspect(42)  # type: ignore[arg-type]
-    with pytest.raises(RequestError, match=r"messages\[0\] has no 'role'"):
+    with pytest.raises(RequestError, match=r"messages\[0\] needs a 'role' \(one of: "):
         guard.inspect([{"content": "hello"}])
     with pytest.raises(AuditError, match="is a file, not a folder") as caught:
         guard.audit.check_writable()
