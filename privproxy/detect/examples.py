@@ -4,10 +4,10 @@ by the detectors of the policy that loads the pack (`policy validate` and `polic
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from ..errors import PolicyError
-from .packs import Pack
+from .packs import Pack, RecognizerSpec, build_recognizers
 
 if TYPE_CHECKING:
     from ..policy.schema import Detection
@@ -26,12 +26,10 @@ def example_problems(
         for number, spec in enumerate(pack.spec.recognizers):
             index = pack.positions[number] if pack.positions is not None else number
             threshold = detection.scores.get(spec.supported_entity, detection.min_score)
+            finds = _finder(detector, spec, threshold)
             for kind, texts in (("match", spec.examples.match), ("no_match", spec.examples.no_match)):
                 for position, text in enumerate(texts):
-                    found = any(
-                        finding.detector == spec.name and finding.score >= threshold
-                        for finding in detector.analyze(text)
-                    )
+                    found = finds(text)
                     if progress is not None:
                         progress(1)
                     if found == (kind == "match"):
@@ -49,6 +47,28 @@ def example_problems(
                         )
                     )
     return problems
+
+
+def _finder(detector: Detector, spec: RecognizerSpec, threshold: float) -> Callable[[str], bool]:
+    """Whether the detector finds an example: through the whole analyzer, as a request would be
+    scanned; a `kind: fields` detector on its own (it needs no NLP, and where a more specific detector
+    finds the same value the analyzer keeps that finding instead)."""
+    if spec.kind == "fields":
+        recognizers: list[Any] = build_recognizers(spec, [detector.language])  # FieldRecognizer: no NLP
+
+        def alone(text: str) -> bool:
+            return any(
+                result.score >= threshold
+                for recognizer in recognizers
+                for result in recognizer.analyze(text, [spec.supported_entity])
+            )
+
+        return alone
+
+    def analyzed(text: str) -> bool:
+        return any(f.detector == spec.name and f.score >= threshold for f in detector.analyze(text))
+
+    return analyzed
 
 
 def example_count(packs: list[Pack]) -> int:
