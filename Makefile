@@ -23,9 +23,11 @@ demo: install
 test: install
 	$(PY) -m pytest -q
 
-# Speed next to stock Presidio (benchmarks/speed.py); writes benchmarks/results/speed.md.
+# Speed next to stock Presidio (benchmarks/speed.py) → benchmarks/results/speed.md, then cold
+# start-up of the CLI and the package (benchmarks/startup.py) → benchmarks/results/startup.md.
 bench: install
 	$(PY) benchmarks/speed.py
+	$(PY) benchmarks/startup.py
 
 # Detection accuracy next to stock Presidio (benchmarks/accuracy.py); writes benchmarks/results/accuracy.md.
 bench-accuracy: install

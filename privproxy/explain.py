@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -92,25 +92,29 @@ def render_explanation(report: dict[str, Any], text: str, console: Console) -> N
         console.print("nothing leaves for a closed model")
 
 
-def diff_policies(old: Guard, new: Guard, corpus: Path, examples: int = 3) -> dict[str, Any]:
-    """Decisions of both policies over every prompt of a JSONL corpus; differing prompts shown masked."""
+def diff_policies(
+    old: Guard, new: Guard, corpus: Path, examples: int = 3, progress: Callable[[], None] | None = None
+) -> dict[str, Any]:
+    """Decisions of both policies over every prompt of a JSONL corpus; differing prompts shown masked.
+
+    Each line is `{"text": ..., "context": {...}}`, the request-context shape of policy tests.
+    """
+    from .corpus import line_context, read_prompt_lines
+
     changes: Counter[tuple[str, str]] = Counter()
     shown: dict[str, list[dict[str, Any]]] = {}
     total = 0
     with corpus.open(encoding="utf-8") as handle:
-        for number, line in enumerate(handle, start=1):
-            if not line.strip():
-                continue
-            record = json.loads(line)
-            if not isinstance(record, dict) or not isinstance(record.get("text"), str):
-                raise ValueError(
-                    f"{corpus}:{number}: each line needs a JSON object with a string field 'text'"
-                )
-            context = {k: v for k, v in record.items() if k in ("team", "user", "model", "key_alias", "tags")}
-            context.setdefault("model", "openai/gpt-4o-mini")
+        for line in read_prompt_lines(handle):
+            if line.record is None:
+                raise ValueError(f"{corpus}:{line.number}: {line.error}")
+            record, number = line.record, line.number
+            context = line_context(record)
             a = old.inspect(record["text"], **context)
             b = new.inspect(record["text"], **context)
             total += 1
+            if progress is not None:
+                progress()
             key_a = f"{a.action}" + (f"→{a.decision.target}" if a.action == "local" else "")
             key_b = f"{b.action}" + (f"→{b.decision.target}" if b.action == "local" else "")
             if key_a == key_b and set(a.decision.entity_types) == set(b.decision.entity_types):

@@ -14,8 +14,10 @@ from conftest import REPO
 BIN = Path(sys.executable).parent / "privproxy"
 
 
-def run(*args: str, cwd: Path, stdin: str | None = None) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "COLUMNS": "200", "PRIVPROXY_AUDIT_LOG": str(cwd / "audit.jsonl")}
+def run(
+    *args: str, cwd: Path, stdin: str | None = None, env: dict[str, str] | None = None
+) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "COLUMNS": "200", "PRIVPROXY_AUDIT_LOG": str(cwd / "audit.jsonl"), **(env or {})}
     return subprocess.run(
         [str(BIN), *args], capture_output=True, text=True, timeout=300, cwd=cwd, env=env, input=stdin
     )

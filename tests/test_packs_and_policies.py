@@ -11,7 +11,7 @@ from privproxy import Guard
 from privproxy.detect.packs import build_recognizers, load_pack
 from privproxy.errors import PolicyError
 from privproxy.policy import load_policy
-from privproxy.policy.fixtures import run_policy_tests
+from privproxy.policy.fixtures import POLICY_TEST_KEY, run_policy_tests
 
 PACKS = sorted((REPO / "detectors").glob("*.yaml"))
 POLICIES = sorted((REPO / "policies").glob("*.yaml"))
@@ -66,7 +66,7 @@ def test_every_pack_has_examples_for_every_detector() -> None:
 def test_shipped_policy_passes_its_tests(tmp_path: Path, path: Path) -> None:
     loaded = load_policy(path)
     assert loaded.policy.tests, f"{path.name} has no tests"
-    guard = Guard(policy=path, audit_log=tmp_path / "a.jsonl")
+    guard = Guard(policy=path, audit_log=tmp_path / "a.jsonl", hmac_key=POLICY_TEST_KEY)
     failures = [r for r in run_policy_tests(guard) if not r.passed]
     assert not failures, failures
 

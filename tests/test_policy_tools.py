@@ -48,9 +48,10 @@ def test_validate_lists_every_mistake_at_once_with_a_suggestion(tmp_path: Path) 
         "rules:\n  - id: legal\n    when: {team: legal}\n    target: cloud/gpt\n",
     )
     problems = validate_file(path)
-    # A missing pack is reported at its line in the policy, before any detector is built.
-    assert [(p.line, p.message) for p in problems] == [(4, "detector pack 'identifers' not found")]
-    assert "identifiers" in (problems[0].hint or "")
+    # A missing pack is reported at its line in the policy, and does not hide the other mistakes.
+    assert (problems[0].line, problems[0].message) == (4, "detector pack 'identifers' not found")
+    assert "did you mean 'identifiers'" in (problems[0].hint or "")
+    assert [p.line for p in problems] == [4, 6, 7, 11], [str(p) for p in problems]
     path.write_text(path.read_text().replace("identifers", "identifiers"))
     problems = validate_file(path)
     assert [p.line for p in problems] == [6, 7, 11], [str(p) for p in problems]

@@ -1,13 +1,19 @@
-"""Reading the audit log back: filters a compliance reviewer asks for, as a table, JSON lines or CSV."""
+"""Reading the audit log back: filters a compliance reviewer asks for, as a table, JSON, JSON lines or CSV.
+
+A filter that cannot match because it was mistyped (an entity type nothing produces, a principal
+field that does not exist, a fingerprint key that wrote none of the records) is an error, never an
+empty answer that reads as "no".
+"""
 
 from __future__ import annotations
 
 import csv
+import difflib
 import fnmatch
 import io
 from collections.abc import Iterator
-from dataclasses import dataclass
-from datetime import datetime, timezone
+from dataclasses import dataclass, field
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -15,6 +21,9 @@ import orjson
 
 from .record import fingerprint
 from .stores import open_existing_store
+from .times import parse_time, record_time
+
+PRINCIPAL_FIELDS = ("user", "team", "key_alias")
 
 
 @dataclass(frozen=True)
@@ -28,17 +37,33 @@ class Filters:
     target: str | None = None
     entity: str | None = None
     revision: str | None = None
-    principal: str | None = None
+    principal: tuple[tuple[str | None, str], ...] = ()  # (field or None for any field, value)
     model: str | None = None
     event: str | None = "request"
     reached_closed: bool = False
     fingerprint: str | None = None
+    fingerprint_key_id: str | None = None
 
 
-def parse_time(text: str) -> datetime:
-    """RFC 3339 or a plain date (YYYY-MM-DD, midnight UTC)."""
-    value = datetime.fromisoformat(text.replace("Z", "+00:00"))
-    return value if value.tzinfo else value.replace(tzinfo=timezone.utc)
+def parse_principal(text: str) -> tuple[tuple[str | None, str], ...]:
+    """`sales`, `team=sales`, or the form query prints, `user=alice,team=sales` (all must match)."""
+    if "=" not in text:
+        return ((None, text),)
+    pairs: list[tuple[str | None, str]] = []
+    for part in text.split(","):
+        name, sep, value = part.partition("=")
+        name = name.strip()
+        if not sep or not value.strip():
+            raise ValueError(f"--principal {text!r}: write NAME, FIELD=NAME or FIELD=NAME,FIELD=NAME")
+        if name not in PRINCIPAL_FIELDS:
+            close = difflib.get_close_matches(name, PRINCIPAL_FIELDS, n=1)
+            suggestion = f"did you mean '{close[0]}'? " if close else ""
+            raise ValueError(
+                f"--principal {text!r}: unknown field '{name}' ({suggestion}"
+                f"fields: {', '.join(PRINCIPAL_FIELDS)})"
+            )
+        pairs.append((name, value.strip()))
+    return tuple(pairs)
 
 
 def value_fingerprint(key: bytes, entity_type: str, value: str) -> str:
@@ -53,6 +78,10 @@ class ReadStats:
     unreadable: int = 0
     first: str | None = None  # ts of the first and last record read
     last: str | None = None
+    entity_types: set[str] = field(default_factory=set)  # every type any record found
+    fingerprinted: int = 0  # records carrying fingerprints
+    key_ids: set[str] = field(default_factory=set)  # the keys that fingerprinted them
+    unkeyed: int = 0  # fingerprinted records written before key ids were recorded
 
 
 def iter_records(target: str | Path, stats: ReadStats | None = None) -> Iterator[dict[str, Any]]:
@@ -65,21 +94,42 @@ def iter_records(target: str | Path, stats: ReadStats | None = None) -> Iterator
             record = orjson.loads(raw)
             if not isinstance(record, dict):
                 raise ValueError("not a record")
-            parse_time(str(record.get("ts")))
+            record_time(str(record.get("ts")))
         except ValueError:  # a torn line from a crash, or damage: `audit verify` says which
             stats.unreadable += 1
             continue
         stats.records += 1
         stats.first = stats.first or str(record["ts"])
         stats.last = str(record["ts"])
+        findings = record.get("findings")
+        if isinstance(findings, dict):
+            stats.entity_types.update(findings)
+        prints = record.get("fingerprints")
+        if isinstance(prints, dict) and prints:
+            stats.fingerprinted += 1
+            if isinstance(prints.get("key_id"), str):
+                stats.key_ids.add(prints["key_id"])
+            else:
+                stats.unkeyed += 1
         yield record
+
+
+def record_fingerprints(record: dict[str, Any]) -> tuple[str | None, dict[str, list[str]]]:
+    """(key id, per-type fingerprints) of a record; the key id is None in records older than key ids."""
+    prints = record.get("fingerprints")
+    if not isinstance(prints, dict):
+        return None, {}
+    if isinstance(prints.get("values"), dict):
+        key_id = prints.get("key_id")
+        return (key_id if isinstance(key_id, str) else None), prints["values"]
+    return None, {k: v for k, v in prints.items() if isinstance(v, list)}
 
 
 def matches(record: dict[str, Any], f: Filters) -> bool:
     if f.event and record.get("event", "request") != f.event:
         return False
     if f.since or f.until:
-        ts = parse_time(str(record.get("ts")))
+        ts = record_time(str(record.get("ts")))
         if (f.since and ts < f.since) or (f.until and ts >= f.until):
             return False
     if f.action and record.get("action") != f.action:
@@ -92,8 +142,13 @@ def matches(record: dict[str, Any], f: Filters) -> bool:
         return False
     if f.revision and not str((record.get("policy") or {}).get("revision", "")).startswith(f.revision):
         return False
-    if f.principal and f.principal not in (record.get("principal") or {}).values():
-        return False
+    if f.principal:
+        principal = record.get("principal") or {}
+        for name, value in f.principal:
+            if name is None and value not in principal.values():
+                return False
+            if name is not None and principal.get(name) != value:
+                return False
     findings = record.get("findings") or {}
     if f.entity and f.entity not in findings:
         return False
@@ -105,8 +160,11 @@ def matches(record: dict[str, Any], f: Filters) -> bool:
         if not any((findings.get(t) or {}).get("operator") == "allow" for t in types):
             return False
     if f.fingerprint:
-        prints = record.get("fingerprints") or {}
-        if not any(f.fingerprint in values for values in prints.values()):
+        key_id, prints = record_fingerprints(record)
+        if key_id is not None and f.fingerprint_key_id is not None and key_id != f.fingerprint_key_id:
+            return False
+        wanted = [prints.get(f.entity, [])] if f.entity else list(prints.values())
+        if not any(f.fingerprint in values for values in wanted):
             return False
     return True
 
@@ -126,14 +184,13 @@ COLUMNS = (
 )
 
 
-def row(record: dict[str, Any], short: bool = False) -> dict[str, str]:
-    """A flat view of a record for tables and CSV (`short`: the time to the second, for a terminal)."""
+def row(record: dict[str, Any]) -> dict[str, str]:
+    """A flat view of a record for CSV: every column, whole."""
     principal = record.get("principal") or {}
     outcome = record.get("outcome") or {}
-    ts = str(record.get("ts"))
     return {
         "seq": str(record.get("seq")),
-        "ts": ts[:19].replace("T", " ") if short else ts,
+        "ts": str(record.get("ts")),
         "request_id": str(record.get("request_id", "")),
         "principal": ",".join(f"{k}={v}" for k, v in principal.items()),
         "model_requested": str(record.get("model_requested") or ""),
@@ -148,6 +205,34 @@ def row(record: dict[str, Any], short: bool = False) -> dict[str, str]:
     }
 
 
+COMPACT_COLUMNS = ("seq", "time (UTC)", "request", "who", "action", "to", "types")
+
+
+def compact_row(record: dict[str, Any]) -> dict[str, str]:
+    """A record in a terminal's width: short request id, principal values, where it went, type names."""
+    principal = record.get("principal") or {}
+    outcome = record.get("outcome") or {}
+    request_id = str(record.get("request_id") or "")
+    action = str(record.get("action") or record.get("event"))
+    if outcome.get("status") == "error":
+        action += "!"  # an error outcome; the full class is in --format jsonl / csv
+    route = str(record.get("route") or "")
+    target = str(record.get("target") or "")
+    ts = str(record.get("ts"))
+    return {
+        "seq": str(record.get("seq")),
+        "time (UTC)": ts[:16].replace("T", " "),
+        "request": request_id.removeprefix("pp-")[:8],
+        "who": ",".join(str(v) for v in principal.values()),
+        "action": action,
+        "to": target.rsplit("/", 1)[-1] if target else ("-" if route in ("", "none") else route),
+        "types": " ".join(
+            f"{k}x{v.get('count')}" if v.get("count", 1) != 1 else k
+            for k, v in (record.get("findings") or {}).items()
+        ),
+    }
+
+
 def to_csv(records: list[dict[str, Any]]) -> str:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=COLUMNS)
@@ -155,3 +240,19 @@ def to_csv(records: list[dict[str, Any]]) -> str:
     for record in records:
         writer.writerow(row(record))
     return buffer.getvalue()
+
+
+__all__ = [
+    "COLUMNS",
+    "COMPACT_COLUMNS",
+    "Filters",
+    "ReadStats",
+    "compact_row",
+    "iter_records",
+    "matches",
+    "parse_principal",
+    "parse_time",
+    "row",
+    "to_csv",
+    "value_fingerprint",
+]

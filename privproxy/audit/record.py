@@ -7,9 +7,10 @@ import hmac
 import json
 from collections.abc import Iterable, Mapping
 from datetime import datetime, timezone
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from ..detect.findings import Finding
+if TYPE_CHECKING:
+    from ..detect.findings import Finding
 
 GENESIS = "0" * 64
 
@@ -56,9 +57,19 @@ def fingerprint(key: bytes, entity_type: str, value: str) -> str:
     return hmac.new(key, message, hashlib.sha256).hexdigest()[:24]
 
 
-def fingerprints(key: bytes, values: Iterable[tuple[str, str]]) -> dict[str, list[str]]:
-    """Per entity type, the sorted distinct fingerprints of the values found (never the values)."""
+def fingerprint_key_id(key: bytes) -> str:
+    """Names a fingerprint key without revealing it: a keyed HMAC of a fixed label, so a query can
+    tell which key wrote a record's fingerprints (and refuse a key that wrote none)."""
+    return hmac.new(key, b"privproxy-audit-fingerprint-key-id", hashlib.sha256).hexdigest()[:16]
+
+
+def fingerprints(key: bytes, values: Iterable[tuple[str, str]]) -> dict[str, Any]:
+    """The key's id and, per entity type, the sorted distinct fingerprints of the values found (never
+    the values): `{"key_id": ..., "values": {TYPE: [...]}}`."""
     found: dict[str, set[str]] = {}
     for entity_type, value in values:
         found.setdefault(entity_type, set()).add(fingerprint(key, entity_type, value))
-    return {entity: sorted(prints) for entity, prints in sorted(found.items())}
+    return {
+        "key_id": fingerprint_key_id(key),
+        "values": {entity: sorted(prints) for entity, prints in sorted(found.items())},
+    }

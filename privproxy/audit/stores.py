@@ -65,7 +65,7 @@ class JsonlStore:
             self.path.parent.mkdir(parents=True, exist_ok=True)
             os.close(os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, 0o600))
         except OSError as exc:
-            raise AuditError(f"cannot open audit log {self.path}: {exc.strerror}") from None
+            raise path_error(self.path, exc) from None
 
     def files(self) -> list[Path]:
         """Rotated files (oldest first) then the live file: the order the chain runs in."""
@@ -119,7 +119,7 @@ class JsonlStore:
                     return fd
                 os.close(fd)
             except OSError as exc:
-                raise AuditError(f"cannot open audit log {self.path}: {exc.strerror}") from None
+                raise path_error(self.path, exc) from None
 
     def _rotate_if_needed(self, fd: int) -> int:
         """Past max_bytes or max_age_s, rename the live file (under the lock); the chain continues in a new one."""
@@ -286,6 +286,23 @@ class PostgresStore(_SqlStore):
         import psycopg
 
         return (psycopg.Error,)
+
+
+_CHOOSE = "choose another path with audit_log= / PRIVPROXY_AUDIT_LOG / --audit-log"
+
+
+def path_error(path: Path, exc: OSError) -> AuditError:
+    """Why an audit log path cannot be used, in words that say what to change."""
+    if path.is_dir():
+        return AuditError(f"cannot use audit log {path}: it is a folder; name a file in it, or {_CHOOSE}")
+    for parent in path.parents:
+        if parent.exists() and not parent.is_dir():
+            return AuditError(f"cannot create audit log {path}: {parent} is a file, not a folder; {_CHOOSE}")
+    if isinstance(exc, PermissionError):
+        return AuditError(
+            f"cannot write audit log {path}: permission denied; give this process write access, or {_CHOOSE}"
+        )
+    return AuditError(f"cannot open audit log {path}: {exc.strerror or exc}; {_CHOOSE}")
 
 
 def open_store(

@@ -4,7 +4,9 @@ Damage is named, with the first bad record: `edited` (content does not match its
 (a record was deleted), `reordered`, `torn` (the last write was cut off by a crash — the records
 before it are intact, so this is not reported as tampering), `truncated` (fewer records than a
 signed checkpoint counted), `rewritten` (the chain no longer ends where a checkpoint says it did),
-`bad signature`.
+`bad signature`, `no checkpoints` (a public key was given but there is no checkpoints file, or it is
+empty), and `unreadable tail` (the last line is neither a record nor the cut-off start of one, so
+it was not a crash of privproxy's writer that put it there).
 """
 
 from __future__ import annotations
@@ -52,10 +54,18 @@ def verify_store(
     target: str | Path,
     public_key: str | Path | None = None,
     progress: Callable[[int], None] | None = None,
+    checkpoints_path: str | Path | None = None,
 ) -> VerifyResult:
-    """Verify a whole log (rotated files included, or a database), and its checkpoints if a key is given."""
+    """Verify a whole log (rotated files included, or a database), and its checkpoints if a key is given.
+
+    `checkpoints_path`: the checkpoints file to trust, e.g. the copy kept in separate storage
+    (default: `<log>.checkpoints` next to the log).
+    """
     store = open_existing_store(target)
-    checkpoints = read_checkpoints(store.checkpoint_path) if public_key is not None else []
+    checkpoint_file = Path(checkpoints_path) if checkpoints_path is not None else store.checkpoint_path
+    if public_key is not None:
+        load_public_key(public_key)  # a key that cannot be read is an error before the pass over the log
+    checkpoints = read_checkpoints(checkpoint_file) if public_key is not None else []
     heads: dict[int, str] = {int(c["count"]): "" for c in checkpoints if isinstance(c.get("count"), int)}
     result = _verify_chain(str(target), store.lines(), progress, heads)
     if public_key is None:
@@ -67,10 +77,20 @@ def verify_store(
         )
         return dataclasses.replace(result, notes=(*result.notes, unsigned))
     if not checkpoints:
-        return _replace(result, "no signed checkpoints found next to the log", "bad signature", None)
+        where = str(checkpoint_file)
+        if not checkpoint_file.exists():
+            fix = (
+                "check the --checkpoints path"
+                if checkpoints_path is not None
+                else "give the copy kept in separate storage with --checkpoints PATH"
+            )
+            problem = f"no checkpoints file at {checkpoint_file}, so signatures cannot be checked; {fix}"
+        else:
+            problem = f"the checkpoints file {checkpoint_file} holds no signed checkpoints"
+        return _replace(result, problem, "no checkpoints", where)
     key = load_public_key(public_key)
     for index, checkpoint in enumerate(checkpoints, start=1):
-        where = f"{store.checkpoint_path}:{index}"
+        where = f"{checkpoint_file}:{index}"
         if checkpoint.get("malformed") or not verify_checkpoint(key, checkpoint):
             return _replace(
                 result, "checkpoint signature does not verify with this public key", "bad signature", where
@@ -136,6 +156,18 @@ def _verify_chain(
             record = orjson.loads(raw)
         except orjson.JSONDecodeError:
             following = stream.next_nonempty()
+            if following is None and not looks_torn(raw):
+                return VerifyResult(
+                    name,
+                    count,
+                    prev,
+                    f"the last line ({len(raw)} bytes) is not a record and not the cut-off start of one, so no "
+                    "crash of privproxy's writer explains it; the records before it are intact: find out "
+                    "what else writes to this file",
+                    number,
+                    "unreadable tail",
+                    where,
+                )
             if following is None:
                 return VerifyResult(
                     name,
@@ -147,9 +179,22 @@ def _verify_chain(
                     where,
                 )
             if _continues(following[1], prev):
-                notes.append(f"{where}: a torn write from a crash, isolated; the chain continues after it")
+                what = (
+                    "a torn write from a crash"
+                    if looks_torn(raw)
+                    else "an unreadable line, not the start of a record privproxy wrote"
+                )
+                notes.append(f"{where}: {what}, isolated; the chain continues after it")
                 continue
-            return VerifyResult(name, count, prev, "line is not valid JSON", number, "malformed", where)
+            return VerifyResult(
+                name,
+                count,
+                prev,
+                "line is not valid JSON",
+                number,
+                "malformed",
+                where,
+            )
         if not isinstance(record, dict) or not {"hash", "prev", "seq"} <= set(record):
             return VerifyResult(name, count, prev, "line is not an audit record", number, "malformed", where)
         if not _hash_matches(raw, record):
@@ -224,6 +269,48 @@ class _Peekable:
             if item[1].strip():
                 return item
         return None
+
+
+def looks_torn(raw: bytes) -> bool:
+    """Whether a line that does not parse is the start of a record as privproxy writes one.
+
+    The writer writes canonical JSON (one object, no whitespace outside strings), so a line cut off
+    by a crash is such a prefix: `{"` first, only JSON's own characters outside strings, and, cut
+    back to its last comma, a document that parses once its open brackets are closed.
+    """
+    text = raw.decode("utf-8", "ignore")
+    if not text.startswith('{"'):
+        return False
+    stack: list[str] = []
+    in_string = escaped = False
+    last_cut: tuple[int, str] | None = None
+    for position, char in enumerate(text):
+        if in_string:
+            if escaped:
+                escaped = False
+            elif char == "\\":
+                escaped = True
+            elif char == '"':
+                in_string = False
+            continue
+        if char == '"':
+            in_string = True
+        elif char in "{[":
+            stack.append("}" if char == "{" else "]")
+        elif char in "}]":
+            if not stack or stack.pop() != char or not stack:
+                return False  # a closed top-level object is a whole line, not a torn one
+        elif char == ",":
+            last_cut = (position, "".join(reversed(stack)))
+        elif char not in ":-+.0123456789eEtrufalsn":
+            return False  # whitespace or a stray character: not canonical JSON
+    if last_cut is None:
+        return True  # cut off inside the first key or value
+    position, closers = last_cut
+    try:
+        return isinstance(orjson.loads(text[:position] + closers), dict)
+    except orjson.JSONDecodeError:
+        return False
 
 
 def _continues(raw: bytes, prev: str) -> bool:

@@ -24,12 +24,24 @@ from typing import Any, Literal
 
 import yaml
 from presidio_analyzer import EntityRecognizer, Pattern, PatternRecognizer
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
 from .._resources import data_dir
 from ..errors import PolicyError
-from ..policy._yaml import load_located
-from ..policy.loader import located_errors
+from ..policy._yaml import Located, load_located
+from ..policy.loader import duplicate_errors, raise_all, validate_pruning
+
+_REGEX_FLAGS = re.DOTALL | re.MULTILINE | re.IGNORECASE  # Presidio's global_regex_flags
+
+
+def _regex_engine() -> Any:
+    """The engine Presidio's PatternRecognizer compiles with (`regex`, else `re`)."""
+    try:
+        import regex
+
+        return regex
+    except ImportError:  # pragma: no cover - presidio depends on it
+        return re
 
 
 class PatternSpec(BaseModel):
@@ -37,6 +49,19 @@ class PatternSpec(BaseModel):
     name: str
     regex: str
     score: float = Field(ge=0.0, le=1.0)
+
+    @field_validator("regex")
+    @classmethod
+    def _compiles(cls, value: str) -> str:
+        """Compiled as Presidio will compile it, so a broken pattern fails here, at its line."""
+        try:
+            _regex_engine().compile(value, _REGEX_FLAGS)
+        except Exception as exc:  # the regex module's error class is not re.error
+            position = getattr(exc, "pos", None)
+            where = f" at position {position}" if position is not None else ""
+            message = getattr(exc, "msg", None) or str(exc)
+            raise ValueError(f"invalid regular expression: {message}{where}") from None
+        return value
 
 
 class Examples(BaseModel):
@@ -105,6 +130,8 @@ class Pack:
     source: str
     revision: str
     recognizers: list[EntityRecognizer] = field(default_factory=list)
+    located: Located | None = None  # where each detector and example is written, for file:line errors
+    positions: tuple[int, ...] | None = None  # each detector's index in the file, when some were left out
 
 
 def resolve_pack(name_or_path: str, base: Path | None = None) -> Path:
@@ -120,36 +147,62 @@ def resolve_pack(name_or_path: str, base: Path | None = None) -> Path:
 
 
 def load_pack(path: Path, languages: list[str]) -> Pack:
-    """Read one pack file and build Presidio recognizers from it; errors name the file."""
+    """Read one pack file and build Presidio recognizers from it; errors name the file (all of them)."""
+    spec, located, problems = check_pack(path)
+    if problems:
+        raise_all(problems)
+    assert spec is not None and located is not None
+    text = path.read_text(encoding="utf-8")
+    revision = hashlib.sha256(text.encode("utf-8")).hexdigest()
+    recognizers: list[EntityRecognizer] = []
+    for recognizer in spec.recognizers:
+        recognizers.extend(build_recognizers(recognizer, languages))
+    return Pack(spec=spec, source=str(path), revision=revision, recognizers=recognizers, located=located)
+
+
+def check_pack(path: Path) -> tuple[PackSpec | None, Located | None, list[PolicyError]]:
+    """Every problem of one pack file on its own (YAML, duplicated keys, schema, regexes); the spec
+    is None when it cannot be read at all."""
     try:
         text = path.read_text(encoding="utf-8")
     except OSError:
-        raise PolicyError(
-            "detector pack not found", file=str(path), hint="name a file under detectors/"
-        ) from None
+        missing = PolicyError("detector pack not found", file=str(path), hint="name a file under detectors/")
+        return None, None, [missing]
     try:
         located = load_located(text, str(path))
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
-        raise PolicyError(
+        problem = PolicyError(
             "detector pack is not valid YAML",
             file=str(path),
             line=mark.line + 1 if mark else None,
             column=mark.column + 1 if mark else None,
             hint="check indentation and quoting around this line",
-        ) from None
-    try:
-        spec = PackSpec.model_validate(located.data)
-    except ValidationError as exc:
-        problems = [_for_packs(problem) for problem in located_errors(exc, located, str(path))]
-        first = problems[0]
-        first.others = problems[1:]  # type: ignore[attr-defined]
-        raise first from None
-    revision = hashlib.sha256(text.encode("utf-8")).hexdigest()
-    recognizers: list[EntityRecognizer] = []
-    for recognizer in spec.recognizers:
-        recognizers.extend(build_recognizers(recognizer, languages))
-    return Pack(spec=spec, source=str(path), revision=revision, recognizers=recognizers)
+        )
+        return None, None, [problem]
+    problems = duplicate_errors(located)
+    spec, schema_problems, _ = validate_pruning(PackSpec, located, str(path))
+    problems.extend(_for_packs(problem) for problem in schema_problems)
+    return spec, located, problems
+
+
+def partial_pack(path: Path, located: Located, languages: list[str]) -> Pack | None:
+    """The detectors of a broken pack that are valid on their own, so their examples can still be
+    checked in the same run; None when there are none."""
+    items = located.data.get("recognizers") if isinstance(located.data, dict) else None
+    specs: list[RecognizerSpec] = []
+    positions: list[int] = []
+    for index, item in enumerate(items if isinstance(items, list) else []):
+        try:
+            specs.append(RecognizerSpec.model_validate(item))
+        except ValidationError:
+            continue
+        positions.append(index)
+    if not specs:
+        return None
+    spec = PackSpec(name=str(located.data.get("name") or path.stem), recognizers=specs)
+    built = [recognizer for one in specs for recognizer in build_recognizers(one, languages)]
+    return Pack(spec, str(path), "", built, located, tuple(positions))
 
 
 def _for_packs(problem: PolicyError) -> PolicyError:

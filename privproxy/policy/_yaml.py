@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import yaml
@@ -12,11 +12,23 @@ Mark = tuple[str, int, int]  # (file, line, column), 1-based
 
 
 @dataclass(frozen=True)
+class Duplicate:
+    """A mapping key written twice: YAML keeps only the last, so the first block would vanish silently."""
+
+    path: Path
+    first: Mark
+    again: Mark
+
+
+@dataclass(frozen=True)
 class Located:
-    """Parsed YAML data plus the file, line and column of every path in it."""
+    """Parsed YAML data plus the file, line and column of every path in it (keys point at the key;
+    `values` at the scalar value written for it) and every duplicated key."""
 
     data: Any
     marks: dict[Path, Mark]
+    values: dict[Path, Mark] = field(default_factory=dict)
+    duplicates: tuple[Duplicate, ...] = ()
 
     def locate(self, path: Path) -> Mark | None:
         """The position of `path`, or of its deepest ancestor that exists in the file."""
@@ -33,19 +45,23 @@ class Located:
 
 def load_located(text: str, source: str = "<policy>") -> Located:
     """Parse one YAML document (safe types only) and record positions; raises yaml.YAMLError."""
-    node = yaml.compose(text, Loader=yaml.SafeLoader)
-    data = yaml.safe_load(text) if node is not None else None
+    node = yaml.compose(text, Loader=_LOADER)
+    data = yaml.load(text, Loader=_LOADER) if node is not None else None
     marks: dict[Path, Mark] = {}
+    values: dict[Path, Mark] = {}
+    duplicates: list[Duplicate] = []
     if node is not None:
-        _walk(node, (), marks, source)
-    return Located(data=data, marks=marks)
+        _walk(node, (), marks, values, duplicates, source)
+    return Located(data=data, marks=marks, values=values, duplicates=tuple(duplicates))
 
 
 def merge(base: Located, over: Located) -> Located:
     """`over` on top of `base`: mappings merge key by key, lists concatenate (base first), scalars replace."""
     marks: dict[Path, Mark] = {}
     data = _merge(base.data, over.data, (), base.marks, over.marks, marks)
-    return Located(data=data, marks=marks)
+    values: dict[Path, Mark] = {}
+    _merge(base.data, over.data, (), base.values, over.values, values)
+    return Located(data=data, marks=marks, values=values, duplicates=base.duplicates + over.duplicates)
 
 
 def _merge(
@@ -87,14 +103,32 @@ def _copy(source: dict[Path, Mark], prefix: Path, out: dict[Path, Mark], target:
             out[(*target, *path[size:])] = mark
 
 
-def _walk(node: yaml.Node, path: Path, marks: dict[Path, Mark], source: str) -> None:
-    marks.setdefault(path, (source, node.start_mark.line + 1, node.start_mark.column + 1))
+def _walk(
+    node: yaml.Node,
+    path: Path,
+    marks: dict[Path, Mark],
+    values: dict[Path, Mark],
+    duplicates: list[Duplicate],
+    source: str,
+) -> None:
+    here = (source, node.start_mark.line + 1, node.start_mark.column + 1)
+    marks.setdefault(path, here)
+    if isinstance(node, yaml.ScalarNode):
+        values[path] = here
     if isinstance(node, yaml.MappingNode):
+        seen: dict[Any, Mark] = {}
         for key_node, value_node in node.value:
             child = (*path, key_node.value)
             # Point at the key itself: that is where a reader looks for the mistake.
-            marks[child] = (source, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
-            _walk(value_node, child, marks, source)
+            at = (source, key_node.start_mark.line + 1, key_node.start_mark.column + 1)
+            if key_node.value in seen:
+                duplicates.append(Duplicate(child, seen[key_node.value], at))
+            seen[key_node.value] = at
+            marks[child] = at
+            _walk(value_node, child, marks, values, duplicates, source)
     elif isinstance(node, yaml.SequenceNode):
         for index, item in enumerate(node.value):
-            _walk(item, (*path, index), marks, source)
+            _walk(item, (*path, index), marks, values, duplicates, source)
+
+
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when built with it: 10x faster

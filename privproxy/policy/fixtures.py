@@ -5,8 +5,15 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..corpus import DEFAULT_MODEL, flat_context
+
 if TYPE_CHECKING:
     from ..guard import Guard
+
+
+# A fixed placeholder key for policy tests, so a `sanitized:` expectation can be written down:
+# `<EMAIL_ADDRESS_…>` is the same on every run and machine. Never the key of a real Guard.
+POLICY_TEST_KEY = b"privproxy-policy-tests-fixed-key"
 
 
 @dataclass(frozen=True)
@@ -20,12 +27,16 @@ class FixtureResult:
 
 
 def run_policy_tests(guard: Guard) -> list[FixtureResult]:
-    """Run every case under the policy's `tests:`; `entities` lists types that must all be found."""
+    """Run every case under the policy's `tests:`; `entities` lists types that must all be found.
+
+    `sanitized:` compares the text that would leave; its placeholders depend on the Guard's key, so
+    `privproxy policy test` runs with the fixed POLICY_TEST_KEY.
+    """
     results: list[FixtureResult] = []
     for index, case in enumerate(guard.policy.tests):
         messages = case.messages if case.messages is not None else [{"role": "user", "content": case.prompt}]
-        context = dict(case.context)
-        context.setdefault("model", "openai/gpt-4o-mini")
+        context = flat_context(case.context)
+        context.setdefault("model", DEFAULT_MODEL)
         inspection = guard.inspect(messages, **context)
         expect = case.expect
         problems: list[str] = []
@@ -36,13 +47,16 @@ def run_policy_tests(guard: Guard) -> list[FixtureResult]:
         if expect.entities is not None:
             missing = sorted(set(expect.entities) - set(inspection.decision.entity_types))
             if missing:
-                problems.append(f"entity types not found: {', '.join(missing)}")
+                found = ", ".join(inspection.decision.entity_types) or "none"
+                problems.append(f"entity types not found: {', '.join(missing)} (found: {found})")
         if expect.sanitized is not None:
             sent = None
             if inspection.sanitized is not None:
                 sent = inspection.sanitized["messages"][-1].get("content")
             if sent != expect.sanitized:
-                problems.append("sanitized text differs from the expected text")
+                # The test's own prompt, as written in the policy file: showing it is safe, and the
+                # only way to see what to expect (placeholders come from the fixed test key).
+                problems.append(f"sanitized: expected {expect.sanitized!r}, got {sent!r}")
         name = case.name or (case.prompt or "messages")[:40]
         results.append(FixtureResult(index=index, name=name, passed=not problems, problems=tuple(problems)))
     return results

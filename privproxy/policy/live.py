@@ -7,6 +7,7 @@ last good snapshot in force and is reported loudly (log error + callback for an 
 
 from __future__ import annotations
 
+import difflib
 import logging
 import os
 import threading
@@ -19,7 +20,8 @@ from .._resources import data_dir
 from ..detect import Detector
 from ..detect.packs import resolve_pack
 from ..errors import PolicyError
-from .loader import LoadedPolicy, load_policy
+from ._yaml import Located
+from .loader import LoadedPolicy, load_policy, raise_all
 
 log = logging.getLogger("privproxy.policy")
 
@@ -44,6 +46,14 @@ def build_snapshot(loaded: LoadedPolicy, previous: Snapshot | None = None) -> Sn
     else:
         detector = Detector(loaded.policy.detection, policy_dir=policy_dir, ner_gate=ner_gate)
     problems = detector.entity_type_problems(loaded.policy.entity_types_named(), loaded)
+    problems.extend(target_problems(loaded))
+    _raise_all(problems)
+    return Snapshot(loaded=loaded, detector=detector)
+
+
+def target_problems(loaded: LoadedPolicy) -> list[PolicyError]:
+    """Each rule that sends requests to a model the policy does not trust."""
+    problems = []
     trusted = loaded.policy.targets.trusted
     for index, rule in enumerate(loaded.policy.rules):
         if rule.target is not None and rule.target not in trusted:
@@ -54,8 +64,7 @@ def build_snapshot(loaded: LoadedPolicy, previous: Snapshot | None = None) -> Sn
                     hint=f"list it under targets.trusted, or name one of: {', '.join(sorted(trusted))}",
                 )
             )
-    _raise_all(problems)
-    return Snapshot(loaded=loaded, detector=detector)
+    return problems
 
 
 def needs_new_detector(loaded: LoadedPolicy, previous: Snapshot) -> bool:
@@ -69,16 +78,26 @@ def needs_new_detector(loaded: LoadedPolicy, previous: Snapshot) -> bool:
 
 def missing_packs(loaded: LoadedPolicy) -> list[PolicyError]:
     """Each `detection.packs` entry that names no file, pointed at its line in the policy."""
-    policy_dir = Path(loaded.source).parent
+    return missing_pack_problems(loaded.policy.detection.packs, loaded.located, loaded.source)
+
+
+def missing_pack_problems(packs: list[str], located: Located, source: str) -> list[PolicyError]:
+    policy_dir = Path(source).parent
     shipped = sorted(path.stem for path in data_dir("detectors").glob("*.yaml"))
     problems = []
-    for index, name in enumerate(loaded.policy.detection.packs):
+    for index, name in enumerate(packs):
         if not resolve_pack(name, policy_dir).is_file():
+            mark = located.locate(("detection", "packs", index))
+            file, line, column = mark if mark else (source, None, None)
+            difflib_hint = difflib.get_close_matches(name, shipped, n=1)
+            suggestion = f"did you mean '{difflib_hint[0]}'? " if difflib_hint else ""
             problems.append(
-                loaded.error(
+                PolicyError(
                     f"detector pack '{name}' not found",
-                    ("detection", "packs", index),
-                    hint=f"shipped packs: {', '.join(shipped)}; or a .yaml path relative to this policy",
+                    file=file,
+                    line=line,
+                    column=column,
+                    hint=f"{suggestion}shipped packs: {', '.join(shipped)}; or a .yaml path relative to this policy",
                 )
             )
     return problems
@@ -87,9 +106,7 @@ def missing_packs(loaded: LoadedPolicy) -> list[PolicyError]:
 def _raise_all(problems: list[PolicyError]) -> None:
     """Raise the first problem, carrying the others, so `policy validate` can list every one."""
     if problems:
-        first = problems[0]
-        first.others = problems[1:]  # type: ignore[attr-defined]
-        raise first
+        raise_all(problems)
 
 
 def _pack_changed(source: str, revision: str) -> bool:
@@ -210,7 +227,7 @@ class LivePolicy:
         error = (
             exc
             if isinstance(exc, PolicyError)  # a detector that cannot be built is a failed load too
-            else PolicyError(f"policy reload failed: {type(exc).__name__}", file=str(self._path))
+            else PolicyError(f"policy reload failed: {type(exc).__name__}: {exc}", file=str(self._path))
         )
         log.error("policy reload rejected, last good policy stays in force: %s", error)
         self._notify("policy_load_failed", None, error)

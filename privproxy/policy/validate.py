@@ -2,36 +2,166 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from .._resources import embedded_gguf_path
-from ..errors import PolicyError
-from .live import build_snapshot
-from .loader import LoadedPolicy, load_policy
+from ..errors import PolicyError, PrivProxyError
+from .loader import LoadedPolicy, YamlPath, check_policy_text, read_policy_text
 from .schema import Match, Policy, Rule
 
+Progress = Callable[[str], None]
 
-def validate_file(path: str | Path) -> list[PolicyError]:
-    """Every problem found in one policy file, each with file:line:col and a hint; empty means valid."""
+
+def validate_file(path: str | Path, progress: Progress | None = None) -> list[PolicyError]:
+    """Every problem found in one policy file and the packs it loads (or in one pack file), in one
+    run, each with file:line:col and a hint, in file and line order; empty means valid.
+
+    A problem does not hide the next: the schema is checked with broken keys set aside, every pack
+    is checked on its own, detectors are built from what loads, and the meaning checks (entity
+    types, targets, rules, detector examples) run on what is left.
+    """
+    say = progress or (lambda _: None)
+    path = Path(path)
     try:
-        loaded = load_policy(path)
+        text = read_policy_text(path)
     except PolicyError as exc:
-        return [exc, *getattr(exc, "others", [])]
-    problems: list[PolicyError] = []
+        return [exc]
+    if _is_pack(text):
+        return _in_order(_validate_pack_file(path, say))
+    return _in_order(_validate_policy(path, text, say))
+
+
+def _validate_policy(path: Path, text: str, say: Progress) -> list[PolicyError]:
+    from ..detect.analyzer import Detector
+    from ..detect.examples import example_problems
+    from ..detect.packs import Pack, check_pack, partial_pack, resolve_pack
+    from .live import missing_pack_problems, target_problems
+
+    checked = check_policy_text(text, str(path))
+    problems = list(checked.problems)
+    loaded, located = checked.loaded, checked.located
+    if located is None:
+        return problems
+    packs = loaded.policy.detection.packs if loaded is not None else _raw_packs(located.data)
+    problems.extend(missing_pack_problems(packs, located, str(path)))
+    good: list[str] = []
+    partial: list[Pack] = []
+    broken_types: set[str] = set()
+    for name in packs:
+        pack_path = resolve_pack(name, path.parent)
+        if not pack_path.is_file():
+            continue
+        say(f"checking pack {pack_path.name}")
+        _, pack_located, pack_problems = check_pack(pack_path)
+        problems.extend(pack_problems)
+        if not pack_problems:
+            good.append(name)
+        elif pack_located is not None:
+            broken_types.update(_raw_entities(pack_located.data))
+            language = loaded.policy.detection.language if loaded is not None else "en"
+            piece = partial_pack(pack_path, pack_located, [language])
+            partial.extend([piece] if piece is not None else [])
+    if loaded is None:
+        return problems
+    policy = loaded.policy
+    detection = policy.detection.model_copy(update={"packs": good})
+    say("building detectors")
     try:
-        build_snapshot(loaded)
-    except PolicyError as exc:
-        problems.extend([exc, *getattr(exc, "others", [])])
-    problems.extend(semantic_problems(loaded))
+        detector = Detector(detection, policy_dir=path.parent, ner_gate=not policy.may_act_on("DATE_TIME"))
+    except PrivProxyError as exc:
+        problems.append(exc if isinstance(exc, PolicyError) else PolicyError(str(exc), file=str(path)))
+        return problems
+    named = {k: v for k, v in policy.entity_types_named().items() if k not in broken_types}
+    problems.extend(detector.entity_type_problems(named, loaded))
+    problems.extend(target_problems(loaded))
+    for piece in partial:  # the valid detectors of a broken pack still prove themselves
+        for recognizer in piece.recognizers:
+            detector.analyzer.registry.add_recognizer(recognizer)
+    say("checking detector examples")
+    problems.extend(example_problems(detector, detection, [*detector.packs, *partial]))
+    problems.extend(semantic_problems(loaded, checked.pruned))
     return problems
 
 
-def semantic_problems(loaded: LoadedPolicy) -> list[PolicyError]:
-    """Rules that can never fire, settings that do nothing, local targets that cannot load."""
+def _validate_pack_file(path: Path, say: Progress) -> list[PolicyError]:
+    """A detector pack given on its own: its file, then its examples on the default detection settings."""
+    from ..detect.analyzer import Detector
+    from ..detect.examples import example_problems
+    from ..detect.packs import check_pack, partial_pack
+    from .schema import Detection
+
+    say(f"checking pack {path.name}")
+    _, located, problems = check_pack(path)
+    if located is None:
+        return problems
+    detection = Detection(packs=[] if problems else [str(path.resolve())])
+    say("building detectors")
+    try:
+        detector = Detector(detection, policy_dir=path.parent)
+    except PrivProxyError as exc:
+        return [*problems, exc if isinstance(exc, PolicyError) else PolicyError(str(exc), file=str(path))]
+    packs = list(detector.packs)
+    if problems:
+        piece = partial_pack(path, located, [detection.language])
+        if piece is not None:
+            for recognizer in piece.recognizers:
+                detector.analyzer.registry.add_recognizer(recognizer)
+            packs.append(piece)
+    say("checking detector examples")
+    return problems + example_problems(detector, detection, packs)
+
+
+def _is_pack(text: str) -> bool:
+    """A detector pack (top-level `recognizers:`) rather than a policy."""
+    import yaml
+
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return False
+    return isinstance(data, dict) and "recognizers" in data and "version" not in data
+
+
+def _in_order(problems: list[PolicyError]) -> list[PolicyError]:
+    """Grouped by file (in the order files first appear), by line within a file."""
+    files: dict[str, int] = {}
+    for problem in problems:
+        files.setdefault(problem.file or "", len(files))
+    return sorted(problems, key=lambda p: (files[p.file or ""], p.line or 0, p.column or 0))
+
+
+def _raw_packs(data: Any) -> list[str]:
+    """`detection.packs` as written, for a policy whose schema errors leave no model to read it from."""
+    detection = data.get("detection") if isinstance(data, dict) else None
+    packs = detection.get("packs") if isinstance(detection, dict) else None
+    if packs is None:
+        return ["builtin"]
+    return [item for item in packs if isinstance(item, str)] if isinstance(packs, list) else []
+
+
+def _raw_entities(data: Any) -> set[str]:
+    """The entity types a pack file names, even when it does not validate."""
+    recognizers = data.get("recognizers") if isinstance(data, dict) else None
+    if not isinstance(recognizers, list):
+        return set()
+    return {
+        str(item["supported_entity"])
+        for item in recognizers
+        if isinstance(item, dict) and isinstance(item.get("supported_entity"), str)
+    }
+
+
+def semantic_problems(loaded: LoadedPolicy, pruned: frozenset[YamlPath] = frozenset()) -> list[PolicyError]:
+    """Rules that can never fire, settings that do nothing, local targets that cannot load.
+
+    A section with a key set aside for a schema error is not judged (its meaning is not known).
+    """
     policy = loaded.policy
+    touched = {path[0] for path in pruned if path}
     problems: list[PolicyError] = []
-    for index, rule in enumerate(policy.rules):
+    for index, rule in enumerate(policy.rules if "rules" not in touched else ()):
         shadow = _shadowed_by(rule, policy.rules[:index])
         if shadow is not None:
             problems.append(
@@ -42,6 +172,8 @@ def semantic_problems(loaded: LoadedPolicy) -> list[PolicyError]:
                     hint=f"move '{rule.id}' above '{shadow.id}' or narrow '{shadow.id}'",
                 )
             )
+    if "answer" in touched:
+        return problems + _target_file_problems(loaded)
     if policy.answer.actions and not policy.answer.scan:
         problems.append(
             loaded.error(
@@ -59,7 +191,13 @@ def semantic_problems(loaded: LoadedPolicy) -> list[PolicyError]:
                 hint="set answer.scan: true",
             )
         )
-    for name, target in policy.targets.trusted.items():
+    return problems + _target_file_problems(loaded)
+
+
+def _target_file_problems(loaded: LoadedPolicy) -> list[PolicyError]:
+    """Local targets whose model file is not on this machine."""
+    problems: list[PolicyError] = []
+    for name, target in loaded.policy.targets.trusted.items():
         if target.kind != "llama_cpp":
             continue
         if target.model_path == "embedded":

@@ -1,0 +1,5 @@
+"""`python -m privproxy.cli`."""
+
+from . import app
+
+app()
