@@ -137,6 +137,11 @@ def _function_word(lower: str) -> bool:
     return any(word_rank(language).get(lower, FUNCTION_WORD) < FUNCTION_WORD for language in ("fr", "de"))
 
 
+def known_name(word: str) -> bool:
+    """A capitalized word that is a given name or surname in the name lists."""
+    return len(word) > 1 and word[0].isupper() and _known_name(word)
+
+
 def _known_name(word: str) -> bool:
     """A given name or surname in Faker's lists, however it is cased ("ALICE", "alice")."""
     forms = {word, word.capitalize(), word.title()}

@@ -23,6 +23,10 @@ REGISTRY_PACKAGES = {
 }
 # Texts shorter than this keep the main model: language identification needs some words to go on.
 _MIN_CHARS_FOR_LANGUAGE = 24
+# Languages told apart so that text in one we have no NER model for is not read by the English one
+# (German nouns and Spanish words became PERSON / LOCATION spans): such text is tokenized only, and
+# its names come from the name lists, titles, structure and patterns, which work in any language.
+_WITHOUT_MODEL = ("de", "es", "it", "pt", "nl", "pl", "sv", "da", "no", "fi", "tr", "cs", "ro", "hu")
 
 # Components detection never needs: Presidio reads entities, token offsets and lemmas (for context
 # words). The tagger → attribute_ruler → lemmatizer chain costs as much as the NER itself, so lemmas
@@ -99,25 +103,25 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
             loaded[lang] = load_spacy(name)
         self.nlp = loaded  # type: ignore[assignment]
         self._others = {lang: load_spacy(name) for lang, name in self._other_names.items()}
-        if self._others:
-            from py3langid.langid import MODEL_FILE, LanguageIdentifier
+        from py3langid.langid import MODEL_FILE, LanguageIdentifier
 
-            identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-            identifier.set_languages(sorted({*loaded, *self._others}))
-            self._identify = identifier
+        identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+        identifier.set_languages(sorted({*loaded, *self._others, *_WITHOUT_MODEL}))
+        self._identify = identifier
 
     def language_of(self, text: str, language: str) -> str:
-        """The language whose NER model reads `text`: the detected one if we have its model."""
+        """The language `text` is in, when sure (else the policy's language)."""
         if self._identify is None or len(text) < _MIN_CHARS_FOR_LANGUAGE:
             return language
         detected, confidence = self._identify.classify(text[:2000])
-        return str(detected) if detected in self._others and confidence >= 0.9 else language
+        return str(detected) if confidence >= 0.9 else language
 
-    def _pipeline(self, text: str, language: str) -> Language:
+    def _pipeline(self, text: str, language: str) -> tuple[Language, bool]:
+        """The pipeline that reads `text`, and whether its NER may (a model of the text's language)."""
         other = self.language_of(text, language)
-        if other != language:
-            return self._others[other]
-        return self.nlp[language]  # type: ignore[index, no-any-return]
+        if other in self._others:
+            return self._others[other], True
+        return self.nlp[language], other == language  # type: ignore[index]
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
         """spaCy over the text, in pieces when it is long; one NlpArtifacts with whole-text offsets.
@@ -125,8 +129,10 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
         With the NER gate on (the policy lets dates through), sentences that cannot hold a name are
         only tokenized: the NER reads the others. See `might_hold_a_name`.
         """
-        nlp = self._pipeline(text, language)
+        nlp, ner = self._pipeline(text, language)
         text = recase_caps(text)
+        if not ner:  # no model for the text's language: only PERSON spans that hold a known name
+            return self._doc_to_nlp_artifact(_known_names_only(nlp(text)), language)
         gated = self._ner_gate and nlp is self.nlp[language]  # type: ignore[index]
         runs = gate_runs(text) if gated else [(text, True)]
         if len(runs) == 1 and runs[0][1] and len(text) <= CHUNK_CHARS:
@@ -183,6 +189,21 @@ def gate_runs(text: str) -> list[tuple[str, bool]]:
         else:
             runs.append((piece, read))
     return runs or [(text, True)]
+
+
+def _known_names_only(doc: Doc) -> Doc:
+    """The Doc with only the PERSON entities that hold a given name or surname from the name lists.
+
+    The English model reads German or Spanish nouns as names and places; where a span holds a
+    known name ("Jonas Haller"), it is one all the same.
+    """
+    from .names import known_name
+
+    doc.set_ents(
+        [ent for ent in doc.ents if ent.label_ == "PERSON" and any(known_name(token.text) for token in ent)],
+        default="outside",
+    )
+    return doc
 
 
 def _read_in_pieces(nlp: Language, text: str, runs: list[tuple[str, bool]]) -> Doc:
