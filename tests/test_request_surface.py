@@ -24,6 +24,16 @@ CANARY = "maria.garcia@example.com"
 USER = {"role": "user", "content": "Summarise the attached notes, please."}
 
 
+def tool_turns(arguments: str, name: str = "send_mail", call_id: str = "c") -> list[dict[str, Any]]:
+    """A user turn, an assistant tool call with these arguments, and the tool's result."""
+    call = {"id": call_id, "type": "function", "function": {"name": name, "arguments": arguments}}
+    return [
+        USER,
+        {"role": "assistant", "content": None, "tool_calls": [call]},
+        {"role": "tool", "tool_call_id": call_id, "content": "ok"},
+    ]
+
+
 def sent(upstream: StandIn) -> str:
     return upstream.received_everything()
 
@@ -181,43 +191,8 @@ CASES: dict[str, dict[str, Any]] = {
     "extra_body unknown": {"extra_body": {"note": CANARY}},
     "extra_headers content": {"extra_headers": {"X-Note": CANARY}},
     "unknown top-level": {"notes": CANARY},
-    "duplicated argument key": {
-        "messages": [
-            USER,
-            {
-                "role": "assistant",
-                "content": None,
-                "tool_calls": [
-                    {
-                        "id": "call_1",
-                        "type": "function",
-                        "function": {
-                            "name": "send_mail",
-                            "arguments": f'{{"email": "{CANARY}", "email": "none"}}',
-                        },
-                    }
-                ],
-            },
-            {"role": "tool", "tool_call_id": "call_1", "content": "sent"},
-        ]
-    },
-    "argument key": {
-        "messages": [
-            USER,
-            {
-                "role": "assistant",
-                "content": None,
-                "tool_calls": [
-                    {
-                        "id": "c",
-                        "type": "function",
-                        "function": {"name": "f", "arguments": json.dumps({CANARY: 1})},
-                    }
-                ],
-            },
-            {"role": "tool", "tool_call_id": "c", "content": "ok"},
-        ]
-    },
+    "duplicated argument key": {"messages": tool_turns(f'{{"email": "{CANARY}", "email": "none"}}')},
+    "argument key": {"messages": tool_turns(json.dumps({CANARY: 1}), name="f")},
     "stop sequence": {"stop": [CANARY]},
     "web search location": {
         "web_search_options": {"user_location": {"type": "approximate", "approximate": {"city": CANARY}}}
@@ -276,47 +251,10 @@ def test_a_policy_can_pass_or_scan_extra_fields(tmp_path: Path, upstream: StandI
 
 
 def test_json_arguments_are_scanned_with_their_keys_and_reserialised(guard: Guard, upstream: StandIn) -> None:
-    secret_args = json.dumps({"password": "hunter2Xq!9zz"})
     with pytest.raises(Blocked):
-        call(
-            guard,
-            upstream,
-            messages=[
-                USER,
-                {
-                    "role": "assistant",
-                    "content": None,
-                    "tool_calls": [
-                        {
-                            "id": "c",
-                            "type": "function",
-                            "function": {"name": "login", "arguments": secret_args},
-                        }
-                    ],
-                },
-                {"role": "tool", "tool_call_id": "c", "content": "ok"},
-            ],
-        )
+        call(guard, upstream, messages=tool_turns(json.dumps({"password": "hunter2Xq!9zz"}), name="login"))
     assert upstream.requests == []
-    call(
-        guard,
-        upstream,
-        messages=[
-            USER,
-            {
-                "role": "assistant",
-                "content": None,
-                "tool_calls": [
-                    {
-                        "id": "c",
-                        "type": "function",
-                        "function": {"name": "f", "arguments": '{"to":   "' + CANARY + '", "n": 1.50}'},
-                    }
-                ],
-            },
-            {"role": "tool", "tool_call_id": "c", "content": "ok"},
-        ],
-    )
+    call(guard, upstream, messages=tool_turns('{"to":   "' + CANARY + '", "n": 1.50}', name="f"))
     arguments = upstream.requests[-1]["messages"][1]["tool_calls"][0]["function"]["arguments"]
     assert json.loads(arguments)["to"].startswith("<EMAIL_ADDRESS_") and '"n": 1.50' in arguments
 
