@@ -8,7 +8,7 @@ import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from .findings import recognizer_result
-from .structure import FieldVocabulary, read_pairs
+from .structure import FieldVocabulary, read_pairs, record_name_cells
 
 
 class FieldRecognizer(EntityRecognizer):
@@ -54,4 +54,29 @@ class FieldRecognizer(EntityRecognizer):
             for pair in read_pairs(text)
             if self._vocabulary.type_of(pair.key) == self._entity
             and (self._value is None or self._value.search(text[pair.start : pair.end]))
+        ]
+
+
+class RecordNameRecognizer(EntityRecognizer):
+    """`kind: record_names`: the name-like cells of a delimited row that holds an e-mail address."""
+
+    def __init__(self, supported_entity: str, name: str, supported_language: str, score: float = 0.6) -> None:
+        self._entity = supported_entity
+        self._label = name
+        self._score = score
+        super().__init__(
+            supported_entities=[supported_entity], name=name, supported_language=supported_language
+        )
+
+    def load(self) -> None:
+        pass
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        if self._entity not in entities:
+            return []
+        return [
+            recognizer_result(
+                self._entity, start, end, self._score, self._label, "a name cell of a person's record"
+            )
+            for start, end in record_name_cells(text)
         ]

@@ -92,7 +92,10 @@ class RecognizerSpec(BaseModel):
     # country-specific ones it does not load by default; `context:` replaces its context words.
     # "fields": a value under one of `fields` (keys, column headers, form labels; any case or
     # separators, owner words like customer_/patient_ ignored) is this entity, whatever it looks like.
-    kind: Literal["pattern", "detect_secrets", "given_names", "presidio", "fields"] = "pattern"
+    # "record_names": the name-like cells of a delimited row (a CSV export line) that holds an e-mail.
+    kind: Literal["pattern", "detect_secrets", "given_names", "presidio", "fields", "record_names"] = (
+        "pattern"
+    )
     fields: list[str] = Field(default_factory=list)
     value_pattern: str | None = None  # with kind: fields, a value must match this (regex module syntax)
     recognizer: str | None = None
@@ -259,6 +262,10 @@ def _library_recognizer(spec: RecognizerSpec, language: str) -> EntityRecognizer
         from .fields import FieldRecognizer
 
         return FieldRecognizer(entity, name, language, spec.fields, spec.value_pattern)
+    if spec.kind == "record_names":
+        from .fields import RecordNameRecognizer
+
+        return RecordNameRecognizer(entity, name, language)
     if spec.kind == "presidio":
         recognizer: EntityRecognizer = _presidio_class(spec.recognizer)(
             supported_entity=entity, supported_language=language, context=spec.context or None

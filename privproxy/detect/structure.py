@@ -167,6 +167,7 @@ _DELIMITERS = (",", ";", "\t", "|")
 # A header given in prose: "columns (member_number, fname, family_name, email):" above the rows.
 _LISTED_HEADER = re.compile(r"\(([^()\n]{3,400})\)\s*:?\s*$")
 _FENCE = re.compile(r"^\s*(?:```|~~~)[\w+-]*\s*$")
+_RULE = re.compile(r"[\s|:=_*\-]{3,}")
 
 
 def _table_pairs(text: str) -> Iterator[Pair]:
@@ -187,8 +188,8 @@ def _table_pairs(text: str) -> Iterator[Pair]:
         if not _looks_like_header(names):
             continue
         for row_start, row in lines[index + 1 : index + 2001]:
-            if not row.strip() or _FENCE.match(row) or (delimiter == "|" and re.fullmatch(r"[\s|:\-]+", row)):
-                continue  # blank lines, code fences and the markdown separator line
+            if not row.strip() or _FENCE.match(row) or _RULE.fullmatch(row):
+                continue  # blank lines, code fences, "---" rules and the markdown separator line
             cells = _cells(row, delimiter)
             if len(cells) != len(header):
                 break
@@ -354,3 +355,30 @@ class FieldVocabulary:
                 return None
             words = words[1:]
         return None
+
+
+# A person's record pasted without its header: a delimited row that holds an e-mail address.
+_EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
+_NAME_CELL = re.compile(
+    r"[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'\u2019\-]+(?: [A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'\u2019\-]+){0,2}"
+)
+
+
+def record_name_cells(text: str) -> list[tuple[int, int]]:
+    """Name-like cells ("Julita", "Kornel Pazdan") of delimited rows that hold an e-mail address.
+
+    A row of a customer or employee export is one person's record: with or without its header,
+    its capitalized one-to-three-word cells are that person's names.
+    """
+    found: list[tuple[int, int]] = []
+    for line_start, line in _lines(text):
+        if "@" not in line or not _EMAIL.search(line):
+            continue
+        delimiter = max((d for d in _DELIMITERS if d != "|"), key=line.count)
+        if line.count(delimiter) < 2:
+            continue
+        for start, _end, cell in _cells(line, delimiter):
+            if _NAME_CELL.fullmatch(cell):
+                cell_start = line.index(cell, start)
+                found.append((line_start + cell_start, line_start + cell_start + len(cell)))
+    return found
