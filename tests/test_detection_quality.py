@@ -226,3 +226,20 @@ def test_a_uk_national_insurance_number_stays_in_house(guard: Guard) -> None:
     # National ids go to the local model on the default policy, like an SSN or a French NIR.
     assert sent(guard, "Update payroll: my National Insurance number is AB 12 34 56 C.") == ("local", "")
     assert sent(guard, "Use prefix BG 12 34 56 C in the test fixture.")[0] != "local"  # never issued
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wie kann ich die Partitionen in Spark zählen, bevor ich die Verlängerung nach Parquet schreibe?",
+        "¿Cuál es la mejor manera de visitar el Schloss Neuschwanstein en invierno con niños pequeños?",
+    ],
+)
+def test_text_in_a_language_without_a_model_is_not_read_as_english(guard: Guard, text: str) -> None:
+    assert sent(guard, text) == ("allow", text)
+
+
+def test_a_known_name_in_such_text_is_still_a_name(guard: Guard) -> None:
+    assert_redacted(
+        guard, "Bitte schreib Jonas Haller wegen der Verlängerung, er wartet seit Montag.", ["Jonas Haller"]
+    )
