@@ -243,3 +243,25 @@ def test_a_known_name_in_such_text_is_still_a_name(guard: Guard) -> None:
     assert_redacted(
         guard, "Bitte schreib Jonas Haller wegen der Verlängerung, er wartet seit Montag.", ["Jonas Haller"]
     )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Bind the dev server to 127.0.0.1:8080, or 0.0.0.0 inside the container.",
+        "Why does dig @8.8.8.8 answer but 1.1.1.1 times out?",
+        "git clone git@github.com:acme/payments.git fails with a permission error",
+        "aws configure set aws_access_key_id AKIAIOSFODNN7EXAMPLE",
+        "DATABASE_URL=postgres://app:${POSTGRES_PASSWORD}@db:5432/app",
+        "Put sk_test_xxxxxxxxxxxxxxxxxxxx in your .env for local runs.",
+    ],
+)
+def test_placeholders_loopback_and_remotes_are_not_values(guard: Guard, text: str) -> None:
+    assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
+
+
+def test_the_real_ones_next_to_them_still_are(guard: Guard) -> None:
+    inspection = guard.inspect(
+        "Customer at 203.0.113.7 wrote from alice.moreau@example.org: key sk_live_51HxQ2LJd8cWbq0pRt3uVz9Yk"
+    )
+    assert {"IP_ADDRESS", "EMAIL_ADDRESS", "API_KEY"} <= set(inspection.decision.entity_types)

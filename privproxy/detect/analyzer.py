@@ -29,6 +29,7 @@ from .names import refine_ner_location, refine_ner_span
 from .nlp import OfflineSpacyNlpEngine
 from .normalize import decoded_views, normalize_for_detection
 from .packs import Pack, load_pack, resolve_pack
+from .plausible import plausible
 
 # Texts this long or longer are analysed under a watchdog (detection.timeout_s): on a pooled worker
 # thread (a fresh thread per request cost ~2 ms), so the caller can stop waiting and fail closed. A
@@ -195,6 +196,8 @@ class Detector:
         results = _refined(scanned.text, results)
         results += extend_address_blocks(scanned.text, results)
         for r in results:
+            if not plausible(r.entity_type, scanned.text[r.start : r.end], scanned.text[r.end : r.end + 2]):
+                continue
             start, end = scanned.span(r.start, r.end, len(text))
             found.append(
                 Finding(
