@@ -119,3 +119,16 @@ def test_one_value_one_fate_across_segments_and_parts(shared_guard: Guard) -> No
     assert inspection.sanitized is not None
     later = inspection.sanitized["messages"][2]["content"]
     assert "Kowalska" not in later and "anna.kowalska" not in later and "Anna" not in later, later
+
+
+def test_a_header_listed_in_prose_types_rows_with_their_own_delimiter() -> None:
+    text = 'Columns (first_name, last_name, dob, city):\n\n"Gabriele";"Benussi";"1994-06-26";"Milano"\n'
+    found = {pair.key: text[pair.start : pair.end] for pair in read_pairs(text)}
+    assert found["dob"] == "1994-06-26" and found["last_name"] == "Benussi"
+
+
+def test_a_city_is_an_address_part_only_beside_the_rest_of_an_address(shared_guard: Guard) -> None:
+    home = '{"street": "Vasagatan 117b", "postal_code": "753 20", "city": "Uppsala"}'
+    assert "Uppsala" not in (_sent(shared_guard, f"Format this: {home}") or "Uppsala")
+    weather = 'Call the weather tool with {"city": "Uppsala", "units": "metric"} please'
+    assert "Uppsala" in (_sent(shared_guard, weather) or "")

@@ -25,11 +25,13 @@ class FieldRecognizer(EntityRecognizer):
         supported_language: str,
         fields: list[str],
         value_pattern: str | None = None,
+        with_fields: list[str] | None = None,
         score: float = 0.6,
     ) -> None:
         self._entity = supported_entity
         self._label = name
         self._value = regex.compile(value_pattern) if value_pattern else None
+        self._with = FieldVocabulary({"with": with_fields}) if with_fields else None
         self._vocabulary = FieldVocabulary({supported_entity: fields})
         self._score = score
         super().__init__(
@@ -42,6 +44,9 @@ class FieldRecognizer(EntityRecognizer):
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
         if self._entity not in entities:
             return []
+        pairs = read_pairs(text)
+        if self._with is not None and not any(self._with.type_of(pair.key) for pair in pairs):
+            return []
         return [
             recognizer_result(
                 self._entity,
@@ -51,7 +56,7 @@ class FieldRecognizer(EntityRecognizer):
                 self._label,
                 f"the value of a '{self._entity}' field",
             )
-            for pair in read_pairs(text)
+            for pair in pairs
             if self._vocabulary.type_of(pair.key) == self._entity
             and (self._value is None or self._value.search(text[pair.start : pair.end]))
         ]

@@ -98,6 +98,7 @@ class RecognizerSpec(BaseModel):
     )
     fields: list[str] = Field(default_factory=list)
     value_pattern: str | None = None  # with kind: fields, a value must match this (regex module syntax)
+    with_fields: list[str] = Field(default_factory=list)  # with kind: fields, only where one of these is too
     recognizer: str | None = None
     plugins: list[str] = Field(default_factory=list)
     not_names: list[str] = Field(default_factory=list)
@@ -261,7 +262,7 @@ def _library_recognizer(spec: RecognizerSpec, language: str) -> EntityRecognizer
     if spec.kind == "fields":
         from .fields import FieldRecognizer
 
-        return FieldRecognizer(entity, name, language, spec.fields, spec.value_pattern)
+        return FieldRecognizer(entity, name, language, spec.fields, spec.value_pattern, spec.with_fields)
     if spec.kind == "record_names":
         from .fields import RecordNameRecognizer
 

@@ -187,10 +187,13 @@ def _table_pairs(text: str) -> Iterator[Pair]:
         names = [name for _, _, name in header]
         if not _looks_like_header(names):
             continue
+        row_delimiter: str | None = None if listed else delimiter
         for row_start, row in lines[index + 1 : index + 2001]:
             if not row.strip() or _FENCE.match(row) or _RULE.fullmatch(row):
                 continue  # blank lines, code fences, "---" rules and the markdown separator line
-            cells = _cells(row, delimiter)
+            if row_delimiter is None:  # a header listed in prose: the rows keep their own delimiter
+                row_delimiter = _header_delimiter(row) or delimiter
+            cells = _cells(row, row_delimiter)
             if len(cells) != len(header):
                 break
             if [name for _, _, name in cells] == names:
