@@ -265,3 +265,8 @@ def test_the_real_ones_next_to_them_still_are(guard: Guard) -> None:
         "Customer at 203.0.113.7 wrote from alice.moreau@example.org: key sk_live_51HxQ2LJd8cWbq0pRt3uVz9Yk"
     )
     assert {"IP_ADDRESS", "EMAIL_ADDRESS", "API_KEY"} <= set(inspection.decision.entity_types)
+
+
+def test_an_ipv6_link_local_address_keeps_its_device_id(guard: Guard) -> None:
+    inspection = guard.inspect("The printer answers on fe80::1ff:fe23:4567:890a from the office LAN.")
+    assert "IP_ADDRESS" in inspection.decision.entity_types

@@ -2,7 +2,7 @@
 
 Each rule is a class of false finding, not a list of words from a corpus: a secret that is a
 documented example or an unexpanded variable, an IP address that identifies no one (loopback,
-unspecified, multicast, link-local, the public DNS resolvers), an e-mail that is an SSH remote.
+unspecified, multicast, IPv4 link-local, the public DNS resolvers), an e-mail that is an SSH remote.
 """
 
 from __future__ import annotations
@@ -53,6 +53,6 @@ def _personal_ip(value: str) -> bool:
         return True  # not parseable as one: keep the finding
     if str(address) in _RESOLVERS:
         return False
-    return not (
-        address.is_loopback or address.is_unspecified or address.is_multicast or address.is_link_local
-    )
+    # An IPv6 link-local address keeps its interface id, often the device's MAC (EUI-64): personal.
+    link_local_v4 = address.version == 4 and address.is_link_local
+    return not (address.is_loopback or address.is_unspecified or address.is_multicast or link_local_v4)
