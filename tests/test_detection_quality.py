@@ -270,3 +270,8 @@ def test_the_real_ones_next_to_them_still_are(guard: Guard) -> None:
 def test_an_ipv6_link_local_address_keeps_its_device_id(guard: Guard) -> None:
     inspection = guard.inspect("The printer answers on fe80::1ff:fe23:4567:890a from the office LAN.")
     assert "IP_ADDRESS" in inspection.decision.entity_types
+
+
+def test_a_key_id_in_capitals_is_not_a_variable_name(guard: Guard) -> None:
+    inspection = guard.inspect("AWS_ACCESS_KEY_ID=AKIAZ7AW3IURKSJ2OOTS and the app logs in as USER:PASSWORD")
+    assert inspection.action == "block" and "API_KEY" in inspection.decision.entity_types

@@ -15,8 +15,11 @@ import re
 _NOT_A_SECRET = re.compile(
     r"EXAMPLE|(?i:^(?:example|dummy|changeme|placeholder|redacted|secret|password|token)$)"
     r"|(?i:your[-_]?(?:api[-_]?)?(?:key|token|secret|password))"
-    r"|(?i:x{4,})|\*{3,}|<[^<>]*>|\$\{[^}]*\}|\$\([^)]*\)|%[A-Z_]+%|^\$?[A-Z][A-Z0-9_]*$"
+    r"|(?i:x{4,})|\*{3,}|<[^<>]*>|\$\{[^}]*\}|\$\([^)]*\)|%[A-Z_]+%"
 )
+# The name of the variable that holds a password ("USER:PASSWORD", "$DB_PASSWORD"): capital words
+# joined by "_"; never a key id like AKIA5JM4PSFA5K6PIFE7 (digits inside a word).
+_VARIABLE = re.compile(r"\$?[A-Z]+(?:_[A-Z0-9]+)*")
 # Public DNS resolvers: anycast addresses of services, not of a person.
 _RESOLVERS = frozenset(
     {
@@ -37,8 +40,12 @@ _SECRET_TYPES = frozenset({"SECRET", "API_KEY"})
 def plausible(entity_type: str, value: str, after: str) -> bool:
     """Whether a finding of `entity_type` on `value` (followed by `after`) can be what it says."""
     if entity_type in _SECRET_TYPES:
-        secret = value.split(":", 1)[-1] if entity_type == "SECRET" and value.count(":") == 1 else value
-        return not _NOT_A_SECRET.search(secret)
+        if entity_type == "SECRET":
+            secret = value.split(":", 1)[-1] if value.count(":") == 1 else value
+            if _VARIABLE.fullmatch(secret):
+                return False
+            return not _NOT_A_SECRET.search(secret)
+        return not _NOT_A_SECRET.search(value)
     if entity_type == "IP_ADDRESS":
         return _personal_ip(value)
     if entity_type == "EMAIL_ADDRESS":
