@@ -86,20 +86,21 @@ def propagate(
         r"(?<![\w@.\-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w@]|\.\w|-\w)",
         re.IGNORECASE,
     )
-    covered: dict[int, list[tuple[int, int]]] = {}
+    covered: dict[int, bytearray] = {}
     for index, finding in located:
         if counts(finding):
-            covered.setdefault(index, []).append((finding.start, finding.end))
+            mask = covered.setdefault(index, bytearray(len(texts[index])))
+            mask[finding.start : finding.end] = b"\x01" * (finding.end - finding.start)
     added: list[tuple[int, Finding]] = []
     for index, text in enumerate(texts):
-        spans = covered.get(index, [])
+        mask = covered.get(index)
         for match in pattern.finditer(text):
             surface = match.group(0)
             entry = wanted.get(surface) or wanted.get(surface.casefold())
             if entry is None:  # a name part in other case ("SMITH", "smith") is not the same word
                 continue
             start, end = match.span()
-            if any(s <= start and end <= e for s, e in spans):
+            if mask is not None and all(mask[start:end]):
                 continue
             added.append((index, Finding(start, end, entry[0], entry[1], DETECTOR)))
     return added
