@@ -93,14 +93,14 @@ def propagate(
             mask[finding.start : finding.end] = b"\x01" * (finding.end - finding.start)
     added: list[tuple[int, Finding]] = []
     for index, text in enumerate(texts):
-        mask = covered.get(index)
+        found = covered.get(index)
         for match in pattern.finditer(text):
             surface = match.group(0)
             entry = wanted.get(surface) or wanted.get(surface.casefold())
             if entry is None:  # a name part in other case ("SMITH", "smith") is not the same word
                 continue
             start, end = match.span()
-            if mask is not None and all(mask[start:end]):
+            if found is not None and all(found[start:end]):
                 continue
             added.append((index, Finding(start, end, entry[0], entry[1], DETECTOR)))
     return added
