@@ -11,7 +11,35 @@ from .findings import recognizer_result
 from .structure import FieldVocabulary, read_pairs, record_name_cells
 
 
-class FieldRecognizer(EntityRecognizer):
+class _StructureRecognizer(EntityRecognizer):
+    """One entity type, no NLP: subclasses say which spans of a text are it, and why."""
+
+    why = ""
+
+    def __init__(self, supported_entity: str, name: str, supported_language: str, score: float = 0.6) -> None:
+        self._entity = supported_entity
+        self._label = name
+        self._score = score
+        super().__init__(
+            supported_entities=[supported_entity], name=name, supported_language=supported_language
+        )
+
+    def load(self) -> None:
+        pass
+
+    def spans(self, text: str) -> list[tuple[int, int]]:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        if self._entity not in entities:
+            return []
+        return [
+            recognizer_result(self._entity, start, end, self._score, self._label, self.why)
+            for start, end in self.spans(text)
+        ]
+
+
+class FieldRecognizer(_StructureRecognizer):
     """`kind: fields`: a value under a key or label the pack names is that entity, however it looks.
 
     The score (0.6) is above every policy's threshold but below the specific detectors', so where a
@@ -28,60 +56,28 @@ class FieldRecognizer(EntityRecognizer):
         with_fields: list[str] | None = None,
         score: float = 0.6,
     ) -> None:
-        self._entity = supported_entity
-        self._label = name
+        super().__init__(supported_entity, name, supported_language, score)
+        self.why = f"the value of a '{supported_entity}' field"
         self._value = regex.compile(value_pattern) if value_pattern else None
         self._with = FieldVocabulary({"with": with_fields}) if with_fields else None
         self._vocabulary = FieldVocabulary({supported_entity: fields})
-        self._score = score
-        super().__init__(
-            supported_entities=[supported_entity], name=name, supported_language=supported_language
-        )
 
-    def load(self) -> None:
-        pass
-
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
-        if self._entity not in entities:
-            return []
+    def spans(self, text: str) -> list[tuple[int, int]]:
         pairs = read_pairs(text)
         if self._with is not None and not any(self._with.type_of(pair.key) for pair in pairs):
             return []
         return [
-            recognizer_result(
-                self._entity,
-                pair.start,
-                pair.end,
-                self._score,
-                self._label,
-                f"the value of a '{self._entity}' field",
-            )
+            (pair.start, pair.end)
             for pair in pairs
             if self._vocabulary.type_of(pair.key) == self._entity
             and (self._value is None or self._value.search(text[pair.start : pair.end]))
         ]
 
 
-class RecordNameRecognizer(EntityRecognizer):
+class RecordNameRecognizer(_StructureRecognizer):
     """`kind: record_names`: the name-like cells of a delimited row that holds an e-mail address."""
 
-    def __init__(self, supported_entity: str, name: str, supported_language: str, score: float = 0.6) -> None:
-        self._entity = supported_entity
-        self._label = name
-        self._score = score
-        super().__init__(
-            supported_entities=[supported_entity], name=name, supported_language=supported_language
-        )
+    why = "a name cell of a person's record"
 
-    def load(self) -> None:
-        pass
-
-    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
-        if self._entity not in entities:
-            return []
-        return [
-            recognizer_result(
-                self._entity, start, end, self._score, self._label, "a name cell of a person's record"
-            )
-            for start, end in record_name_cells(text)
-        ]
+    def spans(self, text: str) -> list[tuple[int, int]]:
+        return record_name_cells(text)
