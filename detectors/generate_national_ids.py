@@ -40,10 +40,11 @@ IDS: list[tuple[str, str, str, float, list[str]]] = [
         LABELLED,
         ["sin", "social insurance", "nas", "assurance sociale"],
     ),
+    ("NL", "nl.bsn", r"\b\d{4}\.\d{2}\.\d{3}\b", ALONE, ["bsn", "burgerservicenummer"]),
     (
         "NL",
         "nl.bsn",
-        r"\b\d{4}\.?\d{2}\.?\d{3}\b|\b\d{9}\b",
+        r"\b\d{9}\b",
         LABELLED,
         ["bsn", "burgerservicenummer", "sofinummer"],
     ),
@@ -90,10 +91,11 @@ IDS: list[tuple[str, str, str, float, list[str]]] = [
         LABELLED,
         ["tc kimlik", "tckn", "kimlik no", "kimlik numarası", "t.c."],
     ),
+    ("BE", "be.nn", r"\b\d{2}\.\d{2}\.\d{2}-\d{3}\.\d{2}\b", ALONE, ["rijksregisternummer", "niss"]),
     (
         "BE",
         "be.nn",
-        r"\b\d{2}[. ]?\d{2}[. ]?\d{2}[- ]?\d{3}[. ]?\d{2}\b",
+        r"\b\d{2} ?\d{2} ?\d{2}[- ]?\d{3} ?\d{2}\b",
         LABELLED,
         ["rijksregisternummer", "registre national", "nn", "insz", "niss"],
     ),
@@ -186,6 +188,95 @@ def _formatted(module: object) -> object:
     return getattr(module, "format", lambda number: None)
 
 
+# Words that say "this is somebody's id" without saying whose country: with them, a number that passes
+# the checksum of any id declared above is one (a table's "ID" column, "personal code 50609191253").
+GENERIC_LABELS = [
+    "id",
+    "id no",
+    "id nr",
+    "id number",
+    "id card number",
+    "identity number",
+    "identification number",
+    "identifier",
+    "personal code",
+    "personal id code",
+    "national number",
+    "citizen id",
+    "numéro d'identité",
+    "numéro d'identification",
+    "numéro national",
+    "ausweisnummer",
+    "identifikationsnummer",
+    "personenkennziffer",
+    "número de identificación",
+    "número de identidad",
+    "número de identidade",
+    "numero di identità",
+    "numero identificativo",
+    "identiteitsnummer",
+    "identificatienummer",
+    "numer identyfikacyjny",
+    "numer ewidencyjny",
+    "id-nummer",
+    "identitetsnummer",
+    "kimlik numarası",
+]
+# The same words in prose, before or after the number ("ID number 8806241493081", "… as the ID number").
+_PROSE_LABEL = (
+    r"(?:\bID\b(?:[ -]?(?:(?i:number|no\.?|nr\.?|card)\b|#))?"
+    r"|(?i:\b(?:identity|identification|personal(?: id)?|national|citizen)[ -](?:number|no\.?|nr\.?|code)\b)"
+    r"|(?i:\b(?:" + "|".join(w for w in GENERIC_LABELS if " " in w and not w.startswith("id")) + r")\b))"
+)
+_NUMBER = r"(?<![\w.-])[0-9](?:[ ./-]?[0-9]){6,17}[0-9A-Z]?(?![\w-])"
+
+
+def _generic(modules: list[str]) -> list[dict[str, object]]:
+    """Any declared id's checksum, under a generic label (a field) or next to one in prose."""
+    validators = [f"stdnum.{module}" for module in modules]
+    example = "50609191253"  # an Estonian isikukood from stdnum.ee.ik's documentation
+    return [
+        {
+            "name": "NationalIdUnderIdKey",
+            "supported_entity": "NATIONAL_ID",
+            "description": "a value under a generic id key or column that passes one of the checksums above",
+            "kind": "fields",
+            "fields": GENERIC_LABELS,
+            "value_pattern": r"^\s*[0-9](?:[ ./-]?[0-9]){6,17}[0-9A-Z]?\s*$",  # 8 digits or more, one number
+            "validator": validators,
+            "examples": {
+                "match": [f"| Name | Country | ID |\n|---|---|---|\n| Liis Saar | EE | {example} |"],
+                "no_match": ["| Name | ID |\n|---|---|\n| Liis Saar | 50609191250 |", "ID: 42"],
+            },
+        },
+        {
+            "name": "NationalIdNextToIdWords",
+            "supported_entity": "NATIONAL_ID",
+            "description": "a number next to generic id words in prose that passes one of the checksums above",
+            "patterns": [
+                {
+                    "name": "after the words",
+                    "regex": _PROSE_LABEL + r"[^\d\n]{0,20}?\K" + _NUMBER,
+                    "score": ALONE,
+                },
+                {
+                    "name": "before the words",
+                    "regex": _NUMBER + r"(?=[^\d\n]{0,25}?" + _PROSE_LABEL + ")",
+                    "score": ALONE,
+                },
+            ],
+            "validator": list(validators),
+            "examples": {
+                "match": [
+                    f"personal code {example}, born in 2006",
+                    f"We got {example} as the ID number for her",
+                ],
+                "no_match": ["personal code 50609191250", f"invoice {example} was paid", "ID number 1234567"],
+            },
+        },
+    ]
+
+
 def build() -> dict[str, object]:
     recognizers: list[dict[str, object]] = []
     for country, module_name, pattern, score, labels in IDS:
@@ -214,6 +305,8 @@ def build() -> dict[str, object]:
                 "examples": {"match": match, "no_match": no_match},
             }
         )
+    modules = list(dict.fromkeys(module for _, module, _, _, _ in IDS))
+    recognizers.extend(_generic(modules))
     return {
         "name": "national_ids",
         "description": (

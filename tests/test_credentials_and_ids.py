@@ -72,3 +72,41 @@ def test_the_national_id_pack_is_what_its_generator_writes() -> None:
     code = f"import runpy; print(runpy.run_path({str(script)!r})['render'](), end='')"
     rendered = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert rendered == (REPO / "detectors" / "national_ids.yaml").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Why won't it connect? REDIS_URL=redis://:Xcbnqa29_nLl@cache.internal:6379/0",
+        "Make this a cron job: echo 'L1$b0@2%' | sudo -S apt-get upgrade -y",
+        "redis-cli -h cache.internal -p 6379 -a 'Sommer87!' --no-auth-warning KEYS '*'",
+        "It says invalid key for the Okta setup key: s2b3 c3hq rawn mss2 ngs4 p2ld ma",
+    ],
+)
+def test_credentials_in_urls_pipes_flags_and_setup_keys_block(shared_guard: Guard, prompt: str) -> None:
+    assert shared_guard.inspect(prompt).action == "block"
+
+
+@pytest.mark.parametrize(
+    ("prompt", "number"),
+    [
+        # A table's generic "ID" column, a "personal code" and "ID number" in prose: checksum-valid
+        # Estonian isikukood and South African id numbers (from python-stdnum's documentation).
+        ("| Name | Country | ID |\n|---|---|---|\n| Liis Saar | EE | 50609191253 |", "50609191253"),
+        ("Fill in the tax form for Liis Saar: personal code 50609191253.", "50609191253"),
+        ("We received 7503305044089 as the ID number for Thembile.", "7503305044089"),
+    ],
+)
+def test_an_id_under_generic_id_words_stays_local(shared_guard: Guard, prompt: str, number: str) -> None:
+    inspection = shared_guard.inspect(prompt)
+    assert inspection.action == "local"
+    assert any(
+        f["entity_type"] == "NATIONAL_ID" and prompt[f["start"] : f["end"]].strip() == number
+        for f in inspection.findings
+    )
+
+
+def test_home_directories_and_netrc_logins_are_usernames(shared_guard: Guard) -> None:
+    prompt = 'Load key "/home/sean.brown/.ssh/id_deploy": invalid format\nmachine ftp.example.fr login vermaa'
+    found = {prompt[f["start"] : f["end"]] for f in shared_guard.inspect(prompt).findings}
+    assert {"sean.brown", "vermaa"} <= found

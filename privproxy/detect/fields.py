@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import regex
@@ -55,8 +56,10 @@ class FieldRecognizer(_StructureRecognizer):
         value_pattern: str | None = None,
         with_fields: list[str] | None = None,
         score: float = 0.6,
+        check: Callable[[str], bool] | None = None,
     ) -> None:
         super().__init__(supported_entity, name, supported_language, score)
+        self._check = check  # a checksum the value must pass (the pack's `validator`)
         self.why = f"the value of a '{supported_entity}' field"
         self._value = regex.compile(value_pattern) if value_pattern else None
         self._with = FieldVocabulary({"with": with_fields}) if with_fields else None
@@ -71,6 +74,7 @@ class FieldRecognizer(_StructureRecognizer):
             for pair in pairs
             if self._vocabulary.type_of(pair.key) == self._entity
             and (self._value is None or self._value.search(text[pair.start : pair.end]))
+            and (self._check is None or self._check(text[pair.start : pair.end]))
         ]
 
 

@@ -82,8 +82,9 @@ class RecognizerSpec(BaseModel):
     deny_list: list[str] = Field(default_factory=list)
     deny_list_score: float = Field(1.0, ge=0.0, le=1.0)
     context: list[str] = Field(default_factory=list)
-    # A checksum every pattern match must pass: a python-stdnum module ("stdnum.fr.nir") or "luhn".
-    validator: str | None = None
+    # A checksum every match must pass: a python-stdnum module ("stdnum.fr.nir") or "luhn"; a list
+    # means any one of them (a value under a generic "ID" column may be any country's id).
+    validator: str | list[str] | None = None
     # How many digits a match may hold, [min, max]: "(72) 583-350" has 8. Others are dropped.
     digits: tuple[int, int] | None = None
     # "detect_secrets": the detector is detect-secrets' plugin set (optionally only `plugins`).
@@ -262,7 +263,15 @@ def _library_recognizer(spec: RecognizerSpec, language: str) -> EntityRecognizer
     if spec.kind == "fields":
         from .fields import FieldRecognizer
 
-        return FieldRecognizer(entity, name, language, spec.fields, spec.value_pattern, spec.with_fields)
+        return FieldRecognizer(
+            entity,
+            name,
+            language,
+            spec.fields,
+            spec.value_pattern,
+            spec.with_fields,
+            check=_validator(spec.validator) if spec.validator else None,
+        )
     if spec.kind == "record_names":
         from .fields import RecordNameRecognizer
 
@@ -319,8 +328,13 @@ def _digit_count(low: int, high: int) -> Any:
     return check
 
 
-def _validator(name: str) -> Any:
-    """`luhn` or a python-stdnum module path → a function text → bool."""
+def _validator(name: str | list[str]) -> Any:
+    """`luhn` or a python-stdnum module path (or a list: any of them) → a function text → bool."""
+    if isinstance(name, list):
+        if not name:
+            raise ValueError("validator: an empty list checks nothing; name at least one module")
+        checks = [_validator(one) for one in name]
+        return lambda text: any(check(text) for check in checks)
     module_name = "stdnum.luhn" if name == "luhn" else name
     if not module_name.startswith("stdnum."):
         raise ValueError(
