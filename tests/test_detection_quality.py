@@ -275,3 +275,53 @@ def test_an_ipv6_link_local_address_keeps_its_device_id(guard: Guard) -> None:
 def test_a_key_id_in_capitals_is_not_a_variable_name(guard: Guard) -> None:
     inspection = guard.inspect("AWS_ACCESS_KEY_ID=AKIAZ7AW3IURKSJ2OOTS and the app logs in as USER:PASSWORD")
     assert inspection.action == "block" and "API_KEY" in inspection.decision.entity_types
+
+
+# Precision: names that identify nobody (privproxy.detect.public, privproxy.detect.code).
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Why did Napoleon Bonaparte's invasion of Russia in 1812 fail?",
+        "Compare Mr. Darcy and Elizabeth Bennet as romantic leads.",
+        "Which records did Roger Federer hold, and how did Federer lose the 2008 final?",
+        "Give me a three-day itinerary for Lisbon, Porto and Kyoto.",
+        "Is the time zone Europe/Berlin right for partitioning, or should we use UTC?",
+        "Plan an early April trip; the conference runs from 22 June to 3 July.",
+        "Our ServiceNow incidents look like INC0012345 and CrashLoopBackOff shows in Node 14 logs.",
+        "```go\nfunc StartWorkers(ctx context.Context) error {\n    return r.Err\n}\n```",
+        "Why does the CI job fail on the 3 GB dimension table?",
+    ],
+)
+def test_public_names_places_code_and_calendar_words_leave_unchanged(guard: Guard, text: str) -> None:
+    assert sent(guard, text) == ("allow", text)
+
+
+def test_a_private_person_with_a_famous_name_is_still_a_person(guard: Guard) -> None:
+    # "my neighbour", and contact data next to the name: a private person, whatever the name.
+    assert_redacted(guard, "Remind my neighbour Michael Jordan about the fence.", ["Michael Jordan"])
+    assert_redacted(guard, "Napoleon Bonaparte, +44 20 7946 0958, wants a call back.", ["Napoleon Bonaparte"])
+
+
+def test_a_name_in_a_string_literal_or_comment_inside_code_is_still_found(guard: Guard) -> None:
+    code = '```python\nsend(to="Thembile Mokoena")  # then call Đurđa Jovanović\nx = compute(ctx)\n```'
+    assert_redacted(guard, code, ["Mokoena", "Jovanović"])
+
+
+def test_a_place_that_is_also_a_first_name_needs_a_place_word(guard: Guard) -> None:
+    out = assert_redacted(guard, "Florence Nightingale-Okafor asked about the rota.", ["Okafor"])
+    assert "Florence" not in out
+    assert sent(guard, "We spent a week in Florence and two days in Siena.")[0] == "allow"
+
+
+def test_hipaa_redacts_public_figures_and_places(tmp_path: Path) -> None:
+    hipaa = Guard(
+        policy=REPO / "policies" / "hipaa.yaml",
+        audit_log=tmp_path / "a.jsonl",
+        hmac_key=b"q" * 32,
+        reload_interval=None,
+    )
+    inspection = hipaa.inspect("Napoleon Bonaparte was treated in Lisbon.")
+    assert inspection.action != "allow"
+    assert {f["entity_type"] for f in inspection.findings} >= {"PERSON"}

@@ -9,6 +9,7 @@ import difflib
 import functools
 import hashlib
 import logging
+import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from .addresses import extend_address_blocks
 from .cache import FindingsCache
 from .context import LinearContextEnhancer
 from .findings import Finding
-from .names import refine_ner_location, refine_ner_span
+from .names import foreign_word, known_name, ordinary_words, refine_ner_location, refine_ner_span
 from .nlp import OfflineSpacyNlpEngine
 from .normalize import decoded_views, normalize_for_detection
 from .packs import Pack, load_pack, resolve_pack
@@ -135,6 +136,10 @@ class Detector:
         self.supported_entities = frozenset(registry.get_supported_entities([detection.language]))
         self.revision = self._revision()
         self.cache = FindingsCache()
+        if "allow" in (detection.public_figures, detection.public_places):
+            from .public import warm
+
+            warm()  # about a second: read the place and figure lists now, not on the first request
 
     def _swap_predefined(self, registry: RecognizerRegistry) -> None:
         """Replace the predefined recognizers that would fetch or guess with offline, scoped ones."""
@@ -195,8 +200,10 @@ class Detector:
         found: list[Finding] = []
         results = _refined(scanned.text, results)
         results += extend_address_blocks(scanned.text, results)
+        results = self._not_names(scanned.text, results)
         for r in results:
-            if not plausible(r.entity_type, scanned.text[r.start : r.end], scanned.text[r.end : r.end + 2]):
+            before, after = scanned.text[max(0, r.start - 24) : r.start], scanned.text[r.end : r.end + 24]
+            if not plausible(r.entity_type, scanned.text[r.start : r.end], after, before):
                 continue
             start, end = scanned.span(r.start, r.end, len(text))
             found.append(
@@ -224,6 +231,55 @@ class Detector:
         findings = tuple(sorted(found))
         self.cache.put(key, findings)
         return findings
+
+    def _not_names(self, text: str, results: list[Any]) -> list[Any]:
+        """Without the name and place findings that are code, calendar words, or public (if allowed).
+
+        Only the name detectors' findings are judged (spaCy's, given names, titled names): a name
+        under a record's key or in a pattern detector's finding stays what it is, unless it is an
+        identifier or an abbreviation (`- name: DB_PASSWORD` in a manifest).
+        """
+        judged = [
+            r
+            for r in results
+            if r.entity_type in _NAME_TYPES and _detector_name(r) in _NAME_DETECTORS | _STRUCTURE_NAMES
+        ]
+        if not judged:
+            return results
+        from . import code, public
+
+        spans = code.code_spans(text)
+        figures = self.settings.public_figures == "allow"
+        places = self.settings.public_places == "allow"
+        personal = public.personal_context(
+            {r.entity_type for r in results if r.score >= self.settings.min_score}
+        )
+        dropped: set[int] = set()
+        for r in judged:
+            value = text[r.start : r.end]
+            if _detector_name(r) in _STRUCTURE_NAMES:
+                not_a_name = code.acronym(value) or code.identifier(text, r.start, r.end)
+            else:
+                not_a_name = (
+                    code.inside(spans, r.start, r.end)
+                    or code.identifier(text, r.start, r.end)
+                    or (code.code_token(value) and not any(known_name(word) for word in value.split()))
+                    or code.acronym(value)
+                    or all(public.calendar_word(word) for word in value.split())
+                    or (r.entity_type == "LOCATION" and ordinary_words(value))
+                    or (" " not in value.strip() and _sentence_start(text, r.start) and foreign_word(value))
+                    or public.landmark(text, r.start, r.end)
+                    or (
+                        r.entity_type == "PERSON"
+                        and figures
+                        and not personal
+                        and public.public_figure(text, r.start, r.end)
+                    )
+                    or (places and public.public_place(text, r.start, r.end, named=r.entity_type == "PERSON"))
+                )
+            if not_a_name:
+                dropped.add(id(r))
+        return [r for r in results if id(r) not in dropped]
 
     def _run_analyzer(self, text: str, original_length: int) -> list[Any]:
         """Presidio on `text`; long texts run under a watchdog so a pathological input fails closed in time."""
@@ -303,6 +359,19 @@ def _quiet(name: str) -> Iterator[None]:
 
 
 _REFINE_NER = {"PERSON": refine_ner_span, "LOCATION": refine_ner_location}
+# The findings `Detector._not_names` judges: names and places from the NER and the name detectors.
+_NAME_TYPES = frozenset({"PERSON", "LOCATION"})
+_NAME_DETECTORS = frozenset({"SpacyRecognizer", "GivenNameRecognizer", "TitledNameRecognizer"})
+_STRUCTURE_NAMES = frozenset({"StructuredNameRecognizer"})
+# Where a sentence starts: its first word may be a capitalized verb of any language ("Écris un test").
+_SENTENCE_START = re.compile(r"(?:[.!?:]\s+|\n)[^\w\n]{0,3}\Z")
+
+
+def _sentence_start(text: str, start: int) -> bool:
+    window = text[max(0, start - 8) : start]
+    return (start <= 3 and not any(char.isalnum() for char in text[:start])) or bool(
+        _SENTENCE_START.search(window)
+    )
 
 
 def _refined(text: str, results: list[Any]) -> list[Any]:

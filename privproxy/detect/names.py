@@ -127,14 +127,25 @@ ENGLISH_WORD = 20_000
 OTHER_WORD = 2_000
 # French / German words this frequent are function words even where a name list has them.
 FUNCTION_WORD = 300
-_RANKS_KEPT = {"en": max(ENGLISH_WORD, COMMON_ALONE), "fr": OTHER_WORD, "de": OTHER_WORD}
+# A sentence's first word that is this common in one of these languages is a word ("Écris", "Traduce",
+# "Corrige"), unless it is somebody's name in the name lists.
+FOREIGN_WORD = 20_000
+FOREIGN_LANGUAGES = ("fr", "de", "es", "it", "pt", "nl")
+_RANKS_KEPT = {
+    "en": max(ENGLISH_WORD, COMMON_ALONE),
+    **{language: FOREIGN_WORD for language in FOREIGN_LANGUAGES},
+}
+# Languages whose function words ("El", "Che", "Perché", "Ben") are read only in a text found to be
+# in that language: several are given names elsewhere ("Ben", "Ella", "Mira").
+TEXT_LANGUAGES = frozenset({"es", "it", "pt", "nl"})
 _CODE_LIKE = re.compile(r"[_=<>{}\[\]]|[a-z]\.[a-z]")  # "customer_id", "Node.js"; not "J.R.R. Tolkien"
 _WORD = re.compile(r"[^\s]+")
 _EDGE_PUNCTUATION = ".,;:!?\"'\u201c\u201d\u2018\u2019()"
 
 
-def _function_word(lower: str) -> bool:
-    return any(word_rank(language).get(lower, FUNCTION_WORD) < FUNCTION_WORD for language in ("fr", "de"))
+def _function_word(lower: str, text_language: str | None = None) -> bool:
+    languages = ("fr", "de", text_language) if text_language in TEXT_LANGUAGES else ("fr", "de")
+    return any(word_rank(language).get(lower, FUNCTION_WORD) < FUNCTION_WORD for language in languages)
 
 
 def known_name(word: str) -> bool:
@@ -157,6 +168,20 @@ def _ordinary_word(word: str) -> bool:
     if word_rank("en").get(lower, ENGLISH_WORD) < ENGLISH_WORD:
         return True
     return any(word_rank(language).get(lower, OTHER_WORD) < OTHER_WORD for language in ("fr", "de"))
+
+
+def foreign_word(word: str) -> bool:
+    """A word among the FOREIGN_WORD most frequent of a language the name detectors read, not a name."""
+    lower = word.strip(_EDGE_PUNCTUATION + "¿¡").lower()
+    if not lower or _known_name(word.strip(_EDGE_PUNCTUATION + "¿¡")):
+        return False
+    return any(word_rank(language).get(lower, FOREIGN_WORD) < FOREIGN_WORD for language in FOREIGN_LANGUAGES)
+
+
+def ordinary_words(value: str) -> bool:
+    """Whether every word of `value` is an ordinary word ("Client", "Royal Mile"), none a known name."""
+    words = [word.strip(_EDGE_PUNCTUATION) for word in value.split()]
+    return any(words) and all(_ordinary_word(word) for word in words if word)
 
 
 def refine_ner_span(text: str, start: int, end: int) -> tuple[int, int] | None:
@@ -282,6 +307,9 @@ class GivenNameRecognizer(EntityRecognizer):
         self._rank = word_rank("en")
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        from .nlp import TEXT_LANGUAGE
+
+        language = getattr(nlp_artifacts, TEXT_LANGUAGE, None)  # the text's, where it was found
         # Words are read from the text itself, not spaCy's tokens: "1,Anna Kowalski,anna.k@wp.pl" in a
         # CSV row or "name='Ivan Petrov'" in code is one token to spaCy but plain words here.
         words = [(m.start(), m.end(), m.group()) for m in _NAME_WORD.finditer(text)]
@@ -289,7 +317,7 @@ class GivenNameRecognizer(EntityRecognizer):
         i = 0
         while i < len(words):
             word = words[i][2].rstrip(".")
-            if not self._is_given_name(word):
+            if not self._is_given_name(word, language):
                 if self._starts_with_surname_next(text, words, i):
                     results.append(
                         self._result(words[i][0], _word_end(words[i + 1]), self._alone_score, "surname")
@@ -332,8 +360,8 @@ class GivenNameRecognizer(EntityRecognizer):
             and self._rank.get(lower, COMMON_IN_RUN) >= COMMON_IN_RUN
         )
 
-    def _is_given_name(self, word: str) -> bool:
-        if not _capitalized(word) or _function_word(word.lower()):
+    def _is_given_name(self, word: str, language: str | None = None) -> bool:
+        if not _capitalized(word) or _function_word(word.lower(), language):
             return False  # "Sie", "Vous" are in some locale's list
         return word in self._names or ("-" in word and word.split("-", 1)[0] in self._names)
 

@@ -47,6 +47,9 @@ _CAPS_RUN = re.compile(r"\b[A-Z][A-Z'\u2019.-]+(?:[ \t]+[A-Z][A-Z'\u2019.-]+)+\b
 _BREAKS = ("\n\n", "\n", ". ", "? ", "! ", "; ", " ")
 
 
+TEXT_LANGUAGE = "privproxy_text_language"
+
+
 def resolve_model(name: str) -> str:
     """The importable package (or path) that provides spaCy model `name`."""
     if Path(name).exists():
@@ -116,12 +119,12 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
         detected, confidence = self._identify.classify(text[:2000])
         return str(detected) if confidence >= 0.9 else language
 
-    def _pipeline(self, text: str, language: str) -> tuple[Language, bool]:
-        """The pipeline that reads `text`, and whether its NER may (a model of the text's language)."""
+    def _pipeline(self, text: str, language: str) -> tuple[Language, bool, str]:
+        """The pipeline that reads `text`, whether its NER may (a model of the text's language), the language."""
         other = self.language_of(text, language)
         if other in self._others:
-            return self._others[other], True
-        return self.nlp[language], other == language  # type: ignore[index]
+            return self._others[other], True, other
+        return self.nlp[language], other == language, other  # type: ignore[index]
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
         """spaCy over the text, in pieces when it is long; one NlpArtifacts with whole-text offsets.
@@ -129,15 +132,20 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
         With the NER gate on (the policy lets dates through), sentences that cannot hold a name are
         only tokenized: the NER reads the others. See `might_hold_a_name`.
         """
-        nlp, ner = self._pipeline(text, language)
+        nlp, ner, text_language = self._pipeline(text, language)
         text = recase_caps(text)
         if not ner:  # no model for the text's language: only PERSON spans that hold a known name
-            return self._doc_to_nlp_artifact(_known_names_only(nlp(text)), language)
-        gated = self._ner_gate and nlp is self.nlp[language]  # type: ignore[index]
-        runs = gate_runs(text) if gated else [(text, True)]
-        if len(runs) == 1 and runs[0][1] and len(text) <= CHUNK_CHARS:
-            return self._doc_to_nlp_artifact(nlp(text), language)
-        return self._doc_to_nlp_artifact(_read_in_pieces(nlp, text, runs), language)
+            artifacts = self._doc_to_nlp_artifact(_known_names_only(nlp(text)), language)
+        else:
+            gated = self._ner_gate and nlp is self.nlp[language]  # type: ignore[index]
+            runs = gate_runs(text) if gated else [(text, True)]
+            if len(runs) == 1 and runs[0][1] and len(text) <= CHUNK_CHARS:
+                artifacts = self._doc_to_nlp_artifact(nlp(text), language)
+            else:
+                artifacts = self._doc_to_nlp_artifact(_read_in_pieces(nlp, text, runs), language)
+        # The language the text was found to be in, for detectors that read words (detect.names).
+        setattr(artifacts, TEXT_LANGUAGE, text_language)
+        return artifacts
 
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:
         """Presidio's artifacts, with the lower-cased text standing in for lemmas a pipeline lacks."""

@@ -14,7 +14,7 @@ import re
 # <placeholders>, ${VARS} / $(VARS) / %VARS%, ALL_CAPS names of the variable that holds the value.
 _NOT_A_SECRET = re.compile(
     r"EXAMPLE|(?i:^(?:example|dummy|changeme|placeholder|redacted|secret|password|token)$)"
-    r"|(?i:your[-_]?(?:api[-_]?)?(?:key|token|secret|password))"
+    r"|(?i:your[-_][\w-]*?(?:key|token|secret|password)|your(?:api)?(?:key|token|secret|password))"
     r"|(?i:x{4,})|\*{3,}|<[^<>]*>|\$\{[^}]*\}|\$\([^)]*\)|%[A-Z_]+%"
 )
 # The name of the variable that holds a password ("USER:PASSWORD", "$DB_PASSWORD"): capital words
@@ -37,9 +37,14 @@ _SSH_REMOTE = re.compile(r":[\w~./-]")
 _SECRET_TYPES = frozenset({"SECRET", "API_KEY"})
 
 
-def plausible(entity_type: str, value: str, after: str) -> bool:
-    """Whether a finding of `entity_type` on `value` (followed by `after`) can be what it says."""
+def plausible(entity_type: str, value: str, after: str, before: str = "") -> bool:
+    """Whether a finding of `entity_type` on `value` (between `before` and `after`) can be what it says."""
+    if entity_type in _NUMBER_TYPES and not _number_plausible(value, after, before):
+        return False
     if entity_type in _SECRET_TYPES:
+        rest = _WORD_TAIL.match(after)
+        if rest and _NOT_A_SECRET.search(value + rest.group()):
+            return False  # "ghp" of "ghp_xxxxxxxxxxxx": the rest of the word says placeholder
         if entity_type == "SECRET":
             secret = value.split(":", 1)[-1] if value.count(":") == 1 else value
             if _VARIABLE.fullmatch(secret):
@@ -50,7 +55,56 @@ def plausible(entity_type: str, value: str, after: str) -> bool:
         return _personal_ip(value)
     if entity_type == "EMAIL_ADDRESS":
         return not _SSH_REMOTE.match(after)  # git@github.com:org/repo.git is a remote, not a mailbox
+    if entity_type == "US_DRIVER_LICENSE":
+        # "v2" of "v2.14.3" is a version: a licence number has five characters or more, and is not
+        # followed by ".digit" (the rest of a version or a decimal).
+        return len(value) >= 5 and not _VERSION_TAIL.match(after)
     return True
+
+
+_VERSION_TAIL = re.compile(r"\.\d")
+
+
+# Types whose value is a number or a code: never the middle of a longer word, a version, a
+# timestamp under a time key, or an ISBN.
+_NUMBER_TYPES = frozenset(
+    {
+        "PHONE_NUMBER",
+        "US_BANK_NUMBER",
+        "US_DRIVER_LICENSE",
+        "MEDICAL_LICENSE",
+        "US_PASSPORT",
+        "ACCOUNT_NUMBER",
+        "DRIVER_LICENSE",
+        "UK_NHS",
+        "US_ITIN",
+    }
+)
+_WORD_TAIL = re.compile(r"[\w-]+")
+_TIME_KEY = re.compile(r"(?i)(?:\bts|time|timestamp|epoch|_at|date|created|updated)\W{0,4}$")
+_DOTTED_VERSION = re.compile(r"\d+(?:\.\d+){2,}")
+
+
+def _number_plausible(value: str, after: str, before: str) -> bool:
+    if before[-1:].isalnum() and after[:1].isalnum():
+        return False  # "…aa4fb7921833a34…": inside a hash or a longer code
+    if re.search(r"[A-Za-z]-$", before) and value[:1].isdigit():
+        return False  # "ORD-2025-265259": the tail of an order or ticket number
+    if _DOTTED_VERSION.fullmatch(value) and any(len(group) == 1 for group in value.split(".")):
+        return False  # "16.9.9.8986": a version, not a phone number
+    digits = value.strip()
+    if digits.isdigit() and len(digits) in (10, 13) and _TIME_KEY.search(before):
+        seconds = int(digits) / (1000 if len(digits) == 13 else 1)
+        if 946_684_800 <= seconds <= 2_208_988_800:
+            return False  # a Unix time (2000-2040) under a time key: "ts": 1750979809642
+    # an ISBN-13 is a book, not a number of a person
+    return not (digits.isdigit() and len(digits) == 13 and digits[:3] in ("978", "979") and _isbn(digits))
+
+
+def _isbn(digits: str) -> bool:
+    from stdnum import isbn
+
+    return bool(isbn.is_valid(digits))
 
 
 def _personal_ip(value: str) -> bool:

@@ -44,6 +44,11 @@ class Detection(_Strict):
     phone_regions: list[str] = Field(default_factory=lambda: ["US", "GB", "FR", "DE"])
     max_chars: int = Field(500_000, ge=1)  # per request; more is refused (on_error decides: block or local)
     timeout_s: float = Field(10.0, gt=0)  # per piece of text; a slower detection fails closed
+    # Names that identify nobody (privproxy.detect.public): public figures ("Napoleon Bonaparte",
+    # "Mr. Darcy") and public places (cities, countries, regions). "allow" lets them through unless
+    # the text is personal; "redact" treats them like any name or place. Embedded policies say which.
+    public_figures: Literal["allow", "redact"] = "redact"
+    public_places: Literal["allow", "redact"] = "redact"
 
     @field_validator("scores")
     @classmethod

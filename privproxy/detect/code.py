@@ -1,0 +1,106 @@
+"""Code in a prompt: where the name detectors must not read identifiers as people or places.
+
+`code_spans` marks the code of a text: inline `backticks`, and lines that read as code (a
+statement ending in ";" or "{", a call, an assignment, a shell prompt, a keyword that opens a
+definition or a query). Inside those, string literals and comments are prose again
+(`"Ask Anna Kowalski"`, `# call Jean back`): they are left out of the spans, so a name written
+there is still found. `code_token` says whether one word is an identifier wherever it stands:
+camelCase or PascalCase with an inner capital, snake_case, dotted access, a call, digits inside.
+"""
+
+from __future__ import annotations
+
+import re
+
+_FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n(.*?)(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
+_INLINE = re.compile(r"`([^`\n]+)`")
+_SIGNALS = (
+    re.compile(r"[;{}]\s*$"),  # statement or block end
+    re.compile(r"\b[A-Za-z_][\w.]*\([^()\n]*\)"),  # a call: f(x), obj.method()
+    re.compile(r"(?<![=!<>])=(?!=)\s*\S|==|=>|->|::|&&|\|\|"),  # assignment, arrows, scopes
+    re.compile(r"\b[a-z]+_[a-z_]+\b"),  # snake_case identifier
+    re.compile(
+        r"^\s*(?:\$ |>>> |# ?include\b|def |class |import |from \S+ import |return\b|const |let |var |"
+        r"function\b|public |private |fn |func |package |SELECT\b|INSERT\b|UPDATE\b|CREATE\b|ALTER\b|WITH\b)"
+    ),
+)
+# A string literal or a comment inside code: prose again.
+_PROSE_IN_CODE = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|(?:#|//|--)[^\n]*|/\*.*?\*/", re.S)
+_LINE = re.compile(r"[^\n]+")
+# "key = value" with a plain value is configuration (.env, INI, properties): its value is data.
+_CONFIG_LINE = re.compile(r"\s*[\w.\-\[\]]+\s*[=:]\s*[^(){};=]*")
+# Name prefixes with an inner capital: McDonald, MacArthur, DiCaprio, DeShawn, LeBron, O'Neil, VanDyke.
+_NAME_CAMEL = re.compile(r"^(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|O['\u2019]|D['\u2019])[A-Z][a-z]+$")
+_INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
+
+
+def code_spans(text: str) -> list[tuple[int, int]]:
+    """Spans of `text` that are code, without the string literals and comments inside them.
+
+    A line is code when it shows two signs of code; a fence around it counts as one, since fences
+    hold data (a CSV export, a log) as often as code. Inline `backticks` are code.
+    """
+    fenced = _cover([(fence.start(2), fence.end(2)) for fence in _FENCE.finditer(text)], len(text))
+    regions: list[tuple[int, int]] = []
+    for inline in _INLINE.finditer(text):
+        if not fenced[inline.start()]:
+            regions.append((inline.start(1), inline.end(1)))
+    inline_mask = _cover(regions, len(text))
+    for line in _LINE.finditer(text):
+        if inline_mask[line.start()] or _CONFIG_LINE.fullmatch(line.group()):
+            continue
+        signs = fenced[line.start()] + sum(1 for signal in _SIGNALS if signal.search(line.group()))
+        if signs >= 2:
+            regions.append((line.start(), line.end()))
+    spans: list[tuple[int, int]] = []
+    for start, end in sorted(regions):
+        position = start
+        for prose in _PROSE_IN_CODE.finditer(text, start, end):
+            if prose.start() > position:
+                spans.append((position, prose.start()))
+            position = prose.end()
+        if position < end:
+            spans.append((position, end))
+    return spans
+
+
+def _cover(regions: list[tuple[int, int]], length: int) -> bytearray:
+    mask = bytearray(length + 1)
+    for start, end in regions:
+        mask[start:end] = b"\1" * (end - start)
+    return mask
+
+
+def inside(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    """Whether [start, end) lies within one of `spans`."""
+    return any(low <= start and end <= high for low, high in spans)
+
+
+def code_token(value: str) -> bool:
+    """Whether a finding's text is an identifier or a versioned name, not a name of a person or place."""
+    value = value.strip()
+    if any(char.isdigit() for char in value):
+        return True  # "Node 14", "INC0012345", "S3": names have no digits
+    words = value.split()
+    if len(words) == 1:
+        word = words[0]
+        if "(" in word or "_" in word or re.search(r"\w\.\w", word):
+            return True
+        if _INNER_CAPITAL.search(word) and not _NAME_CAMEL.match(word.strip(".,;:!?'\u2019\"")):
+            return True  # CrashLoopBackOff, BigQuery, iPhone
+    return False
+
+
+def acronym(value: str) -> bool:
+    """Whether a finding's text is an abbreviation ("CI", "GB", "GAAP EPS") or a lone letter, not a name."""
+    words = [word.strip(".,;:!?()\"'") for word in value.split()]
+    return bool(words) and all(
+        len(word) <= 2 or (word.isalpha() and word.isupper() and len(word) <= 4) for word in words
+    )
+
+
+def identifier(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is part of a CONSTANT_NAME or snake_name ("DB" of "DB_PASSWORD")."""
+    return (
+        text[end : end + 1] == "_" or text[start - 1 : start] == "_" if start else text[end : end + 1] == "_"
+    )

