@@ -9,6 +9,7 @@ for in every segment, and each occurrence not already covered gets the same type
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Callable, Sequence
 
@@ -81,26 +82,80 @@ def propagate(
                 wanted[key] = (entity, finding.score)
     if not wanted:
         return []
-    names = sorted(wanted, key=len, reverse=True)
-    pattern = re.compile(
-        r"(?<![\w@.\-])(?:" + "|".join(re.escape(n) for n in names) + r")(?![\w@]|\.\w|-\w)",
-        re.IGNORECASE,
-    )
     covered: dict[int, bytearray] = {}
     for index, finding in located:
         if counts(finding):
             mask = covered.setdefault(index, bytearray(len(texts[index])))
             mask[finding.start : finding.end] = b"\x01" * (finding.end - finding.start)
-    added: list[tuple[int, Finding]] = []
+    # Each value is looked for with str.find (no regex alternation to compile per request: with a
+    # long chat history that cost more than the search), longest first, so an occurrence of
+    # "Anna Kowalski" is not also counted as "Kowalski".
+    keys = sorted(wanted, key=len, reverse=True)
+    # Only the texts that hold a key's first word are searched for it (a chat's history repeats
+    # the same texts on every turn: their word sets are cached).
+    holding: dict[str, list[int]] = {}
     for index, text in enumerate(texts):
-        found = covered.get(index)
-        for match in pattern.finditer(text):
-            surface = match.group(0)
-            entry = wanted.get(surface) or wanted.get(surface.casefold())
-            if entry is None:  # a name part in other case ("SMITH", "smith") is not the same word
-                continue
-            start, end = match.span()
-            if found is not None and all(found[start:end]):
-                continue
-            added.append((index, Finding(start, end, entry[0], entry[1], DETECTOR)))
+        for word in _words(text):
+            holding.setdefault(word, []).append(index)
+    added: list[tuple[int, Finding]] = []
+    taken = {index: bytearray(len(text)) for index, text in enumerate(texts)}
+    lowered: dict[int, str] = {}
+    for key in keys:
+        entity, score = wanted[key]
+        first = _WORD.search(key.lower())
+        candidates = holding.get(first.group(), []) if first else range(len(texts))
+        for index in candidates:
+            text = texts[index]
+            if entity == "PERSON":  # a name part in other case ("SMITH") is not the same word
+                haystack, needle = text, key
+            else:
+                if index not in lowered:
+                    lowered[index] = _lower(text)
+                haystack, needle = lowered[index], key.lower()
+            found, used = covered.get(index), taken[index]
+            start = haystack.find(needle)
+            while start != -1:
+                end = start + len(needle)
+                if (
+                    _bounded(text, start, end)
+                    and not any(used[start:end])
+                    and not (found is not None and all(found[start:end]))
+                ):
+                    used[start:end] = b"\x01" * (end - start)
+                    added.append((index, Finding(start, end, entity, score, DETECTOR)))
+                start = haystack.find(needle, start + 1)
     return added
+
+
+_WORD = re.compile(r"\w+")
+
+
+def _words(text: str) -> frozenset[str]:
+    # Chat-sized texts are cached (they come back with every turn); long ones are not kept alive.
+    return _cached_words(text) if len(text) <= 8_192 else frozenset(_WORD.findall(text.lower()))
+
+
+@functools.lru_cache(maxsize=2048)
+def _cached_words(text: str) -> frozenset[str]:
+    return frozenset(_WORD.findall(text.lower()))
+
+
+def _lower(text: str) -> str:
+    """`text` in lower case, character for character (a character whose lower case is longer stays)."""
+    lowered = text.lower()
+    if len(lowered) == len(text):
+        return lowered
+    return "".join(char.lower() if len(char.lower()) == 1 else char for char in text)
+
+
+def _bounded(text: str, start: int, end: int) -> bool:
+    """Not part of a longer word, address or code: "anna" in "joanna", "ann@x.org" or "anna-maria"."""
+    if start and (text[start - 1].isalnum() or text[start - 1] in "_@.-"):
+        return False
+    if end >= len(text):
+        return True
+    after = text[end]
+    if after.isalnum() or after in "_@":
+        return False
+    beyond = text[end + 1 : end + 2]
+    return not (after in ".-" and beyond != "" and (beyond.isalnum() or beyond == "_"))
