@@ -118,11 +118,31 @@ IDS: list[tuple[str, str, str, float, list[str]]] = [
         LABELLED,
         ["sozialversicherungsnummer", "svnr", "sv-nummer", "versicherungsnummer"],
     ),
+    # The Czech and Slovak birth numbers are one scheme (stdnum.sk.rc is stdnum.cz.rc): one detector.
     ("CZ", "cz.rc", r"\b\d{6}/?\d{3,4}\b", LABELLED, ["rodné číslo", "rodne cislo", "rč"]),
     ("GR", "gr.amka", r"\b\d{11}\b", LABELLED, ["amka", "αμκα"]),
     ("HR", "hr.oib", r"\b\d{11}\b", LABELLED, ["oib"]),
     ("IS", "is_.kennitala", r"\b\d{6}-?\d{4}\b", LABELLED, ["kennitala", "kt"]),
     ("IL", "il.idnr", r"\b\d{7,8}-?\d\b", LABELLED, ["teudat zehut", "תעודת זהות", "id number"]),
+    ("IE", "ie.pps", r"\b\d{7}[A-W][ABWTX]?\b", LABELLED, ["pps", "ppsn", "pps number", "personal public service"]),
+    ("AR", "ar.cuit", r"\b\d{2}-?\d{8}-?\d\b", LABELLED, ["cuit", "cuil"]),
+    ("DO", "do.cedula", r"\b\d{3}-?\d{7}-?\d\b", LABELLED, ["cédula", "cedula"]),
+    ("EC", "ec.ci", r"\b\d{9}-?\d\b", LABELLED, ["cédula", "cedula"]),
+    ("ID", "id.nik", r"\b\d{16}\b", LABELLED, ["nik", "ktp"]),
+    ("MY", "my.nric", r"\b\d{6}-?\d{2}-?\d{4}\b", LABELLED, ["nric", "mykad"]),
+    ("PK", "pk.cnic", r"\b\d{5}-?\d{7}-?\d\b", LABELLED, ["cnic", "nadra"]),
+    ("SI", "si.emso", r"\b\d{13}\b", LABELLED, ["emšo", "emso", "jmbg"]),
+    ("TH", "th.pin", r"\b\d-?\d{4}-?\d{5}-?\d{2}-?\d\b", LABELLED, ["thai id", "เลขประจำตัวประชาชน"]),
+    ("UA", "ua.rntrc", r"\b\d{10}\b", LABELLED, ["рнокпп", "rnokpp", "іпн", "ipn"]),
+    ("MX", "mx.rfc", r"\b[A-ZÑ&]{4}[ -]?\d{6}[ -]?[A-Z0-9]{3}\b", ALONE, ["rfc"]),
+    ("NZ", "nz.ird", r"\b\d{2,3}-?\d{3}-?\d{3}\b", LABELLED, ["ird", "ird number"]),
+    ("PT", "pt.cc", r"\b\d{8} ?\d ?[A-Z]{2}\d\b", ALONE, ["cartão de cidadão", "cartao de cidadao"]),
+    ("JP", "jp.in_", r"\b\d{4} ?\d{4} ?\d{4}\b", LABELLED, ["個人番号", "マイナンバー", "my number", "individual number"]),
+    ("CR", "cr.cpf", r"\b\d{1,2}-?\d{4}-?\d{4}\b", LABELLED, ["cédula", "cedula"]),
+    ("PE", "pe.cui", r"\b\d{8}-?\d?\b", LABELLED, ["dni", "cui"]),
+    ("RU", "ru.inn", r"\b\d{12}\b", LABELLED, ["инн", "inn"]),
+    ("CO", "co.nit", r"\b\d{3}\.?\d{3}\.?\d{3}-?\d\b", LABELLED, ["nit"]),
+    ("VE", "ve.rif", r"\b[VEJPG]-?\d{8}-?\d\b", LABELLED, ["rif"]),
 ]
 
 _DOCTEST = re.compile(r">>> (?:validate|is_valid|compact|format)\('([^']+)'\)")
@@ -235,6 +255,12 @@ def _generic(modules: list[str]) -> list[dict[str, object]]:
     """Any declared id's checksum, under a generic label (a field) or next to one in prose."""
     validators = [f"stdnum.{module}" for module in modules]
     example = "50609191253"  # an Estonian isikukood from stdnum.ee.ik's documentation
+    checks = [importlib.import_module(f"stdnum.{module}") for module in modules]
+    broken = next(  # the same number with its last digits changed until no declared checksum passes
+        candidate
+        for candidate in (f"{example[:-2]}{n:02d}" for n in range(100))
+        if not any(check.is_valid(candidate) for check in checks)
+    )
     return [
         {
             "name": "NationalIdUnderIdKey",
@@ -246,7 +272,7 @@ def _generic(modules: list[str]) -> list[dict[str, object]]:
             "validator": validators,
             "examples": {
                 "match": [f"| Name | Country | ID |\n|---|---|---|\n| Liis Saar | EE | {example} |"],
-                "no_match": ["| Name | ID |\n|---|---|\n| Liis Saar | 50609191250 |", "ID: 42"],
+                "no_match": [f"| Name | ID |\n|---|---|\n| Liis Saar | {broken} |", "ID: 42"],
             },
         },
         {
@@ -271,7 +297,7 @@ def _generic(modules: list[str]) -> list[dict[str, object]]:
                     f"personal code {example}, born in 2006",
                     f"We got {example} as the ID number for her",
                 ],
-                "no_match": ["personal code 50609191250", f"invoice {example} was paid", "ID number 1234567"],
+                "no_match": [f"personal code {broken}", f"invoice {example} was paid", "ID number 1234567"],
             },
         },
     ]

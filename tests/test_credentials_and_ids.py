@@ -52,6 +52,10 @@ def test_talk_about_credentials_is_not_a_credential(shared_guard: Guard, prompt:
         ("CURP: BOXW310820HNERXN09", "MX"),
         ("Personnummer 880320-0016 saknas i systemet", "SE"),
         ("AHV-Nr. 756.9217.0769.85", "CH"),
+        ("Her PPS number is 6433435F, please update the file", "IE"),
+        ("NIK 3171011708450001 tidak valid?", "ID"),
+        ("CNIC: 34201-0891231-8", "PK"),
+        ("El CUIT 20-05536168-2 figura en la factura", "AR"),
     ],
 )
 def test_a_national_id_stays_local_and_names_its_country(

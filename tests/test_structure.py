@@ -69,6 +69,13 @@ def test_keys_match_in_any_case_separator_language_and_owner() -> None:
     assert normalize_key("Straße") == "strasse"
 
 
+def test_a_number_word_in_front_of_a_label_says_nothing_more() -> None:
+    vocabulary = FieldVocabulary({"PASSPORT": ["passaporte", "paszportu", "passport"]})
+    for key in ("Nº passaporte", "Nr paszportu", "No. of passport", "n° passport"):
+        assert vocabulary.type_of(key) == "PASSPORT", key
+    assert vocabulary.type_of("number of passports issued") is None
+
+
 @pytest.fixture(scope="module")
 def shared_guard(tmp_path_factory: pytest.TempPathFactory) -> Guard:
     path = tmp_path_factory.mktemp("structure") / "a.jsonl"

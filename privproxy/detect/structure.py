@@ -261,6 +261,10 @@ def _looks_like_header(names: list[str]) -> bool:
     )
 
 
+# "Nº passaporte", "Nr paszportu", "No. of passport": the number word in front says nothing more.
+_NUMBER_WORDS = frozenset(
+    ["n", "no", "nr", "nro", "num", "numero", "numer", "nummer", "number", "of", "de", "du"]
+)
 # Words that say whose a field is, not what it is: "customer_email" is an email, "patient_name" a name.
 _OWNERS = frozenset(
     [
@@ -354,7 +358,7 @@ class FieldVocabulary:
             found = self._types.get("".join(words))
             if found is not None:
                 return found
-            if words[0] not in _OWNERS:
+            if words[0] not in _OWNERS and words[0] not in _NUMBER_WORDS:
                 return None
             words = words[1:]
         return None
