@@ -483,6 +483,8 @@ class Guard:
         self._flush_pending()
         fields["policy"] = {"name": snapshot.loaded.policy.name, "revision": snapshot.loaded.revision}
         fields["detectors"] = {"revision": snapshot.detector.revision}
+        if snapshot.detector.not_looked_for:  # types the policy never acts on: their detectors did not run
+            fields["detectors"]["not_looked_for"] = sorted(snapshot.detector.not_looked_for)
         self.audit.append(fields)
 
 

@@ -325,3 +325,14 @@ def test_hipaa_redacts_public_figures_and_places(tmp_path: Path) -> None:
     inspection = hipaa.inspect("Napoleon Bonaparte was treated in Lisbon.")
     assert inspection.action != "allow"
     assert {f["entity_type"] for f in inspection.findings} >= {"PERSON"}
+
+
+def test_types_the_policy_never_acts_on_are_not_looked_for(guard: Guard) -> None:
+    # The default policy allows URL and DATE_TIME everywhere: their own detectors do not run, so
+    # the e-mail's domain is not also reported as a URL; `explain` still runs every detector.
+    text = "Email jane.doe@example.org by 3 May, the form is at https://example.org/form"
+    inspection = guard.inspect(text)
+    assert {f["entity_type"] for f in inspection.findings} & {"URL"} == set()
+    assert "EMAIL_ADDRESS" in inspection.decision.entity_types
+    assert {"URL", "DATE_TIME", "UUID"} <= guard.detector.not_looked_for
+    assert "URL" in {f["entity_type"] for f in guard.detector.explain(text)}

@@ -10,7 +10,7 @@ import functools
 import hashlib
 import logging
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -93,7 +93,15 @@ class OfflineEmailRecognizer(EmailRecognizer):
 class Detector:
     """Finds sensitive spans in text; one per policy, safe to share between threads."""
 
-    def __init__(self, detection: Detection, policy_dir: Path | None = None, ner_gate: bool = False) -> None:
+    def __init__(
+        self,
+        detection: Detection,
+        policy_dir: Path | None = None,
+        ner_gate: bool = False,
+        acts_on: Callable[[str], bool] | None = None,
+    ) -> None:
+        """`acts_on`: whether the policy can act on an entity type; the types it cannot are not looked
+        for (their detectors do not run), except by `explain`. None looks for every type."""
         self.settings = detection
         # A deny term is the more specific word: it wins over an allow list that happens to hold it
         # (a codename "Nevada" stays flagged even with the shared list of public places included).
@@ -134,6 +142,23 @@ class Detector:
             context_aware_enhancer=LinearContextEnhancer(),
         )
         self.supported_entities = frozenset(registry.get_supported_entities([detection.language]))
+        # Types no action, rule, limit or answer scan can act on: detectors that find only these are
+        # skipped (spaCy still runs while any NER type is acted on). The audit record lists them.
+        self.not_looked_for = frozenset(
+            entity for entity in self.supported_entities if acts_on is not None and not acts_on(entity)
+        )
+        self._working = self.analyzer  # the engine requests use; `explain` keeps every detector
+        if self.not_looked_for:
+            working = RecognizerRegistry(supported_languages=[detection.language])
+            working.recognizers = [  # registry order kept: which of two equal findings is kept stays the same
+                r for r in registry.recognizers if set(r.supported_entities) - self.not_looked_for
+            ]
+            self._working = AnalyzerEngine(
+                registry=working,
+                nlp_engine=self._engine,
+                supported_languages=[detection.language],
+                context_aware_enhancer=LinearContextEnhancer(),
+            )
         self.revision = self._revision()
         self.cache = FindingsCache()
         if "allow" in (detection.public_figures, detection.public_places):
@@ -165,6 +190,7 @@ class Detector:
             digest.update(pack.revision.encode())
         digest.update(self.settings.model_dump_json().encode())
         digest.update(b"ner-gate" if self.ner_gate else b"ner-all")
+        digest.update(",".join(sorted(self.not_looked_for)).encode())
         return digest.hexdigest()
 
     def analyze_labelled(self, text: str, label: str | None) -> tuple[Finding, ...]:
@@ -285,7 +311,7 @@ class Detector:
         """Presidio on `text`; long texts run under a watchdog so a pathological input fails closed in time."""
 
         def call() -> list[Any]:
-            return self.analyzer.analyze(text=text, language=self.language, allow_list=self._allow)
+            return self._working.analyze(text=text, language=self.language, allow_list=self._allow)
 
         if len(text) < _WATCHDOG_FROM:
             return call()  # short texts cannot take long enough to matter; no thread hop

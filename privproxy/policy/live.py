@@ -44,7 +44,12 @@ def build_snapshot(loaded: LoadedPolicy, previous: Snapshot | None = None) -> Sn
     if previous is not None and not needs_new_detector(loaded, previous):
         detector = previous.detector
     else:
-        detector = Detector(loaded.policy.detection, policy_dir=policy_dir, ner_gate=ner_gate)
+        detector = Detector(
+            loaded.policy.detection,
+            policy_dir=policy_dir,
+            ner_gate=ner_gate,
+            acts_on=loaded.policy.may_act_on,
+        )
     problems = detector.entity_type_problems(loaded.policy.entity_types_named(), loaded)
     problems.extend(target_problems(loaded))
     _raise_all(problems)
@@ -72,6 +77,8 @@ def needs_new_detector(loaded: LoadedPolicy, previous: Snapshot) -> bool:
     return (
         previous.loaded.policy.detection != loaded.policy.detection
         or previous.detector.ner_gate != (not loaded.policy.may_act_on("DATE_TIME"))
+        or previous.detector.not_looked_for
+        != frozenset(e for e in previous.detector.supported_entities if not loaded.policy.may_act_on(e))
         or any(_pack_changed(pack.source, pack.revision) for pack in previous.detector.packs)
     )
 

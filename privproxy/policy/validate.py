@@ -69,6 +69,7 @@ def _validate_policy(path: Path, text: str, say: Progress) -> list[PolicyError]:
     detection = policy.detection.model_copy(update={"packs": good})
     say("building detectors")
     try:
+        # Every type is looked for here: a pack's examples prove its detectors whatever this policy acts on.
         detector = Detector(detection, policy_dir=path.parent, ner_gate=not policy.may_act_on("DATE_TIME"))
     except PrivProxyError as exc:
         problems.append(exc if isinstance(exc, PolicyError) else PolicyError(str(exc), file=str(path)))
