@@ -292,6 +292,7 @@ def test_a_key_id_in_capitals_is_not_a_variable_name(guard: Guard) -> None:
         "Our ServiceNow incidents look like INC0012345 and CrashLoopBackOff shows in Node 14 logs.",
         "```go\nfunc StartWorkers(ctx context.Context) error {\n    return r.Err\n}\n```",
         "Why does the CI job fail on the 3 GB dimension table?",
+        "Should Jinja render the template, or should Terraform do it before Nginx starts?",
     ],
 )
 def test_public_names_places_code_and_calendar_words_leave_unchanged(guard: Guard, text: str) -> None:

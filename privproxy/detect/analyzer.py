@@ -290,6 +290,7 @@ class Detector:
                     code.inside(spans, r.start, r.end)
                     or code.identifier(text, r.start, r.end)
                     or (code.code_token(value) and not any(known_name(word) for word in value.split()))
+                    or (code.technical_word(value) and not known_name(value.strip()))
                     or code.acronym(value)
                     or all(public.calendar_word(word) for word in value.split())
                     or (r.entity_type == "LOCATION" and ordinary_words(value))

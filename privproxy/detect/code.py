@@ -10,6 +10,7 @@ camelCase or PascalCase with an inner capital, snake_case, dotted access, a call
 
 from __future__ import annotations
 
+import functools
 import re
 
 _FENCE = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n(.*?)(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
@@ -104,3 +105,21 @@ def identifier(text: str, start: int, end: int) -> bool:
     return (
         text[end : end + 1] == "_" or text[start - 1 : start] == "_" if start else text[end : end + 1] == "_"
     )
+
+
+@functools.lru_cache(maxsize=1)
+def _technical_words() -> frozenset[str]:
+    """Names and aliases of every language, format and tool Pygments highlights (Jinja, Terraform, Nginx)."""
+    from pygments.lexers import get_all_lexers
+
+    words: set[str] = set()
+    for name, aliases, _files, _mimes in get_all_lexers():
+        words.add(name.casefold())
+        words.update(alias.casefold() for alias in aliases)
+    return frozenset(words)
+
+
+def technical_word(value: str) -> bool:
+    """Whether a one-word finding is the name of a programming language, format or tool."""
+    word = value.strip().strip(".,;:!?()\"'")
+    return " " not in word and word.casefold() in _technical_words()

@@ -233,3 +233,6 @@ def warm() -> None:
     _places()
     _figures()
     calendar_words()
+    from .code import _technical_words
+
+    _technical_words()
