@@ -329,11 +329,21 @@ def test_hipaa_redacts_public_figures_and_places(tmp_path: Path) -> None:
 
 
 def test_types_the_policy_never_acts_on_are_not_looked_for(guard: Guard) -> None:
-    # The default policy allows URL and DATE_TIME everywhere: their own detectors do not run, so
-    # the e-mail's domain is not also reported as a URL; `explain` still runs every detector.
+    # The default policy allows URL and DATE_TIME everywhere and skips them: their own detectors do
+    # not run, so the e-mail's domain is not also reported as a URL; `explain` still runs them.
     text = "Email jane.doe@example.org by 3 May, the form is at https://example.org/form"
     inspection = guard.inspect(text)
     assert {f["entity_type"] for f in inspection.findings} & {"URL"} == set()
     assert "EMAIL_ADDRESS" in inspection.decision.entity_types
     assert {"URL", "DATE_TIME", "UUID"} <= guard.detector.not_looked_for
     assert "URL" in {f["entity_type"] for f in guard.detector.explain(text)}
+
+
+def test_a_skipped_type_the_policy_acts_on_is_still_looked_for(tmp_path: Path) -> None:
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "version: 1\nname: s\ndetection: {skip: [URL, CREDIT_CARD]}\nactions: {default: redact, URL: allow}\n"
+    )
+    guard = Guard(policy=policy, audit_log=tmp_path / "a.jsonl", hmac_key=b"q" * 32, reload_interval=None)
+    assert guard.detector.not_looked_for == {"URL"}
+    assert guard.inspect("Card 4111 1111 1111 1111 please").action == "redact"

@@ -378,3 +378,18 @@ def test_missing_spacy_model_names_the_package(tmp_path: Path, monkeypatch: pyte
         resolve_model("en_core_web_sm")
     with pytest.raises(DetectionError, match="never downloads"):
         resolve_model("en_core_web_lg")
+
+
+def test_skipping_a_type_the_policy_acts_on_is_reported_at_its_line(tmp_path: Path) -> None:
+    path = tmp_path / "skip.yaml"
+    path.write_text(
+        "version: 1\nname: skip\ndetection:\n  packs: [builtin]\n  skip: [URL, EMAIL_ADDRESS]\n"
+        "actions: {default: redact, URL: allow}\n"
+    )
+    problems = validate_file(path)
+    assert [(p.line, p.message) for p in problems] == [
+        (
+            5,
+            "detection.skip lists EMAIL_ADDRESS, but the policy acts on EMAIL_ADDRESS: it is looked for anyway",
+        )
+    ], [str(p) for p in problems]

@@ -100,8 +100,9 @@ class Detector:
         ner_gate: bool = False,
         acts_on: Callable[[str], bool] | None = None,
     ) -> None:
-        """`acts_on`: whether the policy can act on an entity type; the types it cannot are not looked
-        for (their detectors do not run), except by `explain`. None looks for every type."""
+        """`acts_on`: whether the policy can act on an entity type. The types of `detection.skip` it
+        cannot act on are not looked for (their detectors do not run), except by `explain`; without
+        `acts_on` every type is looked for."""
         self.settings = detection
         # A deny term is the more specific word: it wins over an allow list that happens to hold it
         # (a codename "Nevada" stays flagged even with the shared list of public places included).
@@ -142,10 +143,13 @@ class Detector:
             context_aware_enhancer=LinearContextEnhancer(),
         )
         self.supported_entities = frozenset(registry.get_supported_entities([detection.language]))
-        # Types no action, rule, limit or answer scan can act on: detectors that find only these are
-        # skipped (spaCy still runs while any NER type is acted on). The audit record lists them.
+        # Types the policy skips and no action, rule, limit or answer scan can act on: detectors that
+        # find only these do not run (spaCy still runs while any NER type is acted on). The audit
+        # record lists them.
         self.not_looked_for = frozenset(
-            entity for entity in self.supported_entities if acts_on is not None and not acts_on(entity)
+            entity
+            for entity in detection.skip
+            if entity in self.supported_entities and acts_on is not None and not acts_on(entity)
         )
         self._working = self.analyzer  # the engine requests use; `explain` keeps every detector
         if self.not_looked_for:

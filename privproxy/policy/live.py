@@ -77,8 +77,7 @@ def needs_new_detector(loaded: LoadedPolicy, previous: Snapshot) -> bool:
     return (
         previous.loaded.policy.detection != loaded.policy.detection
         or previous.detector.ner_gate != (not loaded.policy.may_act_on("DATE_TIME"))
-        or previous.detector.not_looked_for
-        != frozenset(e for e in previous.detector.supported_entities if not loaded.policy.may_act_on(e))
+        or any(loaded.policy.may_act_on(entity) for entity in previous.detector.not_looked_for)
         or any(_pack_changed(pack.source, pack.revision) for pack in previous.detector.packs)
     )
 

@@ -49,6 +49,10 @@ class Detection(_Strict):
     # the text is personal; "redact" treats them like any name or place. Embedded policies say which.
     public_figures: Literal["allow", "redact"] = "redact"
     public_places: Literal["allow", "redact"] = "redact"
+    # Types not looked for at all (their detectors do not run; `scan --explain` still runs them): only
+    # types the policy can never act on. The audit record lists them, so an empty answer to "did a
+    # URL reach a closed model?" reads as "not looked for", not "none".
+    skip: list[str] = Field(default_factory=list)
 
     @field_validator("scores")
     @classmethod
@@ -257,6 +261,8 @@ class Policy(_Strict):
                 named.setdefault(entity, ("actions", entity))
         for entity in self.detection.scores:
             named.setdefault(entity, ("detection", "scores", entity))
+        for position, entity in enumerate(self.detection.skip):
+            named.setdefault(entity, ("detection", "skip", position))
         for index, rule in enumerate(self.rules):
             for entity in rule.actions:
                 if entity != "default":

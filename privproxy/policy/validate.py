@@ -173,6 +173,15 @@ def semantic_problems(loaded: LoadedPolicy, pruned: frozenset[YamlPath] = frozen
                     hint=f"move '{rule.id}' above '{shadow.id}' or narrow '{shadow.id}'",
                 )
             )
+    for position, entity in enumerate(policy.detection.skip if "detection" not in touched else ()):
+        if policy.may_act_on(entity):
+            problems.append(
+                loaded.error(
+                    f"detection.skip lists {entity}, but the policy acts on {entity}: it is looked for anyway",
+                    ("detection", "skip", position),
+                    hint=f"remove {entity} from detection.skip, or allow it everywhere",
+                )
+            )
     if "answer" in touched:
         return problems + _target_file_problems(loaded)
     if policy.answer.actions and not policy.answer.scan:
