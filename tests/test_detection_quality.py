@@ -347,3 +347,19 @@ def test_a_skipped_type_the_policy_acts_on_is_still_looked_for(tmp_path: Path) -
     guard = Guard(policy=policy, audit_log=tmp_path / "a.jsonl", hmac_key=b"q" * 32, reload_interval=None)
     assert guard.detector.not_looked_for == {"URL"}
     assert guard.inspect("Card 4111 1111 1111 1111 please").action == "redact"
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("Why is Mai so impulsive?", ["Mai"]),  # a month name that is somebody's name, with no date near
+        ("They had 6: Tara, Paul, Austin, Jean, Ashley and James.", ["Paul", "Austin"]),  # not "Les Paul"
+        ("Aija shouted at Lauren: what are you doing here?", ["Lauren"]),  # not Ralph Lauren
+        ("My name is Calan Stevenson but everyone calls me Calan", ["Calan"]),  # a name, though also a town
+        ("Pavia had given Pavia his address: 07139 29 Wattle St", ["Pavia"]),  # a town, but a personal text
+    ],
+)
+def test_names_that_are_also_months_famous_surnames_or_towns_stay_names(
+    guard: Guard, text: str, values: list[str]
+) -> None:
+    assert_redacted(guard, text, values)

@@ -284,6 +284,13 @@ class Detector:
         personal = public.personal_context(
             {r.entity_type for r in results if r.score >= self.settings.min_score}
         )
+        # Words of the full names found here: a word that is one is no place ("Calan Stevenson ... Calan").
+        name_words = {
+            word
+            for r in results
+            if r.entity_type == "PERSON" and len(words := text[r.start : r.end].split()) > 1
+            for word in words
+        }
         dropped: set[int] = set()
         for r in judged:
             value = text[r.start : r.end]
@@ -296,7 +303,7 @@ class Detector:
                     or (code.code_token(value) and not any(known_name(word) for word in value.split()))
                     or (code.technical_word(value) and not known_name(value.strip()))
                     or code.acronym(value)
-                    or all(public.calendar_word(word) for word in value.split())
+                    or public.calendar_span(text, r.start, r.end)
                     or (r.entity_type == "LOCATION" and ordinary_words(value))
                     or (" " not in value.strip() and _sentence_start(text, r.start) and foreign_word(value))
                     or public.landmark(text, r.start, r.end)
@@ -306,7 +313,12 @@ class Detector:
                         and not personal
                         and public.public_figure(text, r.start, r.end)
                     )
-                    or (places and public.public_place(text, r.start, r.end, named=r.entity_type == "PERSON"))
+                    or (
+                        places
+                        and not personal  # a town next to somebody's address or phone is part of it
+                        and not (r.entity_type == "LOCATION" and set(value.split()) & name_words)
+                        and public.public_place(text, r.start, r.end, named=r.entity_type == "PERSON")
+                    )
                 )
             if not_a_name:
                 dropped.add(id(r))

@@ -33,6 +33,7 @@ _CONFIG_LINE = re.compile(r"\s*[\w.\-\[\]]+\s*[=:]\s*[^(){};=]*")
 # Name prefixes with an inner capital: McDonald, MacArthur, DiCaprio, DeShawn, LeBron, O'Neil, VanDyke.
 _NAME_CAMEL = re.compile(r"^(?:Mc|Mac|De|Di|Da|Du|La|Le|Van|Von|O['\u2019]|D['\u2019])[A-Z][a-z]+$")
 _INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
+_TITLE_WORDS = frozenset({"mr", "mrs", "ms", "dr", "st", "sr", "jr", "mme", "mlle", "hr", "fr", "sig", "sra"})
 
 
 def code_spans(text: str) -> list[tuple[int, int]]:
@@ -95,6 +96,8 @@ def code_token(value: str) -> bool:
 def acronym(value: str) -> bool:
     """Whether a finding's text is an abbreviation ("CI", "GB", "GAAP EPS") or a lone letter, not a name."""
     words = [word.strip(".,;:!?()\"'") for word in value.split()]
+    if any(word.casefold() in _TITLE_WORDS for word in words):
+        return False  # "Mr. Mr." of "Mr. Mr. Felix Sørensen": titles belong to a name
     return bool(words) and all(
         len(word) <= 2 or (word.isalpha() and word.isupper() and len(word) <= 4) for word in words
     )

@@ -96,9 +96,13 @@ def _figures() -> tuple[frozenset[str], dict[str, list[str]]]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
+        if " " not in line.strip() and line.strip() in given_names():
+            continue  # a one-word entry that is a first name ("David") would make everyone of that name public
         name = fold(line)
         full.add(name)
-        full.add(_without_titles(name))
+        untitled = _without_titles(name)
+        if " " in untitled:  # "Queen Elizabeth" does not make every "Elizabeth" a public figure
+            full.add(untitled)
         words = name.split()
         if len(words) > 1 and words[-1] not in {"i", "ii", "iii", "iv", "v", "vi", "the", "great"}:
             last.setdefault(words[-1], []).append(name)
@@ -114,10 +118,13 @@ def public_figure(text: str, start: int, end: int) -> bool:
     words = value.split()
     while len(words) > 1 and ordinary_words(words[0]):
         words.pop(0)  # "Explain Euler", "Perché Giuseppe Garibaldi": a sentence's first word
-    name = _without_titles(fold(" ".join(words)))
+    written = fold(" ".join(words))
+    name = _without_titles(written)
     if not name:
         return False
     full, last = _figures()
+    if written in full:
+        name = written  # "King David", "Saint Paul" as listed
     if name not in full:
         if name not in last or " " in name:
             return False
@@ -125,8 +132,8 @@ def public_figure(text: str, start: int, end: int) -> bool:
         # lists know no private person of that surname.
         folded_text = fold(text)
         in_text = any(whole in folded_text for whole in last[name])
-        if not in_text and _POSSESSIVE.sub("", words[-1].strip()) in surnames():
-            return False
+        if not in_text and _known(_POSSESSIVE.sub("", words[-1].strip())):
+            return False  # "Lauren", "Teresa", "Paul": somebody's name before it is a famous surname
     return not _PERSONAL.search(text[max(0, start - 40) : start])
 
 
@@ -175,7 +182,12 @@ def public_place(text: str, start: int, end: int, named: bool = False) -> bool:
         if _PLACE_WORD.search(before[-12:]):
             return True  # "in Florence", "Europe/Berlin"
         listed = _LISTED_AFTER.search(before)  # "Lisbon, Porto and Kyoto": a list of places
-        return listed is not None and fold(listed.group(1)) in _places() and not named
+        return (
+            listed is not None
+            and not named
+            and fold(listed.group(1)) in _places()
+            and not any(_known(word) for word in listed.group(1).split())
+        )
     return True
 
 
@@ -220,8 +232,38 @@ def calendar_words() -> frozenset[str]:
     return frozenset(words)
 
 
+# Around a month or day name, what makes it a date: a number, or a word of time ("early April", "in
+# June", "22 June 1941", "April 2024", "next Monday").
+_DATE_BEFORE = re.compile(
+    r"(?i)(?:\d\.?|\b(?:early|late|mid|in|since|until|till|by|from|next|last|this|every|each|on|end of|"
+    r"début|fin|im|am|seit|bis|en|desde|hasta|a|di|de))\s*-?\s*$"
+)
+_DATE_AFTER = re.compile(r"^\s*,?\s*\d")
+
+
 def calendar_word(word: str) -> bool:
     return fold(word) in calendar_words()
+
+
+def calendar_span(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is month or day names only, read as a date.
+
+    A month or day name that is also somebody's name ("April", "Mai", "June") is a date only next to
+    a number or a word of time; alone ("Why is Mai so impulsive?") it stays a name.
+    """
+    words = text[start:end].split()
+    if not words or not all(calendar_word(word) for word in words):
+        return False
+    if not any(_known(word.strip(".,;:!?")) for word in words):
+        return True
+    return bool(
+        _DATE_BEFORE.search(text[max(0, start - 12) : start]) or _DATE_AFTER.match(text[end : end + 4])
+    )
+
+
+def _known(word: str) -> bool:
+    """A given name or surname in the name lists, as written or capitalized."""
+    return word in given_names() or word in surnames() or word.capitalize() in given_names()
 
 
 def warm() -> None:
