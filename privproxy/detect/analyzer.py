@@ -151,13 +151,15 @@ class Detector:
             for entity in detection.skip
             if entity in self.supported_entities and acts_on is not None and not acts_on(entity)
         )
-        self._working = self.analyzer  # the engine requests use; `explain` keeps every detector
+        # `analyzer` is the engine requests use; `_every_detector` (the same engine unless the policy
+        # skips types) is the one `explain` uses.
+        self._every_detector = self.analyzer
         if self.not_looked_for:
             working = RecognizerRegistry(supported_languages=[detection.language])
             working.recognizers = [  # registry order kept: which of two equal findings is kept stays the same
                 r for r in registry.recognizers if set(r.supported_entities) - self.not_looked_for
             ]
-            self._working = AnalyzerEngine(
+            self.analyzer = AnalyzerEngine(
                 registry=working,
                 nlp_engine=self._engine,
                 supported_languages=[detection.language],
@@ -328,7 +330,7 @@ class Detector:
         """Presidio on `text`; long texts run under a watchdog so a pathological input fails closed in time."""
 
         def call() -> list[Any]:
-            return self._working.analyze(text=text, language=self.language, allow_list=self._allow)
+            return self.analyzer.analyze(text=text, language=self.language, allow_list=self._allow)
 
         if len(text) < _WATCHDOG_FROM:
             return call()  # short texts cannot take long enough to matter; no thread hop
@@ -344,7 +346,7 @@ class Detector:
         """Every finding with Presidio's decision process: pattern, score before/after context, context word."""
         scanned = normalize_for_detection(text)  # the same text detection scans, spans mapped back
         # Without the allow list, so a reader sees what it let through (`allowed`), not only what is left.
-        results = self.analyzer.analyze(
+        results = self._every_detector.analyze(
             text=scanned.text, language=self.language, return_decision_process=True
         )
         allowed = set(self._allow or ())
