@@ -302,7 +302,11 @@ class Detector:
                 not_a_name = (
                     code.inside(spans, r.start, r.end)
                     or code.identifier(text, r.start, r.end)
-                    or (code.code_token(value) and not any(known_name(word) for word in value.split()))
+                    or (
+                        code.code_token(value)
+                        and not personal  # "Austria 41981" in somebody's address: wrong type, right span
+                        and not any(known_name(word) for word in value.split())
+                    )
                     or (code.technical_word(value) and not known_name(value.strip()))
                     or code.acronym(value)
                     or public.calendar_span(text, r.start, r.end)

@@ -99,7 +99,7 @@ def acronym(value: str) -> bool:
     if any(word.casefold() in _TITLE_WORDS for word in words):
         return False  # "Mr. Mr." of "Mr. Mr. Felix Sørensen": titles belong to a name
     return bool(words) and all(
-        len(word) <= 2 or (word.isalpha() and word.isupper() and len(word) <= 4) for word in words
+        len(word) == 1 or (word.isalpha() and word.isupper() and len(word) <= 4) for word in words
     )
 
 
