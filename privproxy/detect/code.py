@@ -105,9 +105,7 @@ def acronym(value: str) -> bool:
 
 def identifier(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] is part of a CONSTANT_NAME or snake_name ("DB" of "DB_PASSWORD")."""
-    return (
-        text[end : end + 1] == "_" or text[start - 1 : start] == "_" if start else text[end : end + 1] == "_"
-    )
+    return text[end : end + 1] == "_" or (start > 0 and text[start - 1] == "_")
 
 
 @functools.lru_cache(maxsize=1)
