@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import pytest
@@ -101,21 +100,21 @@ def test_trusted_server_target_receives_local_requests(tmp_path: Path) -> None:
 
 
 def test_first_restored_chunk_arrives_before_the_upstream_finishes(guard: Guard) -> None:
+    # Order, not wall time: the first restored piece must reach the caller while the upstream is
+    # still writing its stream (a guard that buffered the whole answer would hand it over only
+    # after the last event). Timing bounds failed on a loaded CI machine; this cannot.
     prompt = "Please confirm the booking for Maria Garcia. " + "Thanks a lot for the help. " * 6
     with StandIn(chunk_size=4, chunk_delay=0.04) as upstream:
-        # Warm up litellm's lazy client set-up and the detection cache, which are not what we measure.
-        list(guard.completion(messages=[{"role": "user", "content": "hi"}], stream=True, **closed(upstream)))
-        started = time.perf_counter()
         stream = guard.completion(
             messages=[{"role": "user", "content": prompt}], stream=True, **closed(upstream)
         )
-        first = None
+        finished_at_first: int | None = None
         pieces = []
         for chunk in stream:
             content = chunk.choices[0].delta.content if chunk.choices else None
-            if content and first is None:
-                first = time.perf_counter() - started
+            if content and finished_at_first is None:
+                finished_at_first = upstream.streams_finished
             pieces.append(content or "")
-        total = time.perf_counter() - started
+        finished_at_end = upstream.streams_finished
     assert "".join(pieces) == f"You said: {prompt}"
-    assert first is not None and first < total / 3, (first, total)
+    assert finished_at_first == 0 and finished_at_end == 1, (finished_at_first, finished_at_end)

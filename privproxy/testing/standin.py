@@ -47,6 +47,7 @@ class StandIn:
         self.fail_with: int | None = None
         self.delay: float = 0.0  # seconds to wait before answering (an upstream that times out)
         self.malformed_stream = False  # streams break off with bytes that are not SSE JSON
+        self.streams_finished = 0  # streams whose last event has been written
         self._lock = threading.Lock()
         self._server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self._server.daemon_threads = True
@@ -298,6 +299,8 @@ class StandIn:
                 event({}, finish="tool_calls" if reply.get("tool_calls") else "stop")
                 self.wfile.write(b"data: [DONE]\n\n")
                 self.wfile.flush()
+                with standin._lock:
+                    standin.streams_finished += 1
                 self.close_connection = True
 
         return Handler
