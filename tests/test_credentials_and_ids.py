@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import REPO
@@ -85,6 +86,11 @@ def test_the_national_id_pack_is_what_its_generator_writes() -> None:
         "Make this a cron job: echo 'L1$b0@2%' | sudo -S apt-get upgrade -y",
         "redis-cli -h cache.internal -p 6379 -a 'Sommer87!' --no-auth-warning KEYS '*'",
         "It says invalid key for the Okta setup key: s2b3 c3hq rawn mss2 ngs4 p2ld ma",
+        "TOTP seed is JBSWY3DPEHPK3PXP, can you generate the current code?",
+        "sqlplus -s system/Oracle_123@//db01.corp.local:1521/XE as sysdba fails with ORA-12541",
+        "net use \\\\fs01\\finance /user:CORP\\mbrennan Winter2025! /persistent:yes",
+        'docker login broke, config.json: {"auths": {"ghcr.io": {"auth": "bWJyZW5uYW46V2ludGVyMjAyNSE="}}}',
+        "SENTRY_AUTH_TOKEN=sntryu_4f0c1e2d3b4a59687766554433221100ffeeddcc\nDEBUG=false",
     ],
 )
 def test_credentials_in_urls_pipes_flags_and_setup_keys_block(shared_guard: Guard, prompt: str) -> None:
@@ -114,3 +120,26 @@ def test_home_directories_and_netrc_logins_are_usernames(shared_guard: Guard) ->
     prompt = 'Load key "/home/sean.brown/.ssh/id_deploy": invalid format\nmachine ftp.example.fr login vermaa'
     found = {prompt[f["start"] : f["end"]] for f in shared_guard.inspect(prompt).findings}
     assert {"sean.brown", "vermaa"} <= found
+
+
+def test_a_private_key_under_a_yaml_block_is_covered_line_by_line(tmp_path: Path) -> None:
+    # With a policy that redacts secrets instead of blocking, every line of the key must be replaced.
+    body = ["MIIEvQIBADANBgkqhkiG9w0BAQEFAASCBKcwggSjAgEAAoIBAQC7VJTUt9Us8cKj", "MzEfYyjiWA4R4/M2bS1GB4t7"]
+    prompt = "apiVersion: v1\nstringData:\n  private_key: |\n    " + "\n    ".join(body) + "\n  region: eu\n"
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "version: 1\nname: redact-secrets\ndetection: {packs: [builtin, secrets, fields]}\nactions: {default: allow, SECRET: redact}\n",
+        encoding="utf-8",
+    )
+    guard = Guard(policy=policy, audit_log=tmp_path / "a.jsonl", hmac_key=b"k" * 32, reload_interval=None)
+    sent = guard.inspect(prompt).sanitized["messages"][0]["content"]
+    assert not any(line in sent for line in body) and "region: eu" in sent
+
+
+def test_a_number_a_checksum_module_cannot_judge_is_protected_not_an_error(shared_guard: Guard) -> None:
+    # stdnum.cn.ric raises KeyError (not a validation error) for this 18-digit number: the request
+    # must still be answered, with the number kept in-house rather than the whole detection failing.
+    prompt = "Tracking id 652492709210264830 for the parcel, where is it?"
+    inspection = shared_guard.inspect(prompt)
+    assert inspection.action == "local"
+    assert any(prompt[f["start"] : f["end"]] == "652492709210264830" for f in inspection.findings)

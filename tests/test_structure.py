@@ -31,6 +31,10 @@ SHAPES = {
         {"X-Forwarded-For": "198.51.100.23"},
     ),
     "sql": ("INSERT INTO people (name, pesel) VALUES ('Ewa Lis', '44051401359');", {"pesel": "44051401359"}),
+    "yaml block scalar": (
+        "tls:\n  key: |\n    MIIEvQIBADANBgkq\n    hkiG9w0BAQEFAASC\n  cert: x.pem\n",
+        {"key": "MIIEvQIBADANBgkq\n    hkiG9w0BAQEFAASC", "cert": "x.pem"},
+    ),
     "form line": (
         "Kundennummer: 884213, Vertragsnummer: V-2231",
         {"Kundennummer": "884213", "Vertragsnummer": "V-2231"},
@@ -74,6 +78,16 @@ def test_a_number_word_in_front_of_a_label_says_nothing_more() -> None:
     for key in ("Nº passaporte", "Nr paszportu", "No. of passport", "n° passport"):
         assert vocabulary.type_of(key) == "PASSPORT", key
     assert vocabulary.type_of("number of passports issued") is None
+
+
+def test_a_key_suffix_vocabulary_reads_a_key_by_its_last_words() -> None:
+    by_suffix = FieldVocabulary({"SECRET": ["token", "password"]}, key_suffix=True)
+    exact = FieldVocabulary({"SECRET": ["token", "password"]})
+    for key in ("TWILIO_AUTH_TOKEN", "spring.datasource.password", "sentryAuthToken"):
+        assert by_suffix.type_of(key) == "SECRET", key
+        assert exact.type_of(key) is None, key
+    for key in ("token_type", "prompt_tokens", "password_policy"):
+        assert by_suffix.type_of(key) is None, key
 
 
 @pytest.fixture(scope="module")

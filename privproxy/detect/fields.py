@@ -57,13 +57,14 @@ class FieldRecognizer(_StructureRecognizer):
         with_fields: list[str] | None = None,
         score: float = 0.6,
         check: Callable[[str], bool] | None = None,
+        key_suffix: bool = False,
     ) -> None:
         super().__init__(supported_entity, name, supported_language, score)
         self._check = check  # a checksum the value must pass (the pack's `validator`)
         self.why = f"the value of a '{supported_entity}' field"
         self._value = regex.compile(value_pattern) if value_pattern else None
         self._with = FieldVocabulary({"with": with_fields}) if with_fields else None
-        self._vocabulary = FieldVocabulary({supported_entity: fields})
+        self._vocabulary = FieldVocabulary({supported_entity: fields}, key_suffix=key_suffix)
 
     def spans(self, text: str) -> list[tuple[int, int]]:
         pairs = read_pairs(text)

@@ -92,7 +92,8 @@ class RecognizerSpec(BaseModel):
     # "presidio": one of Presidio's own predefined recognizers, by class name (`recognizer:`), e.g. the
     # country-specific ones it does not load by default; `context:` replaces its context words.
     # "fields": a value under one of `fields` (keys, column headers, form labels; any case or
-    # separators, owner words like customer_/patient_ ignored) is this entity, whatever it looks like.
+    # separators, owner words like customer_/patient_ ignored) is this entity, whatever it looks like;
+    # with `key_suffix: true` a key that ends with one of them counts too (TWILIO_AUTH_TOKEN, db.password).
     # "record_names": the name-like cells of a delimited row (a CSV export line) that holds an e-mail.
     kind: Literal["pattern", "detect_secrets", "given_names", "presidio", "fields", "record_names"] = (
         "pattern"
@@ -100,6 +101,7 @@ class RecognizerSpec(BaseModel):
     fields: list[str] = Field(default_factory=list)
     value_pattern: str | None = None  # with kind: fields, a value must match this (regex module syntax)
     with_fields: list[str] = Field(default_factory=list)  # with kind: fields, only where one of these is too
+    key_suffix: bool = False  # with kind: fields, a key whose last words are one of `fields` counts too
     recognizer: str | None = None
     plugins: list[str] = Field(default_factory=list)
     not_names: list[str] = Field(default_factory=list)
@@ -111,6 +113,8 @@ class RecognizerSpec(BaseModel):
             raise ValueError("a detector needs 'patterns' or 'deny_list'")
         if self.kind == "fields" and not self.fields:
             raise ValueError("a fields detector needs a list under 'fields'")
+        if self.key_suffix and self.kind != "fields":
+            raise ValueError("'key_suffix' applies to a fields detector only (kind: fields)")
         if self.kind == "presidio":
             _presidio_class(self.recognizer)  # an unknown class fails when the pack loads
         if self.validator is not None:
@@ -271,6 +275,7 @@ def _library_recognizer(spec: RecognizerSpec, language: str) -> EntityRecognizer
             spec.value_pattern,
             spec.with_fields,
             check=_validator(spec.validator) if spec.validator else None,
+            key_suffix=spec.key_suffix,
         )
     if spec.kind == "record_names":
         from .fields import RecordNameRecognizer
@@ -347,6 +352,11 @@ def _validator(name: str | list[str]) -> Any:
 
     def check(text: str) -> bool:
         # As written first (a Finnish HETU's "-" or "A" is part of it), then without separators.
-        return bool(module.is_valid(text) or module.is_valid(_SEPARATORS.sub("", text)))
+        try:
+            return bool(module.is_valid(text) or module.is_valid(_SEPARATORS.sub("", text)))
+        except Exception:  # a module's own bug: stdnum.cn.ric raises KeyError for some regions
+            # Fail closed for the value, not the request: a number its checker cannot judge is kept
+            # as a finding, so it is protected, instead of failing the whole request's detection.
+            return True
 
     return check

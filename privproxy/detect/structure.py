@@ -24,6 +24,7 @@ class Pair:
     key: str
     start: int
     end: int
+    block: bool = False  # a YAML block scalar (`key: |`): its lines, however long
 
 
 def normalize_key(key: str) -> str:
@@ -54,6 +55,7 @@ def is_placeholder(value: str) -> bool:
 
 
 _MAX_VALUE = 200
+_MAX_BLOCK = 20_000  # a PEM key or a certificate chain under `tls.key: |`
 _KEY = r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ž][\wÀ-ÖØ-öø-ÿĀ-ž.\-]{0,40}"
 # A form or YAML line: "  - Date of birth : 03/04/1985", "dob: 1985-03-04", "PESEL:  90010112345".
 _LINE = re.compile(
@@ -83,7 +85,7 @@ def read_pairs(text: str) -> tuple[Pair, ...]:
     pairs: dict[tuple[int, int], Pair] = {}
     for pair in _all_pairs(text):
         value = text[pair.start : pair.end]
-        if pair.end - pair.start > _MAX_VALUE or is_placeholder(value):
+        if (pair.end - pair.start > (_MAX_BLOCK if pair.block else _MAX_VALUE)) or is_placeholder(value):
             continue
         pairs.setdefault((pair.start, pair.end), pair)
     return tuple(pairs.values())
@@ -123,9 +125,37 @@ def _line_pairs(text: str) -> Iterator[Pair]:
             if value_end > value_start:
                 yield Pair(key, value_start, value_end)
             key, start = label.group("key"), label.end()
+        if _BLOCK_SCALAR.fullmatch(text, start, end):
+            block = _block_lines(text, match.start(), match.end())
+            if block is not None:
+                yield Pair(key, *block, block=True)
+            continue
         start, end = _strip(text, start, end)
         if end > start:
             yield Pair(key, start, end)
+
+
+# `key: |`, `key: >-`, `key: |2`: the value is the more indented lines that follow.
+_BLOCK_SCALAR = re.compile(r"[|>][+-]?[1-9]?[+-]?")
+
+
+def _block_lines(text: str, line_start: int, line_end: int) -> tuple[int, int] | None:
+    """The span of a YAML block scalar's lines (from its first non-space to its last), if any."""
+    indent = len(text[line_start:line_end]) - len(text[line_start:line_end].lstrip(" \t"))
+    first = last = None
+    position = line_end + 1
+    while position < len(text):
+        newline = text.find("\n", position)
+        line_stop = len(text) if newline == -1 else newline
+        line = text[position:line_stop]
+        if line.strip():
+            if len(line) - len(line.lstrip(" \t")) <= indent:
+                break
+            if first is None:
+                first = position + len(line) - len(line.lstrip(" \t"))
+            last = position + len(line.rstrip())
+        position = line_stop + 1
+    return (first, last) if first is not None and last is not None else None
 
 
 def _inline_pairs(text: str) -> Iterator[Pair]:
@@ -334,9 +364,14 @@ _OWNERS = frozenset(
 
 
 class FieldVocabulary:
-    """Field and label names → entity type, matched on normalized keys (owner words stripped)."""
+    """Field and label names → entity type, matched on normalized keys (owner words stripped).
 
-    def __init__(self, entries: dict[str, list[str]]) -> None:
+    With `key_suffix`, a key whose last words are a listed name counts whatever comes first:
+    `TWILIO_AUTH_TOKEN`, `spring.datasource.password`, `stripeSecretKey`.
+    """
+
+    def __init__(self, entries: dict[str, list[str]], key_suffix: bool = False) -> None:
+        self._key_suffix = key_suffix
         self._types: dict[str, str] = {}
         for entity, names in entries.items():
             for name in names:
@@ -358,7 +393,7 @@ class FieldVocabulary:
             found = self._types.get("".join(words))
             if found is not None:
                 return found
-            if words[0] not in _OWNERS and words[0] not in _NUMBER_WORDS:
+            if not self._key_suffix and words[0] not in _OWNERS and words[0] not in _NUMBER_WORDS:
                 return None
             words = words[1:]
         return None
