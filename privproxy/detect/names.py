@@ -104,7 +104,7 @@ def place_names() -> frozenset[str]:
     return frozenset(_faker_names(attributes, "faker.providers.address"))
 
 
-@functools.lru_cache(maxsize=4)
+@functools.lru_cache(maxsize=None)  # one per language asked for: en and FOREIGN_LANGUAGES (seven)
 def word_rank(language: str = "en") -> dict[str, int]:
     """Lower-case word → its frequency rank (0 = most frequent) in `language`, from pyspellchecker.
 
