@@ -28,6 +28,52 @@ ALONE = 0.6  # distinctive shape: counts by itself
 # Measured below on SAMPLES numbers made from the documented ones with every digit drawn at random.
 STRONG_CHECK = 0.005
 SAMPLES = 4000
+# In a text written in the id's own language (identified by privproxy, see detect/nlp.py), a looser
+# check is enough: a PESEL in a Polish sentence, a CPF in a Portuguese one, a TC Kimlik in Turkish.
+OWN_LANGUAGE_CHECK = 0.025
+# A sentence per language with the number and no label word: the examples of `alone_in` detectors.
+UNLABELLED = {
+    "pl": "Klientka przesłała mi wczoraj {n}, czy to jest poprawny format?",
+    "nl": "De klant heeft me gisteren {n} gestuurd, is dat het juiste formaat?",
+    "fr": "La cliente m'a envoyé hier {n}, est-ce que le format est correct ?",
+    "pt": "A cliente enviou-me ontem {n}, o formato está correto?",
+    "sv": "Kunden skickade mig {n} i går, är det rätt format?",
+    "da": "Kunden sendte mig {n} i går, er det det rigtige format?",
+    "no": "Kunden sendte meg {n} i går, er det riktig format?",
+    "fi": "Asiakas lähetti minulle eilen {n}, onko muoto oikea?",
+    "tr": "Müşteri dün bana {n} gönderdi, bu biçim doğru mu?",
+    "cs": "Zákaznice mi včera poslala {n}, je ten formát správný?",
+    "ro": "Clienta mi-a trimis ieri {n}, este formatul corect?",
+    "de": "Die Kundin hat mir gestern {n} geschickt, ist das Format richtig?",
+    "it": "La cliente mi ha mandato ieri {n}, il formato è giusto?",
+    "es": "La clienta me envió ayer {n}, ¿es correcto el formato?",
+}
+# The languages privproxy tells apart, per country (English is left out: it is every country's second).
+LANGUAGES = {
+    "PL": ["pl"],
+    "NL": ["nl"],
+    "BE": ["nl", "fr"],
+    "BR": ["pt"],
+    "PT": ["pt"],
+    "SE": ["sv"],
+    "DK": ["da"],
+    "NO": ["no"],
+    "FI": ["fi"],
+    "TR": ["tr"],
+    "CZ": ["cs"],
+    "RO": ["ro"],
+    "AT": ["de"],
+    "CH": ["de", "fr", "it"],
+    "AR": ["es"],
+    "CL": ["es"],
+    "MX": ["es"],
+    "CO": ["es"],
+    "VE": ["es"],
+    "EC": ["es"],
+    "DO": ["es"],
+    "CR": ["es"],
+    "PE": ["es"],
+}
 
 # country, stdnum module, regex (as written, separators allowed), score, label words
 IDS: list[tuple[str, str, str, float, list[str]]] = [
@@ -347,8 +393,11 @@ def build() -> dict[str, object]:
             score = ALONE
         label = next((word for word in labels if word.isascii()), labels[0]).upper()
         match = [f"{label}: {number}" for number in valid]
+        alone_in = LANGUAGES.get(country, []) if score < ALONE and chance <= OWN_LANGUAGE_CHECK else []
         if score >= ALONE:
             match.append(f"the number {valid[0]} is on file")
+        for language in alone_in:
+            match.append(UNLABELLED[language].format(n=valid[0]))
         no_match = [f"{label}: {number}" for number in broken]
         if score < ALONE:
             no_match.append(f"invoice {valid[0]} was paid")  # digits alone, no label: not certain enough
@@ -364,7 +413,9 @@ def build() -> dict[str, object]:
                     f"{country}: stdnum.{module_name}; a random number written this way passes its check "
                     f"{chance:.2%} of the time, "
                     + (
-                        "so only next to its label"
+                        f"so alone only in a text in {'/'.join(alone_in)}, elsewhere next to its label"
+                        if alone_in
+                        else "so only next to its label"
                         if score < ALONE
                         else "strong enough to count alone"
                         if chance <= STRONG_CHECK
@@ -373,6 +424,7 @@ def build() -> dict[str, object]:
                 ),
                 "patterns": [{"name": f"{country} {short}", "regex": pattern, "score": score}],
                 "validator": f"stdnum.{module_name}",
+                **({"alone_in": alone_in} if alone_in else {}),
                 "context": _context_words(labels),
                 "examples": {"match": match, "no_match": no_match},
             }

@@ -143,3 +143,13 @@ def test_a_number_a_checksum_module_cannot_judge_is_protected_not_an_error(share
     inspection = shared_guard.inspect(prompt)
     assert inspection.action == "local"
     assert any(prompt[f["start"] : f["end"]] == "652492709210264830" for f in inspection.findings)
+
+
+def test_an_unlabelled_id_counts_in_its_own_language_only(shared_guard: Guard) -> None:
+    # A PESEL passes its check for 2% of random 11-digit numbers: alone, it counts in Polish text
+    # (where a Polish id is what such a number most likely is), and needs its label elsewhere.
+    polish = "Klientka przesłała mi wczoraj 44051401359, czy to jest poprawny format?"
+    english = "The customer sent me 44051401359 yesterday, is that the right format?"
+    assert shared_guard.inspect(polish).action == "local"
+    assert "NATIONAL_ID" not in shared_guard.inspect(english).decision.entity_types
+    assert "NATIONAL_ID" not in shared_guard.inspect(polish.replace("59,", "50,")).decision.entity_types

@@ -87,6 +87,10 @@ class RecognizerSpec(BaseModel):
     validator: str | list[str] | None = None
     # How many digits a match may hold, [min, max]: "(72) 583-350" has 8. Others are dropped.
     digits: tuple[int, int] | None = None
+    # In a text identified as one of these languages, a match that passes `validator` counts without
+    # its context words (score `alone_score`): a PESEL in a Polish sentence needs no "PESEL" next to it.
+    alone_in: list[str] = Field(default_factory=list)
+    alone_score: float = Field(0.6, ge=0.0, le=1.0)
     # "detect_secrets": the detector is detect-secrets' plugin set (optionally only `plugins`).
     # "given_names": PERSON from known given names (privproxy.detect.names), except `not_names`.
     # "presidio": one of Presidio's own predefined recognizers, by class name (`recognizer:`), e.g. the
@@ -113,6 +117,8 @@ class RecognizerSpec(BaseModel):
             raise ValueError("a detector needs 'patterns' or 'deny_list'")
         if self.kind == "fields" and not self.fields:
             raise ValueError("a fields detector needs a list under 'fields'")
+        if self.alone_in and not (self.kind == "pattern" and self.validator):
+            raise ValueError("'alone_in' needs a pattern detector with a 'validator' (a checksum to pass)")
         if self.key_suffix and self.kind != "fields":
             raise ValueError("'key_suffix' applies to a fields detector only (kind: fields)")
         if self.kind == "presidio":
@@ -251,7 +257,11 @@ def build_recognizers(spec: RecognizerSpec, languages: list[str]) -> list[Entity
         if spec.digits:
             checks.append(_digit_count(*spec.digits))
         if checks:
-            built.append(ValidatedPatternRecognizer(_all_of(checks), **kwargs))
+            built.append(
+                ValidatedPatternRecognizer(
+                    _all_of(checks), alone_in=spec.alone_in, alone_score=spec.alone_score, **kwargs
+                )
+            )
         else:
             built.append(PatternRecognizer(**kwargs))
     return built
@@ -306,14 +316,33 @@ def _presidio_class(name: str | None) -> Any:
 class ValidatedPatternRecognizer(PatternRecognizer):
     """A pattern detector whose matches must pass its checks (checksum, digit count), else are dropped."""
 
-    def __init__(self, check: Any, **kwargs: Any) -> None:
+    def __init__(
+        self, check: Any, alone_in: list[str] | None = None, alone_score: float = 0.6, **kwargs: Any
+    ) -> None:
         self._check = check
+        self._alone_in = frozenset(alone_in or ())
+        self._alone_score = alone_score
         super().__init__(**kwargs)
 
     def validate_result(self, pattern_text: str) -> bool | None:
         # A pass keeps the pattern's own score (None): a Luhn pass is 1 in 10 for any digit string, so
         # how sure a match is stays the pattern's say (and its context's). A fail drops the match.
         return None if self._check(pattern_text) else False
+
+    def analyze(
+        self, text: str, entities: list[str], nlp_artifacts: Any = None, regex_flags: Any = None
+    ) -> Any:
+        results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        if self._alone_in and results:
+            from .nlp import TEXT_LANGUAGE
+
+            if getattr(nlp_artifacts, TEXT_LANGUAGE, None) in self._alone_in:
+                for result in results:
+                    if result.score < self._alone_score:
+                        result.score = self._alone_score
+                        if result.analysis_explanation is not None:
+                            result.analysis_explanation.set_improved_score(self._alone_score)
+        return results
 
 
 _SEPARATORS = re.compile(r"[\s./-]")
