@@ -50,8 +50,9 @@ _PLACEHOLDER = re.compile(
 
 
 def is_placeholder(value: str) -> bool:
+    """N/A, <redacted>, XXX-XX-XXXX ... and values with no letter or digit at all (`"address": {`)."""
     stripped = value.strip().strip("\"'`")
-    return not stripped or bool(_PLACEHOLDER.fullmatch(stripped))
+    return not any(ch.isalnum() for ch in stripped) or bool(_PLACEHOLDER.fullmatch(stripped))
 
 
 _MAX_VALUE = 200
