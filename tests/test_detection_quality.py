@@ -239,6 +239,12 @@ def test_text_in_a_language_without_a_model_is_not_read_as_english(guard: Guard,
     assert sent(guard, text) == ("allow", text)
 
 
+def test_a_word_of_the_texts_own_language_is_no_first_name_alone(guard: Guard) -> None:
+    # "Tage" is a Swedish given name and a German word; in German text, alone, it is the word.
+    text = "Niemand soll mehr als fünf Tage am Stück arbeiten, wie plane ich das für zwölf Leute?"
+    assert sent(guard, text) == ("allow", text)
+
+
 def test_a_known_name_in_such_text_is_still_a_name(guard: Guard) -> None:
     assert_redacted(
         guard, "Bitte schreib Jonas Haller wegen der Verlängerung, er wartet seit Montag.", ["Jonas Haller"]

