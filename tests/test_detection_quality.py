@@ -299,6 +299,9 @@ def test_a_key_id_in_capitals_is_not_a_variable_name(guard: Guard) -> None:
         "```go\nfunc StartWorkers(ctx context.Context) error {\n    return r.Err\n}\n```",
         "Why does the CI job fail on the 3 GB dimension table?",
         "Should Jinja render the template, or should Terraform do it before Nginx starts?",
+        "Should I prioritise Pena Palace or Quinta da Regaleira, and is Sagrada Família better than Park Güell?",
+        "Which countries does the Danube flow through, and how far is Fort William from Glencoe?",
+        "Who won the first Wimbledon Championships in 1877, and did Arthur Ashe ever play John Isner?",
     ],
 )
 def test_public_names_places_code_and_calendar_words_leave_unchanged(guard: Guard, text: str) -> None:
@@ -309,6 +312,8 @@ def test_a_private_person_with_a_famous_name_is_still_a_person(guard: Guard) -> 
     # "my neighbour", and contact data next to the name: a private person, whatever the name.
     assert_redacted(guard, "Remind my neighbour Michael Jordan about the fence.", ["Michael Jordan"])
     assert_redacted(guard, "Napoleon Bonaparte, +44 20 7946 0958, wants a call back.", ["Napoleon Bonaparte"])
+    # A titled surname alone is somebody the writer knows, even where a famous person has it.
+    assert_redacted(guard, "Mrs. Loewe flew to Oslo on Sunday morning; draft her a welcome note.", ["Loewe"])
 
 
 def test_a_name_in_a_string_literal_or_comment_inside_code_is_still_found(guard: Guard) -> None:
