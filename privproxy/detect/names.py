@@ -329,8 +329,11 @@ class GivenNameRecognizer(EntityRecognizer):
             rank = self._rank.get(word.lower(), COMMON_ALONE)
             last = self._run_end(text, words, i)
             if last == i and language in FOREIGN_LANGUAGES:
-                # Alone, a word of the text's own language first: "fünf Tage", "el Segundo".
-                rank = min(rank, word_rank(language).get(word.lower(), COMMON_ALONE))
+                # Alone, one of the text's own language's COMMON_IN_RUN most frequent words is that
+                # word first: "fünf Tage", "el Segundo" (while "María", "Elena" stay names).
+                own = word_rank(language).get(word.lower(), COMMON_IN_RUN)
+                if own < COMMON_IN_RUN:
+                    rank = min(rank, own)
             if last > i and rank >= COMMON_IN_RUN:
                 results.append(
                     self._result(words[i][0], _word_end(words[last]), self._score, "given name + surname")
