@@ -153,3 +153,33 @@ def test_an_unlabelled_id_counts_in_its_own_language_only(shared_guard: Guard) -
     assert shared_guard.inspect(polish).action == "local"
     assert "NATIONAL_ID" not in shared_guard.inspect(english).decision.entity_types
     assert "NATIONAL_ID" not in shared_guard.inspect(polish.replace("59,", "50,")).decision.entity_types
+
+
+def test_secrets_on_a_diffs_added_lines_are_covered_and_code_on_its_removed_lines_is_not(
+    tmp_path: Path,
+) -> None:
+    # A unified diff's "+KEY = value" line is a key/value line like any other; the removed line's
+    # `os.environ.get(` is code, not the secret it names.
+    token, password = "dp.pt.fmabAO8VKRRZgkAdMdL5AMFg43NRErWGyr4T4vU6kHz", "@mQ_#t#Z9bpoekf_!UJFQ"
+    prompt = (
+        "Review this diff:\n```diff\n--- a/settings.py\n+++ b/settings.py\n@@ -1,3 +1,3 @@\n"
+        '-DOPPLER_TOKEN = os.environ.get("DOPPLER_TOKEN", "<your-api-key>")\n'
+        f'+DOPPLER_TOKEN = "{token}"\n DEBUG = False\n-DB_PASSWORD = "changeme"\n+DB_PASSWORD = "{password}"\n```'
+    )
+    policy = tmp_path / "p.yaml"
+    policy.write_text(
+        "version: 1\nname: redact-secrets\ndetection: {packs: [builtin, secrets, fields]}\n"
+        "actions: {default: allow, SECRET: redact, API_KEY: redact}\n",
+        encoding="utf-8",
+    )
+    guard = Guard(policy=policy, audit_log=tmp_path / "a.jsonl", hmac_key=b"k" * 32, reload_interval=None)
+    sent = guard.inspect(prompt).sanitized["messages"][0]["content"]
+    assert token not in sent and password not in sent
+    assert 'os.environ.get("DOPPLER_TOKEN"' in sent
+
+
+def test_an_oracle_dsn_with_its_password_blocks(shared_guard: Guard) -> None:
+    assert (
+        shared_guard.inspect("con = oracledb.connect(dsn='appuser/S3cretPw9@prod-db/XE')").action == "block"
+    )
+    assert shared_guard.inspect("con = oracledb.connect(dsn='db01.corp.local/XE')").action != "block"

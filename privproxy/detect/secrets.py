@@ -19,6 +19,8 @@ _SKIPPED = frozenset({"Base64 High Entropy String", "Hex High Entropy String", "
 # KeywordDetector picks its regexes by file type; YAML's set also knows `key: value` and `KEY=value`.
 _AS_FILE = "prompt.yaml"
 _CANDIDATE = re.compile(r"[=:@]|[A-Za-z0-9_\-]{20,}")
+# A value that opens a call is code: `API_KEY = os.environ.get("API_KEY", …)` reads `os.environ.get(`.
+_CALL = re.compile(r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)*\(")
 
 
 class DetectSecretsRecognizer(EntityRecognizer):
@@ -61,8 +63,8 @@ class DetectSecretsRecognizer(EntityRecognizer):
                         value = secret.secret_value
                         if value and any(char.isspace() for char in value):
                             value = _first_token_if_secret(value)  # "X9k2m... - how do I" → "X9k2m..."
-                        if not value:
-                            continue  # "password: str) that checks ..." is prose, not a secret
+                        if not value or _CALL.fullmatch(value):
+                            continue  # "password: str) that checks ..." is prose, `os.getenv(` code
                         start = line.find(value)
                         if start == -1:
                             continue

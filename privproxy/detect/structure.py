@@ -58,9 +58,10 @@ def is_placeholder(value: str) -> bool:
 _MAX_VALUE = 200
 _MAX_BLOCK = 20_000  # a PEM key or a certificate chain under `tls.key: |`
 _KEY = r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ž][\wÀ-ÖØ-öø-ÿĀ-ž.\-]{0,40}"
-# A form or YAML line: "  - Date of birth : 03/04/1985", "dob: 1985-03-04", "PESEL:  90010112345".
+# A form or YAML line: "  - Date of birth : 03/04/1985", "dob: 1985-03-04", "PESEL:  90010112345";
+# also a unified diff's added or removed line: "+DB_PASSWORD = \"…\"".
 _LINE = re.compile(
-    r"^[ \t]*(?:[-*•]\s+)?[\"']?(?P<key>[A-Za-zÀ-ÖØ-öø-ÿĀ-ž][\wÀ-ÖØ-öø-ÿĀ-ž .'()/\-]{0,48}?)[\"']?"
+    r"^(?:[+\-](?![+\-]))?[ \t]*(?:[-*•]\s+)?[\"']?(?P<key>[A-Za-zÀ-ÖØ-öø-ÿĀ-ž][\wÀ-ÖØ-öø-ÿĀ-ž .'()/\-]{0,48}?)[\"']?"
     r"[ \t]*(?::|=|\uff1a|->)[ \t]*(?P<value>[^\n]*?)[ \t]*,?$",
     re.MULTILINE,
 )
