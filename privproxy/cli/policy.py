@@ -48,9 +48,12 @@ def policy_validate(files: FilesArgument) -> None:
                 advance(0, description=f"{name}: {text}")
 
             stage("reading")
-            problems = validate_file(path, progress=stage)
+            notes: list[str] = []
+            problems = validate_file(path, progress=stage, notes=notes)
             if not problems:
                 out.print(f"{path}: OK", highlight=False, markup=False)
+            for note in notes:
+                out.print(f"note: {note}", markup=False, highlight=False, soft_wrap=True)
             for problem in problems:
                 out.print(str(problem), markup=False, highlight=False, soft_wrap=True)
             bad += bool(problems)

@@ -16,7 +16,7 @@ from typing import Any
 
 import presidio_analyzer
 import tldextract
-from presidio_analyzer import AnalyzerEngine, PatternRecognizer, RecognizerRegistry
+from presidio_analyzer import PatternRecognizer, RecognizerRegistry
 from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecognizer
 
 from ..errors import DetectionError, PolicyError
@@ -25,12 +25,14 @@ from ..policy.schema import Detection
 from .addresses import extend_address_blocks
 from .cache import FindingsCache
 from .context import LinearContextEnhancer
+from .engine import Engine, GatedRegistry
 from .findings import Finding
 from .names import foreign_word, known_name, ordinary_words, refine_ner_location, refine_ner_span
 from .nlp import OfflineSpacyNlpEngine
 from .normalize import decoded_views, normalize_for_detection
 from .packs import Pack, load_pack, resolve_pack
 from .plausible import plausible
+from .prefilter import Unfiltered
 
 # Texts this long or longer are analysed under a watchdog (detection.timeout_s): on a pooled worker
 # thread (a fresh thread per request cost ~2 ms), so the caller can stop waiting and fail closed. A
@@ -66,6 +68,8 @@ _PRIVATE_TLDS = frozenset(
 
 class OfflineEmailRecognizer(EmailRecognizer):
     """Presidio's email recognizer, checking the TLD against the bundled suffix list (no fetch)."""
+
+    analyzes_patterns_only = True  # no pattern match, no finding (detect.engine skips it then)
 
     def __init__(self, supported_language: str = "en") -> None:
         super().__init__(supported_language=supported_language)
@@ -116,7 +120,7 @@ class Detector:
             ner_gate=ner_gate,
         )
         self._engine.load()
-        registry = RecognizerRegistry(supported_languages=[detection.language])
+        registry = GatedRegistry(supported_languages=[detection.language])
         with _quiet("presidio-analyzer"):  # it warns once per recognizer of every other language
             registry.load_predefined_recognizers(languages=[detection.language], nlp_engine=self._engine)
         self._swap_predefined(registry)
@@ -136,7 +140,7 @@ class Detector:
                         supported_language=detection.language,
                     )
                 )
-        self.analyzer = AnalyzerEngine(
+        self.analyzer = Engine(
             registry=registry,
             nlp_engine=self._engine,
             supported_languages=[detection.language],
@@ -155,15 +159,16 @@ class Detector:
         # skips types) is the one `explain` uses.
         self._every_detector = self.analyzer
         if self.not_looked_for:
-            working = RecognizerRegistry(supported_languages=[detection.language])
+            working = GatedRegistry(supported_languages=[detection.language])
             working.recognizers = [  # registry order kept: which of two equal findings is kept stays the same
                 r for r in registry.recognizers if set(r.supported_entities) - self.not_looked_for
             ]
-            self.analyzer = AnalyzerEngine(
+            self.analyzer = Engine(
                 registry=working,
                 nlp_engine=self._engine,
                 supported_languages=[detection.language],
                 context_aware_enhancer=LinearContextEnhancer(),
+                prefilter=self._every_detector.registry.prefilter,  # its detectors are a subset
             )
         self.revision = self._revision()
         self.cache = FindingsCache()
@@ -171,6 +176,12 @@ class Detector:
             from .public import warm
 
             warm()  # about a second: read the place and figure lists now, not on the first request
+
+    @property
+    def unfiltered_patterns(self) -> list[Unfiltered]:
+        """Patterns the one-pass prefilter could not take: their detectors scan every text."""
+        prefilter = self._every_detector.registry.prefilter
+        return list(prefilter.unfiltered) if prefilter is not None else []
 
     def _swap_predefined(self, registry: RecognizerRegistry) -> None:
         """Replace the predefined recognizers that would fetch or guess with offline, scoped ones."""

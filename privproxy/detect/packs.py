@@ -316,6 +316,8 @@ def _presidio_class(name: str | None) -> Any:
 class ValidatedPatternRecognizer(PatternRecognizer):
     """A pattern detector whose matches must pass its checks (checksum, digit count), else are dropped."""
 
+    analyzes_patterns_only = True  # no pattern match, no finding (detect.engine skips it then)
+
     def __init__(
         self, check: Any, alone_in: list[str] | None = None, alone_score: float = 0.6, **kwargs: Any
     ) -> None:

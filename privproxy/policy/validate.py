@@ -14,9 +14,12 @@ from .schema import Match, Policy, Rule
 Progress = Callable[[str], None]
 
 
-def validate_file(path: str | Path, progress: Progress | None = None) -> list[PolicyError]:
+def validate_file(
+    path: str | Path, progress: Progress | None = None, notes: list[str] | None = None
+) -> list[PolicyError]:
     """Every problem found in one policy file and the packs it loads (or in one pack file), in one
-    run, each with file:line:col and a hint, in file and line order; empty means valid.
+    run, each with file:line:col and a hint, in file and line order; empty means valid. `notes`
+    receives what is worth knowing but no problem (patterns the one-pass prefilter cannot take).
 
     A problem does not hide the next: the schema is checked with broken keys set aside, every pack
     is checked on its own, detectors are built from what loads, and the meaning checks (entity
@@ -28,12 +31,21 @@ def validate_file(path: str | Path, progress: Progress | None = None) -> list[Po
         text = read_policy_text(path)
     except PolicyError as exc:
         return [exc]
+    notes = notes if notes is not None else []
     if _is_pack(text):
-        return _in_order(_validate_pack_file(path, say))
-    return _in_order(_validate_policy(path, text, say))
+        return _in_order(_validate_pack_file(path, say, notes))
+    return _in_order(_validate_policy(path, text, say, notes))
 
 
-def _validate_policy(path: Path, text: str, say: Progress) -> list[PolicyError]:
+def _unfiltered_notes(detector: Any, path: Path) -> list[str]:
+    return [
+        f"{path}: detector '{u.detector}', pattern '{u.pattern}' scans every text (slower): the "
+        f"one-pass prefilter cannot take it ({u.reason})"
+        for u in detector.unfiltered_patterns
+    ]
+
+
+def _validate_policy(path: Path, text: str, say: Progress, notes: list[str]) -> list[PolicyError]:
     from ..detect.analyzer import Detector
     from ..detect.examples import example_problems
     from ..detect.packs import Pack, check_pack, partial_pack, resolve_pack
@@ -74,6 +86,7 @@ def _validate_policy(path: Path, text: str, say: Progress) -> list[PolicyError]:
     except PrivProxyError as exc:
         problems.append(exc if isinstance(exc, PolicyError) else PolicyError(str(exc), file=str(path)))
         return problems
+    notes.extend(_unfiltered_notes(detector, path))
     named = {k: v for k, v in policy.entity_types_named().items() if k not in broken_types}
     problems.extend(detector.entity_type_problems(named, loaded))
     problems.extend(target_problems(loaded))
@@ -86,7 +99,7 @@ def _validate_policy(path: Path, text: str, say: Progress) -> list[PolicyError]:
     return problems
 
 
-def _validate_pack_file(path: Path, say: Progress) -> list[PolicyError]:
+def _validate_pack_file(path: Path, say: Progress, notes: list[str]) -> list[PolicyError]:
     """A detector pack given on its own: its file, then its examples on the default detection settings."""
     from ..detect.analyzer import Detector
     from ..detect.examples import example_problems
@@ -103,6 +116,7 @@ def _validate_pack_file(path: Path, say: Progress) -> list[PolicyError]:
         detector = Detector(detection, policy_dir=path.parent)
     except PrivProxyError as exc:
         return [*problems, exc if isinstance(exc, PolicyError) else PolicyError(str(exc), file=str(path))]
+    notes.extend(_unfiltered_notes(detector, path))
     packs = list(detector.packs)
     if problems:
         piece = partial_pack(path, located, [detection.language])

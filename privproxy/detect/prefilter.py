@@ -1,0 +1,238 @@
+"""Which pattern detectors may match a text, from one Hyperscan pass over its bytes.
+
+Presidio runs every pattern detector's regexes over the whole text. Here each pattern is rewritten
+into a *superset* pattern Hyperscan compiles quickly (byte mode, no Unicode tables), and compiled in
+prefilter mode, which never misses a match of what it compiled. A detector none of whose patterns
+can match is skipped; the others run their own regexes exactly as before, so findings are unchanged.
+
+The rewrite only ever widens what a pattern accepts:
+- every one-character atom (literal, class, `.`, `\\d`) also accepts a run of non-ASCII bytes (one
+  character of any script is 2-4 UTF-8 bytes; Hyperscan's classes know ASCII only);
+- word boundaries and lookarounds are dropped, `\\K` and back-references relaxed;
+- repeat counts above 8 become "8 or more" (large counted repeats are what makes compiling slow).
+A pattern the rewrite cannot read leaves its detector running on every text (`unfiltered`).
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import functools
+import re
+import sys
+import threading
+from collections.abc import Iterable
+from typing import Any
+
+from presidio_analyzer import EntityRecognizer, PatternRecognizer
+from presidio_analyzer.predefined_recognizers import IbanRecognizer
+
+if sys.version_info >= (3, 11):
+    import re._constants as sre
+    import re._parser as sre_parse
+else:  # pragma: no cover - Python 3.10
+    import sre_constants as sre
+    import sre_parse
+
+# Detectors whose `analyze` does nothing but run their patterns (and adjust what those match): no
+# pattern match, no finding. A subclass of ours says so with `analyzes_patterns_only = True`.
+_PATTERNS_ONLY = (PatternRecognizer.analyze, IbanRecognizer.analyze)
+_HIGH = r"[\x80-\xff]+"  # the UTF-8 bytes of one or more non-ASCII characters
+_ANY_BYTE = r"[\x00-\xff]"
+_MAX_COUNT = 8
+_CATEGORIES = {
+    sre.CATEGORY_DIGIT: r"\d",
+    sre.CATEGORY_NOT_DIGIT: r"\D",
+    sre.CATEGORY_WORD: r"\w",
+    sre.CATEGORY_NOT_WORD: r"\W",
+    sre.CATEGORY_SPACE: r"\s",
+    sre.CATEGORY_NOT_SPACE: r"\S",
+}
+_KEEP_OUT = re.compile(r"(?<!\\)((?:\\\\)*)\\K")
+_PROPERTY = re.compile(r"(?<!\\)((?:\\\\)*)\\p\{\w+\}")  # \p{L}: within this rewrite, \w is wider
+
+
+class NotRewritable(Exception):
+    """A regex construct the superset rewrite does not know."""
+
+
+@dataclasses.dataclass(frozen=True)
+class Unfiltered:
+    """A pattern the prefilter could not take: its detector runs on every text."""
+
+    detector: str
+    pattern: str
+    reason: str
+
+
+def superset(pattern: str, flags: int = 0) -> tuple[str, bool]:
+    """A Hyperscan byte-mode pattern that matches wherever `pattern` (Python / `regex` syntax, with
+    `flags`) does, and whether it must be compiled caseless."""
+    source = _PROPERTY.sub(r"\1\\w", _KEEP_OUT.sub(r"\1", pattern))
+    try:
+        tree = sre_parse.parse(source, flags & (re.IGNORECASE | re.VERBOSE))
+    except re.error as exc:
+        raise NotRewritable(str(exc)) from None
+    return _emit(tree), bool(tree.state.flags & re.IGNORECASE)
+
+
+def _byte(code: int) -> str:
+    return f"\\x{code:02x}"
+
+
+def _emit(tree: Any) -> str:
+    out: list[str] = []
+    for op, arg in tree:
+        if op is sre.LITERAL:
+            out.append(_byte(arg) if arg < 128 else _HIGH)
+        elif op is sre.NOT_LITERAL:
+            out.append(f"(?:[^{_byte(arg)}]|{_HIGH})" if arg < 128 else _ANY_BYTE)
+        elif op is sre.ANY:
+            out.append(f"(?:[\\x00-\\x7f]|{_HIGH})")
+        elif op is sre.IN:
+            out.append(_class(arg))
+        elif op is sre.CATEGORY:
+            out.append(f"(?:{_CATEGORIES[arg]}|{_HIGH})")
+        elif op in (sre.MAX_REPEAT, sre.MIN_REPEAT, getattr(sre, "POSSESSIVE_REPEAT", None)):
+            low, high, sub = arg
+            count = (
+                f"{{{low},{high}}}"
+                if high is not sre.MAXREPEAT and high <= _MAX_COUNT
+                else f"{{{min(low, _MAX_COUNT)},}}"
+            )
+            out.append(f"(?:{_emit(sub)}){count}")
+        elif op is sre.SUBPATTERN:
+            _group, add, remove, sub = arg
+            flags = ("i" if add & sre.SRE_FLAG_IGNORECASE else "") + (
+                "-i" if remove & sre.SRE_FLAG_IGNORECASE else ""
+            )
+            out.append(f"(?{flags}:{_emit(sub)})")
+        elif op is getattr(sre, "ATOMIC_GROUP", None):
+            out.append(f"(?:{_emit(arg)})")
+        elif op is sre.BRANCH:
+            out.append("(?:" + "|".join(_emit(branch) for branch in arg[1]) + ")")
+        elif op is sre.AT:
+            out.append({sre.AT_BEGINNING: "^", sre.AT_END: "$", sre.AT_BEGINNING_STRING: "\\A"}.get(arg, ""))
+        elif op in (sre.ASSERT, sre.ASSERT_NOT):
+            continue  # lookarounds only narrow a match
+        elif op is sre.GROUPREF:
+            out.append(f"{_ANY_BYTE}*")
+        elif op is sre.GROUPREF_EXISTS:
+            _condition, yes, no = arg
+            out.append(f"(?:{_emit(yes)}|{_emit(no) if no else ''})")
+        else:
+            raise NotRewritable(f"regex construct {op}")
+    return "".join(out)
+
+
+def _class(items: Any) -> str:
+    negate = bool(items) and items[0][0] is sre.NEGATE
+    parts: list[str] = []
+    for op, arg in items:
+        if op is sre.NEGATE:
+            continue
+        if op is sre.LITERAL:
+            if arg < 128:
+                parts.append(_byte(arg))  # a non-ASCII member: in a negated class, excluding less is wider
+        elif op is sre.RANGE:
+            low, high = arg
+            if low < 128:
+                parts.append(f"{_byte(low)}-{_byte(min(high, 127))}")
+        elif op is sre.CATEGORY:
+            parts.append(_CATEGORIES[arg])
+        else:
+            raise NotRewritable(f"class member {op}")
+    body = "".join(parts)
+    if negate:
+        return f"(?:[^{body}]|{_HIGH})" if body else _ANY_BYTE
+    return f"(?:[{body}]|{_HIGH})" if body else _HIGH
+
+
+@functools.lru_cache(maxsize=1024)
+def _database(expressions: tuple[tuple[bytes, int], ...]) -> Any:
+    """One detector's patterns compiled (cached: every Detector built in a process with the same pack
+    shares it, and Hyperscan databases are read-only while scanning)."""
+    import hyperscan
+
+    database = hyperscan.Database(mode=hyperscan.HS_MODE_BLOCK)
+    database.compile(
+        expressions=[expression for expression, _ in expressions],
+        ids=list(range(len(expressions))),
+        elements=len(expressions),
+        flags=[flag for _, flag in expressions],
+    )
+    return database
+
+
+class PatternPrefilter:
+    """Which of the given pattern detectors may match a text (the others need not run)."""
+
+    def __init__(self, recognizers: Iterable[EntityRecognizer]) -> None:
+        import hyperscan
+
+        self._hs = hyperscan
+        self.unfiltered: list[Unfiltered] = []
+        self._databases: list[tuple[int, Any]] = []  # (detector id, its database)
+        for recognizer in recognizers:
+            rewritten = self._rewrite(recognizer)
+            if rewritten is None:
+                continue
+            try:
+                database = _database(tuple((expression, flag) for expression, flag, _ in rewritten))
+            except hyperscan.error as exc:  # the detector then runs on every text
+                self.unfiltered.append(Unfiltered(str(getattr(recognizer, "name", "")), "", str(exc)))
+                continue
+            self._databases.append((id(recognizer), database))
+        self.gated = frozenset(owner for owner, _ in self._databases)
+        self._scratch = threading.local()  # Hyperscan scratch space is per thread
+
+    @staticmethod
+    def _patterns_only(recognizer: EntityRecognizer) -> bool:
+        return type(recognizer).analyze in _PATTERNS_ONLY or bool(
+            getattr(recognizer, "analyzes_patterns_only", False)
+        )
+
+    def _rewrite(self, recognizer: EntityRecognizer) -> list[tuple[bytes, int, str]] | None:
+        """The recognizer's patterns as (Hyperscan pattern, flags, name), or None when it must always run."""
+        if not isinstance(recognizer, PatternRecognizer) or not self._patterns_only(recognizer):
+            return None
+        detector: Any = recognizer  # Presidio's attributes are untyped
+        regex_flags = int(detector.global_regex_flags or 0)
+        hs = self._hs
+        base = hs.HS_FLAG_PREFILTER | hs.HS_FLAG_SINGLEMATCH | hs.HS_FLAG_ALLOWEMPTY | hs.HS_FLAG_DOTALL
+        if regex_flags & re.MULTILINE:
+            base |= hs.HS_FLAG_MULTILINE
+        compiled: list[tuple[bytes, int, str]] = []
+        for pattern in detector.patterns:
+            try:
+                expression, caseless = superset(pattern.regex, regex_flags)
+                flag = base | (hs.HS_FLAG_CASELESS if caseless else 0)
+            except NotRewritable as exc:
+                self.unfiltered.append(Unfiltered(detector.name, pattern.name, str(exc)))
+                return None
+            compiled.append((expression.encode("ascii"), flag, pattern.name))
+        return compiled
+
+    def may_match(self, text: str) -> frozenset[int] | None:
+        """Ids of the gated detectors that may match `text`; None when the text cannot be scanned
+        (not encodable as UTF-8: a lone surrogate), so every detector runs."""
+        try:
+            data = text.encode("utf-8")
+        except UnicodeEncodeError:
+            return None
+        if not self._databases:
+            return frozenset()
+        scratches = getattr(self._scratch, "spaces", None)
+        if scratches is None:
+            scratches = self._scratch.spaces = [self._hs.Scratch(database) for _, database in self._databases]
+        hits: set[int] = set()
+        for (owner, database), scratch in zip(self._databases, scratches, strict=True):
+            try:
+                database.scan(data, match_event_handler=_first_match, scratch=scratch)
+            except self._hs.ScanTerminated:  # a match: the detector runs
+                hits.add(owner)
+        return frozenset(hits)
+
+
+def _first_match(expression: int, start: int, end: int, flags: int, context: Any) -> bool:
+    """One match is enough to run the detector: stop scanning its database."""
+    return True
