@@ -183,3 +183,12 @@ def test_an_oracle_dsn_with_its_password_blocks(shared_guard: Guard) -> None:
         shared_guard.inspect("con = oracledb.connect(dsn='appuser/S3cretPw9@prod-db/XE')").action == "block"
     )
     assert shared_guard.inspect("con = oracledb.connect(dsn='db01.corp.local/XE')").action != "block"
+
+
+def test_an_unlabelled_id_counts_in_a_short_question_in_its_language(shared_guard: Guard) -> None:
+    # One line is too little for the language identifier to be sure (0.8 Portuguese), but enough to
+    # make a CPF that passes its check more likely an id than anything else.
+    prompt = "A Maria mandou-me 39053344705, é o formato certo?"
+    inspection = shared_guard.inspect(prompt)
+    assert inspection.action == "local"
+    assert any(prompt[f["start"] : f["end"]] == "39053344705" for f in inspection.findings)

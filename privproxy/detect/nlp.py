@@ -48,6 +48,10 @@ _BREAKS = ("\n\n", "\n", ". ", "? ", "! ", "; ", " ")
 
 
 TEXT_LANGUAGE = "privproxy_text_language"
+# The language the text most likely is in, on weaker evidence (a one-line question): enough to let a
+# checksummed id count alone in its own country's language (packs' `alone_in`), not to pick a model.
+LIKELY_LANGUAGE = "privproxy_likely_language"
+_LIKELY = 0.6
 
 
 def resolve_model(name: str) -> str:
@@ -114,17 +118,26 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
 
     def language_of(self, text: str, language: str) -> str:
         """The language `text` is in, when sure (else the policy's language)."""
-        if self._identify is None or len(text) < _MIN_CHARS_FOR_LANGUAGE:
-            return language
-        detected, confidence = self._identify.classify(text[:2000])
-        return str(detected) if confidence >= 0.9 else language
+        detected, confidence = self._identified(text, language)
+        return detected if confidence >= 0.9 else language
 
-    def _pipeline(self, text: str, language: str) -> tuple[Language, bool, str]:
-        """The pipeline that reads `text`, whether its NER may (a model of the text's language), the language."""
-        other = self.language_of(text, language)
+    def _identified(self, text: str, language: str) -> tuple[str, float]:
+        """The most likely language of `text` and how sure the identifier is (the policy's, 1.0, when
+        the text is too short to tell)."""
+        if self._identify is None or len(text) < _MIN_CHARS_FOR_LANGUAGE:
+            return language, 1.0
+        detected, confidence = self._identify.classify(text[:2000])
+        return str(detected), float(confidence)
+
+    def _pipeline(self, text: str, language: str) -> tuple[Language, bool, str, str]:
+        """The pipeline that reads `text`, whether its NER may (a model of the text's language), the
+        language (when sure), and the likely language."""
+        detected, confidence = self._identified(text, language)
+        other = detected if confidence >= 0.9 else language
+        likely = detected if confidence >= _LIKELY else language
         if other in self._others:
-            return self._others[other], True, other
-        return self.nlp[language], other == language, other  # type: ignore[index]
+            return self._others[other], True, other, likely
+        return self.nlp[language], other == language, other, likely  # type: ignore[index]
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
         """spaCy over the text, in pieces when it is long; one NlpArtifacts with whole-text offsets.
@@ -132,7 +145,7 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
         With the NER gate on (the policy lets dates through), sentences that cannot hold a name are
         only tokenized: the NER reads the others. See `might_hold_a_name`.
         """
-        nlp, ner, text_language = self._pipeline(text, language)
+        nlp, ner, text_language, likely_language = self._pipeline(text, language)
         text = recase_caps(text)
         if not ner:  # no model for the text's language: only PERSON spans that hold a known name
             artifacts = self._doc_to_nlp_artifact(_known_names_only(nlp(text)), language)
@@ -145,6 +158,7 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
                 artifacts = self._doc_to_nlp_artifact(_read_in_pieces(nlp, text, runs), language)
         # The language the text was found to be in, for detectors that read words (detect.names).
         setattr(artifacts, TEXT_LANGUAGE, text_language)
+        setattr(artifacts, LIKELY_LANGUAGE, likely_language)
         return artifacts
 
     def _doc_to_nlp_artifact(self, doc: Doc, language: str) -> NlpArtifacts:

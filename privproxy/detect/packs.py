@@ -336,9 +336,9 @@ class ValidatedPatternRecognizer(PatternRecognizer):
     ) -> Any:
         results = super().analyze(text, entities, nlp_artifacts, regex_flags)
         if self._alone_in and results:
-            from .nlp import TEXT_LANGUAGE
+            from .nlp import LIKELY_LANGUAGE
 
-            if getattr(nlp_artifacts, TEXT_LANGUAGE, None) in self._alone_in:
+            if getattr(nlp_artifacts, LIKELY_LANGUAGE, None) in self._alone_in:
                 for result in results:
                     if result.score < self._alone_score:
                         result.score = self._alone_score
