@@ -5,7 +5,7 @@
   match (detect.prefilter); only those run their regexes, so findings are exactly Presidio's.
 - **Context per detector, grouped once.** Presidio's `_enhance_using_context` scans every finding
   once per detector (two list comprehensions for each of ~130 detectors); here findings are grouped by
-  detector first, and detectors without findings or their own context logic are skipped.
+  detector first, and only detectors with their own context logic are handed the other findings.
 """
 
 from __future__ import annotations
@@ -85,8 +85,9 @@ class Engine(AnalyzerEngine):
         results: list[Result] = []
         for recognizer in recognizers:
             own = by_detector.get(recognizer.id, [])
-            if not own and type(recognizer).enhance_using_context is EntityRecognizer.enhance_using_context:
-                continue  # Presidio's default returns the detector's own (here: no) findings unchanged
+            if type(recognizer).enhance_using_context is EntityRecognizer.enhance_using_context:
+                results.extend(own)  # Presidio's default returns the detector's own findings unchanged
+                continue
             others = [
                 r
                 for r in raw_results
