@@ -83,9 +83,12 @@ def test_a_number_word_in_front_of_a_label_says_nothing_more() -> None:
 def test_a_key_suffix_vocabulary_reads_a_key_by_its_last_words() -> None:
     by_suffix = FieldVocabulary({"SECRET": ["token", "password"]}, key_suffix=True)
     exact = FieldVocabulary({"SECRET": ["token", "password"]})
-    for key in ("TWILIO_AUTH_TOKEN", "spring.datasource.password", "sentryAuthToken"):
+    for key in ("TWILIO_AUTH_TOKEN", "sentryAuthToken"):
         assert by_suffix.type_of(key) == "SECRET", key
         assert exact.type_of(key) is None, key
+    # a dotted properties or JSON path is read by its last parts in either vocabulary
+    assert by_suffix.type_of("spring.datasource.password") == exact.type_of("db.password") == "SECRET"
+    assert exact.type_of("db.password_policy") is None
     for key in ("token_type", "prompt_tokens", "password_policy"):
         assert by_suffix.type_of(key) is None, key
 
@@ -140,6 +143,55 @@ def test_one_value_one_fate_across_segments_and_parts(shared_guard: Guard) -> No
     assert inspection.sanitized is not None
     later = inspection.sanitized["messages"][2]["content"]
     assert "Kowalska" not in later and "anna.kowalska" not in later and "Anna" not in later, later
+
+
+def test_a_key_is_read_with_any_number_word_in_any_order() -> None:
+    vocabulary = FieldVocabulary(
+        {"ACCOUNT_NUMBER": ["membership number", "numero cliente", "numéro d'adhérent"]}
+    )
+    for key in ("membership_no", "Codice cliente", "N° adhérent", "MembershipNr", "cliente nº"):
+        assert vocabulary.type_of(key) == "ACCOUNT_NUMBER", key
+    for key in ("client_id", "order number", "cliente", "numero"):
+        assert vocabulary.type_of(key) is None, key
+
+
+CODE_SHAPES = {
+    "builder call": ('Customer.builder().customerNo("C-226277").build()', "customerNo", "C-226277"),
+    "setter": ("user.setEmail('a.b@c.de');", "Email", "a.b@c.de"),
+    "sql where": ("SELECT * FROM t WHERE customer_no = 'CL187103';", "customer_no", "CL187103"),
+    "sql function": ("WHERE lower(last_name) = lower('Alves')", "last_name", "Alves"),
+    "flag": ("manage.py createsuperuser --username arno_pon28 --noinput", "username", "arno_pon28"),
+    "rest path": ('"GET /api/v1/customers/883 933 274/invoices HTTP/1.1"', "customer id", "883 933 274"),
+    "two labels": ("Insurer / member no:  AOK / LID-07668", " member no", "LID-07668"),
+}
+
+
+@pytest.mark.parametrize("shape", sorted(CODE_SHAPES))
+def test_the_reader_finds_values_named_in_code_commands_and_paths(shape: str) -> None:
+    text, key, value = CODE_SHAPES[shape]
+    found = {(pair.key.strip(), text[pair.start : pair.end]) for pair in read_pairs(text)}
+    assert (key.strip(), value) in found, found
+
+
+def test_a_path_segment_without_a_digit_names_no_one() -> None:
+    text = "GET /api/users/me/settings and /customers/search?q=x"
+    assert not [p for p in read_pairs(text) if p.key.endswith(" id")]
+
+
+def test_a_broken_insert_still_types_its_values() -> None:
+    text = (
+        "INSERT INTO u (username, email, first_name, created_at) VALUES\n('nigmet-761', 'n@y.tr', 'Nigmet');"
+    )
+    found = {pair.key: text[pair.start : pair.end] for pair in read_pairs(text)}
+    assert found["username"] == "nigmet-761" and found["first_name"] == "Nigmet"
+
+
+def test_a_header_listed_after_a_colon_in_prose_types_headerless_rows() -> None:
+    text = (
+        "Find duplicates (no header, columns: member_no, fname, dob)\n\n```csv\nM55104,Daisy,1961-05-22\n```"
+    )
+    found = {pair.key: text[pair.start : pair.end] for pair in read_pairs(text)}
+    assert found["member_no"] == "M55104" and found["dob"] == "1961-05-22"
 
 
 def test_a_header_listed_in_prose_types_rows_with_their_own_delimiter() -> None:

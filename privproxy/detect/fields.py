@@ -70,13 +70,15 @@ class FieldRecognizer(_StructureRecognizer):
         pairs = read_pairs(text)
         if self._with is not None and not any(self._with.type_of(pair.key) for pair in pairs):
             return []
-        return [
-            (pair.start, pair.end)
-            for pair in pairs
-            if self._vocabulary.type_of(pair.key) == self._entity
-            and (self._value is None or self._value.search(text[pair.start : pair.end]))
-            and (self._check is None or self._check(text[pair.start : pair.end]))
-        ]
+        return sorted(
+            {
+                (pair.start, pair.end)
+                for pair in pairs
+                if self._vocabulary.type_of(pair.key) == self._entity
+                and (self._value is None or self._value.search(text[pair.start : pair.end]))
+                and (self._check is None or self._check(text[pair.start : pair.end]))
+            }
+        )
 
 
 class RecordNameRecognizer(_StructureRecognizer):

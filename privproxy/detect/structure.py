@@ -37,7 +37,7 @@ def normalize_key(key: str) -> str:
 def key_words(key: str) -> list[str]:
     """The words of a key: camelCase, snake_case, kebab-case and spaces split, normalized."""
     spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", key)
-    return [w for w in (normalize_key(part) for part in re.split(r"[\s_\-./:]+", spaced)) if w]
+    return [w for w in (normalize_key(part) for part in re.split(r"[\s_\-./:'\u2019]+", spaced)) if w]
 
 
 # Values that are placeholders, not data: N/A, null, XXX-XX-XXXX, <redacted>, ***, [REDACTED] ...
@@ -75,7 +75,7 @@ _JSON = re.compile(
     r"(?:(?P=q)(?P<value>(?:[^\"\\\n]|\\(?!\")[^\n]){0,400}?)(?P=q)|(?P<number>-?\d[\d.eE+\-]{0,40}))"
 )
 _SQL = re.compile(
-    r"INSERT\s+INTO\s+[\w.`\"\[\]]+\s*\((?P<cols>[^)]{1,2000})\)\s*VALUES\s*(?P<rows>(?:\([^;]*?\)\s*,?\s*)+)",
+    r"INSERT\s+INTO\s+[\w.`\"\[\]]+\s*\((?P<cols>[^)]{1,2000})\)\s*VALUES\s*(?P<rows>\((?:'(?:[^']|'')*'|[^;'])*)",
     re.IGNORECASE,
 )
 _SQL_VALUE = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[^,()\s][^,()]*")
@@ -84,12 +84,12 @@ _SQL_VALUE = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[^,()\s][^,()]*")
 @functools.lru_cache(maxsize=256)
 def read_pairs(text: str) -> tuple[Pair, ...]:
     """Every key → value pair found in `text`; a value may be found under more than one shape."""
-    pairs: dict[tuple[int, int], Pair] = {}
+    pairs: dict[tuple[int, int, str], Pair] = {}
     for pair in _all_pairs(text):
         value = text[pair.start : pair.end]
         if (pair.end - pair.start > (_MAX_BLOCK if pair.block else _MAX_VALUE)) or is_placeholder(value):
             continue
-        pairs.setdefault((pair.start, pair.end), pair)
+        pairs.setdefault((pair.start, pair.end, pair.key), pair)  # one value may be read under two keys
     return tuple(pairs.values())
 
 
@@ -99,6 +99,50 @@ def _all_pairs(text: str) -> Iterator[Pair]:
     yield from _line_pairs(text)
     yield from _table_pairs(text)
     yield from _inline_pairs(text)
+    yield from _code_pairs(text)
+    yield from _path_pairs(text)
+
+
+# Values named in code and commands: `.customerNo("C-22")`, `setEmail('a@b.c')`, `--username jdoe`,
+# `WHERE customer_no = 'CL18'`, `lower(last_name) = lower('Alves')`, `user == "jdoe"`.
+_CALL = re.compile(
+    r"(?<![\w$])(?:\.|\b(?:set|with)(?=[A-Z_]))_?(?P<key>[A-Za-z][A-Za-z0-9_]{1,40})\(\s*"
+    r"(?P<q>[\"'`])(?P<value>[^\"'`\n]{1,200})(?P=q)\s*\)"
+)
+_COMPARE = re.compile(
+    r"(?<![\w.$])(?P<key>[A-Za-z_][\w.]{1,40})\)?\s*(?:={1,3}|!=|<>|\bI?LIKE\b)\s*(?:\w{1,10}\(\s*)?"
+    r"(?P<q>['\"])(?P<value>[^'\"\n]{1,200})(?P=q)",
+    re.IGNORECASE,
+)
+_FLAG = re.compile(
+    r"(?<![\w-])--(?P<key>[A-Za-z][\w-]{1,40})(?:=|[ \t]+)(?P<value>\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|[^\s\-\"'][^\s]{0,200})"
+)
+
+
+def _code_pairs(text: str) -> Iterator[Pair]:
+    for pattern in (_CALL, _COMPARE, _FLAG):
+        for match in pattern.finditer(text):
+            start, end = _strip(text, match.start("value"), match.end("value"))
+            if end > start:
+                yield Pair(match.group("key"), start, end)
+
+
+# A resource's id in a REST path: `/customers/883 933 274/invoices` is a customer id, `/users/u-71/`
+# a user's; a segment without a digit (`/users/me/`, `/customers/search`) names no one.
+_PATH = re.compile(
+    r"/(?P<key>[A-Za-z][A-Za-z_\-]{2,30})/(?P<value>[^/\s?#\"'<>]{1,60}(?: [^/\s?#\"'<>]{1,20}){0,3}(?=/)|[^/\s?#\"'<>]{1,60})"
+)
+
+
+def _path_pairs(text: str) -> Iterator[Pair]:
+    if "/" not in text:
+        return
+    for match in _PATH.finditer(text):
+        if any(ch.isdigit() for ch in match.group("value")):
+            key = match.group("key")
+            yield Pair(
+                f"{key[:-1] if key.endswith('s') else key} id", match.start("value"), match.end("value")
+            )
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
@@ -134,7 +178,21 @@ def _line_pairs(text: str) -> Iterator[Pair]:
             continue
         start, end = _strip(text, start, end)
         if end > start:
-            yield Pair(key, start, end)
+            yield from _paired_alternatives(text, key, start, end)
+
+
+def _paired_alternatives(text: str, key: str, start: int, end: int) -> Iterator[Pair]:
+    """ "Insurer / member no: AOK / LID-0766" is two pairs, one per alternative; other values one."""
+    keys, values = key.split("/"), text[start:end].split("/")
+    if len(keys) < 2 or len(keys) != len(values) or "://" in text[start:end]:
+        yield Pair(key, start, end)
+        return
+    position = start
+    for part_key, value in zip(keys, values, strict=True):
+        part_start, part_end = _strip(text, position, position + len(value))
+        if part_end > part_start:
+            yield Pair(part_key.strip(), part_start, part_end)
+        position += len(value) + 1
 
 
 # `key: |`, `key: >-`, `key: |2`: the value is the more indented lines that follow.
@@ -185,9 +243,9 @@ def _sql_pairs(text: str) -> Iterator[Pair]:
         for row in re.finditer(r"\(((?:'(?:[^']|'')*'|[^)])*)\)", match.group("rows")):
             offset = rows_at + row.start(1)
             values = list(_SQL_VALUE.finditer(row.group(1)))
-            if len(values) != len(columns):
-                continue
-            for column, value in zip(columns, values, strict=True):
+            if abs(len(values) - len(columns)) > 1:
+                continue  # one value missing or extra is the broken INSERT a user asks about
+            for column, value in zip(columns, values, strict=False):
                 start, end = _strip(text, offset + value.start(), offset + value.end())
                 if end > start and value.group(0).strip().upper() != "NULL":
                     yield Pair(column, start, end)
@@ -211,7 +269,8 @@ def _table_pairs(text: str) -> Iterator[Pair]:
     lines = _lines(text)
     for index, (_, line) in enumerate(lines):
         listed = _LISTED_HEADER.search(line)
-        header_line = listed.group(1) if listed and "," in listed.group(1) else line
+        # "(no header, columns: id, fname, dob)": the names are what follows the last colon
+        header_line = listed.group(1).rpartition(":")[2] if listed and "," in listed.group(1) else line
         delimiter = _header_delimiter(header_line)
         if delimiter is None:
             continue
@@ -225,6 +284,11 @@ def _table_pairs(text: str) -> Iterator[Pair]:
                 continue  # blank lines, code fences, "---" rules and the markdown separator line
             if row_delimiter is None:  # a header listed in prose: the rows keep their own delimiter
                 row_delimiter = _header_delimiter(row) or delimiter
+                width = len(_cells(row, row_delimiter))
+                if 2 <= width < len(names):  # "(no header row, columns are id, fname, dob)"
+                    names = names[-width:]
+                    names[0] = names[0].split()[-1]
+                    header = header[-width:]
             cells = _cells(row, row_delimiter)
             if len(cells) != len(header):
                 break
@@ -365,9 +429,30 @@ _OWNERS = frozenset(
 )
 
 
+# Words that say "the identifier of": "membership_no", "N° adhérent", "Codice cliente" and "customer
+# number" all name one field; a key is also read with these as one word and its words in any order.
+_IDENTIFIER_WORDS = _NUMBER_WORDS - {"of", "de", "du"} | {
+    "nb", "nro", "numara", "numarasi", "numeru", "numeris", "code", "codice", "codigo", "kod", "kode",
+    "koodi", "ident",
+}  # fmt: skip
+# Words that join the others and say nothing: "numéro d'adhérent", "número de póliza", "no. of".
+_FILLERS = frozenset(
+    ["of", "the", "de", "du", "d", "des", "di", "da", "do", "del", "della", "dos", "das", "van"]
+)
+
+
+def _bag(words: list[str]) -> tuple[str, ...] | None:
+    """A key's words as an unordered bag, identifier words as one, fillers dropped; None when too thin."""
+    bag = tuple(sorted("#" if w in _IDENTIFIER_WORDS else w for w in words if w not in _FILLERS))
+    return bag if len(bag) >= 2 and any(w != "#" for w in bag) else None
+
+
 class FieldVocabulary:
     """Field and label names → entity type, matched on normalized keys (owner words stripped).
 
+    A key also matches a listed name with the same words in another order and another word for
+    "number" (`Codice cliente` ~ `numero cliente`, `membership_no` ~ `membership number`), and a
+    dotted key (`escalation.username`, `notification.recipient.email`) is read by its last parts.
     With `key_suffix`, a key whose last words are a listed name counts whatever comes first:
     `TWILIO_AUTH_TOKEN`, `spring.datasource.password`, `stripeSecretKey`.
     """
@@ -375,9 +460,13 @@ class FieldVocabulary:
     def __init__(self, entries: dict[str, list[str]], key_suffix: bool = False) -> None:
         self._key_suffix = key_suffix
         self._types: dict[str, str] = {}
+        self._bags: dict[tuple[str, ...], str] = {}
         for entity, names in entries.items():
             for name in names:
                 self._types.setdefault(normalize_key(name), entity)
+                bag = _bag(key_words(name))
+                if bag is not None:
+                    self._bags.setdefault(bag, entity)
 
     def type_of(self, key: str) -> str | None:
         """The entity a key names; "Kod pocztowy / Miejscowość" is read as each of its alternatives."""
@@ -387,12 +476,21 @@ class FieldVocabulary:
                 if found is not None:
                     return found
             return None
-        return self._type_of(key)
+        found = self._type_of(key)
+        if found is None and "." in key.strip(".") and " " not in key.strip():
+            parts = [part for part in key.split(".") if part]  # a properties or JSON path
+            for first in range(1, len(parts)):
+                found = self._type_of(".".join(parts[first:]))
+                if found is not None:
+                    break
+        return found
 
     def _type_of(self, key: str) -> str | None:
         words = key_words(key)
         while words:
             found = self._types.get("".join(words))
+            if found is None and (bag := _bag(words)) is not None:
+                found = self._bags.get(bag)
             if found is not None:
                 return found
             if not self._key_suffix and words[0] not in _OWNERS and words[0] not in _NUMBER_WORDS:
