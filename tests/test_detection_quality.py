@@ -134,6 +134,39 @@ def test_versions_and_dates_are_not_phones(guard: Guard, text: str) -> None:
     assert not [f for f in guard.inspect(text).findings if f["entity_type"] == "PHONE_NUMBER"]
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Please reconcile this remittance against our PO 5637464033 before Friday.",
+        "Fattura fornitore 2023-912312: come la registro?",
+        "The deploy failed at 23:48 (pipeline 850246759, job 0571519035).",
+        "Rechnung Nr. 4471 2209 18 ist noch offen.",
+    ],
+)
+def test_a_number_labelled_as_an_order_invoice_or_job_is_not_a_phone(guard: Guard, text: str) -> None:
+    assert guard.inspect(text).action == "allow"
+
+
+def test_a_phone_next_to_an_order_number_still_is_one(guard: Guard) -> None:
+    assert_redacted(guard, "Order 4471 was late; call me on 0612 345 678 please.", ["345 678"])
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("Stan: pani Fiedorczuk bez zmian, dalsza opieka: dr Drabczyk.", ["Fiedorczuk", "Drabczyk"]),
+        ("Il sig. Agazzi è migliorato; controllo dal dott. Gigli domani.", ["Agazzi", "Gigli"]),
+        ("Para cualquier consulta sobre el contrato, llámeme al 631802431.", ["631802431"]),
+        ("W razie pytań proszę dzwonić: 638 368 820.", ["368 820"]),
+    ],
+)
+def test_titles_and_phone_words_of_other_languages(guard: Guard, text: str, values: list[str]) -> None:
+    action, out = sent(guard, text)
+    assert action in ("redact", "local"), action
+    for value in values:
+        assert value not in out
+
+
 def test_an_address_block_leaves_as_a_whole_placeholder(guard: Guard) -> None:
     text = "Ship to:\nFrancesca Freeman\n35116 Rua Arapiraca 1943\nApt. 559\nTeixeira de Freitas\nBrazil 35172\nThanks!"
     out = assert_redacted(guard, text, ["Francesca", "Arapiraca", "559", "Teixeira", "Freitas", "35172"])

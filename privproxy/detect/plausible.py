@@ -39,7 +39,7 @@ _SECRET_TYPES = frozenset({"SECRET", "API_KEY"})
 
 def plausible(entity_type: str, value: str, after: str, before: str = "") -> bool:
     """Whether a finding of `entity_type` on `value` (between `before` and `after`) can be what it says."""
-    if entity_type in _NUMBER_TYPES and not _number_plausible(value, after, before):
+    if entity_type in _NUMBER_TYPES and not _number_plausible(value, after, before, entity_type):
         return False
     if entity_type in _SECRET_TYPES:
         rest = _WORD_TAIL.match(after)
@@ -85,9 +85,26 @@ _TIME_KEY = re.compile(r"(?i)(?:\bts|time|timestamp|epoch|_at|date|created|updat
 _DOTTED_VERSION = re.compile(r"\d+(?:\.\d+){2,}")
 
 
-def _number_plausible(value: str, after: str, before: str) -> bool:
+# A label right before a number that names another kind of identifier: "our PO 5637464033",
+# "job 0571519035", "Fattura fornitore 2023-912312", "Rechnung Nr. 4471-2209". The number is that
+# order, invoice, job or ticket, not somebody's phone or licence (en fr de es it pt nl pl, nordics, tr).
+_OTHER_IDENTIFIER = re.compile(
+    r"(?i)\b(?:order|orders|po|purchase order|invoice|inv|bill|receipt|quote|quotation|job|build|pipeline|run|"
+    r"ticket|case|issue|incident|request|req|ref|reference|tracking|shipment|parcel|package|consignment|"
+    r"sku|batch|lot|transaction|txn|booking|reservation|confirmation|"
+    r"commande|facture|devis|dossier|bestellung|rechnung|auftrag|lieferschein|sendung|"
+    r"pedido|factura|albarán|albaran|presupuesto|ordine|fattura|preventivo|spedizione|"
+    r"encomenda|fatura|orçamento|bestelling|factuur|zending|zamówienie|zamowienie|faktura|przesyłka|"
+    r"ordre|tilaus|lasku|beställning|bestilling|sipariş|fatura)(?:\s+\w+)?"
+    r"\s*(?:no\.?|nr\.?|n[°º]\.?|num\.?|number|numéro|número|numero|nummer|numer|id|#)?\s*[:#]?\s*$"
+)
+
+
+def _number_plausible(value: str, after: str, before: str, entity_type: str = "") -> bool:
     if before[-1:].isalnum() and after[:1].isalnum():
         return False  # "…aa4fb7921833a34…": inside a hash or a longer code
+    if entity_type != "ACCOUNT_NUMBER" and not value.lstrip().startswith("+") and _OTHER_IDENTIFIER.search(before):
+        return False  # "invoice 2023-912312": the invoice's number, not a phone or a licence
     if re.search(r"[A-Za-z]-$", before) and value[:1].isdigit():
         return False  # "ORD-2025-265259": the tail of an order or ticket number
     if _DOTTED_VERSION.fullmatch(value) and any(len(group) == 1 for group in value.split(".")):
