@@ -103,7 +103,11 @@ _OTHER_IDENTIFIER = re.compile(
 def _number_plausible(value: str, after: str, before: str, entity_type: str = "") -> bool:
     if before[-1:].isalnum() and after[:1].isalnum():
         return False  # "…aa4fb7921833a34…": inside a hash or a longer code
-    if entity_type != "ACCOUNT_NUMBER" and not value.lstrip().startswith("+") and _OTHER_IDENTIFIER.search(before):
+    if (
+        entity_type != "ACCOUNT_NUMBER"
+        and not value.lstrip().startswith("+")
+        and _OTHER_IDENTIFIER.search(before)
+    ):
         return False  # "invoice 2023-912312": the invoice's number, not a phone or a licence
     if re.search(r"[A-Za-z]-$", before) and value[:1].isdigit():
         return False  # "ORD-2025-265259": the tail of an order or ticket number
