@@ -266,6 +266,8 @@ def test_a_uk_national_insurance_number_stays_in_house(guard: Guard) -> None:
     [
         "Wie kann ich die Partitionen in Spark zählen, bevor ich die Verlängerung nach Parquet schreibe?",
         "¿Cuál es la mejor manera de visitar el Schloss Neuschwanstein en invierno con niños pequeños?",
+        # one-line questions the identifier is not sure of, but most likely in such a language
+        "Hvordan bogfører jeg dette?",
     ],
 )
 def test_text_in_a_language_without_a_model_is_not_read_as_english(guard: Guard, text: str) -> None:

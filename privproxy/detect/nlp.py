@@ -137,7 +137,10 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
         likely = detected if confidence >= _LIKELY else language
         if other in self._others:
             return self._others[other], True, other, likely
-        return self.nlp[language], other == language, other, likely  # type: ignore[index]
+        # A one-line question in Danish or Spanish is seldom identified for sure, but when it is most
+        # likely in a language we have no model for, the English NER must not read its words either.
+        ner = other == language and likely not in _WITHOUT_MODEL
+        return self.nlp[language], ner, other, likely  # type: ignore[index]
 
     def process_text(self, text: str, language: str) -> NlpArtifacts:
         """spaCy over the text, in pieces when it is long; one NlpArtifacts with whole-text offsets.
