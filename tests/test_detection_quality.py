@@ -274,6 +274,13 @@ def test_text_in_a_language_without_a_model_is_not_read_as_english(guard: Guard,
     assert sent(guard, text) == ("allow", text)
 
 
+def test_the_language_of_an_instruction_above_pasted_data_is_its_own(guard: Guard) -> None:
+    # The JSON lines would make the whole text read as English; the one line of prose is Polish.
+    log = '{"ts": 1708004410370, "event": "page_view", "session_bucket": 5, "sku": "SKU-57448"}\n' * 2
+    text = f"Możesz to podsumować?\n\n{log}"
+    assert sent(guard, text) == ("allow", text)
+
+
 def test_a_word_of_the_texts_own_language_is_no_first_name_alone(guard: Guard) -> None:
     # "Tage" is a Swedish given name and a German word; in German text, alone, it is the word.
     text = "Niemand soll mehr als fünf Tage am Stück arbeiten, wie plane ich das für zwölf Leute?"

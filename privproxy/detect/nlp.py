@@ -126,7 +126,7 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
         the text is too short to tell)."""
         if self._identify is None or len(text) < _MIN_CHARS_FOR_LANGUAGE:
             return language, 1.0
-        detected, confidence = self._identify.classify(text[:2000])
+        detected, confidence = self._identify.classify(prose_sample(text[:2000]))
         return str(detected), float(confidence)
 
     def _pipeline(self, text: str, language: str) -> tuple[Language, bool, str, str]:
@@ -193,6 +193,32 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
 # Sentence ends and line breaks: the pieces the NER gate decides on (the white space stays with
 # the piece before it, so the pieces concatenate back to the text).
 _SENTENCE = re.compile(r"[^\n]*?(?:[.!?](?=\s)|\n|$)\s*")
+
+
+# A line of prose: mostly letters and spaces ("Możesz to podsumować?"), not a JSON, log or CSV line.
+_PROSE_LINE = re.compile(
+    r"[^\W\d_][^\W\d_'\u2019-]*(?:[ \t,;:.!?¿¡()\"'\u201c\u201d-]+[^\W\d_][^\W\d_'\u2019-]*)+[ \t.!?:]*"
+)
+_FENCED = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
+_MIN_PROSE = 12
+
+
+def prose_sample(text: str) -> str:
+    """The prose lines of `text` (the instruction above a pasted log or JSON) for the language
+    identifier; the whole text when it holds too little prose to go on."""
+    lines = [line.strip() for line in _FENCED.sub("", text).split("\n")]
+    sample = "\n".join(line for line in lines if _prose(line))
+    return sample if len(sample) >= _MIN_PROSE else text
+
+
+def _prose(line: str) -> bool:
+    """Three words or more, one of them all lower case, and not mostly capitals (SQL, a postal line)."""
+    if not _PROSE_LINE.fullmatch(line):
+        return False
+    words = line.split()
+    letters = [ch for ch in line if ch.isalpha()]
+    upper = sum(ch.isupper() for ch in letters)
+    return len(words) >= 3 and any(w.isalpha() and w.islower() for w in words) and upper * 3 < len(letters)
 
 
 def gate_runs(text: str) -> list[tuple[str, bool]]:
