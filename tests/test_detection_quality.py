@@ -281,6 +281,30 @@ def test_the_language_of_an_instruction_above_pasted_data_is_its_own(guard: Guar
     assert sent(guard, text) == ("allow", text)
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Our Spark job writes ~40,000 tiny Parquet files per day into s3://analytics/raw/; how do I compact them?",
+        "Socket connections drop after exactly 60 seconds. Config:\n\nupstream app {\n    server 10.0.0.5:8080;\n}",
+        "¿Qué commit introdujo probablemente la regresión?\n\n$ git log --oneline v1.2.5..HEAD",
+    ],
+)
+def test_a_tool_named_in_a_line_about_software_is_no_person(guard: Guard, text: str) -> None:
+    assert not [f for f in guard.inspect(text).findings if f["entity_type"] in ("PERSON", "LOCATION")]
+
+
+@pytest.mark.parametrize(
+    ("text", "name"),
+    [
+        ("Kowalczyk broke the build in deploy.yml again", "Kowalczyk"),
+        ("Please review Kowalczyk's changes to main.py before the release", "Kowalczyk"),
+        ("Thanks Drabczyk, deploy.yml is fixed now", "Drabczyk"),
+    ],
+)
+def test_a_person_in_a_line_about_software_is_still_a_person(guard: Guard, text: str, name: str) -> None:
+    assert_redacted(guard, text, [name])
+
+
 def test_a_word_of_the_texts_own_language_is_no_first_name_alone(guard: Guard) -> None:
     # "Tage" is a Swedish given name and a German word; in German text, alone, it is the word.
     text = "Niemand soll mehr als fünf Tage am Stück arbeiten, wie plane ich das für zwölf Leute?"

@@ -323,6 +323,12 @@ class Detector:
                     or public.calendar_span(text, r.start, r.end)
                     or (r.entity_type == "LOCATION" and ordinary_words(value))
                     or (" " not in value.strip() and _sentence_start(text, r.start) and foreign_word(value))
+                    or (
+                        _detector_name(r) == "SpacyRecognizer"
+                        and not personal
+                        and code.product_name(text, r.start, r.end)
+                        and not known_name(value.strip())
+                    )
                     or public.landmark(text, r.start, r.end)
                     or (
                         r.entity_type == "PERSON"

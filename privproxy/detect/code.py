@@ -124,3 +124,46 @@ def technical_word(value: str) -> bool:
     """Whether a one-word finding is the name of a programming language, format or tool."""
     word = value.strip().strip(".,;:!?()\"'")
     return " " not in word and word.casefold() in _technical_words()
+
+
+# Signs that a line is about software: a dotted call or module, snake_case or camelCase, a file with
+# its extension, a URL or path, a command-line flag, backticks, a version, a code-ish acronym (S3).
+_TECHNICAL_SIGNS = re.compile(
+    r"\b[a-z_]\w+\.[a-z_]\w+(?:\(|\b)|\b[a-z]+_[a-z_]+\b|\b[a-z]+[A-Z]\w*\b|"
+    r"\b[\w-]+\.(?:py|js|ts|tsx|json|ya?ml|sql|csv|parquet|md|toml|ini|cfg|conf|sh|go|rs|java|kt|rb|php|tf|"
+    r"xml|html|css|lock|log|txt|env|avro|orc|ipynb)\b|://|(?<!\w)--?[a-z][\w-]+|`|\bv?\d+\.\d+(?:\.\d+)+\b|"
+    r"\b[A-Z]{1,4}\d+[A-Z\d]*\b|^\s*(?:\$|>>>)|[{};]\s*$",
+    re.MULTILINE,
+)
+# Words after which a capitalized word is somebody: "ask Drabczyk", "thanks Okafor", "cc @Nowak".
+_ADDRESSED = re.compile(
+    r"(?i)(?:\b(?:ask|asked|ping|pinged|thanks|thank|cc|by|from|with|to|tell|told|email|mail|call|message|"
+    r"dm|assign|assigned|reviewer|author|owner|dear|hi|hello|hey|and|or)\s*[:,]?\s*|@)$"
+)
+
+
+def product_name(text: str, start: int, end: int) -> bool:
+    """Whether a one-word finding stands in a line about software, so names a product, not a person.
+
+    "Our Spark job writes tiny Parquet files into s3://…", "pyarrow.dataset or Polars", "Config:"
+    above an nginx block: a capitalized word the NER calls a person or place, in a line (or next to
+    the code block) that shows a sign of code, is a tool. Callers keep known given names and surnames
+    and any text with contact data: "ask Okafor about deploy.yml" still finds Okafor.
+    """
+    value = text[start:end].strip()
+    if " " in value or not value[:1].isupper() or _ADDRESSED.search(text[max(0, start - 24) : start]):
+        return False
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line_end = len(text) if line_end == -1 else line_end
+    following = text[line_end + 1 : line_end + 1 + 200]
+    before = text[line_start:start].rstrip()
+    if (not before or before[-1] in ".!?") and text[end:line_end].strip()[:1].isalpha():
+        return False  # a sentence's subject ("Kowalczyk broke the build in deploy.yml") is somebody
+    if text[end : end + 2] in ("'s", "\u2019s"):
+        return False  # "review Kowalczyk's changes to main.py"
+    line = text[line_start:start] + " " + text[end:line_end]
+    if _TECHNICAL_SIGNS.search(line):
+        return True
+    # "Config:" alone on its line, with code right under it
+    return text[end:line_end].strip() in (":", "") and bool(_TECHNICAL_SIGNS.search(following))

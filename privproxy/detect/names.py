@@ -19,6 +19,7 @@ import importlib
 import json
 import pkgutil
 import re
+import unicodedata
 from importlib import resources
 from typing import Any
 
@@ -175,7 +176,13 @@ def foreign_word(word: str) -> bool:
     lower = word.strip(_EDGE_PUNCTUATION + "¿¡").lower()
     if not lower or _known_name(word.strip(_EDGE_PUNCTUATION + "¿¡")):
         return False
-    return any(word_rank(language).get(lower, FOREIGN_WORD) < FOREIGN_WORD for language in FOREIGN_LANGUAGES)
+    # the lists keep some words without their accent ("que", "como"): "¿Qué" is that word too
+    bare = "".join(ch for ch in unicodedata.normalize("NFKD", lower) if not unicodedata.combining(ch))
+    return any(
+        min(word_rank(language).get(lower, FOREIGN_WORD), word_rank(language).get(bare, FOREIGN_WORD))
+        < FOREIGN_WORD
+        for language in FOREIGN_LANGUAGES
+    )
 
 
 def ordinary_words(value: str) -> bool:
