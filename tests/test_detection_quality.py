@@ -311,6 +311,20 @@ def test_a_word_of_the_texts_own_language_is_no_first_name_alone(guard: Guard) -
     assert sent(guard, text) == ("allow", text)
 
 
+def test_a_name_the_lists_do_not_know_is_still_a_name_in_such_text(guard: Guard) -> None:
+    text = "Kun je dit verbeteren? Nikos Nikolaidou werkte van 2019 tot 2024 bij ons als verpleegkundige."
+    assert_redacted(guard, text, ["Nikolaidou"])
+    # after an article, capitalized words are a thing or a place
+    text = "Was besagt der Gaußsche Integralsatz, und wie folgt daraus die Divergenz?"
+    assert sent(guard, text) == ("allow", text)
+
+
+def test_a_date_before_a_birth_word_is_a_date_of_birth(guard: Guard) -> None:
+    text = "Wie alt ist jemand, der am 20.12.1972 geboren ist? Brauche ich für ein Formular."
+    found = {f["entity_type"] for f in guard.inspect(text).findings}
+    assert "DATE_OF_BIRTH" in found
+
+
 def test_a_known_name_in_such_text_is_still_a_name(guard: Guard) -> None:
     assert_redacted(
         guard, "Bitte schreib Jonas Haller wegen der Verlängerung, er wartet seit Montag.", ["Jonas Haller"]

@@ -242,16 +242,39 @@ def gate_runs(text: str) -> list[tuple[str, bool]]:
     return runs or [(text, True)]
 
 
+# Articles, after which capitalized words are a thing, a work or a place, not a person.
+_ARTICLES = frozenset(
+    "the der die das dem den des ein eine einer einem eines le la les un une el los las il lo gli uno una "
+    "het een os as um uma".split()
+)
+
+
 def _known_names_only(doc: Doc) -> Doc:
     """The Doc with only the PERSON entities that hold a given name or surname from the name lists.
 
     The English model reads German or Spanish nouns as names and places; where a span holds a
     known name ("Jonas Haller"), it is one all the same.
     """
-    from .names import known_name
+    from .names import foreign_word, known_name, ordinary_words
+
+    def name_shaped(ent: Any) -> bool:
+        """Two or three capitalized words, none a common word of a language we read ("Nikos Nikolaidou"),
+        not after an article ("der Leipziger Thomaskirche", "il Parmigiano Reggiano")."""
+        words = [token.text for token in ent if not token.is_punct]
+        previous = doc[ent.start - 1].text.casefold() if ent.start > 0 else ""
+        return (
+            2 <= len(words) <= 3
+            and previous not in _ARTICLES
+            and all(word[:1].isupper() and word[1:].islower() and word.isalpha() for word in words)
+            and not any(foreign_word(word) or ordinary_words(word) for word in words)
+        )
 
     doc.set_ents(
-        [ent for ent in doc.ents if ent.label_ == "PERSON" and any(known_name(token.text) for token in ent)],
+        [
+            ent
+            for ent in doc.ents
+            if ent.label_ == "PERSON" and (any(known_name(token.text) for token in ent) or name_shaped(ent))
+        ],
         default="outside",
     )
     return doc
