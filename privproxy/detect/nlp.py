@@ -244,8 +244,39 @@ def gate_runs(text: str) -> list[tuple[str, bool]]:
 
 # Articles, after which capitalized words are a thing, a work or a place, not a person.
 _ARTICLES = frozenset(
-    "the der die das dem den des ein eine einer einem eines le la les un une el los las il lo gli uno una "
-    "het een os as um uma".split()
+    [
+        "the",
+        "der",
+        "die",
+        "das",
+        "dem",
+        "den",
+        "des",
+        "ein",
+        "eine",
+        "einer",
+        "einem",
+        "eines",
+        "le",
+        "la",
+        "les",
+        "un",
+        "une",
+        "el",
+        "los",
+        "las",
+        "il",
+        "lo",
+        "gli",
+        "uno",
+        "una",
+        "het",
+        "een",
+        "os",
+        "as",
+        "um",
+        "uma",
+    ]
 )
 
 
