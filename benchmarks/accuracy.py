@@ -131,15 +131,19 @@ def privproxy_system() -> Any:
     threshold = policy.detection.min_score
 
     def acted(text: str) -> tuple[list[tuple[int, int]], str | None]:
-        """Acted-on spans, and the text as it would leave for a closed model (None: it would not leave)."""
+        """Acted-on spans, and the text as it would leave for a closed model (None: it would not leave).
+
+        The spans are those of `Guard.inspect`, so a value found once and propagated to its other
+        occurrences (one value, one fate) counts where it is acted on, as it is in a real request.
+        """
         spans = []
-        for finding in guard.detector.analyze(text):
-            entity = finding.entity_type
-            if finding.score < policy.detection.scores.get(entity, threshold):
+        inspection = guard.inspect(text)
+        for finding in inspection.findings:
+            entity = finding["entity_type"]
+            if finding["score"] < policy.detection.scores.get(entity, threshold):
                 continue
             if policy.actions.get(entity, policy.default_action) is not Action.allow:
-                spans.append((finding.start, finding.end))
-        inspection = guard.inspect(text)
+                spans.append((finding["start"], finding["end"]))
         sent = inspection.sanitized["messages"][0]["content"] if inspection.sanitized else None
         return spans, sent
 
@@ -219,7 +223,8 @@ def render(results: dict[str, dict[str, Any]], sizes: dict[str, int]) -> list[st
         "",
         f"{now}. Corpora: {sizes['faker']} presidio-evaluator sentences (seed 42), "
         f"{sizes['prompts']} hand-labeled prompts ({sizes['benign']} benign).",
-        "Protected = every letter and digit of the labeled value covered by an acted-on finding.",
+        "Protected = every letter and digit of the labeled value covered by an acted-on finding of "
+        "`Guard.inspect` (detection, then one value one fate).",
         "",
     ]
     for corpus in ("faker", "prompts"):
@@ -278,7 +283,7 @@ def render_holdout(results: dict[str, dict[str, Any]]) -> list[str]:
     lines = [
         "# Held-out corpora (written blind before tuning; dev half worked on, test half frozen)",
         "",
-        "Covered = every letter and digit of the value covered by an acted-on finding. Sent verbatim = the "
+        "Covered = every letter and digit of the value covered by an acted-on finding of `Guard.inspect`. Sent verbatim = the "
         "value found unchanged in the text that would leave for a closed model (a request kept local or "
         "blocked sends nothing).",
         "",
