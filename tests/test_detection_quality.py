@@ -319,6 +319,12 @@ def test_a_name_the_lists_do_not_know_is_still_a_name_in_such_text(guard: Guard)
     assert sent(guard, text) == ("allow", text)
 
 
+def test_a_thing_named_after_someone_is_no_person(guard: Guard) -> None:
+    text = "Ich soll einen Text zur Matthäus-Passion schreiben."
+    assert sent(guard, text) == ("allow", text)
+    assert_redacted(guard, "Bitte schick das an Anna-Lena Müller-Lüdenscheidt.", ["Lüdenscheidt"])
+
+
 def test_a_date_before_a_birth_word_is_a_date_of_birth(guard: Guard) -> None:
     text = "Wie alt ist jemand, der am 20.12.1972 geboren ist? Brauche ich für ein Formular."
     found = {f["entity_type"] for f in guard.inspect(text).findings}

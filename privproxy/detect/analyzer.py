@@ -27,7 +27,14 @@ from .cache import FindingsCache
 from .context import LinearContextEnhancer
 from .engine import Engine, GatedRegistry
 from .findings import Finding
-from .names import foreign_word, known_name, ordinary_words, refine_ner_location, refine_ner_span
+from .names import (
+    compound_noun,
+    foreign_word,
+    known_name,
+    ordinary_words,
+    refine_ner_location,
+    refine_ner_span,
+)
 from .nlp import OfflineSpacyNlpEngine
 from .normalize import decoded_views, normalize_for_detection
 from .packs import Pack, load_pack, resolve_pack
@@ -323,6 +330,7 @@ class Detector:
                     or public.calendar_span(text, r.start, r.end)
                     or (r.entity_type == "LOCATION" and ordinary_words(value))
                     or (" " not in value.strip() and _sentence_start(text, r.start) and foreign_word(value))
+                    or (r.entity_type == "PERSON" and compound_noun(value))
                     or (
                         _detector_name(r) == "SpacyRecognizer"
                         and not personal

@@ -185,6 +185,19 @@ def foreign_word(word: str) -> bool:
     )
 
 
+def compound_noun(value: str) -> bool:
+    """A hyphenated word whose last part is a common word, not a name: "Maxwell-Gleichung",
+    "Matthäus-Passion", "Jesus-Worte" (a thing named after someone); "Anna-Lena" and
+    "Müller-Lüdenscheidt" end in a name or an uncommon word and stay names."""
+    word = value.strip().strip(_EDGE_PUNCTUATION)
+    if " " in word or word.count("-") != 1:
+        return False
+    head, last = word.split("-")
+    if not head or len(last) < 3 or _known_name(last):
+        return False
+    return foreign_word(last) or _ordinary_word(last)
+
+
 def ordinary_words(value: str) -> bool:
     """Whether every word of `value` is an ordinary word ("Client", "Royal Mile"), none a known name."""
     words = [word.strip(_EDGE_PUNCTUATION) for word in value.split()]

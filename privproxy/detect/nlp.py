@@ -151,7 +151,8 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
         nlp, ner, text_language, likely_language = self._pipeline(text, language)
         text = recase_caps(text)
         if not ner:  # no model for the text's language: only PERSON spans that hold a known name
-            artifacts = self._doc_to_nlp_artifact(_known_names_only(nlp(text)), language)
+            shaped = likely_language not in _NOUNS_CAPITALIZED
+            artifacts = self._doc_to_nlp_artifact(_known_names_only(nlp(text), shaped), language)
         else:
             gated = self._ner_gate and nlp is self.nlp[language]  # type: ignore[index]
             runs = gate_runs(text) if gated else [(text, True)]
@@ -280,7 +281,11 @@ _ARTICLES = frozenset(
 )
 
 
-def _known_names_only(doc: Doc) -> Doc:
+# Languages that capitalize every noun: there two capitalized words ("Rechnung Nr") say nothing.
+_NOUNS_CAPITALIZED = frozenset({"de", "lb"})
+
+
+def _known_names_only(doc: Doc, name_shaped_too: bool = True) -> Doc:
     """The Doc with only the PERSON entities that hold a given name or surname from the name lists.
 
     The English model reads German or Spanish nouns as names and places; where a span holds a
@@ -304,7 +309,8 @@ def _known_names_only(doc: Doc) -> Doc:
         [
             ent
             for ent in doc.ents
-            if ent.label_ == "PERSON" and (any(known_name(token.text) for token in ent) or name_shaped(ent))
+            if ent.label_ == "PERSON"
+            and (any(known_name(token.text) for token in ent) or (name_shaped_too and name_shaped(ent)))
         ],
         default="outside",
     )
