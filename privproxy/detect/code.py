@@ -135,6 +135,7 @@ _TECHNICAL_SIGNS = re.compile(
     r"\b[A-Z]{1,4}\d+[A-Z\d]*\b|^\s*(?:\$|>>>)|[{};]\s*$",
     re.MULTILINE,
 )
+_AROUND = 200  # characters either side of the finding read as its line (long lines cost no more)
 # Words after which a capitalized word is somebody: "ask Drabczyk", "thanks Okafor", "cc @Nowak".
 _ADDRESSED = re.compile(
     r"(?i)(?:\b(?:ask|asked|ping|pinged|thanks|thank|cc|by|from|with|to|tell|told|email|mail|call|message|"
@@ -153,9 +154,9 @@ def product_name(text: str, start: int, end: int) -> bool:
     value = text[start:end].strip()
     if " " in value or not value[:1].isupper() or _ADDRESSED.search(text[max(0, start - 24) : start]):
         return False
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", end)
-    line_end = len(text) if line_end == -1 else line_end
+    line_start = text.rfind("\n", max(0, start - _AROUND), start) + 1 or max(0, start - _AROUND)
+    line_end = text.find("\n", end, end + _AROUND)
+    line_end = min(len(text), end + _AROUND) if line_end == -1 else line_end
     following = text[line_end + 1 : line_end + 1 + 200]
     before = text[line_start:start].rstrip()
     if (not before or before[-1] in ".!?") and text[end:line_end].strip()[:1].isalpha():
