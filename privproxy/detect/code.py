@@ -36,6 +36,11 @@ _INNER_CAPITAL = re.compile(r"[a-z][A-Z]")
 _TITLE_WORDS = frozenset({"mr", "mrs", "ms", "dr", "st", "sr", "jr", "mme", "mlle", "hr", "fr", "sig", "sra"})
 
 
+def outside_fences(text: str) -> str:
+    """`text` without its ``` / ~~~ fenced blocks."""
+    return _FENCE.sub("", text)
+
+
 def code_spans(text: str) -> list[tuple[int, int]]:
     """Spans of `text` that are code, without the string literals and comments inside them.
 

@@ -19,13 +19,13 @@ import importlib
 import json
 import pkgutil
 import re
-import unicodedata
 from importlib import resources
 from typing import Any
 
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from .findings import recognizer_result
+from .normalize import without_diacritics
 
 # A given name whose lower-case form is among the this-many most frequent English words is a word
 # first ("Grace period", "Mark as read"): alone it is not taken as a name, and a run it starts needs
@@ -177,7 +177,7 @@ def foreign_word(word: str) -> bool:
     if not lower or _known_name(word.strip(_EDGE_PUNCTUATION + "¿¡")):
         return False
     # the lists keep some words without their accent ("que", "como"): "¿Qué" is that word too
-    bare = "".join(ch for ch in unicodedata.normalize("NFKD", lower) if not unicodedata.combining(ch))
+    bare = without_diacritics(lower)
     return any(
         min(word_rank(language).get(lower, FOREIGN_WORD), word_rank(language).get(bare, FOREIGN_WORD))
         < FOREIGN_WORD

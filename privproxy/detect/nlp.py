@@ -15,6 +15,7 @@ from spacy.tokens import Doc
 from spacy.util import filter_spans
 
 from ..errors import DetectionError
+from .code import outside_fences
 
 # The registry packages that carry each model we document, so the error names what to install.
 REGISTRY_PACKAGES = {
@@ -200,14 +201,13 @@ _SENTENCE = re.compile(r"[^\n]*?(?:[.!?](?=\s)|\n|$)\s*")
 _PROSE_LINE = re.compile(
     r"[^\W\d_][^\W\d_'\u2019-]*(?:[ \t,;:.!?¿¡()\"'\u201c\u201d-]+[^\W\d_][^\W\d_'\u2019-]*)+[ \t.!?:]*"
 )
-_FENCED = re.compile(r"^[ \t]*(```|~~~)[^\n]*\n.*?(?:^[ \t]*\1[ \t]*$|\Z)", re.M | re.S)
 _MIN_PROSE = 12
 
 
 def prose_sample(text: str) -> str:
     """The prose lines of `text` (the instruction above a pasted log or JSON) for the language
     identifier; the whole text when it holds too little prose to go on."""
-    lines = [line.strip() for line in _FENCED.sub("", text).split("\n")]
+    lines = [line.strip() for line in outside_fences(text).split("\n")]
     sample = "\n".join(line for line in lines if _prose(line))
     return sample if len(sample) >= _MIN_PROSE else text
 

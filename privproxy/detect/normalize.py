@@ -29,6 +29,11 @@ _CONFUSABLES = str.maketrans(
 )
 
 
+def without_diacritics(text: str) -> str:
+    """`text` decomposed (NFKD) without its combining marks: "Qué" -> "Que", "Straße" keeps its ß."""
+    return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
+
+
 @dataclass(frozen=True)
 class Normalized:
     """The text to scan and, for each of its characters, the offset it came from in the original."""

@@ -29,11 +29,11 @@ import importlib
 import json
 import pkgutil
 import re
-import unicodedata
 from importlib import resources
 
 from .._resources import data_dir
 from .names import given_names, ordinary_words, place_names, surnames, word_set
+from .normalize import without_diacritics
 
 # Titles and honorifics in front of a name: "President Lincoln", "Mr. Darcy", "Dr. Watson".
 _TITLES = word_set(
@@ -79,8 +79,7 @@ _SPACES = re.compile(r"[\s.]+")
 def fold(text: str) -> str:
     """Lower case, no diacritics, no possessive, initials' full stops gone, single spaces."""
     text = _POSSESSIVE.sub("", text.strip())
-    decomposed = unicodedata.normalize("NFKD", text)
-    plain = "".join(char for char in decomposed if not unicodedata.combining(char))
+    plain = without_diacritics(text)
     return _SPACES.sub(" ", plain.replace("ß", "ss").casefold()).strip()
 
 

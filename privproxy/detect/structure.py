@@ -12,9 +12,10 @@ from __future__ import annotations
 
 import functools
 import re
-import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
+
+from .normalize import without_diacritics
 
 
 @dataclass(frozen=True)
@@ -29,8 +30,7 @@ class Pair:
 
 def normalize_key(key: str) -> str:
     """`dateOfBirth`, `Date of birth`, `DATE_OF_BIRTH`, `d.o.b.` → `dateofbirth` / `dob` (no accents)."""
-    text = unicodedata.normalize("NFKD", key)
-    text = "".join(ch for ch in text if not unicodedata.combining(ch)).casefold()
+    text = without_diacritics(key).casefold()
     return re.sub(r"[^a-z0-9]", "", text.replace("ß", "ss"))
 
 
