@@ -388,6 +388,15 @@ def test_a_key_id_in_capitals_is_not_a_variable_name(guard: Guard) -> None:
         "Should I prioritise Pena Palace or Quinta da Regaleira, and is Sagrada Família better than Park Güell?",
         "Which countries does the Danube flow through, and how far is Fort William from Glencoe?",
         "Who won the first Wimbledon Championships in 1877, and did Arthur Ashe ever play John Isner?",
+        # one-word figures whose name is a given name of one or two locales only; an office title
+        "Was Cleopatra Greek by descent, and why did Napoleon's invasion of Russia in 1812 fail?",
+        "Was President Lincoln's Emancipation Proclamation legally binding in Kentucky?",
+        # a month or feast with a word of time next to it
+        "When is the August bank holiday in England?",
+        "Ich möchte eine Vorlage für den Monat August erstellen.",
+        "We're planning the offsite for early April: which week avoids Easter this year?",
+        # a place that is also a rare first name, among other places
+        "Sort by population: Berlin 3,878,100; Madrid 3,332,035; Warsaw 1,861,975; Vienna 2,005,760.",
     ],
 )
 def test_public_names_places_code_and_calendar_words_leave_unchanged(guard: Guard, text: str) -> None:
@@ -454,6 +463,12 @@ def test_a_skipped_type_the_policy_acts_on_is_still_looked_for(tmp_path: Path) -
         ("Aija shouted at Lauren: what are you doing here?", ["Lauren"]),  # not Ralph Lauren
         ("My name is Calan Stevenson but everyone calls me Calan", ["Calan"]),  # a name, though also a town
         ("Pavia had given Pavia his address: 07139 29 Wattle St", ["Pavia"]),  # a town, but a personal text
+        (
+            "Mrs. Lincoln called about the invoice.",
+            ["Lincoln"],
+        ),  # a courtesy title: somebody's, not the president
+        ("August said he would call back tomorrow.", ["August"]),  # no word of time next to it
+        ("Paris called; she flew from London to Madrid.", ["Paris"]),  # one other place is not a list of them
     ],
 )
 def test_names_that_are_also_months_famous_surnames_or_towns_stay_names(

@@ -19,6 +19,7 @@ import importlib
 import json
 import pkgutil
 import re
+from collections.abc import Iterator
 from importlib import resources
 from typing import Any
 
@@ -61,26 +62,51 @@ NOT_SURNAMES = SENTENCE_WORDS | word_set("""
 """)
 
 
-def _faker_names(attributes: tuple[str, ...], providers: str = "faker.providers.person") -> set[str]:
-    """The strings under `attributes` of every locale's provider in a Faker providers package."""
+def _faker_lists(attributes: tuple[str, ...], providers: str) -> Iterator[set[str]]:
+    """For each locale's provider in a Faker providers package, the strings under `attributes`."""
     package = importlib.import_module(providers)
-    names: set[str] = set()
     for module_info in pkgutil.iter_modules(package.__path__):
         provider = getattr(importlib.import_module(f"{providers}.{module_info.name}"), "Provider", None)
         if provider is None:
             continue
+        listed: set[str] = set()
         for attribute in attributes:
             value = provider.__dict__.get(attribute)  # the class's own lists, not inherited properties
             if isinstance(value, (dict, list, tuple, set, frozenset)):
-                names.update(name for name in value if isinstance(name, str))
-    return names
+                listed.update(name for name in value if isinstance(name, str))
+        yield listed
+
+
+def _faker_names(attributes: tuple[str, ...], providers: str = "faker.providers.person") -> set[str]:
+    """The strings under `attributes` of every locale's provider in a Faker providers package."""
+    return set().union(*_faker_lists(attributes, providers))
+
+
+_GIVEN_NAME_LISTS = ("first_names", "first_names_male", "first_names_female", "first_names_nonbinary")
 
 
 @functools.lru_cache(maxsize=1)
 def given_names() -> frozenset[str]:
     """Every first name in Faker's person providers, all locales, as written (capitalized)."""
-    names = _faker_names(("first_names", "first_names_male", "first_names_female", "first_names_nonbinary"))
+    names = _faker_names(_GIVEN_NAME_LISTS)
     return frozenset(name for name in names if len(name) > 1 and name[0].isupper() and name.isalpha())
+
+
+@functools.lru_cache(maxsize=1)
+def _given_name_locales() -> dict[str, int]:
+    """Given name → how many of Faker's person locales list it ("David": 33, "Napoleon": 1)."""
+    counts: dict[str, int] = {}
+    for listed in _faker_lists(_GIVEN_NAME_LISTS, "faker.providers.person"):
+        for name in listed:
+            counts[name] = counts.get(name, 0) + 1
+    return counts
+
+
+def rare_given_name(word: str, locales: int = 1) -> bool:
+    """A given name that at most `locales` of Faker's locales list: "Napoleon", "Cleopatra", "Berlin"
+    (one list each) rather than "David" or "August" (many). Rare as a name, such a word that is also
+    a place or one famous person is that first."""
+    return 0 < _given_name_locales().get(word, 0) <= locales
 
 
 @functools.lru_cache(maxsize=1)

@@ -32,7 +32,7 @@ import re
 from importlib import resources
 
 from .._resources import data_dir
-from .names import given_names, ordinary_words, place_names, surnames, word_set
+from .names import given_names, ordinary_words, place_names, rare_given_name, surnames, word_set
 from .normalize import without_diacritics
 
 # Titles and honorifics in front of a name: "President Lincoln", "Mr. Darcy", "Dr. Watson".
@@ -44,6 +44,12 @@ _TITLES = word_set(
     señor señora don doña signor signora dom dona tsar czar sultan shah pharaoh
     """
 )
+# Titles of an office or rank, not of courtesy: "President Lincoln", "Emperor Meiji". A famous
+# surname after one is that person even where the surname is also a given name ("Lincoln").
+_OFFICE_TITLES = _TITLES - word_set(
+    "mr mrs ms miss dr prof professor herr frau monsieur madame mademoiselle señor señora signor signora"
+)
+_TITLE_BEFORE = re.compile(r"\b([^\W\d_]+)\.?\s+$")
 # Words right before a name that make it somebody the writer knows.
 _PERSONAL = re.compile(
     r"(?i)\b(?:my|our|your|mon|ma|mes|notre|mein|meine|meinem|meiner|unser|unsere|mi|mis|nuestro|nuestra"
@@ -99,8 +105,8 @@ def _figures() -> tuple[frozenset[str], dict[str, list[str]]]:
     for line in path.read_text(encoding="utf-8").splitlines():
         if not line.strip() or line.startswith("#"):
             continue
-        if " " not in line.strip() and line.strip() in given_names():
-            continue  # a one-word entry that is a first name ("David") would make everyone of that name public
+        if " " not in line.strip() and line.strip() in given_names() and not rare_given_name(line.strip(), 2):
+            continue  # a one-word entry that is a common first name ("David") would make everyone of that name public
         name = fold(line)
         full.add(name)
         untitled = _without_titles(name)
@@ -121,6 +127,8 @@ def public_figure(text: str, start: int, end: int) -> bool:
     words = value.split()
     while len(words) > 1 and ordinary_words(words[0]):
         words.pop(0)  # "Explain Euler", "Perché Giuseppe Garibaldi": a sentence's first word
+    while len(words) > 1 and ordinary_words(words[-1]):
+        words.pop()  # "was Cleopatra Greek": the NER ran the name into the next word
     written = fold(" ".join(words))
     name = _without_titles(written)
     if not name:
@@ -128,6 +136,12 @@ def public_figure(text: str, start: int, end: int) -> bool:
     full, last = _figures()
     if written in full:
         name = written  # "King David", "Saint Paul" as listed
+    before = _TITLE_BEFORE.search(text[max(0, start - 24) : start])
+    titles = {written.split()[0], fold(before[1]) if before else ""} & _TITLES
+    if before and f"{fold(before[1])} {name}" in full:
+        name = f"{fold(before[1])} {name}"  # "Mr. Darcy" as listed, the NER span being "Darcy"
+    if " " not in name and titles - _OFFICE_TITLES:
+        return False  # "Mrs. Lincoln", "Herr Newton": a courtesy title makes a one-word name somebody's
     if name not in full:
         if name not in last or " " in name:
             return False
@@ -135,9 +149,10 @@ def public_figure(text: str, start: int, end: int) -> bool:
         # lists know no private person of that surname.
         folded_text = fold(text)
         in_text = any(whole in folded_text for whole in last[name])
-        if not in_text and _known(_POSSESSIVE.sub("", words[-1].strip())):
+        office = bool(titles & _OFFICE_TITLES)
+        if not in_text and not office and _known(_POSSESSIVE.sub("", words[-1].strip())):
             return False  # "Lauren", "Teresa", "Paul": somebody's name before it is a famous surname
-        if not in_text and name != written:
+        if not in_text and not office and name != written:
             return False  # "Mrs. Loewe flew to ...": a titled surname is somebody the writer knows
     return not _PERSONAL.search(text[max(0, start - 40) : start])
 
@@ -199,6 +214,8 @@ def public_place(text: str, start: int, end: int, named: bool = False) -> bool:
         before = text[max(0, start - 40) : start]
         if _PLACE_WORD.search(before[-12:]):
             return True  # "in Florence", "Europe/Berlin"
+        if _among_places(text, start, end):
+            return True  # "Berlin 3,878,100; Madrid 3,332,035; Warsaw ...": named among places
         listed = _LISTED_AFTER.search(before)  # "Lisbon, Porto and Kyoto": a list of places
         return (
             listed is not None
@@ -207,6 +224,39 @@ def public_place(text: str, start: int, end: int, named: bool = False) -> bool:
             and not any(_known(word) for word in listed.group(1).split())
         )
     return True
+
+
+_SENTENCE_END = re.compile(r"[.!?]\s|\n")
+_CAPITALIZED_WORD = re.compile(r"\b[A-ZÀ-ÖØ-Þ][^\W\d_]{2,}\b")
+_NAME_GAP = re.compile(r"[ \t]+")
+
+
+def _among_places(text: str, start: int, end: int) -> bool:
+    """Whether the sentence around the span names two other places, each a word of its own (not part
+    of a longer name) that is no common word and nobody's name."""
+    ends = [m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 300), start)]
+    first = ends[-1] if ends else max(0, start - 300)
+    stop = _SENTENCE_END.search(text, end, end + 300)
+    last = stop.start() if stop else min(len(text), end + 300)
+    words = list(_CAPITALIZED_WORD.finditer(text, first, last))
+    places = 0
+    for i, word in enumerate(words):
+        value = word.group()
+        alone = (i == 0 or not _NAME_GAP.fullmatch(text[words[i - 1].end() : word.start()])) and (
+            i + 1 == len(words) or not _NAME_GAP.fullmatch(text[word.end() : words[i + 1].start()])
+        )
+        if (
+            word.start() != start
+            and alone
+            and value != text[start:end]
+            and not _known(value)
+            and not ordinary_words(value)
+            and fold(value) in _places()
+        ):
+            places += 1
+            if places == 2:
+                return True
+    return False
 
 
 _CAPITALIZED_BEFORE = re.compile(r"(?:[A-ZÀ-ÖØ-Þ][\w'\u2019.-]*[ ]){1,3}$")
@@ -262,10 +312,18 @@ def landmark(text: str, start: int, end: int) -> bool:
     return any(fold(word) in _LANDMARK_WORDS for word in words if word[:1].isupper())
 
 
+# Feasts that name a date ("before Easter", "zu Pfingsten"), in the languages the name detectors read.
+_FEASTS = """
+    Easter Christmas Pentecost Whitsun Advent Lent Ostern Weihnachten Pfingsten Pâques Noël Pentecôte
+    Pascua Navidad Pentecostés Pasqua Natale Pentecoste Páscoa Pentecostes Pasen Kerstmis
+    Pinksteren Wielkanoc
+"""
+
+
 @functools.lru_cache(maxsize=1)
 def calendar_words() -> frozenset[str]:
-    """Month and weekday names, folded: every Faker locale's, and English."""
-    words = {fold(name) for name in (*calendar.month_name, *calendar.day_name) if name}
+    """Month, weekday and feast names, folded: every Faker locale's months and days, and English."""
+    words = {fold(name) for name in (*calendar.month_name, *calendar.day_name, *_FEASTS.split()) if name}
     package = importlib.import_module("faker.providers.date_time")
     for info in pkgutil.iter_modules(package.__path__):
         provider = getattr(importlib.import_module(f"{package.__name__}.{info.name}"), "Provider", None)
@@ -277,12 +335,19 @@ def calendar_words() -> frozenset[str]:
 
 
 # Around a month or day name, what makes it a date: a number, or a word of time ("early April", "in
-# June", "22 June 1941", "April 2024", "next Monday").
+# June", "22 June 1941", "April 2024", "next Monday", "Monat August", "the August bank holiday",
+# "Easter this year").
 _DATE_BEFORE = re.compile(
     r"(?i)(?:\d\.?|\b(?:early|late|mid|in|since|until|till|by|from|next|last|this|every|each|on|end of|"
-    r"début|fin|im|am|seit|bis|en|desde|hasta|a|di|de))\s*-?\s*$"
+    r"month of|début|fin|mois d[e']|im|am|seit|bis|monat|anfang|mitte|ende|en|desde|hasta|mes de|"
+    r"principios de|mediados de|finales de|a|di|de|mese di|inizio|metà|maand|begin|eind|miesiąc|"
+    r"początek|koniec))\s*-?\s*$"
 )
-_DATE_AFTER = re.compile(r"^\s*,?\s*\d")
+_DATE_AFTER = re.compile(
+    r"(?i)^\s*,?\s*(?:\d|(?:bank\s+)?holidays?\b|break\b|weekend\b|week\b|term\b|vacation\b|"
+    r"(?:this|next|last)\s+year\b|ferien\b|urlaub\b|woche\b|vacances\b|semaine\b|vacaciones\b|"
+    r"semana\b|ferie\b|settimana\b|vakantie\b|feriado\b)"
+)
 
 
 def calendar_word(word: str) -> bool:
@@ -301,7 +366,7 @@ def calendar_span(text: str, start: int, end: int) -> bool:
     if not any(_known(word.strip(".,;:!?")) for word in words):
         return True
     return bool(
-        _DATE_BEFORE.search(text[max(0, start - 12) : start]) or _DATE_AFTER.match(text[end : end + 4])
+        _DATE_BEFORE.search(text[max(0, start - 12) : start]) or _DATE_AFTER.match(text[end : end + 24])
     )
 
 
