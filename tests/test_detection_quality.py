@@ -274,6 +274,14 @@ def test_text_in_a_language_without_a_model_is_not_read_as_english(guard: Guard,
     assert sent(guard, text) == ("allow", text)
 
 
+def test_a_name_that_is_a_common_word_of_the_texts_language_is_that_word(guard: Guard) -> None:
+    # "Killer" is a surname in the name lists, but a frequent German word: the English NER's finding
+    # is dropped in a German text, while the name in the next sentence is still found.
+    text = "Warum nennt man Feinstaub den „stillen Killer“? Frag Jonas Haller."
+    out = assert_redacted(guard, text, ["Haller"])
+    assert "Killer" in out
+
+
 def test_the_language_of_an_instruction_above_pasted_data_is_its_own(guard: Guard) -> None:
     # The JSON lines would make the whole text read as English; the one line of prose is Polish.
     log = '{"ts": 1708004410370, "event": "page_view", "session_bucket": 5, "sku": "SKU-57448"}\n' * 2
@@ -391,6 +399,11 @@ def test_a_key_id_in_capitals_is_not_a_variable_name(guard: Guard) -> None:
         # one-word figures whose name is a given name of one or two locales only; an office title
         "Was Cleopatra Greek by descent, and why did Napoleon's invasion of Russia in 1812 fail?",
         "Was President Lincoln's Emancipation Proclamation legally binding in Kentucky?",
+        # a listed figure the NER calls a place, runs into the next word, or writes in the genitive
+        "Explain how Pythagoras proved his theorem.",
+        "J'ai lu chez Julia Child qu'elle conseillait de sécher la viande.",
+        "Perché Giuseppe Garibaldi consegnò il Regno a Vittorio Emanuele II a Teano?",
+        "Ich schreibe einen Einführungstext zu Johann Sebastian Bachs Matthäus-Passion.",
         # a month or feast with a word of time next to it
         "When is the August bank holiday in England?",
         "Ich möchte eine Vorlage für den Monat August erstellen.",

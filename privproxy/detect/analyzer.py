@@ -339,7 +339,7 @@ class Detector:
                     )
                     or public.landmark(text, r.start, r.end)
                     or (
-                        r.entity_type == "PERSON"
+                        r.entity_type in ("PERSON", "LOCATION")  # the NER calls "Pythagoras" a place
                         and figures
                         and not personal
                         and public.public_figure(text, r.start, r.end)

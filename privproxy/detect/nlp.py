@@ -152,8 +152,7 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
         nlp, ner, text_language, likely_language = self._pipeline(text, language)
         text = recase_caps(text)
         if not ner:  # no model for the text's language: only PERSON spans that hold a known name
-            shaped = likely_language not in _NOUNS_CAPITALIZED
-            artifacts = self._doc_to_nlp_artifact(_known_names_only(nlp(text), shaped), language)
+            artifacts = self._doc_to_nlp_artifact(_known_names_only(nlp(text), likely_language), language)
         else:
             gated = self._ner_gate and nlp is self.nlp[language]  # type: ignore[index]
             runs = gate_runs(text) if gated else [(text, True)]
@@ -285,13 +284,33 @@ _ARTICLES = frozenset(
 _NOUNS_CAPITALIZED = frozenset({"de", "lb"})
 
 
-def _known_names_only(doc: Doc, name_shaped_too: bool = True) -> Doc:
+def _known_names_only(doc: Doc, language: str | None = None) -> Doc:
     """The Doc with only the PERSON entities that hold a given name or surname from the name lists.
 
     The English model reads German or Spanish nouns as names and places; where a span holds a
-    known name ("Jonas Haller"), it is one all the same.
+    known name ("Jonas Haller"), it is one all the same, unless that name is also a frequent word
+    of the text's `language`: one of its COMMON_IN_RUN most frequent in a longer span ("Der König"),
+    of its FOREIGN_WORD most frequent alone ("Tore", "Tod" in German). The given-name detector still
+    reads such a word as a name where it is less common. Name-shaped spans are kept too, except in
+    languages that capitalize every noun.
     """
-    from .names import foreign_word, known_name, ordinary_words
+    from .names import (
+        COMMON_IN_RUN,
+        FOREIGN_LANGUAGES,
+        FOREIGN_WORD,
+        foreign_word,
+        known_name,
+        ordinary_words,
+        word_rank,
+    )
+
+    name_shaped_too = language not in _NOUNS_CAPITALIZED
+    ranks = word_rank(language) if language in FOREIGN_LANGUAGES else {}
+
+    def holds_a_name(ent: Any) -> bool:
+        words = [token.text for token in ent if not token.is_punct]
+        common = FOREIGN_WORD if len(words) == 1 else COMMON_IN_RUN
+        return any(known_name(word) and ranks.get(word.lower(), common) >= common for word in words)
 
     def name_shaped(ent: Any) -> bool:
         """Two or three capitalized words, none a common word of a language we read ("Nikos Nikolaidou"),
@@ -309,8 +328,7 @@ def _known_names_only(doc: Doc, name_shaped_too: bool = True) -> Doc:
         [
             ent
             for ent in doc.ents
-            if ent.label_ == "PERSON"
-            and (any(known_name(token.text) for token in ent) or (name_shaped_too and name_shaped(ent)))
+            if ent.label_ == "PERSON" and (holds_a_name(ent) or (name_shaped_too and name_shaped(ent)))
         ],
         default="outside",
     )

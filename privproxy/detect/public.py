@@ -32,7 +32,16 @@ import re
 from importlib import resources
 
 from .._resources import data_dir
-from .names import given_names, ordinary_words, place_names, rare_given_name, surnames, word_set
+from .names import (
+    compound_noun,
+    foreign_word,
+    given_names,
+    ordinary_words,
+    place_names,
+    rare_given_name,
+    surnames,
+    word_set,
+)
 from .normalize import without_diacritics
 
 # Titles and honorifics in front of a name: "President Lincoln", "Mr. Darcy", "Dr. Watson".
@@ -49,6 +58,7 @@ _TITLES = word_set(
 _OFFICE_TITLES = _TITLES - word_set(
     "mr mrs ms miss dr prof professor herr frau monsieur madame mademoiselle señor señora signor signora"
 )
+_REGNAL = re.compile(r" ([IVX]{1,4})\b")
 _TITLE_BEFORE = re.compile(r"\b([^\W\d_]+)\.?\s+$")
 # Words right before a name that make it somebody the writer knows.
 _PERSONAL = re.compile(
@@ -124,16 +134,23 @@ def public_figure(text: str, start: int, end: int) -> bool:
     cut = re.search(r"['\u2019]s\b", value)
     if cut:
         value = value[: cut.start()]  # "Abraham Lincoln's Gettysburg Address": the name before 's
-    words = value.split()
-    while len(words) > 1 and ordinary_words(words[0]):
+    numeral = _REGNAL.match(text, end)
+    words = value.split() + ([numeral[1]] if numeral else [])  # "Vittorio Emanuele" + " II"
+    while len(words) > 1 and (ordinary_words(words[0]) or foreign_word(words[0])):
         words.pop(0)  # "Explain Euler", "Perché Giuseppe Garibaldi": a sentence's first word
-    while len(words) > 1 and ordinary_words(words[-1]):
-        words.pop()  # "was Cleopatra Greek": the NER ran the name into the next word
+    full, last = _figures()
+    while (
+        len(words) > 1
+        and fold(" ".join(words)) not in full
+        and (ordinary_words(words[-1]) or compound_noun(words[-1]))
+    ):
+        words.pop()  # "was Cleopatra Greek", "Bachs Matthäus-Passion": the NER ran on ("Julia Child" stays)
     written = fold(" ".join(words))
+    if written not in full and written.endswith("s") and written[:-1] in full:
+        written = written[:-1]  # a genitive: "Johann Sebastian Bachs", "Goethes"
     name = _without_titles(written)
     if not name:
         return False
-    full, last = _figures()
     if written in full:
         name = written  # "King David", "Saint Paul" as listed
     before = _TITLE_BEFORE.search(text[max(0, start - 24) : start])
