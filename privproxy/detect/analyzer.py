@@ -40,6 +40,7 @@ from .normalize import decoded_views, normalize_for_detection
 from .packs import Pack, load_pack, resolve_pack
 from .plausible import plausible
 from .prefilter import Unfiltered
+from .records import record_columns
 
 # Texts this long or longer are analysed under a watchdog (detection.timeout_s): on a pooled worker
 # thread (a fresh thread per request cost ~2 ms), so the caller can stop waiting and fail closed. A
@@ -251,6 +252,7 @@ class Detector:
         results = _refined(scanned.text, results)
         results += extend_address_blocks(scanned.text, results)
         results = self._not_names(scanned.text, results)
+        results += record_columns(scanned.text, results, self.settings.min_score)
         for r in results:
             before, after = scanned.text[max(0, r.start - 24) : r.start], scanned.text[r.end : r.end + 24]
             if not plausible(r.entity_type, scanned.text[r.start : r.end], after, before):

@@ -266,7 +266,7 @@ def _table_pairs(text: str) -> Iterator[Pair]:
     Blank lines and code fences between the header and the rows are skipped; a header may also be a
     parenthesized list at the end of a prose line ("columns (id, name, email):").
     """
-    lines = _lines(text)
+    lines = split_lines(text)
     for index, (_, line) in enumerate(lines):
         listed = _LISTED_HEADER.search(line)
         # "(no header, columns: id, fname, dob)": the names are what follows the last colon
@@ -274,9 +274,9 @@ def _table_pairs(text: str) -> Iterator[Pair]:
         delimiter = _header_delimiter(header_line)
         if delimiter is None:
             continue
-        header = _cells(header_line, delimiter)
+        header = split_cells(header_line, delimiter)
         names = [name for _, _, name in header]
-        if not _looks_like_header(names):
+        if not looks_like_header(names):
             continue
         row_delimiter: str | None = None if listed else delimiter
         for row_start, row in lines[index + 1 : index + 2001]:
@@ -284,12 +284,12 @@ def _table_pairs(text: str) -> Iterator[Pair]:
                 continue  # blank lines, code fences, "---" rules and the markdown separator line
             if row_delimiter is None:  # a header listed in prose: the rows keep their own delimiter
                 row_delimiter = _header_delimiter(row) or delimiter
-                width = len(_cells(row, row_delimiter))
+                width = len(split_cells(row, row_delimiter))
                 if 2 <= width < len(names):  # "(no header row, columns are id, fname, dob)"
                     names = names[-width:]
                     names[0] = names[0].split()[-1]
                     header = header[-width:]
-            cells = _cells(row, row_delimiter)
+            cells = split_cells(row, row_delimiter)
             if len(cells) != len(header):
                 break
             if [name for _, _, name in cells] == names:
@@ -300,7 +300,7 @@ def _table_pairs(text: str) -> Iterator[Pair]:
                     yield Pair(name, start, end)
 
 
-def _lines(text: str) -> list[tuple[int, str]]:
+def split_lines(text: str) -> list[tuple[int, str]]:
     out, position = [], 0
     for line in text.split("\n"):
         out.append((position, line))
@@ -314,7 +314,7 @@ def _header_delimiter(line: str) -> str | None:
     return delimiter if counts[delimiter] >= 1 and len(line) < 1000 else None
 
 
-def _cells(line: str, delimiter: str) -> list[tuple[int, int, str]]:
+def split_cells(line: str, delimiter: str) -> list[tuple[int, int, str]]:
     """(start, end, text) of each cell; a quoted cell may hold the delimiter ("Doe, Jane")."""
     begin, stop = 0, len(line)
     if delimiter == "|":
@@ -343,7 +343,7 @@ def _cells(line: str, delimiter: str) -> list[tuple[int, int, str]]:
     return cells
 
 
-def _looks_like_header(names: list[str]) -> bool:
+def looks_like_header(names: list[str]) -> bool:
     """A header is a row of short labels, none of them numbers, e-mails or long text."""
     if len(names) < 2 or len(set(names)) != len(names) or any(name.endswith(":") for name in names):
         return False  # "Name:\tAnna" is a form line, not a header
@@ -513,13 +513,13 @@ def record_name_cells(text: str) -> list[tuple[int, int]]:
     its capitalized one-to-three-word cells are that person's names.
     """
     found: list[tuple[int, int]] = []
-    for line_start, line in _lines(text):
+    for line_start, line in split_lines(text):
         if "@" not in line or not _EMAIL.search(line):
             continue
         delimiter = max((d for d in _DELIMITERS if d != "|"), key=line.count)
         if line.count(delimiter) < 2:
             continue
-        for start, _end, cell in _cells(line, delimiter):
+        for start, _end, cell in split_cells(line, delimiter):
             if _NAME_CELL.fullmatch(cell):
                 cell_start = line.index(cell, start)
                 found.append((line_start + cell_start, line_start + cell_start + len(cell)))

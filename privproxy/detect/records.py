@@ -1,0 +1,193 @@
+"""Columns of people's records: a pasted table without a header is typed by what its rows hold.
+
+A header names each column (see detect.structure); rows pasted without one ("make this a table")
+still hold one person each. Where most rows of a delimited block hold a person's name, e-mail
+address or phone number, the block is a table of people, and its columns are read as columns:
+
+- a column where most cells were found to be one sensitive type (names, conditions, medications,
+  phones) is that type in every cell, so the cells the detectors missed ("Hypothyreose", a name the
+  NER did not know) share the fate of the rest;
+- a column of dates a person of working age or older could be born on is a column of dates of birth
+  (a column that holds a recent date is visit or order dates, and stays a date);
+- a column of identifiers (a number of six digits or more, or letters and at least four digits:
+  "MRN8861195", "PAT-690797", "76388677") is the record's number: a medical record number in a
+  table that holds health data, an account number otherwise. Amounts and quantities are not: a
+  decimal, a grouped or short number is no identifier.
+
+A block needs two rows or more, and three cells a row or more; a table of public figures is no
+table of people, since their names are dropped before this step.
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime
+import re
+from collections import Counter
+from typing import Any
+
+from .findings import recognizer_result
+from .structure import is_placeholder, looks_like_header, split_cells, split_lines
+
+DETECTOR = "RecordColumns"
+_WHY = "a cell in a column of people's records"
+SCORE = 0.6
+# Findings that make a row somebody's record.
+_PERSONAL = frozenset({"PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER"})
+# Types a column can pass on to the cells the detectors missed.
+_COLUMN_TYPES = frozenset(
+    {
+        "PERSON",
+        "EMAIL_ADDRESS",
+        "PHONE_NUMBER",
+        "MEDICAL_CONDITION",
+        "MEDICATION",
+        "MEDICAL_RECORD_NUMBER",
+        "ACCOUNT_NUMBER",
+        "NATIONAL_ID",
+        "USERNAME",
+        "DATE_OF_BIRTH",
+        "STREET_ADDRESS",
+    }
+)
+_HEALTH = frozenset({"MEDICAL_CONDITION", "MEDICATION", "MEDICAL_RECORD_NUMBER"})
+_DELIMITERS = ("\t", ";", ",", "|")
+_DATE = re.compile(
+    r"(?P<y>\d{4})[-/.](?P<m>\d{1,2})[-/.](?P<d>\d{1,2})|(?P<d2>\d{1,2})[-/.](?P<m2>\d{1,2})[-/.](?P<y2>\d{4})"
+)
+# A record's number: letters then at least four digits ("MRN8861195", "NHC 1348974", "PAT-690797"),
+# or six digits or more; no decimal point, no thousands separator.
+_IDENTIFIER = re.compile(r"(?:[A-Za-z]{1,5}[ \-/]?\d{4,}[A-Za-z0-9\-]*|\d{6,})")
+_YOUNGEST = 14  # years: a date less long ago is no date of birth in a record
+_OLDEST = 110
+
+
+def record_columns(text: str, results: list[Any], min_score: float) -> list[Any]:
+    """Extra results for the cells of the columns of people's records in `text` (see the module)."""
+    found = _Findings([r for r in results if r.score >= min_score])
+    extra: list[Any] = []
+    for rows in _blocks(text):
+        first = [text[start:end] for start, end in rows[0]]
+        if looks_like_header(first) and not any(ch.isdigit() for cell in first for ch in cell):
+            rows = rows[1:]  # the header: the structure reader types the columns under it
+        personal = sum(1 for row in rows if _holds(found, row[0][0], row[-1][1], _PERSONAL))
+        if personal * 2 < len(rows) or personal < 2:
+            continue
+        health = any(_holds(found, row[0][0], row[-1][1], _HEALTH) for row in rows)
+        for column in zip(*rows, strict=True):
+            extra += _typed(text, column, found, health)
+    return extra
+
+
+def _blocks(text: str) -> list[list[list[tuple[int, int]]]]:
+    """Runs of two lines or more that split into the same number (three or more) of cells with the
+    same delimiter: each row a list of (start, end) of its stripped cells."""
+    blocks: list[list[list[tuple[int, int]]]] = []
+    current: list[list[tuple[int, int]]] = []
+    shape: tuple[str, int] | None = None
+    for line_start, line in split_lines(text):
+        delimiter = max(_DELIMITERS, key=line.count)
+        cells = split_cells(line, delimiter) if line.count(delimiter) >= 2 else []
+        line_end = line_start + len(line)
+        row = [
+            _stripped(text, line_start + start, min(line_start + end, line_end)) for start, end, _ in cells
+        ]
+        if row and shape == (delimiter, len(row)):
+            current.append(row)
+            continue
+        if len(current) >= 2:
+            blocks.append(current)
+        current, shape = ([row], (delimiter, len(row))) if row else ([], None)
+    if len(current) >= 2:
+        blocks.append(current)
+    return blocks
+
+
+def _stripped(text: str, start: int, end: int) -> tuple[int, int]:
+    while start < end and text[start] in " \t\"'":
+        start += 1
+    while end > start and text[end - 1] in " \t\"'\r":
+        end -= 1
+    return start, end
+
+
+class _Findings:
+    """The findings by start, to pick those inside a cell or row without reading them all."""
+
+    def __init__(self, results: list[Any]) -> None:
+        self._results = sorted(results, key=lambda r: r.start)
+        self._starts = [r.start for r in self._results]
+
+    def inside(self, start: int, end: int) -> list[Any]:
+        first = bisect.bisect_left(self._starts, start)
+        last = bisect.bisect_left(self._starts, end, first)
+        return [r for r in self._results[first:last] if r.end <= end]
+
+
+def _holds(found: _Findings, start: int, end: int, types: frozenset[str]) -> bool:
+    return any(r.entity_type in types for r in found.inside(start, end))
+
+
+def _typed(text: str, column: tuple[tuple[int, int], ...], found: _Findings, health: bool) -> list[Any]:
+    cells = [(start, end) for start, end in column if end > start and not is_placeholder(text[start:end])]
+    if len(cells) < 2:
+        return []
+    covering = [_covering_type(found, start, end) for start, end in cells]
+    within = [_type_within(found, start, end) for start, end in cells]
+    kinds = Counter(kind for kind in within if kind in _COLUMN_TYPES)
+    if kinds:
+        kind, count = kinds.most_common(1)[0]
+        # Health data is seldom found in every cell ("Vorhofflimmern", "Letrox"): in a table of people,
+        # one condition or medication found makes its column one of them.
+        if count * 2 >= len(cells) or kind in _HEALTH - {"MEDICAL_RECORD_NUMBER"}:
+            return [
+                _result(kind, start, end)
+                for (start, end), by in zip(cells, covering, strict=True)
+                if by != kind
+            ]
+    values = [text[start:end] for start, end in cells]
+    if all(_birth_date(value) for value in values):
+        return [_result("DATE_OF_BIRTH", start, end) for start, end in cells]
+    if all(_IDENTIFIER.fullmatch(value) for value in values):
+        kind = "MEDICAL_RECORD_NUMBER" if health else "ACCOUNT_NUMBER"
+        return [
+            _result(kind, start, end)
+            for (start, end), by in zip(cells, covering, strict=True)
+            if by is None or by not in _COLUMN_TYPES
+        ]
+    return []
+
+
+def _covering_type(found: _Findings, start: int, end: int) -> str | None:
+    """The type of the strongest finding that is the whole cell, if any (a finding that runs over
+    the delimiters into other cells, as the NER's may on "KD-1;Nicole Wojtach;…", says nothing)."""
+    best = _strongest(found, start, end)
+    return best.entity_type if best is not None and (best.start, best.end) == (start, end) else None
+
+
+def _type_within(found: _Findings, start: int, end: int) -> str | None:
+    """The type of the strongest finding inside the cell ("Diabetes mellitus" of "Diabetes mellitus Typ 2")."""
+    best = _strongest(found, start, end)
+    return best.entity_type if best is not None else None
+
+
+def _strongest(found: _Findings, start: int, end: int) -> Any:
+    inside = found.inside(start, end)
+    return max(inside, key=lambda r: (r.end - r.start, r.score)) if inside else None
+
+
+def _birth_date(value: str) -> bool:
+    match = _DATE.fullmatch(value)
+    if match is None:
+        return False
+    year = int(match["y"] or match["y2"])
+    month = int(match["m"] or match["m2"])
+    day = int(match["d"] or match["d2"])
+    if not (1 <= month <= 12 or 1 <= day <= 12):
+        return False
+    this_year = datetime.date.today().year
+    return this_year - _OLDEST <= year <= this_year - _YOUNGEST
+
+
+def _result(kind: str, start: int, end: int) -> Any:
+    return recognizer_result(kind, start, end, SCORE, DETECTOR, _WHY)
