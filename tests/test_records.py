@@ -68,7 +68,8 @@ def test_a_table_that_names_nobody_is_left_alone(guard: Guard) -> None:
     assert guard.inspect(text).action == "allow"
 
 
-def test_the_header_row_is_not_a_record(guard: Guard) -> None:
+def test_a_table_under_a_header_is_typed_by_its_column_names(guard: Guard) -> None:
+    # The structure reader's job: the header row is no record, and "author" names nobody's record.
     text = (
         "member_no,given_name,email,birthdate\n"
         "LID-89362,Alma,a.ferrari@bluewin.ch,09/09/1950\n"
@@ -78,3 +79,10 @@ def test_the_header_row_is_not_a_record(guard: Guard) -> None:
     assert not {"member_no", "given_name", "email", "birthdate"} & set(found)
     assert "LID-89362" in found
     assert "22/12/1986" in found
+    books = (
+        "author,title,publisher,year,isbn\n"
+        '"Evans, E.",Domain-Driven Design,Addison-Wesley,2003,9780321125217\n'
+        '"Fowler, M.",Refactoring,Addison-Wesley,2018,9780134757599\n'
+        '"Kleppmann, M.",Designing Data-Intensive Applications,O\'Reilly,2017,9781449373320\n'
+    )
+    assert all(f["detector"] != "RecordColumns" for f in guard.inspect(books).findings)

@@ -14,8 +14,10 @@ address or phone number, the block is a table of people, and its columns are rea
   table that holds health data, an account number otherwise. Amounts and quantities are not: a
   decimal, a grouped or short number is no identifier.
 
-A block needs two rows or more, and three cells a row or more; a table of public figures is no
-table of people, since their names are dropped before this step.
+A block needs two rows or more, and three cells a row or more. A block under a header is left to
+the structure reader, which types each column by its name (an "author" column of a bibliography
+holds names, but nobody's record). A table of public figures is no table of people: their names
+are dropped before this step.
 """
 
 from __future__ import annotations
@@ -69,7 +71,7 @@ def record_columns(text: str, results: list[Any], min_score: float) -> list[Any]
     for rows in _blocks(text):
         first = [text[start:end] for start, end in rows[0]]
         if looks_like_header(first) and not any(ch.isdigit() for cell in first for ch in cell):
-            rows = rows[1:]  # the header: the structure reader types the columns under it
+            continue  # a header names the columns: the structure reader types them by it
         personal = sum(1 for row in rows if _holds(found, row[0][0], row[-1][1], _PERSONAL))
         if personal * 2 < len(rows) or personal < 2:
             continue
