@@ -183,6 +183,9 @@ def test_an_address_block_leaves_as_a_whole_placeholder(guard: Guard) -> None:
             "Send the statement to 84251 Hadikgasse 49 Apt. 542 KÖTTMANNSDORF Austria?",
             ["Hadikgasse", "542", "KÖTTMANNSDORF"],
         ),
+        # a street with no street word, known by the suite under it; a building number before a street
+        ("Eliza Emmett\n\n3772 Tiigi 34\n Suite 209\n Pärnselja", ["Tiigi", "3772", "209", "Pärnselja"]),
+        ("Ship to 86589 8 Rue Hedi Labidi, Apt. 260, Cite El Wafa", ["86589", "Labidi", "260"]),
     ],
 )
 def test_european_and_military_addresses_do_not_leave(guard: Guard, text: str, parts: list[str]) -> None:

@@ -1,11 +1,12 @@
-"""The rest of an address block after a street line: unit, city, region, postcode, country.
+"""The rest of an address block around a street line: unit, city, region, postcode, country.
 
 Pattern detectors find "35116 Rua Arapiraca 1943"; a mailing address goes on ("Apt. 559",
 "Teixeira de Freitas", "Brazil 35172") on the following lines or after commas. Leaving those in
 clear leaks where the person lives, so a STREET_ADDRESS finding is extended over what follows it
 while that reads as address parts: unit numbers, postcodes, and short runs of capitalized words that
 end at a comma, a line end, a postcode or the end of a sentence. A blank line, a label ("Phone:") or
-ordinary prose ends the block.
+ordinary prose ends the block. A building or unit number right before the street on its line is
+part of it too.
 """
 
 from __future__ import annotations
@@ -53,9 +54,15 @@ def extend_address_blocks(text: str, results: list[Any]) -> list[Any]:
         if result.entity_type != ENTITY:
             continue
         end = _block_end(text, result.end)
-        if end > result.end:
-            extra.append(_result(result.start, end, float(result.score)))
+        number = _NUMBER_BEFORE.search(text, max(0, result.start - 16), result.start)
+        start = number.start() if number else result.start
+        if end > result.end or start < result.start:
+            extra.append(_result(start, end, float(result.score)))
     return extra
+
+
+# A building or unit number right before the street on its line: "86589 8 Rue Hedi Labidi", "Apt 4, 12 Main St".
+_NUMBER_BEFORE = regex.compile(rf"(?<![\w.,/-])(?:{_UNIT}|\d{{1,6}}[A-Za-z]?)[ \t]*,?[ \t]+$")
 
 
 def _block_end(text: str, position: int) -> int:
