@@ -491,3 +491,19 @@ def test_names_that_are_also_months_famous_surnames_or_towns_stay_names(
     guard: Guard, text: str, values: list[str]
 ) -> None:
     assert_redacted(guard, text, values)
+
+
+def test_a_name_listed_with_names_is_a_name(guard: Guard) -> None:
+    # The NER finds two of the three; the third is an item of the same list of people.
+    text = "They had three children: Sulimat, Brian and Susan."
+    assert_redacted(guard, text, ["Sulimat", "Brian", "Susan"])
+    # a company listed with a person, and departments listed with one, stay as they are
+    out = assert_redacted(
+        guard, "Finance, Legal and HR will review it with Anna Kowalski and Contoso Ltd.", ["Kowalski"]
+    )
+    assert "Finance" in out and "Contoso Ltd" in out
+
+
+def test_naming_phrases_say_what_is_a_name(guard: Guard) -> None:
+    assert_redacted(guard, "She was born on 12/29/1997. Her maiden name is Umeta", ["Umeta"])
+    assert_redacted(guard, "Hallo, ich heiße Rive und habe eine Frage zu meiner Rechnung.", ["Rive"])

@@ -27,6 +27,8 @@ from .cache import FindingsCache
 from .context import LinearContextEnhancer
 from .engine import Engine, GatedRegistry
 from .findings import Finding
+from .lists import DETECTOR as LISTED
+from .lists import listed_names
 from .names import (
     compound_noun,
     foreign_word,
@@ -252,6 +254,9 @@ class Detector:
         results = _refined(scanned.text, results)
         results += extend_address_blocks(scanned.text, results)
         results = self._not_names(scanned.text, results)
+        listed = listed_names(scanned.text, results, self.settings.min_score)
+        if listed:  # the names listed with names are judged like any other (places, figures, code)
+            results = self._not_names(scanned.text, results + listed)
         results += record_columns(scanned.text, results, self.settings.min_score)
         for r in results:
             before, after = scanned.text[max(0, r.start - 24) : r.start], scanned.text[r.end : r.end + 24]
@@ -437,7 +442,7 @@ def _quiet(name: str) -> Iterator[None]:
 _REFINE_NER = {"PERSON": refine_ner_span, "LOCATION": refine_ner_location}
 # The findings `Detector._not_names` judges: names and places from the NER and the name detectors.
 _NAME_TYPES = frozenset({"PERSON", "LOCATION"})
-_NAME_DETECTORS = frozenset({"SpacyRecognizer", "GivenNameRecognizer", "TitledNameRecognizer"})
+_NAME_DETECTORS = frozenset({"SpacyRecognizer", "GivenNameRecognizer", "TitledNameRecognizer", LISTED})
 _STRUCTURE_NAMES = frozenset({"StructuredNameRecognizer"})
 # Where a sentence starts: its first word may be a capitalized verb of any language ("Écris un test").
 _SENTENCE_START = re.compile(r"(?:[.!?:]\s+|\n)[^\w\n]{0,3}\Z")
