@@ -2,13 +2,19 @@
 
 Each rule is a class of false finding, not a list of words from a corpus: a secret that is a
 documented example or an unexpanded variable, an IP address that identifies no one (loopback,
-unspecified, multicast, IPv4 link-local, the public DNS resolvers), an e-mail that is an SSH remote.
+unspecified, multicast, IPv4 link-local, the public DNS resolvers), an e-mail that is an SSH remote,
+a number that is a range of decimals or a measurement, a "username" that is a frequent English word.
 """
 
 from __future__ import annotations
 
 import ipaddress
 import re
+
+from .names import known_name, word_rank
+
+# A lower-case word this frequent in English is that word, not somebody's login.
+COMMON_WORD = 5_000
 
 # Values that stand for a secret without being one: AWS's documented example keys, xxxx / **** masks,
 # <placeholders>, ${VARS} / $(VARS) / %VARS%, ALL_CAPS names of the variable that holds the value.
@@ -55,6 +61,15 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
         return _personal_ip(value)
     if entity_type == "EMAIL_ADDRESS":
         return not _SSH_REMOTE.match(after)  # git@github.com:org/repo.git is a remote, not a mailbox
+    if (
+        entity_type == "USERNAME"
+        and value.isalpha()
+        and value.islower()
+        and not known_name(value.capitalize())
+    ):
+        # "ALTER USER inside psql": a frequent English word with no digit, dot or dash (and nobody's
+        # first name or surname, as "john" is) is that word
+        return word_rank("en").get(value, COMMON_WORD) >= COMMON_WORD
     if entity_type == "US_DRIVER_LICENSE":
         # "v2" of "v2.14.3" is a version: a licence number has five characters or more, and is not
         # followed by ".digit" (the rest of a version or a decimal).
@@ -100,6 +115,13 @@ _OTHER_IDENTIFIER = re.compile(
 )
 
 
+# A unit of measure right after a number: it is a quantity ("9 192 631 770 Hz", "1 048 576 bytes").
+_UNIT_AFTER = re.compile(
+    r"^[ \t]?(?:[kMGT]?Hz|hertz|[kMGTP]i?B|bytes?|bits?|[kmcµn]?m|km/h|mph|[mkµ]?g|[mµn]?s|rows|records|"
+    r"cycles|periods|years|°[CF]?|%)(?![\w/])"
+)
+
+
 def _number_plausible(value: str, after: str, before: str, entity_type: str = "") -> bool:
     if before[-1:].isalnum() and after[:1].isalnum():
         return False  # "…aa4fb7921833a34…": inside a hash or a longer code
@@ -113,6 +135,8 @@ def _number_plausible(value: str, after: str, before: str, entity_type: str = ""
         return False  # "ORD-2025-265259": the tail of an order or ticket number
     if _DOTTED_VERSION.fullmatch(value) and any(len(group) == 1 for group in value.split(".")):
         return False  # "16.9.9.8986": a version, not a phone number
+    if ".." in value or _UNIT_AFTER.match(after):
+        return False  # "cost=0.57..1843.22", "9 192 631 770 Hz": a range of decimals, a measurement
     digits = value.strip()
     if digits.isdigit() and len(digits) in (10, 13) and _TIME_KEY.search(before):
         seconds = int(digits) / (1000 if len(digits) == 13 else 1)
