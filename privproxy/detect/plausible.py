@@ -2,7 +2,7 @@
 
 Each rule is a class of false finding, not a list of words from a corpus: a secret that is a
 documented example or an unexpanded variable, an IP address that identifies no one (loopback,
-unspecified, multicast, IPv4 link-local, the public DNS resolvers), an e-mail that is an SSH remote,
+unspecified, multicast, IPv4 link-local, the public DNS resolvers, a CIDR block), an e-mail that is an SSH remote,
 a number that is a range of decimals or a measurement, a "username" that is a frequent English word.
 """
 
@@ -153,6 +153,13 @@ def _isbn(digits: str) -> bool:
 
 
 def _personal_ip(value: str) -> bool:
+    if "/" in value:
+        try:
+            network = ipaddress.ip_network(value.strip(), strict=False)
+        except ValueError:
+            return True
+        # A CIDR block (0.0.0.0/0, 10.0.0.0/8, a /24 subnet) is a range of addresses, nobody's device.
+        return network.prefixlen > (24 if network.version == 4 else 64)
     try:
         address = ipaddress.ip_address(value.strip("[]").split("%", 1)[0])
     except ValueError:
