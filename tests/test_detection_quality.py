@@ -361,6 +361,7 @@ def test_a_known_name_in_such_text_is_still_a_name(guard: Guard) -> None:
         "Put sk_test_xxxxxxxxxxxxxxxxxxxx in your .env for local runs.",
         "Is ALTER USER inside psql enough, or do I need docker compose down -v?",  # a word, no login
         "Open the security group to 0.0.0.0/0 and route 10.0.0.0/8 via the VPN.",  # networks, no device
+        '{"name": "s3-sink-bestellungen", "config": {"topics": "orders"}}',  # a name key, no person's name
     ],
 )
 def test_placeholders_loopback_and_remotes_are_not_values(guard: Guard, text: str) -> None:

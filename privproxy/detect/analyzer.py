@@ -322,7 +322,11 @@ class Detector:
         for r in judged:
             value = text[r.start : r.end]
             if _detector_name(r) in _STRUCTURE_NAMES:
-                not_a_name = code.acronym(value) or code.identifier(text, r.start, r.end)
+                not_a_name = (
+                    code.acronym(value)
+                    or code.identifier(text, r.start, r.end)
+                    or any(ch.isdigit() for ch in value)  # "name": "s3-sink-bestellungen"
+                )
             else:
                 not_a_name = (
                     code.inside(spans, r.start, r.end)
