@@ -2,8 +2,9 @@
 
 Each rule is a class of false finding, not a list of words from a corpus: a secret that is a
 documented example or an unexpanded variable, an IP address that identifies no one (loopback,
-unspecified, multicast, IPv4 link-local, the public DNS resolvers, a CIDR block), an e-mail that is an SSH remote,
-a number that is a range of decimals or a measurement, a "username" that is a frequent English word.
+unspecified, multicast, IPv4 link-local, the public DNS resolvers, a CIDR block), an e-mail that is
+an SSH remote, a number that is a range of decimals or a measurement, a "username" that is a
+frequent English word.
 """
 
 from __future__ import annotations

@@ -4,9 +4,13 @@ A policy decides whether they pass (`detection.public_figures`, `detection.publi
 redact). What counts as one is data, matched the way people write names:
 
 - **public figures**: detectors/public_figures.txt (people and characters that are public knowledge),
-  matched after folding case and diacritics and dropping possessives, titles ("Mr.", "President",
-  "King") and the full stops of initials; a famous surname alone ("Federer") when the full name is in
-  the same text, or when it is nobody's surname in the name lists. A name right after a personal word
+  matched after folding case and diacritics and dropping possessives (and a German genitive "-s"),
+  titles ("Mr.", "President", "King"), the full stops of initials and the words the NER ran into the
+  name ("Perché", "was Cleopatra Greek"), with a regnal number after it ("Vittorio Emanuele II"); a
+  famous surname alone ("Federer") when the full name is in the same text, when it is nobody's surname
+  in the name lists, or after an office title ("President Lincoln"); a one-word entry that is a first
+  name only where one or two of Faker's locales know that name ("Napoleon", not "David"). A courtesy
+  title makes a one-word name somebody the writer knows ("Mrs. Lincoln"). A name right after a personal word
   ("my neighbour Michael Jordan") or in a text that also holds contact data (an e-mail, a phone
   number, an address, an id) is treated as a private person and stays a finding.
 - **public places**: every populated place of 15,000 people or more, with its other names (GeoNames,
@@ -17,8 +21,11 @@ redact). What counts as one is data, matched the way people write names:
   districts, venues, rivers, islands, mountains, regions (detectors/public_places.txt: "Fushimi
   Inari", "Danube", "Royal Mile"), a place whatever detector called it a name, unless all its words
   are given names or surnames in the name lists ("Albert Park" may be somebody); a name that is a word
-  of such a place's name in the text ("William" of "Fort William") is part of the place.
-- **calendar words**: month and weekday names of every Faker locale and English are never names.
+  of such a place's name in the text ("William" of "Fort William") is part of the place. A place that
+  is also a first name is a place in a sentence naming two other places ("Berlin 3,878,100; Madrid ...").
+- **calendar words**: month, weekday and feast names (every Faker locale's months and days) are
+  dates next to a number or a word of time ("early April", "Monat August", "Easter this year"), and
+  never names when they are nobody's name.
 """
 
 from __future__ import annotations
@@ -383,7 +390,7 @@ def calendar_span(text: str, start: int, end: int) -> bool:
     if not any(_known(word.strip(".,;:!?")) for word in words):
         return True
     return bool(
-        _DATE_BEFORE.search(text[max(0, start - 12) : start]) or _DATE_AFTER.match(text[end : end + 24])
+        _DATE_BEFORE.search(text[max(0, start - 16) : start]) or _DATE_AFTER.match(text[end : end + 24])
     )
 
 
