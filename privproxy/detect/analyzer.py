@@ -256,7 +256,7 @@ class Detector:
         results = self._not_names(scanned.text, results)
         listed = listed_names(scanned.text, results, self.settings.min_score)
         if listed:  # the names listed with names are judged like any other (places, figures, code)
-            results = self._not_names(scanned.text, results + listed)
+            results = self._not_names(scanned.text, results + listed, only=listed)
         results += record_columns(scanned.text, results, self.settings.min_score)
         for r in results:
             before, after = scanned.text[max(0, r.start - 24) : r.start], scanned.text[r.end : r.end + 24]
@@ -289,16 +289,17 @@ class Detector:
         self.cache.put(key, findings)
         return findings
 
-    def _not_names(self, text: str, results: list[Any]) -> list[Any]:
+    def _not_names(self, text: str, results: list[Any], only: list[Any] | None = None) -> list[Any]:
         """Without the name and place findings that are code, calendar words, or public (if allowed).
 
         Only the name detectors' findings are judged (spaCy's, given names, titled names): a name
         under a record's key or in a pattern detector's finding stays what it is, unless it is an
-        identifier or an abbreviation (`- name: DB_PASSWORD` in a manifest).
+        identifier or an abbreviation (`- name: DB_PASSWORD` in a manifest). `only`: judge just these
+        of `results` (the rest were judged already), in the context of them all.
         """
         judged = [
             r
-            for r in results
+            for r in (results if only is None else only)
             if r.entity_type in _NAME_TYPES and _detector_name(r) in _NAME_DETECTORS | _STRUCTURE_NAMES
         ]
         if not judged:

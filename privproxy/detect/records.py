@@ -66,7 +66,10 @@ _OLDEST = 110
 
 def record_columns(text: str, results: list[Any], min_score: float) -> list[Any]:
     """Extra results for the cells of the columns of people's records in `text` (see the module)."""
-    found = _Findings([r for r in results if r.score >= min_score])
+    kept = [r for r in results if r.score >= min_score]
+    if not any(r.entity_type in _PERSONAL for r in kept):
+        return []  # no row can be a person's record: the lines need not be split at all
+    found = _Findings(kept)
     extra: list[Any] = []
     for rows in _blocks(text):
         first = [text[start:end] for start, end in rows[0]]
@@ -134,8 +137,15 @@ def _typed(text: str, column: tuple[tuple[int, int], ...], found: _Findings, hea
     cells = [(start, end) for start, end in column if end > start and not is_placeholder(text[start:end])]
     if len(cells) < 2:
         return []
-    covering = [_covering_type(found, start, end) for start, end in cells]
-    within = [_type_within(found, start, end) for start, end in cells]
+    strongest = [_strongest(found, start, end) for start, end in cells]
+    # the type of the finding inside each cell ("Diabetes mellitus" of "Diabetes mellitus Typ 2"), and
+    # of one that is the whole cell (a finding running over the delimiters into other cells, as the
+    # NER's may on "KD-1;Nicole Wojtach;...", is inside no cell and says nothing)
+    within = [best.entity_type if best is not None else None for best in strongest]
+    covering = [
+        kind if best is not None and (best.start, best.end) == cell else None
+        for kind, best, cell in zip(within, strongest, cells, strict=True)
+    ]
     kinds = Counter(kind for kind in within if kind in _COLUMN_TYPES)
     if kinds:
         kind, count = kinds.most_common(1)[0]
@@ -158,19 +168,6 @@ def _typed(text: str, column: tuple[tuple[int, int], ...], found: _Findings, hea
             if by is None or by not in _COLUMN_TYPES
         ]
     return []
-
-
-def _covering_type(found: _Findings, start: int, end: int) -> str | None:
-    """The type of the strongest finding that is the whole cell, if any (a finding that runs over
-    the delimiters into other cells, as the NER's may on "KD-1;Nicole Wojtach;…", says nothing)."""
-    best = _strongest(found, start, end)
-    return best.entity_type if best is not None and (best.start, best.end) == (start, end) else None
-
-
-def _type_within(found: _Findings, start: int, end: int) -> str | None:
-    """The type of the strongest finding inside the cell ("Diabetes mellitus" of "Diabetes mellitus Typ 2")."""
-    best = _strongest(found, start, end)
-    return best.entity_type if best is not None else None
 
 
 def _strongest(found: _Findings, start: int, end: int) -> Any:
