@@ -512,3 +512,20 @@ def test_a_name_listed_with_names_is_a_name(guard: Guard) -> None:
 def test_naming_phrases_say_what_is_a_name(guard: Guard) -> None:
     assert_redacted(guard, "She was born on 12/29/1997. Her maiden name is Umeta", ["Umeta"])
     assert_redacted(guard, "Hallo, ich heiße Rive und habe eine Frage zu meiner Rechnung.", ["Rive"])
+
+
+def test_the_authors_of_a_cited_book_or_paper_are_public(guard: Guard) -> None:
+    # A line with an ISBN of valid check digit (or a DOI) and a year cites a published work.
+    table = (
+        "Format these as an APA bibliography:\n\nauthor,title,publisher,year,isbn\n"
+        '"Hunt, A. & Thomas, D.",The Pragmatic Programmer,Addison-Wesley,2019,978-0-201-61622-4\n'
+        '"Evans, E.",Domain-Driven Design,Addison-Wesley,2003,9780321125217'
+    )
+    assert sent(guard, table) == ("allow", table)
+    prose = "Cite it: Kleppmann, M. (2017). Designing Data-Intensive Applications. doi:10.5555/3175428"
+    assert sent(guard, prose) == ("allow", prose)
+    # A wrong check digit cites nothing, and an e-mail makes the row somebody's record.
+    assert_redacted(guard, "Evans, Eric, Domain-Driven Design, 2003, 978-0-321-12521-8", ["Evans"])
+    assert_redacted(
+        guard, "Eric Evans <eric.evans@mailbox.org> ordered 978-0-321-12521-7 (2003 edition)", ["Evans"]
+    )

@@ -357,6 +357,12 @@ class Detector:
                         and public.public_figure(text, r.start, r.end)
                     )
                     or (
+                        r.entity_type == "PERSON"  # the authors and publisher of a cited book or paper
+                        and figures
+                        and not personal
+                        and public.cited_work(text, r.start, r.end)
+                    )
+                    or (
                         places
                         and not personal  # a town next to somebody's address or phone is part of it
                         and not (r.entity_type == "LOCATION" and set(value.split()) & name_words)

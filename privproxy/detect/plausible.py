@@ -3,7 +3,7 @@
 Each rule is a class of false finding, not a list of words from a corpus: a secret that is a
 documented example or an unexpanded variable, an IP address that identifies no one (loopback,
 unspecified, multicast, IPv4 link-local, the public DNS resolvers, a CIDR block), an e-mail that is
-an SSH remote, a number that is a range of decimals or a measurement, a "username" that is a
+an SSH remote, a number that is a range of decimals, a measurement or part of a DOI, a "username" that is a
 frequent English word.
 """
 
@@ -116,6 +116,10 @@ _OTHER_IDENTIFIER = re.compile(
 )
 
 
+# The start of a DOI right before a number (a DOI names a publication, never a person).
+_IN_DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"'<>]*$")
+
+
 # A unit of measure right after a number: it is a quantity ("9 192 631 770 Hz", "1 048 576 bytes").
 _UNIT_AFTER = re.compile(
     r"^[ \t]?(?:[kMGT]?Hz|hertz|[kMGTP]i?B|bytes?|bits?|[kmcµn]?m|km/h|mph|[mkµ]?g|[mµn]?s|rows|records|"
@@ -132,6 +136,8 @@ def _number_plausible(value: str, after: str, before: str, entity_type: str = ""
         and _OTHER_IDENTIFIER.search(before)
     ):
         return False  # "invoice 2023-912312": the invoice's number, not a phone or a licence
+    if _IN_DOI.search(before):
+        return False  # "doi:10.5555/3175428": a part of a paper's DOI
     if re.search(r"[A-Za-z]-$", before) and value[:1].isdigit():
         return False  # "ORD-2025-265259": the tail of an order or ticket number
     if _DOTTED_VERSION.fullmatch(value) and any(len(group) == 1 for group in value.split(".")):

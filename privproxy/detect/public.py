@@ -10,7 +10,8 @@ redact). What counts as one is data, matched the way people write names:
   famous surname alone ("Federer") when the full name is in the same text, when it is nobody's surname
   in the name lists, or after an office title ("President Lincoln"); a one-word entry that is a first
   name only where one or two of Faker's locales know that name ("Napoleon", not "David"). A courtesy
-  title makes a one-word name somebody the writer knows ("Mrs. Lincoln"). A name right after a personal word
+  title makes a one-word name somebody the writer knows ("Mrs. Lincoln"). The names on a line that
+  cites a published work (an ISBN with a valid check digit or a DOI, and a year) are its authors. A name right after a personal word
   ("my neighbour Michael Jordan") or in a text that also holds contact data (an e-mail, a phone
   number, an address, an id) is treated as a private person and stays a finding.
 - **public places**: every populated place of 15,000 people or more, with its other names (GeoNames,
@@ -179,6 +180,28 @@ def public_figure(text: str, start: int, end: int) -> bool:
         if not in_text and not office and name != written:
             return False  # "Mrs. Loewe flew to ...": a titled surname is somebody the writer knows
     return not _PERSONAL.search(text[max(0, start - 40) : start])
+
+
+# A line that cites a published work: an ISBN with a valid check digit or a DOI, and a year
+# ("Evans, E. (2003). Domain-Driven Design. Addison-Wesley. ISBN 978-0-321-12521-7", or a row of a
+# bibliography export). Its names are authors, editors and publishers.
+_ISBN_CANDIDATE = re.compile(r"(?<![\w-])(?:ISBN(?:-1[03])?:?\s*)?([\dX](?:[\d -]{8,15})[\dX])(?![\w-])")
+_DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"'<>]+")
+_YEAR = re.compile(r"(?<![\w./:-])(?:1[5-9]\d\d|20\d\d)(?![\w./:-])")
+
+
+def cited_work(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] sits on a line that cites a published work (an ISBN or DOI, and a year)."""
+    from stdnum import isbn
+
+    line_start = text.rfind("\n", 0, start) + 1
+    line_end = text.find("\n", end)
+    line = text[line_start : len(text) if line_end < 0 else line_end]
+    if not _YEAR.search(line):
+        return False
+    if _DOI.search(line):
+        return True
+    return any(isbn.is_valid(m[1].replace("-", "").replace(" ", "")) for m in _ISBN_CANDIDATE.finditer(line))
 
 
 def personal_context(entity_types: set[str]) -> bool:
