@@ -93,12 +93,15 @@ def load_faker(path: Path) -> list[dict[str, Any]]:
 
 
 HOLDOUT = HERE / "accuracy" / "holdout"
-# The held-out corpora (benchmarks/accuracy/holdout/README*.md): written blind, before any tuning,
-# each prompt assigned to a dev half (worked on) or a frozen test half (misses read only at the end).
+# The held-out corpora (benchmarks/accuracy/holdout/README*.md, benchmarks/accuracy/fresh/README.md):
+# written blind, before any tuning, each prompt assigned to a dev half (worked on) or a frozen test
+# half (misses read only at the end). `fresh` was written by hand later, for prompts unlike the
+# generated ones: personal data, credentials and ids, and tempting benign text in one file.
 HOLDOUT_FILES = {
-    "structured": "structured.jsonl",
-    "credentials": "credentials_ids.jsonl",
-    "benign": "benign.jsonl",
+    "structured": HOLDOUT / "structured.jsonl",
+    "credentials": HOLDOUT / "credentials_ids.jsonl",
+    "benign": HOLDOUT / "benign.jsonl",
+    "fresh": HERE / "accuracy" / "fresh" / "fresh.jsonl",
 }
 # Every label in those corpora is sensitive; their types, grouped for the targets.
 HOLDOUT_DIRECT = DIRECT | {"NATIONAL_ID", "DATE_OF_BIRTH", "ACCOUNT_NUMBER", "USERNAME", "DRIVER_LICENSE"}
@@ -106,7 +109,7 @@ HOLDOUT_SCORED = HOLDOUT_DIRECT | SECRETS | HEALTH
 
 
 def load_holdout(name: str, half: str) -> list[dict[str, Any]]:
-    path = HOLDOUT / HOLDOUT_FILES[name]
+    path = HOLDOUT_FILES[name]
     rows = [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
     return [
         {
