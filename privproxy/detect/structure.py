@@ -78,7 +78,10 @@ _SQL = re.compile(
     r"INSERT\s+INTO\s+[\w.`\"\[\]]+\s*\((?P<cols>[^)]{1,2000})\)\s*VALUES\s*(?P<rows>\((?:'(?:[^']|'')*'|[^;'])*)",
     re.IGNORECASE,
 )
-_SQL_VALUE = re.compile(r"'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[^,()\s][^,()]*")
+# A value of a VALUES row; a typed literal's keyword is not part of it: DATE '1960-01-31', N'Zoë'.
+_SQL_VALUE = re.compile(
+    r"(?:(?i:DATE|TIMESTAMP|TIME)\s+(?=')|[NEn](?='))?(?P<v>'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"|[^,()\s][^,()]*)"
+)
 
 
 @functools.lru_cache(maxsize=256)
@@ -246,8 +249,8 @@ def _sql_pairs(text: str) -> Iterator[Pair]:
             if abs(len(values) - len(columns)) > 1:
                 continue  # one value missing or extra is the broken INSERT a user asks about
             for column, value in zip(columns, values, strict=False):
-                start, end = _strip(text, offset + value.start(), offset + value.end())
-                if end > start and value.group(0).strip().upper() != "NULL":
+                start, end = _strip(text, offset + value.start("v"), offset + value.end("v"))
+                if end > start and value.group("v").strip().upper() != "NULL":
                     yield Pair(column, start, end)
 
 
