@@ -529,3 +529,18 @@ def test_the_authors_of_a_cited_book_or_paper_are_public(guard: Guard) -> None:
     assert_redacted(
         guard, "Eric Evans <eric.evans@mailbox.org> ordered 978-0-321-12521-7 (2003 edition)", ["Evans"]
     )
+
+
+def test_a_drug_is_a_medication_in_any_language_and_a_field_name_is_not(guard: Guard) -> None:
+    for text, drugs in [
+        ("Résume la note : Mme Perrin prend de la sertraline et du donépézil.", ["sertraline", "donépézil"]),
+        ("Pacjent przyjmuje lamotrygina 50 mg od 2021 roku, pan Nowak.", ["lamotrygina"]),
+        ("Frau Weber nimmt seit März Budesonid.", ["Budesonid"]),
+    ]:
+        inspection = guard.inspect(text)
+        found = {text[f["start"] : f["end"]] for f in inspection.findings if f["entity_type"] == "MEDICATION"}
+        assert set(drugs) <= found, (text, found)
+        assert inspection.action != "allow"  # kept local or redacted by the default policy, never sent as is
+    # "metadata" is no "Metadate", even in a manifest under an instruction in another language.
+    manifest = "Revisa este manifiesto:\napiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: api"
+    assert sent(guard, manifest) == ("allow", manifest)

@@ -242,6 +242,11 @@ def _latin(name: str) -> bool:
     return name.isascii() or _LATIN.fullmatch(name) is not None
 
 
+def known_place(folded: str) -> bool:
+    """Whether a folded name (`fold`) is a listed town, country, region or landmark."""
+    return folded in _places() or folded in _landmarks()
+
+
 def public_place(text: str, start: int, end: int, named: bool = False) -> bool:
     """Whether text[start:end] is a known populated place, country or region, read as a place here.
 

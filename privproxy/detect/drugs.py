@@ -1,0 +1,126 @@
+"""Drug names in any language: a medication somebody takes says what they are treated for.
+
+The names are data (detectors/medications.txt, written by detectors/generate_medications.py from
+the drug-named-entity-recognition package: generic names, brands, other-language forms). A word or
+a run of up to three words is a drug when its folded form is listed, or when a language's ending
+makes it one in text that is not English: French and German add or drop a final "e" ("metformine", "Budesonid"), Spanish,
+Italian and Portuguese end in "a" or "o" ("lamotrigina"), Polish writes "y" for "i" ("lamotrygina").
+A frequent word of a language the name detectors read, a known name, a place or landmark, or a
+technical word is never one.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+from typing import Any
+
+import regex
+from presidio_analyzer import EntityRecognizer, RecognizerResult
+
+from .._resources import data_dir
+from .findings import recognizer_result
+from .names import FOREIGN_LANGUAGES, known_name, word_rank
+from .normalize import without_diacritics
+
+_WORD = regex.compile(r"\p{L}+(?:-\p{L}+)*")
+_GAP = regex.compile(r"[ \t]+")
+_KEY_AFTER = regex.compile(r"[\"']?[ \t]*[:=]")
+_MAX_WORDS = 3
+_FREQUENT = 20_000
+_MIN_LETTERS = 5
+
+
+def _fold(text: str) -> str:
+    return without_diacritics(text).casefold().replace("ß", "ss")
+
+
+@functools.lru_cache(maxsize=1)
+def drug_names() -> frozenset[str]:
+    path = data_dir("detectors") / "medications.txt"
+    lines = path.read_text(encoding="utf-8").splitlines()
+    return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+def _forms(word: str) -> tuple[str, ...]:
+    """The word and the forms other languages' endings make of it."""
+    forms = [word, word + "e"]
+    if word[-1] in "aeo":
+        forms += [word[:-1], word[:-1] + "e"]
+    if "y" in word:
+        forms.append(word.replace("y", "i"))
+    return tuple(forms)
+
+
+@functools.lru_cache(maxsize=1)
+def _frequent() -> tuple[dict[str, int], ...]:
+    return (word_rank("en"), *(word_rank(language) for language in FOREIGN_LANGUAGES))
+
+
+def _ordinary(folded: str) -> bool:
+    from .code import technical_word
+    from .public import known_place
+
+    return (
+        any(rank.get(folded, _FREQUENT) < _FREQUENT for rank in _frequent())
+        or known_name(folded.capitalize())
+        or known_place(folded)  # "Rhein"
+        or technical_word(folded)
+    )
+
+
+class DrugNameRecognizer(EntityRecognizer):
+    """MEDICATION wherever a listed drug name (or its form in another language) is written."""
+
+    def __init__(
+        self,
+        supported_entity: str = "MEDICATION",
+        name: str = "DrugNameRecognizer",
+        supported_language: str = "en",
+    ) -> None:
+        self._label = name
+        super().__init__(
+            supported_entities=[supported_entity], name=name, supported_language=supported_language
+        )
+
+    def load(self) -> None:
+        drug_names()
+        _frequent()
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        from .nlp import TEXT_LANGUAGE
+
+        # Another language's ending is tried only on text that is not English ("metadata" is no
+        # "Metadate").
+        english = getattr(nlp_artifacts, TEXT_LANGUAGE, None) == "en"
+        names = drug_names()
+        words = [(m.start(), m.end(), _fold(m.group())) for m in _WORD.finditer(text)]
+        results: list[RecognizerResult] = []
+        i = 0
+        while i < len(words):
+            found = 0
+            for size in range(min(_MAX_WORDS, len(words) - i), 0, -1):
+                run = words[i : i + size]
+                if any(not _GAP.fullmatch(text[a[1] : b[0]]) for a, b in itertools.pairwise(run)):
+                    continue  # a line break or punctuation between them: not one name
+                phrase = " ".join(word for _, _, word in run)
+                if size > 1 and phrase in names:
+                    found = size
+                    break
+                if size == 1 and len(phrase) >= _MIN_LETTERS and not _ordinary(phrase):
+                    key = _KEY_AFTER.match(text, run[0][1]) is not None  # "metadata:" names a field
+                    forms = (phrase,) if english or key else _forms(phrase)
+                    if any(form in names for form in forms):
+                        found = 1
+                        break
+            if found:
+                start, end = words[i][0], words[i + found - 1][1]
+                results.append(
+                    recognizer_result(
+                        self.supported_entities[0], start, end, 0.6, self._label, "listed drug name", self.id
+                    )
+                )
+                i += found
+                continue
+            i += 1
+        return results
