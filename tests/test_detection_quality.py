@@ -549,11 +549,18 @@ def test_a_drug_is_a_medication_in_any_language_and_a_field_name_is_not(guard: G
 def test_a_condition_after_a_clinical_cue_stays_in_house_in_any_language(guard: Guard) -> None:
     for text, condition in [
         ("Étienne m'a confié être suivi(e) pour hypothyroïdie et prendre un traitement.", "hypothyroïdie"),
-        ("Pani Fiedorczuk. W wywiadzie: choroba afektywna dwubiegunowa. Przy przyjęciu stabilna.", "dwubiegunowa"),
+        (
+            "Pani Fiedorczuk. W wywiadzie: choroba afektywna dwubiegunowa. Przy przyjęciu stabilna.",
+            "dwubiegunowa",
+        ),
         ("Kelly-Ann was diagnosed with recurrent bronchitis in January.", "recurrent bronchitis"),
     ]:
         inspection = guard.inspect(text)
-        found = [text[f["start"] : f["end"]] for f in inspection.findings if f["entity_type"] == "MEDICAL_CONDITION"]
+        found = [
+            text[f["start"] : f["end"]]
+            for f in inspection.findings
+            if f["entity_type"] == "MEDICAL_CONDITION"
+        ]
         assert any(condition in span for span in found), (text, found)
         assert inspection.action == "local"  # the default policy keeps health data on the local model
     assert guard.inspect("Summarise the history of the project, treated as a whole.").action == "allow"
