@@ -362,6 +362,11 @@ def test_a_known_name_in_such_text_is_still_a_name(guard: Guard) -> None:
         "Is ALTER USER inside psql enough, or do I need docker compose down -v?",  # a word, no login
         "Open the security group to 0.0.0.0/0 and route 10.0.0.0/8 via the VPN.",  # networks, no device
         '{"name": "s3-sink-bestellungen", "config": {"topics": "orders"}}',  # a name key, no person's name
+        '{"app": {"name": "gestionale-ordini", "port": 8080}}',  # a slug names a service
+        "settings:\n  SECRET_KEY: dev-only-not-secret\n  DEBUG: true",  # the value says it is none
+        "backup finished version=restic/0.16.4 snapshot=8268361a files=1204",  # a hash, no licence
+        "sku,ean,title\nMUG-CER-350-WHT,4006381333931,Ceramic mug 350 ml",  # a volume, no dose
+        "Shipped: Mon 10 June 2024\nEstimated delivery: Thu 13 June 2024",  # dates, no street
     ],
 )
 def test_placeholders_loopback_and_remotes_are_not_values(guard: Guard, text: str) -> None:

@@ -327,6 +327,7 @@ class Detector:
                     code.acronym(value)
                     or code.identifier(text, r.start, r.end)
                     or any(ch.isdigit() for ch in value)  # "name": "s3-sink-bestellungen"
+                    or code.slug(value)  # "name": "gestionale-ordini"
                 )
             else:
                 not_a_name = (

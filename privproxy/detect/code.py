@@ -108,6 +108,14 @@ def acronym(value: str) -> bool:
     )
 
 
+_SLUG = re.compile(r"[a-z0-9]+(?:[-_][a-z0-9]+)+")
+
+
+def slug(value: str) -> bool:
+    """Lower-case words joined by "-" or "_" ("gestionale-ordini", "orders_api"): a service's or a file's name."""
+    return bool(_SLUG.fullmatch(value.strip()))
+
+
 def identifier(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] is part of a CONSTANT_NAME or snake_name ("DB" of "DB_PASSWORD")."""
     return text[end : end + 1] == "_" or (start > 0 and text[start - 1] == "_")

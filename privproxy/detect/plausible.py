@@ -4,7 +4,8 @@ Each rule is a class of false finding, not a list of words from a corpus: a secr
 documented example or an unexpanded variable, an IP address that identifies no one (loopback,
 unspecified, multicast, IPv4 link-local, the public DNS resolvers, a CIDR block), an e-mail that is
 an SSH remote, a number that is a range of decimals, a measurement or part of a DOI, a "username" that is a
-frequent English word.
+frequent English word, a "licence" in lower-case hex, a "street" that is a date, a "medication" of
+everyday words before a volume, a secret whose words say it is none.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from .names import known_name, word_rank
+from .names import known_name, ordinary_words, word_rank
 
 # A lower-case word this frequent in English is that word, not somebody's login.
 COMMON_WORD = 5_000
@@ -54,7 +55,7 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
             return False  # "ghp" of "ghp_xxxxxxxxxxxx": the rest of the word says placeholder
         if entity_type == "SECRET":
             secret = value.split(":", 1)[-1] if value.count(":") == 1 else value
-            if _VARIABLE.fullmatch(secret):
+            if _VARIABLE.fullmatch(secret) or _says_it_is_no_secret(secret):
                 return False
             return not _NOT_A_SECRET.search(secret)
         return not _NOT_A_SECRET.search(value)
@@ -73,9 +74,57 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
         return word_rank("en").get(value, COMMON_WORD) >= COMMON_WORD
     if entity_type == "US_DRIVER_LICENSE":
         # "v2" of "v2.14.3" is a version: a licence number has five characters or more, and is not
-        # followed by ".digit" (the rest of a version or a decimal).
-        return len(value) >= 5 and not _VERSION_TAIL.match(after)
+        # followed by ".digit" (the rest of a version or a decimal); lower-case hex ("8268361a") is a hash.
+        return len(value) >= 5 and not _VERSION_TAIL.match(after) and not _LOWER_HEX.fullmatch(value)
+    if entity_type == "STREET_ADDRESS":
+        # "Thu 13 June 2024": a number, a month and a year are a date, whatever came before
+        return not _DAY_MONTH_YEAR.fullmatch(value.strip())
+    if entity_type == "MEDICATION" and _CAPACITY.match(after):
+        # "Ceramic mug 350 ml", "Glass bottle 750 ml": everyday words before a volume are a product
+        return not ordinary_words(value)
     return True
+
+
+# A value made of words that says it is no secret: "dev-only-not-secret", "insecure_test_key".
+_NO_SECRET_WORDS = frozenset(
+    {
+        "not",
+        "no",
+        "dummy",
+        "fake",
+        "insecure",
+        "test",
+        "testing",
+        "sample",
+        "example",
+        "demo",
+        "dev",
+        "local",
+        "placeholder",
+    }
+)
+
+
+def _says_it_is_no_secret(value: str) -> bool:
+    words = re.split(r"[-_.]", value.lower())
+    return (
+        len(words) >= 2
+        and all(
+            word.isalpha()
+            and (word in _NO_SECRET_WORDS or word_rank("en").get(word, COMMON_WORD) < COMMON_WORD)
+            for word in words
+        )
+        and bool(_NO_SECRET_WORDS.intersection(words))
+    )
+
+
+_LOWER_HEX = re.compile(r"(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{5,}")
+_DAY_MONTH_YEAR = re.compile(
+    r"\d{1,2}\.?\s+(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
+    r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?\s+\d{4}",
+    re.IGNORECASE,
+)
+_CAPACITY = re.compile(r"\s*\d+(?:[.,]\d+)?\s?(?:ml|mL|cl|l|L)\b")
 
 
 _VERSION_TAIL = re.compile(r"\.\d")
