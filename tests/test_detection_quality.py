@@ -188,6 +188,15 @@ def test_an_address_block_leaves_as_a_whole_placeholder(guard: Guard) -> None:
         # a street with no street word, known by the suite under it; a building number before a street
         ("Eliza Emmett\n\n3772 Tiigi 34\n Suite 209\n Pärnselja", ["Tiigi", "3772", "209", "Pärnselja"]),
         ("Ship to 86589 8 Rue Hedi Labidi, Apt. 260, Cite El Wafa", ["86589", "Labidi", "260"]),
+        # the town between a street and its postcode, a unit before a slash, a floor and side, a
+        # hyphenated town after a Polish postcode
+        ("Address for him is 27 Hollins Road, Sheffield S6 3QT yes?", ["Hollins", "Sheffield", "3QT"]),
+        ("Invoice from\n3/41 Harbour Street, Fremantle WA 6160", ["3/41", "Harbour", "Fremantle", "6160"]),
+        (
+            "Vi bor på Nørrebrogade 88, 2. tv., 2200 København N. Hvad gør vi?",
+            ["Nørrebrogade", "tv.", "2200"],
+        ),
+        ("Adres: ul. Kościuszki 12/3, 44-230 Czerwionka-Leszczyny", ["Kościuszki", "44-230", "Leszczyny"]),
     ],
 )
 def test_european_and_military_addresses_do_not_leave(guard: Guard, text: str, parts: list[str]) -> None:

@@ -23,11 +23,16 @@ ENTITY = "STREET_ADDRESS"
 MAX_PARTS = 6
 MAX_EXTENSION = 160  # characters past the street finding
 
-_UNIT = r"(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|Building|(?:P\.?\s?O\.?\s?)?Box)\.?\s*#?\d{1,6}[A-Za-z]?"
+_UNIT = (
+    r"(?:(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|Building|(?:P\.?\s?O\.?\s?)?Box)\.?\s*#?\d{1,6}[A-Za-z]?"
+    # a floor and side: "2. tv." (Danish), "st. th.", "3. OG", "2º B", "4e étage"
+    r"|(?:\d{1,2}\.|st\.)\s?(?:tv|th|mf|sal|OG|Stock|etg)\.?|\d{1,2}\s?[ºª°]\s?[A-Za-z]{0,4}\.?|\d{1,2}e\s+étage)"
+)
 _POSTCODE = (
     r"(?:[A-Z]{1,2}[ -])?\d{4,6}(?:-\d{4})?"  # 35172, D-10115, 62704-1234, NY 10118
     r"|[A-Z]\d[A-Z] ?\d[A-Z]\d"  # Canada
     r"|[A-Z]{1,2}\d[A-Z\d]? ?\d[A-Z]{2}"  # UK
+    r"|\d{2}-\d{3}|\d{4,5}-\d{3}"  # Poland 44-230, Portugal 1000-001, Brazil 80010-000
 )
 _WORD = r"\p{Lu}[\p{L}'\u2019.-]*"
 _PARTICLE = r"(?:de|del|da|do|dos|das|du|des|la|le|u|am|an|im|upon|on|sur|en|y|i)"
@@ -36,8 +41,9 @@ _PLACE = rf"{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_WORD}){{0,3}}"
 _SEPARATOR = regex.compile(r"[ \t]*(?:[,;][ \t]*)?(?:\n[ \t]*)?(?:[,;][ \t]*)?")
 _UNIT_OR_POSTCODE = regex.compile(rf"(?:{_UNIT}|{_POSTCODE})(?![\w@])")
 # A place run must end where an address line ends: comma, line break, postcode, sentence end, end.
+# A postcode after the place ends it too: "Sheffield S6 3QT yes?".
 _PLACE_PART = regex.compile(
-    rf"(?P<place>{_PLACE})(?:[ \t]+(?P<postcode>{_POSTCODE}))?(?=[ \t]*(?:[,;\n?!)]|\.(?:\s|$)|$))"
+    rf"(?P<place>{_PLACE})(?:[ \t]+(?P<postcode>{_POSTCODE})(?![\w@-])|(?=[ \t]*(?:[,;\n?!)]|\.(?:\s|$)|$)))"
 )
 # Words that start a label, a greeting or a sentence rather than a place.
 _NOT_PLACES = SENTENCE_WORDS | word_set("""
@@ -62,7 +68,10 @@ def extend_address_blocks(text: str, results: list[Any]) -> list[Any]:
 
 
 # A building or unit number right before the street on its line: "86589 8 Rue Hedi Labidi", "Apt 4, 12 Main St".
-_NUMBER_BEFORE = regex.compile(rf"(?<![\w.,/-])(?:{_UNIT}|\d{{1,6}}[A-Za-z]?)[ \t]*,?[ \t]+$")
+# Also a unit number joined by a slash: "3/41 Harbour Street" (Australia, New Zealand).
+_NUMBER_BEFORE = regex.compile(
+    rf"(?<![\w.,/-])(?:(?:{_UNIT}|\d{{1,6}}[A-Za-z]?)[ \t]*,?[ \t]+|\d{{1,5}}[A-Za-z]?/)$"
+)
 
 
 def _block_end(text: str, position: int) -> int:
