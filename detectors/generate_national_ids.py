@@ -195,7 +195,7 @@ IDS: list[tuple[str, str, str, float, list[str]]] = [
     ("UA", "ua.rntrc", r"\b\d{10}\b", LABELLED, ["рнокпп", "rnokpp", "іпн", "ipn"]),
     ("MX", "mx.rfc", r"\b[A-ZÑ&]{4}[ -]?\d{6}[ -]?[A-Z0-9]{3}\b", ALONE, ["rfc"]),
     ("NZ", "nz.ird", r"\b\d{2,3}-?\d{3}-?\d{3}\b", LABELLED, ["ird", "ird number"]),
-    ("PT", "pt.cc", r"\b\d{8} ?\d ?[A-Z]{2}\d\b", ALONE, ["cartão de cidadão", "cartao de cidadao"]),
+    ("PT", "pt.cc", r"\b\d{8} ?\d ?(?=[A-Z\d]{0,1}[A-Z])[A-Z\d]{2}\d\b", ALONE, ["cartão de cidadão", "cartao de cidadao"]),
     (
         "JP",
         "jp.in_",
