@@ -31,7 +31,7 @@ _FREQUENT = 20_000
 _MIN_LETTERS = 5
 
 
-def _fold(text: str) -> str:
+def fold(text: str) -> str:
     return without_diacritics(text).casefold().replace("ß", "ss")
 
 
@@ -94,7 +94,7 @@ class DrugNameRecognizer(EntityRecognizer):
         # "Metadate").
         english = getattr(nlp_artifacts, TEXT_LANGUAGE, None) == "en"
         names = drug_names()
-        words = [(m.start(), m.end(), _fold(m.group())) for m in _WORD.finditer(text)]
+        words = [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
         results: list[RecognizerResult] = []
         i = 0
         while i < len(words):

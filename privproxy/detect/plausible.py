@@ -13,7 +13,7 @@ from __future__ import annotations
 import ipaddress
 import re
 
-from .names import known_name, ordinary_words, word_rank
+from .names import known_name, word_rank
 
 # A lower-case word this frequent in English is that word, not somebody's login.
 COMMON_WORD = 5_000
@@ -80,8 +80,8 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
         # "Thu 13 June 2024": a number, a month and a year are a date, whatever came before
         return not _DAY_MONTH_YEAR.fullmatch(value.strip())
     if entity_type == "MEDICATION" and _CAPACITY.match(after):
-        # "Ceramic mug 350 ml", "Glass bottle 750 ml": everyday words before a volume are a product
-        return not ordinary_words(value)
+        # "Ceramic mug 350 ml", "Glass bottle 750 ml": an everyday word before a volume is a product
+        return not _everyday_product(value)
     return True
 
 
@@ -118,6 +118,19 @@ def _says_it_is_no_secret(value: str) -> bool:
     )
 
 
+def _everyday_product(value: str) -> bool:
+    """Its first word is a frequent English word and none of its words is a drug name."""
+    from .drugs import drug_names, fold
+
+    words = value.split()
+    return (
+        bool(words)
+        and word_rank("en").get(words[0].lower(), _FREQUENT_WORD) < _FREQUENT_WORD
+        and not any(fold(word) in drug_names() for word in words)
+    )
+
+
+_FREQUENT_WORD = 20_000
 _LOWER_HEX = re.compile(r"(?=[0-9a-f]*[a-f])(?=[0-9a-f]*\d)[0-9a-f]{5,}")
 _DAY_MONTH_YEAR = re.compile(
     r"\d{1,2}\.?\s+(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
