@@ -13,9 +13,9 @@ from __future__ import annotations
 
 import functools
 import itertools
+import re
 from typing import Any
 
-import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from .._resources import data_dir
@@ -23,15 +23,17 @@ from .findings import recognizer_result
 from .names import FOREIGN_LANGUAGES, known_name, word_rank
 from .normalize import without_diacritics
 
-_WORD = regex.compile(r"\p{L}+(?:-\p{L}+)*")
-_GAP = regex.compile(r"[ \t]+")
-_KEY_AFTER = regex.compile(r"[\"']?[ \t]*[:=]")
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_GAP = re.compile(r"[ \t]+")
+_KEY_AFTER = re.compile(r"[\"']?[ \t]*[:=]")
 _MAX_WORDS = 3
 _FREQUENT = 20_000
 _MIN_LETTERS = 5
 
 
 def fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     return without_diacritics(text).casefold().replace("ß", "ss")
 
 
@@ -40,6 +42,12 @@ def drug_names() -> frozenset[str]:
     path = data_dir("detectors") / "medications.txt"
     lines = path.read_text(encoding="utf-8").splitlines()
     return frozenset(line for line in lines if line and not line.startswith("#"))
+
+
+@functools.lru_cache(maxsize=1)
+def _first_words() -> frozenset[str]:
+    """The first word of every multi-word drug name: only a run starting with one can be such a name."""
+    return frozenset(name.split(" ", 1)[0] for name in drug_names() if " " in name)
 
 
 def _forms(word: str) -> tuple[str, ...]:
@@ -84,7 +92,7 @@ class DrugNameRecognizer(EntityRecognizer):
         )
 
     def load(self) -> None:
-        drug_names()
+        _first_words()
         _frequent()
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
@@ -93,13 +101,14 @@ class DrugNameRecognizer(EntityRecognizer):
         # Another language's ending is tried only on text that is not English ("metadata" is no
         # "Metadate").
         english = getattr(nlp_artifacts, TEXT_LANGUAGE, None) == "en"
-        names = drug_names()
+        names, firsts = drug_names(), _first_words()
         words = [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
         results: list[RecognizerResult] = []
         i = 0
         while i < len(words):
             found = 0
-            for size in range(min(_MAX_WORDS, len(words) - i), 0, -1):
+            longest = min(_MAX_WORDS, len(words) - i) if words[i][2] in firsts else 1
+            for size in range(longest, 0, -1):
                 run = words[i : i + size]
                 if any(not _GAP.fullmatch(text[a[1] : b[0]]) for a, b in itertools.pairwise(run)):
                     continue  # a line break or punctuation between them: not one name
@@ -107,10 +116,10 @@ class DrugNameRecognizer(EntityRecognizer):
                 if size > 1 and phrase in names:
                     found = size
                     break
-                if size == 1 and len(phrase) >= _MIN_LETTERS and not _ordinary(phrase):
+                if size == 1 and len(phrase) >= _MIN_LETTERS:
                     key = _KEY_AFTER.match(text, run[0][1]) is not None  # "metadata:" names a field
                     forms = (phrase,) if english or key else _forms(phrase)
-                    if any(form in names for form in forms):
+                    if any(form in names for form in forms) and not _ordinary(phrase):
                         found = 1
                         break
             if found:
