@@ -393,3 +393,27 @@ def test_skipping_a_type_the_policy_acts_on_is_reported_at_its_line(tmp_path: Pa
             "detection.skip lists EMAIL_ADDRESS, but the policy acts on EMAIL_ADDRESS: it is looked for anyway",
         )
     ], [str(p) for p in problems]
+
+
+def test_a_limit_over_all_types_does_not_make_an_allowed_type_looked_for(tmp_path: Path) -> None:
+    # A limit without `entities` counts only findings that an action acts on, so skipping an allowed
+    # type stays right; a limit that names the type makes it acted on.
+    body = (
+        "version: 1\nname: limits\ndetection:\n  packs: [builtin]\n  skip: [URL]\n"
+        "actions: {default: redact, URL: allow}\n"
+        "limits:\n  - {id: bulk, more_than: 20, action: local%s}\n"
+    )
+    path = tmp_path / "all.yaml"
+    path.write_text(body % "")
+    assert [str(p) for p in validate_file(path)] == []
+    path.write_text(body % ", entities: [URL]")
+    assert [p.message for p in validate_file(path)] == [
+        "detection.skip lists URL, but the policy acts on URL: it is looked for anyway"
+    ]
+
+
+def test_the_shipped_policies_validate_clean() -> None:
+    shipped = sorted((Path(__file__).parent.parent / "policies").glob("*.yaml"))
+    assert len(shipped) >= 4
+    for path in shipped:
+        assert [str(p) for p in validate_file(path)] == [], path.name

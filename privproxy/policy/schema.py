@@ -239,7 +239,9 @@ class Policy(_Strict):
             return True
         if any(rule.actions.get(entity, Action.allow) is not Action.allow for rule in self.rules):
             return True
-        if any(limit.entities is None or entity in limit.entities for limit in self.limits):
+        # A limit without `entities` counts only findings some action already acts on (decide.py), so
+        # it makes no allowed type acted on; a limit that names a type does.
+        if any(limit.entities is not None and entity in limit.entities for limit in self.limits):
             return True
         return self.answer.scan and self.answer.actions.get(entity, self.answer.default) != "allow"
 
