@@ -102,6 +102,7 @@ HOLDOUT_FILES = {
     "credentials": HOLDOUT / "credentials_ids.jsonl",
     "benign": HOLDOUT / "benign.jsonl",
     "fresh": HERE / "accuracy" / "fresh" / "fresh.jsonl",
+    "fresh2": HERE / "accuracy" / "fresh2" / "fresh2.jsonl",
 }
 # Every label in those corpora is sensitive; their types, grouped for the targets.
 HOLDOUT_DIRECT = DIRECT | {"NATIONAL_ID", "DATE_OF_BIRTH", "ACCOUNT_NUMBER", "USERNAME", "DRIVER_LICENSE"}
