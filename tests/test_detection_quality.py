@@ -88,6 +88,8 @@ def test_public_figures_are_a_policy_choice(tmp_path: Path) -> None:
     )
     findings = hipaa.inspect("What did Abraham Lincoln think?").findings
     assert any(f["entity_type"] == "PERSON" for f in findings)  # hipaa.yaml does not include the list
+    # hipaa.yaml keeps every drug in-house, about somebody or not (impersonal_health: redact).
+    assert hipaa.inspect("What's the mechanism of action of metformin?").action == "local"
 
 
 def test_places_pass_but_a_name_that_is_also_a_place_and_a_deny_term_do_not(tmp_path: Path) -> None:
@@ -578,3 +580,27 @@ def test_a_condition_after_a_clinical_cue_stays_in_house_in_any_language(guard: 
         assert any(condition in span for span in found), (text, found)
         assert inspection.action == "local"  # the default policy keeps health data on the local model
     assert guard.inspect("Summarise the history of the project, treated as a whole.").action == "allow"
+
+
+def test_a_health_word_that_concerns_nobody_passes_and_one_about_somebody_stays_in_house(
+    guard: Guard,
+) -> None:
+    # Health data is about somebody: a pharmacology question names drugs and diseases of no one.
+    for question in [
+        "What's the mechanism of action of metformin? My pharmacology textbook is vague about it.",
+        "Make a revision table: ACE inhibitors (ramipril), loop diuretics (furosemide), beta blockers (bisoprolol).",
+        "Wie entsteht Bluthochdruck, und warum nennt man ihn den stillen Killer?",
+        "¿Cuáles son los efectos secundarios más comunes de la metformina?",
+    ]:
+        assert sent(guard, question) == ("allow", question)
+    # A person in the sentence or the one before it (a pronoun, a relation, an age), or anywhere in the
+    # text (a name, contact data), makes it somebody's health.
+    for personal in [
+        "I take metformin 500 mg twice a day; is that why I feel sick?",
+        "Ma mère a 78 ans. Elle prend du lévothyrox depuis 2019.",
+        "Mein Vater hat Bluthochdruck.",
+        "54 y/o M, hx of T2DM, on metformin.",
+        "Mi hija toma metformina desde 2020.",
+        "Summary for ops: bisoprolol refill due. Contact: +44 20 7946 0018.",
+    ]:
+        assert guard.inspect(personal).action == "local", personal

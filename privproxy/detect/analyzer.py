@@ -22,6 +22,7 @@ from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecog
 from ..errors import DetectionError, PolicyError
 from ..policy.loader import LoadedPolicy
 from ..policy.schema import Detection
+from . import health
 from .addresses import extend_address_blocks
 from .cache import FindingsCache
 from .context import LinearContextEnhancer
@@ -258,6 +259,8 @@ class Detector:
         if listed:  # the names listed with names are judged like any other (places, figures, code)
             results = self._not_names(scanned.text, results + listed, only=listed)
         results += record_columns(scanned.text, results, self.settings.min_score)
+        if self.settings.impersonal_health == "allow":
+            results = _health_of_somebody(scanned.text, results, self.settings.min_score)
         for r in results:
             before, after = scanned.text[max(0, r.start - 24) : r.start], scanned.text[r.end : r.end + 24]
             if not plausible(r.entity_type, scanned.text[r.start : r.end], after, before):
@@ -465,6 +468,20 @@ def _sentence_start(text: str, start: int) -> bool:
     return (start <= 3 and not any(char.isalnum() for char in text[:start])) or bool(
         _SENTENCE_START.search(window)
     )
+
+
+def _health_of_somebody(text: str, results: list[Any], min_score: float) -> list[Any]:
+    """Without the health words that concern nobody (detect.health): no person in the text or sentence."""
+    vocabulary = [
+        r
+        for r in results
+        if r.entity_type in health.HEALTH_TYPES and _detector_name(r) in health.VOCABULARY_DETECTORS
+    ]
+    if not vocabulary:
+        return results
+    somebody = health.somebody_in(r.entity_type for r in results if r.score >= min_score)
+    dropped = {id(r) for r in vocabulary if not health.concerns_somebody(text, r.start, r.end, somebody)}
+    return [r for r in results if id(r) not in dropped]
 
 
 def _refined(text: str, results: list[Any]) -> list[Any]:

@@ -49,6 +49,10 @@ class Detection(_Strict):
     # the text is personal; "redact" treats them like any name or place. Embedded policies say which.
     public_figures: Literal["allow", "redact"] = "redact"
     public_places: Literal["allow", "redact"] = "redact"
+    # Drug and disease names in a text that holds no person (privproxy.detect.health): "What is the
+    # mechanism of action of metformin?". "allow" lets them through; "redact" treats them like any
+    # health data. A person's name, contact data, or a pronoun, relative or age beside it always count.
+    impersonal_health: Literal["allow", "redact"] = "redact"
     # Types not looked for at all (their detectors do not run; `scan --explain` still runs them): only
     # types the policy can never act on. The audit record lists them, so an empty answer to "did a
     # URL reach a closed model?" reads as "not looked for", not "none".

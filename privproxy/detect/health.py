@@ -1,0 +1,95 @@
+"""Health words that concern nobody: a drug or disease named in a question with no person in it.
+
+Health data is data about somebody's health. "What is the mechanism of action of metformin?" or a
+table of drug classes for a pharmacology exam names medicines and diseases but concerns no one, so
+it is no finding, where the policy says `detection.impersonal_health: allow`. A health word found by
+its vocabulary alone (a drug or condition name) concerns somebody when the text holds somebody: a private person's name or their contact data,
+an id or a date of birth (anywhere in the text), or a word that refers to a person in the same
+sentence or the one before it: a personal pronoun or possessive ("I take", "mein Vater", "lei prende"),
+a kinship, care or work relation ("patient", "sa mère", "Tochter"), or an age ("54 y/o", "42 ans").
+Values under a health key of a record or form, and a condition after a clinical cue ("diagnosed
+with"), are always somebody's and are not judged here.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+# The detectors that find a health word by what it is, not by where it stands.
+# A condition after a clinical cue ("diagnosed with", "Antécédents :") is a patient's: not judged.
+VOCABULARY_DETECTORS = frozenset({"DrugNameRecognizer", "MedicationRecognizer", "HealthConditionRecognizer"})
+HEALTH_TYPES = frozenset({"MEDICATION", "MEDICAL_CONDITION"})
+
+# Words that refer to a person, by language: first-person pronouns and possessives, third-person ones
+# where they stand for people only (English "she", Italian "lei", Swedish "hon"; not French "il" or
+# German "ihn", which stand for things as often), relations of kin, care and work. Not "you", "they"
+# or "one": those are how questions are asked.
+_PERSON_WORDS = """
+    i'm i've i'd i'll my mine myself he he's him his himself she she's her hers herself patient patients
+    pt pts client mum mom mother father dad daughter wife husband partner child kid baby brother sister
+    grandma granny grandmother grandpa grandfather aunt uncle nephew niece cousin friend colleague
+    coworker employee boss neighbour neighbor tenant
+    je j' moi mon patiente mère père fils fille femme mari enfant bébé frère sœur
+    soeur cousine amie ami collègue salarié salariée voisin voisine
+    ich mich mir mein meine meinen meinem meiner meines patientin mutter vater sohn tochter ehefrau ehemann bruder schwester oma opa tante
+    onkel freundin kollege kollegin mitarbeiter mitarbeiterin nachbar nachbarin
+    yo mí mis él ella paciente madre padre hijo hija esposa esposo marido hermano hermana abuela abuelo
+    tía tío amigo amiga compañero compañera empleado empleada vecino vecina
+    io mio mia miei mie lui lei suo sua suoi sue figlio figlia moglie fratello sorella nonna nonno
+    zia zio collega dipendente
+    eu meu minha meus minhas ele ela mãe pai filho filha irmão irmã avó avô
+    ik mij mijn patiënt patiënte moeder vader zoon dochter echtgenoot broer zus buurman
+    buurvrouw
+    mnie mój moja moje mojego mojej mojemu pacjent pacjentka matka mama ojciec tata syn
+    córka żona mąż dziecko brat siostra babcia dziadek koleżanka sąsiad sąsiadka
+    jag jeg mig mitt mina hon hun hans hennes hendes mor søn dotter datter bror syster søster mormor
+    farmor morfar farfar
+    """
+# Left out on purpose, being other words too: "we"/"us"/"our" (how questions are asked), "me" ("tell
+# me"), "son" (Spanish "are"), "ma" (Italian "but"), "mes" (Spanish "month"), "sein" ("to be"),
+# "kind", "far", "min" (minutes), "ja" ("yes"), "vi" (an editor), "i" (Polish and Czech "and").
+_PERSON_WORD = frozenset(_PERSON_WORDS.split())
+_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][a-z]+|['\u2019])?")
+# An age: "54 y/o", "42-year-old", "a 7 year old", "42 ans", "35 Jahre", "60 años", "45 anni", "lat 67".
+_AGE = re.compile(
+    r"(?i)\b\d{1,3}\s*(?:y/?o\b|yo\b|-?\s*years?[- ]old|ans\b|jahre\b|jährig|años\b|anni\b|anos\b|jaar\b|lat\b|år\b)"
+)
+# A sentence ends at . ! ? or a line break (a list item, a form line); a closed bracket does not.
+_SENTENCE_END = re.compile(r"[.!?]\s|\n")
+_REACH = 300  # at most this many characters either side of the health word
+
+
+def concerns_somebody(text: str, start: int, end: int, somebody_in_text: bool) -> bool:
+    """Whether the health word at text[start:end] is about a person (see the module docstring)."""
+    if somebody_in_text:
+        return True
+    before = text[max(0, start - _REACH) : start]
+    ends = list(_SENTENCE_END.finditer(before))
+    if len(ends) > 1:  # this sentence and the one before it ("Ma mère a 78 ans. Elle prend ...")
+        before = before[ends[-2].end() :]
+    after = text[end : end + _REACH]
+    stop = _SENTENCE_END.search(after)
+    if stop:
+        after = after[: stop.start()]
+    sentence = f"{before} {after}"
+    if _AGE.search(sentence):
+        return True
+    return any(_refers_to_a_person(word.group()) for word in _WORD.finditer(sentence))
+
+
+def _refers_to_a_person(word: str) -> bool:
+    if word == "I":  # English "I"; lower-case "i" is "and" in Polish and Czech
+        return True
+    if len(word) > 1 and word.isupper():  # an acronym: "EU", "IO", "PT"
+        return False
+    folded = word.casefold().replace("\u2019", "'")
+    return folded in _PERSON_WORD or ("'" in folded and folded[: folded.index("'") + 1] in _PERSON_WORD)
+
+
+def somebody_in(entity_types: Iterable[str]) -> bool:
+    """Whether findings of these types (names and contacts that survived the public checks) hold a person."""
+    from .public import personal_context
+
+    types = set(entity_types)
+    return "PERSON" in types or personal_context(types)
