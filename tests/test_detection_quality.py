@@ -591,6 +591,9 @@ def test_a_health_word_that_concerns_nobody_passes_and_one_about_somebody_stays_
         "Make a revision table: ACE inhibitors (ramipril), loop diuretics (furosemide), beta blockers (bisoprolol).",
         "Wie entsteht Bluthochdruck, und warum nennt man ihn den stillen Killer?",
         "¿Cuáles son los efectos secundarios más comunes de la metformina?",
+        # a drug the NER calls a person, a condition it calls a place: neither is one
+        "| Drug | Class | Used for |\n|---|---|---|\n| Sertraline | SSRI | depression |\n"
+        "| Metoprolol | beta blocker | hypertension, angina |",
     ]:
         assert sent(guard, question) == ("allow", question)
     # A person in the sentence or the one before it (a pronoun, a relation, an age), or anywhere in the

@@ -259,6 +259,7 @@ class Detector:
         if listed:  # the names listed with names are judged like any other (places, figures, code)
             results = self._not_names(scanned.text, results + listed, only=listed)
         results += record_columns(scanned.text, results, self.settings.min_score)
+        results = _drugs_are_not_names(results)
         if self.settings.impersonal_health == "allow":
             results = _health_of_somebody(scanned.text, results, self.settings.min_score)
         for r in results:
@@ -468,6 +469,27 @@ def _sentence_start(text: str, start: int) -> bool:
     return (start <= 3 and not any(char.isalnum() for char in text[:start])) or bool(
         _SENTENCE_START.search(window)
     )
+
+
+def _drugs_are_not_names(results: list[Any]) -> list[Any]:
+    """Without the NER's and name lists' people and places that are a drug or condition the health
+    vocabulary found on the same words ("| Sertraline | SSRI |" is no person, "angina" no place)."""
+    words = [
+        (r.start, r.end)
+        for r in results
+        if r.entity_type in health.HEALTH_TYPES and _detector_name(r) in health.VOCABULARY_DETECTORS
+    ]
+    if not words:
+        return results
+    return [
+        r
+        for r in results
+        if not (
+            r.entity_type in _NAME_TYPES
+            and _detector_name(r) in _NAME_DETECTORS
+            and any(start <= r.start and r.end <= end for start, end in words)
+        )
+    ]
 
 
 def _health_of_somebody(text: str, results: list[Any], min_score: float) -> list[Any]:

@@ -259,10 +259,13 @@ def refine_ner_span(text: str, start: int, end: int) -> tuple[int, int] | None:
 
 
 def refine_ner_location(text: str, start: int, end: int) -> tuple[int, int] | None:
-    """spaCy's LOCATION span, or None for a single code-like token ("customer_id", "Node.js")."""
+    """spaCy's LOCATION span, or None for a single code-like token ("customer_id", "Node.js") or words
+    without a capital letter ("angina" in a table cell: places are written with one)."""
     start, end = _tight(text, start, end)
     value = text[start:end]
     if not value or (_CODE_LIKE.search(value) and not any(char.isspace() for char in value)):
+        return None
+    if not any(char.isupper() for char in value):
         return None
     return start, end
 
