@@ -607,3 +607,12 @@ def test_a_health_word_that_concerns_nobody_passes_and_one_about_somebody_stays_
         "Summary for ops: bisoprolol refill due. Contact: +44 20 7946 0018.",
     ]:
         assert guard.inspect(personal).action == "local", personal
+
+
+def test_two_names_the_ner_ran_together_are_judged_one_by_one(guard: Guard) -> None:
+    # "Holmes e Hercule Poirot" was one PERSON span: neither public name was recognised in it.
+    scene = (
+        "Scrivi una breve scena in cui Sherlock Holmes e Hercule Poirot litigano su chi ha risolto il caso."
+    )
+    assert sent(guard, scene) == ("allow", scene)
+    assert_redacted(guard, "Please add Anna Kowalska and Piotr Nowak to the invoice.", ["Kowalska", "Nowak"])

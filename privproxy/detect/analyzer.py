@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import concurrent.futures
 import contextlib
+import copy
 import dataclasses
 import difflib
 import functools
@@ -506,18 +507,37 @@ def _health_of_somebody(text: str, results: list[Any], min_score: float) -> list
     return [r for r in results if id(r) not in dropped]
 
 
+# "and" between two capitalized words, in the languages we read: where the NER ran two names into one
+# span ("Holmes e Hercule Poirot"), each is a name of its own and is judged on its own.
+_AND_BETWEEN_NAMES = re.compile(r"(?<=\w) (?:and|e|et|und|y|i|og|och|en|ou|o|oder|or|&) (?=[A-ZÀ-ÖØ-ÞĀ-Ž])")
+
+
 def _refined(text: str, results: list[Any]) -> list[Any]:
-    """spaCy's PERSON / LOCATION spans without ordinary words and code (see detect.names)."""
+    """spaCy's PERSON / LOCATION spans without ordinary words and code (see detect.names), two names
+    the NER ran together taken apart."""
     kept = []
     for result in results:
         refine = _REFINE_NER.get(result.entity_type)
-        if refine is not None and _detector_name(result) == "SpacyRecognizer":
-            span = refine(text, result.start, result.end)
-            if span is None:
-                continue
-            result.start, result.end = span
-        kept.append(result)
+        if refine is None or _detector_name(result) != "SpacyRecognizer":
+            kept.append(result)
+            continue
+        for start, end in _apart(text, result.start, result.end):
+            span = refine(text, start, end)
+            if span is not None:
+                part = copy.copy(result)
+                part.start, part.end = span
+                kept.append(part)
     return kept
+
+
+def _apart(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """The spans of `text[start:end]` either side of each "and" between capitalized words."""
+    parts, cursor = [], start
+    for match in _AND_BETWEEN_NAMES.finditer(text, start, end):
+        parts.append((cursor, match.start()))
+        cursor = match.end()
+    parts.append((cursor, end))
+    return parts
 
 
 def _detector_name(result: presidio_analyzer.RecognizerResult) -> str:
