@@ -616,3 +616,15 @@ def test_two_names_the_ner_ran_together_are_judged_one_by_one(guard: Guard) -> N
     )
     assert sent(guard, scene) == ("allow", scene)
     assert_redacted(guard, "Please add Anna Kowalska and Piotr Nowak to the invoice.", ["Kowalska", "Nowak"])
+
+
+def test_a_surname_that_names_a_disease_or_a_law_is_no_person(guard: Guard) -> None:
+    for text in [
+        "Quelle est la différence entre la maladie d'Alzheimer et la maladie de Parkinson ?",
+        "What's the Krebs cycle for, in one paragraph?",
+        "Explain Bayes' theorem with a worked example.",
+    ]:
+        findings = guard.inspect(text).findings
+        assert not [f for f in findings if f["entity_type"] == "PERSON"], (text, findings)
+    # a given name is somebody's, whatever follows it; a titled surname is somebody
+    assert_redacted(guard, "Anna's disease got worse, her doctor Mr Krebs says.", ["Anna", "Krebs"])

@@ -66,7 +66,8 @@ def _finder(detector: Detector, spec: RecognizerSpec, threshold: float) -> Calla
         return alone
 
     def analyzed(text: str) -> bool:
-        return any(f.detector == spec.name and f.score >= threshold for f in detector.analyze(text))
+        found = detector.analyze(text, every_health_word=True)
+        return any(f.detector == spec.name and f.score >= threshold for f in found)
 
     return analyzed
 

@@ -422,6 +422,33 @@ def calendar_span(text: str, start: int, end: int) -> bool:
     )
 
 
+# A surname that names a disease, a law of nature or a theorem, not a person: "maladie de Parkinson",
+# "Morbus Crohn", "the Krebs cycle", "Bayes' theorem", "Hodgkin's lymphoma".
+_EPONYM_BEFORE = re.compile(
+    r"(?i)\b(?:maladie|syndrome|enfermedad|malattia|morbus|ziekte|choroba|sindrome|síndrome|doença|"
+    r"théorème|teorema|twierdzenie|satz|loi|ley|legge|prawo|wet|gesetz|principe|principio|zasada|"
+    r"équation|ecuación|equazione|equação|gleichung|vergelijking|równanie|cycle|ciclo|cykl|zyklus|"
+    r"cyclus)\s+(?:de\s+|d['\u2019]\s*|di\s+|du\s+|des\s+|von\s+|van\s+|do\s+|da\s+)?$"
+)
+_EPONYM_AFTER = re.compile(
+    r"(?i)^(?:['\u2019]s?)?[\s-]+(?:disease|syndrome|lymphoma|sarcoma|palsy|law|theorem|equations?|"
+    r"principle|constant|cycle|reflex|distribution|transform|conjecture|paradox|algorithm|"
+    r"krankheit|syndrom|gleichung|zyklus|konstante)\b"
+)
+
+
+def eponym(text: str, start: int, end: int) -> bool:
+    """Whether the one word at text[start:end] is a surname used as the name of a disease, law or
+    theorem ("maladie de Parkinson", "the Krebs cycle"); a given name never is ("Anna's disease")."""
+    word = text[start:end].strip()
+    if not word or " " in word or word in given_names():
+        return False
+    before, after = text[max(0, start - 24) : start], text[end : end + 24]
+    if _EPONYM_AFTER.match(after):
+        return True
+    return bool(_EPONYM_BEFORE.search(before))
+
+
 def _known(word: str) -> bool:
     """A given name or surname in the name lists, as written or capitalized."""
     return word in given_names() or word in surnames() or word.capitalize() in given_names()

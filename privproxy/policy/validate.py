@@ -78,8 +78,7 @@ def _validate_policy(path: Path, text: str, say: Progress, notes: list[str]) -> 
     if loaded is None:
         return problems
     policy = loaded.policy
-    # Examples prove what a detector finds; whether an impersonal health word counts is the policy's say.
-    detection = policy.detection.model_copy(update={"packs": good, "impersonal_health": "redact"})
+    detection = policy.detection.model_copy(update={"packs": good})
     say("building detectors")
     try:
         # Every type is looked for here: a pack's examples prove its detectors whatever this policy acts on.
