@@ -594,6 +594,8 @@ def test_a_health_word_that_concerns_nobody_passes_and_one_about_somebody_stays_
         # a drug the NER calls a person, a condition it calls a place: neither is one
         "| Drug | Class | Used for |\n|---|---|---|\n| Sertraline | SSRI | depression |\n"
         "| Metoprolol | beta blocker | hypertension, angina |",
+        # a condition's kind after a word finds "Netzwerkstörung" too: with nobody there, no finding
+        "Die Netzwerkstörung ist behoben, der Systemausfall war kurz.",
     ]:
         assert sent(guard, question) == ("allow", question)
     # A person in the sentence or the one before it (a pronoun, a relation, an age), or anywhere in the
@@ -605,6 +607,8 @@ def test_a_health_word_that_concerns_nobody_passes_and_one_about_somebody_stays_
         "54 y/o M, hx of T2DM, on metformin.",
         "Mi hija toma metformina desde 2020.",
         "Summary for ops: bisoprolol refill due. Contact: +44 20 7946 0018.",
+        "You mentioned your father has coeliac disease, so I flagged a gluten-free menu.",
+        "Leon hat seit Sommer eine Lese-Rechtschreib-Schwäche, sagt seine Mutter.",
     ]:
         assert guard.inspect(personal).action == "local", personal
 

@@ -18,7 +18,14 @@ from collections.abc import Iterable
 
 # The detectors that find a health word by what it is, not by where it stands.
 # A condition after a clinical cue ("diagnosed with", "Antécédents :") is a patient's: not judged.
-VOCABULARY_DETECTORS = frozenset({"DrugNameRecognizer", "MedicationRecognizer", "HealthConditionRecognizer"})
+VOCABULARY_DETECTORS = frozenset(
+    {
+        "DrugNameRecognizer",
+        "MedicationRecognizer",
+        "HealthConditionRecognizer",
+        "ConditionByHeadWordRecognizer",
+    }
+)
 HEALTH_TYPES = frozenset({"MEDICATION", "MEDICAL_CONDITION"})
 
 # Words that refer to a person, by language: first-person pronouns and possessives, third-person ones
