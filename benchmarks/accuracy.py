@@ -96,7 +96,8 @@ HOLDOUT = HERE / "accuracy" / "holdout"
 # The held-out corpora (benchmarks/accuracy/holdout/README*.md, benchmarks/accuracy/fresh/README.md):
 # written blind, before any tuning, each prompt assigned to a dev half (worked on) or a frozen test
 # half (misses read only at the end). `fresh` was written by hand later, for prompts unlike the
-# generated ones: personal data, credentials and ids, and tempting benign text in one file.
+# generated ones: personal data, credentials and ids, and tempting benign text in one file; `fresh2`
+# the same again, later still, in situations and languages neither had (benchmarks/accuracy/fresh2/).
 HOLDOUT_FILES = {
     "structured": HOLDOUT / "structured.jsonl",
     "credentials": HOLDOUT / "credentials_ids.jsonl",
