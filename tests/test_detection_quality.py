@@ -199,6 +199,14 @@ def test_an_address_block_leaves_as_a_whole_placeholder(guard: Guard) -> None:
             ["Nørrebrogade", "tv.", "2200"],
         ),
         ("Adres: ul. Kościuszki 12/3, 44-230 Czerwionka-Leszczyny", ["Kościuszki", "44-230", "Leszczyny"]),
+        # a street line with no street word before a postcode and town; a flat in other languages; a
+        # state after a town
+        ("nájem za byt na adrese Jankova 1843/57, 130 00 Praha jsem platil včas", ["Jankova", "1843/57"]),
+        ("| Olof Hedlund | Bergsgatan 21 lgh 1203, 753 11 Uppsala | nej |", ["lgh", "1203", "753 11"]),
+        (
+            "Endereço: Rua das Flores 414, apto 702, Centro, Belo Horizonte - MG, 30110-002.",
+            ["Flores", "702", "Belo Horizonte - MG", "30110"],
+        ),
     ],
 )
 def test_european_and_military_addresses_do_not_leave(guard: Guard, text: str, parts: list[str]) -> None:

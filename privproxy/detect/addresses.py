@@ -25,6 +25,8 @@ MAX_EXTENSION = 160  # characters past the street finding
 
 _UNIT = (
     r"(?:(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|Building|(?:P\.?\s?O\.?\s?)?Box)\.?\s*#?\d{1,6}[A-Za-z]?"
+    # a flat in other languages: "lgh 1203" (sv), "apto 702" (pt), "Whg. 4" (de), "app. 12" (fr), "m. 5" (pl)
+    r"|(?:lgh|lägenhet|apto|apt|apartamento|dpto|depto|Whg|Wohnung|app|appt|bte|bus|lok|m)\.?\s*\d{1,6}[A-Za-z]?"
     # a floor and side: "2. tv." (Danish), "st. th.", "3. OG", "2º B", "4e étage"
     r"|(?:\d{1,2}\.|st\.)\s?(?:tv|th|mf|sal|OG|Stock|etg)\.?|\d{1,2}\s?[ºª°]\s?[A-Za-z]{0,4}\.?|\d{1,2}e\s+étage)"
 )
@@ -43,7 +45,8 @@ _UNIT_OR_POSTCODE = regex.compile(rf"(?:{_UNIT}|{_POSTCODE})(?![\w@])")
 # A place run must end where an address line ends: comma, line break, postcode, sentence end, end.
 # A postcode after the place ends it too: "Sheffield S6 3QT yes?".
 _PLACE_PART = regex.compile(
-    rf"(?P<place>{_PLACE})(?:[ \t]+(?P<postcode>{_POSTCODE})(?![\w@-])|(?=[ \t]*(?:[,;\n?!)]|\.(?:\s|$)|$)))"
+    rf"(?P<place>{_PLACE})(?:[ \t]*[-\u2013/][ \t]*[A-Z]{{2}}\b)?"  # a state after a town: "Rio de Janeiro - RJ"
+    rf"(?:[ \t]+(?P<postcode>{_POSTCODE})(?![\w@-])|(?=[ \t]*(?:[,;\n?!)]|\.(?:\s|$)|$)))"
 )
 # Words that start a label, a greeting or a sentence rather than a place.
 _NOT_PLACES = SENTENCE_WORDS | word_set("""
@@ -62,6 +65,10 @@ def extend_address_blocks(text: str, results: list[Any]) -> list[Any]:
         end = _block_end(text, result.end)
         number = _NUMBER_BEFORE.search(text, max(0, result.start - 16), result.start)
         start = number.start() if number else result.start
+        if text[result.start : result.start + 1].isdigit():  # a postcode and town: its street line before it
+            street = _STREET_BEFORE.search(text, max(0, result.start - 60), result.start)
+            if street and not set(street.group().replace(",", " ").split()) & _NOT_PLACES:
+                start = street.start()
         if end > result.end or start < result.start:
             extra.append(_result(start, end, float(result.score)))
     return extra
@@ -71,6 +78,12 @@ def extend_address_blocks(text: str, results: list[Any]) -> list[Any]:
 # Also a unit number joined by a slash: "3/41 Harbour Street" (Australia, New Zealand).
 _NUMBER_BEFORE = regex.compile(
     rf"(?<![\w.,/-])(?:(?:{_UNIT}|\d{{1,6}}[A-Za-z]?)[ \t]*,?[ \t]+|\d{{1,5}}[A-Za-z]?/)$"
+)
+
+
+# The street line right before a postcode and town, in any language: "Koněvova 1843/57, 130 00 Praha".
+_STREET_BEFORE = regex.compile(
+    rf"(?<![\w-])(?:{_WORD}[ \t]+(?:{_PARTICLE}[ \t]+)?){{1,3}}\d{{1,5}}(?:/\d{{1,5}})?[A-Za-z]?,[ \t]*$"
 )
 
 
