@@ -640,3 +640,10 @@ def test_a_surname_that_names_a_disease_or_a_law_is_no_person(guard: Guard) -> N
         assert not [f for f in findings if f["entity_type"] == "PERSON"], (text, findings)
     # a given name is somebody's, whatever follows it; a titled surname is somebody
     assert_redacted(guard, "Anna's disease got worse, her doctor Mr Krebs says.", ["Anna", "Krebs"])
+
+
+def test_two_surnames_joined_by_an_ampersand_are_a_firm(guard: Guard) -> None:
+    text = "Compare the business models of Johnson & Johnson, Procter & Gamble and Marks & Spencer."
+    assert sent(guard, text) == ("allow", text)
+    # two given names so joined are people
+    assert_redacted(guard, "Invite Anna & Tom Kowalski to the wedding dinner.", ["Anna"])

@@ -449,6 +449,21 @@ def eponym(text: str, start: int, end: int) -> bool:
     return bool(_EPONYM_BEFORE.search(before))
 
 
+# Two capitalized words joined by "&": "Marks & Spencer", "Johnson & Johnson", "Procter & Gamble".
+_AMPERSAND_PAIR = re.compile(r"\b([A-Z][\w'\u2019-]+) & ([A-Z][\w'\u2019-]+)\b")
+
+
+def firm(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is part of a firm's name made of two surnames joined by "&" ("Marks &
+    Spencer"); two given names so joined ("Anna & Tom") are people."""
+    for match in _AMPERSAND_PAIR.finditer(text, max(0, start - 40), min(len(text), end + 40)):
+        if match.start() < end and start < match.end():  # the finding is (in) the pair
+            words = [match.group(1), match.group(2)]
+            if all(word in surnames() or word not in given_names() for word in words):
+                return True
+    return False
+
+
 def _known(word: str) -> bool:
     """A given name or surname in the name lists, as written or capitalized."""
     return word in given_names() or word in surnames() or word.capitalize() in given_names()
