@@ -2,13 +2,14 @@
 
 Health data is data about somebody's health. "What is the mechanism of action of metformin?" or a
 table of drug classes for a pharmacology exam names medicines and diseases but concerns no one, so
-it is no finding, where the policy says `detection.impersonal_health: allow`. A health word found by
-its vocabulary alone (a drug or condition name) concerns somebody when the text holds somebody: a private person's name or their contact data,
-an id or a date of birth (anywhere in the text), or a word that refers to a person in the same
-sentence or the one before it: a personal pronoun or possessive ("I take", "mein Vater", "lei prende"),
-a kinship, care or work relation ("patient", "sa mère", "Tochter"), or an age ("54 y/o", "42 ans").
-Values under a health key of a record or form, and a condition after a clinical cue ("diagnosed
-with"), are always somebody's and are not judged here.
+it is no finding where the policy says `detection.impersonal_health: allow`. A health word found by
+its vocabulary alone (a drug or condition name) concerns somebody when the text holds somebody: a
+private person's name or their contact data, an id or a date of birth (anywhere in the text), or a
+word that refers to a person in the same sentence or the one before it: a personal pronoun or
+possessive ("I take", "mein Vater", "lei prende"), a kinship, care or work relation ("patient",
+"sa mère", "Tochter"), or an age ("54 y/o", "42 ans"). Values under a health key of a record or
+form, and a condition after a clinical cue ("diagnosed with"), are always somebody's and are not
+judged here.
 """
 
 from __future__ import annotations
@@ -33,25 +34,26 @@ HEALTH_TYPES = frozenset({"MEDICATION", "MEDICAL_CONDITION"})
 # German "ihn", which stand for things as often), relations of kin, care and work. Not "you", "they"
 # or "one": those are how questions are asked.
 _PERSON_WORDS = """
-    i'm i've i'd i'll my mine myself he he's him his himself she she's her hers herself patient patients
-    pt pts client mum mom mother father dad daughter wife husband partner child kid baby brother sister
-    grandma granny grandmother grandpa grandfather aunt uncle nephew niece cousin friend colleague
-    coworker employee boss neighbour neighbor tenant
-    je j' moi mon patiente mère père fils fille femme mari enfant bébé frère sœur
-    soeur cousine amie ami collègue salarié salariée voisin voisine
-    ich mich mir mein meine meinen meinem meiner meines patientin mutter vater sohn tochter ehefrau ehemann bruder schwester oma opa tante
-    onkel freundin kollege kollegin mitarbeiter mitarbeiterin nachbar nachbarin
-    yo mí mis él ella paciente madre padre hijo hija esposa esposo marido hermano hermana abuela abuelo
-    tía tío amigo amiga compañero compañera empleado empleada vecino vecina
-    io mio mia miei mie lui lei suo sua suoi sue figlio figlia moglie fratello sorella nonna nonno
-    zia zio collega dipendente
+    i'm i've i'd i'll my mine myself he he's him his himself she she's her hers herself patient
+    patients pt pts client mum mom mother father dad daughter wife husband partner child kid
+    baby brother sister grandma granny grandmother grandpa grandfather aunt uncle nephew niece
+    cousin friend colleague coworker employee boss neighbour neighbor tenant
+    je j' moi mon patiente mère père fils fille femme mari enfant bébé frère sœur soeur cousine
+    amie ami collègue salarié salariée voisin voisine
+    ich mich mir mein meine meinen meinem meiner meines patientin mutter vater sohn tochter
+    ehefrau ehemann bruder schwester oma opa tante onkel freundin kollege kollegin mitarbeiter
+    mitarbeiterin nachbar nachbarin
+    yo mí mis él ella paciente madre padre hijo hija esposa esposo marido hermano hermana abuela
+    abuelo tía tío amigo amiga compañero compañera empleado empleada vecino vecina
+    io mio mia miei mie lui lei suo sua suoi sue figlio figlia moglie fratello sorella nonna
+    nonno zia zio collega dipendente
     eu meu minha meus minhas ele ela mãe pai filho filha irmão irmã avó avô
     ik mij mijn patiënt patiënte moeder vader zoon dochter echtgenoot broer zus buurman
     buurvrouw
-    mnie mój moja moje mojego mojej mojemu pacjent pacjentka matka mama ojciec tata syn
-    córka żona mąż dziecko brat siostra babcia dziadek koleżanka sąsiad sąsiadka
-    jag jeg mig mitt mina hon hun hans hennes hendes mor søn dotter datter bror syster søster mormor
-    farmor morfar farfar
+    mnie mój moja moje mojego mojej mojemu pacjent pacjentka matka mama ojciec tata syn córka
+    żona mąż dziecko brat siostra babcia dziadek koleżanka sąsiad sąsiadka
+    jag jeg mig mitt mina hon hun hans hennes hendes mor søn dotter datter bror syster søster
+    mormor farmor morfar farfar
     """
 # Left out on purpose, being other words too: "we"/"us"/"our" (how questions are asked), "me" ("tell
 # me"), "son" (Spanish "are"), "ma" (Italian "but"), "mes" (Spanish "month"), "sein" ("to be"),
