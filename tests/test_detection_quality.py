@@ -639,7 +639,11 @@ def test_a_surname_that_names_a_disease_or_a_law_is_no_person(guard: Guard) -> N
         findings = guard.inspect(text).findings
         assert not [f for f in findings if f["entity_type"] == "PERSON"], (text, findings)
     # a given name is somebody's, whatever follows it; a titled surname is somebody
-    assert_redacted(guard, "Anna's disease got worse, her doctor Mr Krebs says.", ["Anna", "Krebs"])
+    text = "Anna's disease got worse, her doctor Mr Krebs says."
+    people = {
+        text[f["start"] : f["end"]] for f in guard.inspect(text).findings if f["entity_type"] == "PERSON"
+    }
+    assert any("Anna" in p for p in people) and any("Krebs" in p for p in people), people
 
 
 def test_two_surnames_joined_by_an_ampersand_are_a_firm(guard: Guard) -> None:

@@ -484,7 +484,7 @@ def _drugs_are_not_names(results: list[Any]) -> list[Any]:
     words = [
         (r.start, r.end)
         for r in results
-        if r.entity_type in health.HEALTH_TYPES and _detector_name(r) in health.VOCABULARY_DETECTORS
+        if r.entity_type in health.HEALTH_TYPES and _detector_name(r) in health.LISTED_DETECTORS
     ]
     if not words:
         return results

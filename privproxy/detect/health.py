@@ -27,6 +27,10 @@ VOCABULARY_DETECTORS = frozenset(
         "ConditionByHeadWordRecognizer",
     }
 )
+# Of those, the ones that find listed words only: a name inside their finding is that drug or
+# condition ("| Sertraline | SSRI |"). The head-word detector takes any words before "disease"
+# ("Anna's disease"), so a name inside its finding stays a name.
+LISTED_DETECTORS = VOCABULARY_DETECTORS - {"ConditionByHeadWordRecognizer"}
 HEALTH_TYPES = frozenset({"MEDICATION", "MEDICAL_CONDITION"})
 
 # Words that refer to a person, by language: first-person pronouns and possessives, third-person ones
