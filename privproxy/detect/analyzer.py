@@ -478,14 +478,15 @@ def _sentence_start(text: str, start: int) -> bool:
     )
 
 
+def _health_words(results: list[Any], detectors: frozenset[str]) -> list[Any]:
+    """The drug and condition findings of these detectors."""
+    return [r for r in results if r.entity_type in health.HEALTH_TYPES and _detector_name(r) in detectors]
+
+
 def _drugs_are_not_names(results: list[Any]) -> list[Any]:
     """Without the NER's and name lists' people and places that are a drug or condition the health
     vocabulary found on the same words ("| Sertraline | SSRI |" is no person, "angina" no place)."""
-    words = [
-        (r.start, r.end)
-        for r in results
-        if r.entity_type in health.HEALTH_TYPES and _detector_name(r) in health.LISTED_DETECTORS
-    ]
+    words = [(r.start, r.end) for r in _health_words(results, health.LISTED_DETECTORS)]
     if not words:
         return results
     return [
@@ -501,11 +502,7 @@ def _drugs_are_not_names(results: list[Any]) -> list[Any]:
 
 def _health_of_somebody(text: str, results: list[Any], min_score: float) -> list[Any]:
     """Without the health words that concern nobody (detect.health): no person in the text or sentence."""
-    vocabulary = [
-        r
-        for r in results
-        if r.entity_type in health.HEALTH_TYPES and _detector_name(r) in health.VOCABULARY_DETECTORS
-    ]
+    vocabulary = _health_words(results, health.VOCABULARY_DETECTORS)
     if not vocabulary:
         return results
     somebody = health.somebody_in(r.entity_type for r in results if r.score >= min_score)
@@ -527,10 +524,11 @@ def _refined(text: str, results: list[Any]) -> list[Any]:
         if refine is None or _detector_name(result) != "SpacyRecognizer":
             kept.append(result)
             continue
-        for start, end in _apart(text, result.start, result.end):
+        parts = _apart(text, result.start, result.end)
+        for start, end in parts:
             span = refine(text, start, end)
             if span is not None:
-                part = copy.copy(result)
+                part = result if len(parts) == 1 else copy.copy(result)  # a copy only for a split span
                 part.start, part.end = span
                 kept.append(part)
     return kept
