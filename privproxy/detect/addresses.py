@@ -38,7 +38,8 @@ _POSTCODE = (
 )
 _WORD = r"\p{Lu}[\p{L}'\u2019.-]*"
 _PARTICLE = r"(?:de|del|da|do|dos|das|du|des|la|le|u|am|an|im|upon|on|sur|en|y|i)"
-_PLACE = rf"{_WORD}(?:[ \t]+(?:{_PARTICLE}[ \t]+)?{_WORD}){{0,3}}"
+# A word that ends in three small letters and a full stop ends a sentence ("9000 Gent. Merci"); "St." does not.
+_PLACE = rf"{_WORD}(?:(?<!\p{{Ll}}{{3}}\.)[ \t]+(?:{_PARTICLE}[ \t]+)?{_WORD}){{0,3}}"
 # Between parts: spaces, at most one comma or semicolon, at most one line break (a blank line ends it).
 _SEPARATOR = regex.compile(r"[ \t]*(?:[,;][ \t]*)?(?:\n[ \t]*)?(?:[,;][ \t]*)?")
 _UNIT_OR_POSTCODE = regex.compile(rf"(?:{_UNIT}|{_POSTCODE})(?![\w@])")
