@@ -86,6 +86,13 @@ def test_the_drug_name_list_is_what_its_generator_writes() -> None:
     assert rendered == (REPO / "detectors" / "medications.txt").read_text(encoding="utf-8")
 
 
+def test_the_condition_name_list_is_what_its_generator_writes() -> None:
+    script = REPO / "detectors" / "generate_conditions.py"
+    code = f"import runpy; print(runpy.run_path({str(script)!r})['render'](), end='')"
+    rendered = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert rendered == (REPO / "detectors" / "conditions.txt").read_text(encoding="utf-8")
+
+
 @pytest.mark.parametrize(
     "prompt",
     [

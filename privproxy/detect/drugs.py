@@ -1,4 +1,6 @@
 """Drug names in any language: a medication somebody takes says what they are treated for.
+Disease and disorder names are found the same way, from their own list (detectors/conditions.txt,
+written by detectors/generate_conditions.py from the WHO's ICD-10 titles).
 
 The names are data (detectors/medications.txt, written by detectors/generate_medications.py from
 the drug-named-entity-recognition package: generic names, brands, other-language forms). A word or
@@ -37,17 +39,25 @@ def fold(text: str) -> str:
     return without_diacritics(text).casefold().replace("ß", "ss")
 
 
-@functools.lru_cache(maxsize=1)
-def drug_names() -> frozenset[str]:
-    path = data_dir("detectors") / "medications.txt"
+# A detector pack's kind -> the list its names come from.
+LISTS = {"drug_names": "medications.txt", "condition_names": "conditions.txt"}
+
+
+@functools.cache
+def listed_names(filename: str = "medications.txt") -> frozenset[str]:
+    path = data_dir("detectors") / filename
     lines = path.read_text(encoding="utf-8").splitlines()
     return frozenset(line for line in lines if line and not line.startswith("#"))
 
 
-@functools.lru_cache(maxsize=1)
-def _first_words() -> frozenset[str]:
-    """The first word of every multi-word drug name: only a run starting with one can be such a name."""
-    return frozenset(name.split(" ", 1)[0] for name in drug_names() if " " in name)
+def drug_names() -> frozenset[str]:
+    return listed_names("medications.txt")
+
+
+@functools.cache
+def _first_words(filename: str) -> frozenset[str]:
+    """The first word of every multi-word listed name: only a run starting with one can be such a name."""
+    return frozenset(name.split(" ", 1)[0] for name in listed_names(filename) if " " in name)
 
 
 def _forms(word: str) -> tuple[str, ...]:
@@ -78,21 +88,23 @@ def _ordinary(folded: str) -> bool:
 
 
 class DrugNameRecognizer(EntityRecognizer):
-    """MEDICATION wherever a listed drug name (or its form in another language) is written."""
+    """MEDICATION (or the pack's entity) wherever a listed name (or its form in another language) is written."""
 
     def __init__(
         self,
         supported_entity: str = "MEDICATION",
         name: str = "DrugNameRecognizer",
         supported_language: str = "en",
+        names_file: str = "medications.txt",
     ) -> None:
         self._label = name
+        self._file = names_file
         super().__init__(
             supported_entities=[supported_entity], name=name, supported_language=supported_language
         )
 
     def load(self) -> None:
-        _first_words()
+        _first_words(self._file)
         _frequent()
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
@@ -101,7 +113,7 @@ class DrugNameRecognizer(EntityRecognizer):
         # Another language's ending is tried only on text that is not English ("metadata" is no
         # "Metadate").
         english = getattr(nlp_artifacts, TEXT_LANGUAGE, None) == "en"
-        names, firsts = drug_names(), _first_words()
+        names, firsts = listed_names(self._file), _first_words(self._file)
         words = [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
         results: list[RecognizerResult] = []
         i = 0
@@ -126,7 +138,13 @@ class DrugNameRecognizer(EntityRecognizer):
                 start, end = words[i][0], words[i + found - 1][1]
                 results.append(
                     recognizer_result(
-                        self.supported_entities[0], start, end, 0.6, self._label, "listed drug name", self.id
+                        self.supported_entities[0],
+                        start,
+                        end,
+                        0.6,
+                        self._label,
+                        f"listed in {self._file}",
+                        self.id,
                     )
                 )
                 i += found

@@ -22,6 +22,7 @@ from collections.abc import Iterable
 VOCABULARY_DETECTORS = frozenset(
     {
         "DrugNameRecognizer",
+        "ConditionNameRecognizer",
         "MedicationRecognizer",
         "HealthConditionRecognizer",
         "ConditionByHeadWordRecognizer",

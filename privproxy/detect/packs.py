@@ -99,9 +99,17 @@ class RecognizerSpec(BaseModel):
     # separators, owner words like customer_/patient_ ignored) is this entity, whatever it looks like;
     # with `key_suffix: true` a key that ends with one of them counts too (TWILIO_AUTH_TOKEN, db.password).
     # "record_names": the name-like cells of a delimited row (a CSV export line) that holds an e-mail.
-    # "drug_names": drug names in any language (detectors/medications.txt, privproxy.detect.drugs).
+    # "drug_names": drug names in any language (detectors/medications.txt, privproxy.detect.drugs);
+    # "condition_names": disease and disorder names the same way (detectors/conditions.txt, from ICD-10).
     kind: Literal[
-        "pattern", "detect_secrets", "given_names", "presidio", "fields", "record_names", "drug_names"
+        "pattern",
+        "detect_secrets",
+        "given_names",
+        "presidio",
+        "fields",
+        "record_names",
+        "drug_names",
+        "condition_names",
     ] = "pattern"
     fields: list[str] = Field(default_factory=list)
     value_pattern: str | None = None  # with kind: fields, a value must match this (regex module syntax)
@@ -292,10 +300,10 @@ def _library_recognizer(spec: RecognizerSpec, language: str) -> EntityRecognizer
         from .fields import RecordNameRecognizer
 
         return RecordNameRecognizer(entity, name, language)
-    if spec.kind == "drug_names":
-        from .drugs import DrugNameRecognizer
+    if spec.kind in ("drug_names", "condition_names"):
+        from .drugs import LISTS, DrugNameRecognizer
 
-        return DrugNameRecognizer(entity, name, language)
+        return DrugNameRecognizer(entity, name, language, LISTS[spec.kind])
     if spec.kind == "presidio":
         recognizer: EntityRecognizer = _presidio_class(spec.recognizer)(
             supported_entity=entity, supported_language=language, context=spec.context or None

