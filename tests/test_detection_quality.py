@@ -53,6 +53,10 @@ def test_names_the_small_model_misses_do_not_leave(guard: Guard, text: str, valu
     assert_redacted(guard, text, values)
 
 
+def test_a_month_that_is_a_given_name_is_a_name_with_a_surname(guard: Guard) -> None:
+    assert_redacted(guard, "Please forward the invoice to April Ludgate by Friday.", ["April", "Ludgate"])
+
+
 def test_csv_rows_lose_the_names_and_keep_their_shape(guard: Guard) -> None:
     out = assert_redacted(
         guard, "Convert to a table: id,name\n1,Anna Kowalski\n2,Ivan Petrov", ["Kowalski", "Petrov", "Anna"]
@@ -75,6 +79,8 @@ def test_a_name_span_does_not_swallow_the_words_around_it(guard: Guard) -> None:
         "How do I install Node.js and Django on Linux?",
         "What did Abraham Lincoln and Marie Curie have in common with Napoleon Bonaparte?",
         "What is the capital of France, and is Texas larger than Ontario?",
+        "Is April or May a better time for a trip than August? June is when the holidays start.",
+        "Der Kurs läuft von Juni bis August, jeden Montag.",
     ],
 )
 def test_ordinary_words_software_and_public_figures_pass(guard: Guard, text: str) -> None:

@@ -393,10 +393,11 @@ _DATE_BEFORE = re.compile(
     r"(?i)(?:\d\.?|\b(?:early|late|mid|in|since|until|till|by|from|next|last|this|every|each|on|end of|"
     r"month of|début|fin|mois d[e']|im|am|seit|bis|monat|anfang|mitte|ende|en|desde|hasta|mes de|"
     r"principios de|mediados de|finales de|a|di|de|mese di|inizio|metà|maand|begin|eind|miesiąc|"
-    r"początek|koniec))\s*-?\s*$"
+    r"początek|koniec|von|jeden|jede|chaque|cada|ogni|elke|każdy|every|(?:time|season|month|period|"
+    r"weather|zeit|saison|époque|temporada|época|stagione|periodo|tijd|seizoen)\b[^.?!\n]{0,40}\bthan))\s*-?\s*$"
 )
 _DATE_AFTER = re.compile(
-    r"(?i)^\s*,?\s*(?:\d|(?:bank\s+)?holidays?\b|break\b|weekend\b|week\b|term\b|vacation\b|"
+    r"(?i)^\s*,?\s*(?:\d|(?:bank\s+)?holidays?\b|break\b|weekend\b|week\b|term\b|vacation\b|(?:is|was)\s+when\b|"
     r"(?:this|next|last)\s+year\b|ferien\b|urlaub\b|woche\b|vacances\b|semaine\b|vacaciones\b|"
     r"semana\b|ferie\b|settimana\b|vakantie\b|feriado\b)"
 )
@@ -404,6 +405,11 @@ _DATE_AFTER = re.compile(
 
 def calendar_word(word: str) -> bool:
     return fold(word) in calendar_words()
+
+
+# Two calendar words joined: "April or May", "June to August", "von Juni bis August", "lunes y martes".
+_JOINED = re.compile(r"(?i)^\s*(?:or|and|to|till|until|through|oder|und|bis|ou|et|à|au|o|y|a|al|e|of|en|tot|lub|i|do|-|–)\s+(\w+)")
+_JOINED_BEFORE = re.compile(r"(?i)(\w+)\s+(?:or|and|to|till|until|through|oder|und|bis|ou|et|à|au|o|y|a|al|e|of|en|tot|lub|i|do|-|–)\s*$")
 
 
 def calendar_span(text: str, start: int, end: int) -> bool:
@@ -417,8 +423,13 @@ def calendar_span(text: str, start: int, end: int) -> bool:
         return False
     if not any(_known(word.strip(".,;:!?")) for word in words):
         return True
+    after = _JOINED.match(text[end : end + 24])
+    before = _JOINED_BEFORE.search(text[max(0, start - 24) : start])
     return bool(
-        _DATE_BEFORE.search(text[max(0, start - 16) : start]) or _DATE_AFTER.match(text[end : end + 24])
+        _DATE_BEFORE.search(text[max(0, start - 64) : start])
+        or _DATE_AFTER.match(text[end : end + 24])
+        or (after and calendar_word(after.group(1)))
+        or (before and calendar_word(before.group(1)))
     )
 
 
