@@ -81,6 +81,8 @@ def test_a_name_span_does_not_swallow_the_words_around_it(guard: Guard) -> None:
         "What is the capital of France, and is Texas larger than Ontario?",
         "Is April or May a better time for a trip than August? June is when the holidays start.",
         "Der Kurs läuft von Juni bis August, jeden Montag.",
+        "Explica a diferença entre os heterónimos de Fernando Pessoa.",  # the NER's span starts lower case
+        "Scrivi un articolo sulla rivalità tra Enzo Ferrari e Ferruccio Lamborghini.",  # two names, one run
     ],
 )
 def test_ordinary_words_software_and_public_figures_pass(guard: Guard, text: str) -> None:

@@ -517,11 +517,13 @@ _AND_BETWEEN_NAMES = re.compile(r"(?<=\w) (?:and|e|et|und|y|i|og|och|en|ou|o|ode
 
 def _refined(text: str, results: list[Any]) -> list[Any]:
     """spaCy's PERSON / LOCATION spans without ordinary words and code (see detect.names), two names
-    the NER ran together taken apart."""
+    the NER or the given-name detector ran together taken apart."""
     kept = []
     for result in results:
         refine = _REFINE_NER.get(result.entity_type)
-        if refine is None or _detector_name(result) != "SpacyRecognizer":
+        if result.entity_type == "PERSON" and _detector_name(result) == "GivenNameRecognizer":
+            refine = _as_is  # a run of names across "e" or "and": "Enzo Ferrari e Ferruccio Lamborghini"
+        elif refine is None or _detector_name(result) != "SpacyRecognizer":
             kept.append(result)
             continue
         parts = _apart(text, result.start, result.end)
@@ -532,6 +534,10 @@ def _refined(text: str, results: list[Any]) -> list[Any]:
                 part.start, part.end = span
                 kept.append(part)
     return kept
+
+
+def _as_is(text: str, start: int, end: int) -> tuple[int, int]:
+    return start, end
 
 
 def _apart(text: str, start: int, end: int) -> list[tuple[int, int]]:

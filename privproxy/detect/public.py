@@ -408,8 +408,9 @@ def calendar_word(word: str) -> bool:
 
 
 # Two calendar words joined: "April or May", "June to August", "von Juni bis August", "lunes y martes".
-_JOINED = re.compile(r"(?i)^\s*(?:or|and|to|till|until|through|oder|und|bis|ou|et|à|au|o|y|a|al|e|of|en|tot|lub|i|do|-|–)\s+(\w+)")
-_JOINED_BEFORE = re.compile(r"(?i)(\w+)\s+(?:or|and|to|till|until|through|oder|und|bis|ou|et|à|au|o|y|a|al|e|of|en|tot|lub|i|do|-|–)\s*$")
+_JOIN = r"(?:or|and|to|till|until|through|oder|und|bis|ou|et|à|au|o|y|a|al|e|of|en|tot|lub|i|do|-|\u2013)"
+_JOINED = re.compile(rf"(?i)^\s*{_JOIN}\s+(\w+)")
+_JOINED_BEFORE = re.compile(rf"(?i)(\w+)\s+{_JOIN}\s*$")
 
 
 def calendar_span(text: str, start: int, end: int) -> bool:
