@@ -57,6 +57,24 @@ def test_a_month_that_is_a_given_name_is_a_name_with_a_surname(guard: Guard) -> 
     assert_redacted(guard, "Please forward the invoice to April Ludgate by Friday.", ["April", "Ludgate"])
 
 
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        (  # vCard properties with parameters
+            "Clean up this contact:\nFN:Nina K\nADR;TYPE=HOME:;;Skoufa 47;Athina;;106 72;Greece\nBDAY:1988-06-23",
+            ["Skoufa 47", "Athina", "106 72", "1988-06-23"],
+        ),
+        ("Permiso de conducir nº: 11383057\nClase: B", ["11383057"]),  # a label ending in a number word
+        (
+            "Domiciliu: Str. Traian nr. 12, bl. C3, ap. 14, Râmnicu Vâlcea, jud. Vâlcea",
+            ["Traian nr. 12", "C3", "Vâlcea"],
+        ),
+    ],
+)
+def test_labels_and_addresses_of_more_shapes(guard: Guard, text: str, values: list[str]) -> None:
+    assert_redacted(guard, text, values)
+
+
 def test_csv_rows_lose_the_names_and_keep_their_shape(guard: Guard) -> None:
     out = assert_redacted(
         guard, "Convert to a table: id,name\n1,Anna Kowalski\n2,Ivan Petrov", ["Kowalski", "Petrov", "Anna"]

@@ -27,6 +27,8 @@ _UNIT = (
     r"(?:(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg|Building|(?:P\.?\s?O\.?\s?)?Box)\.?\s*#?\d{1,6}[A-Za-z]?"
     # a flat in other languages: "lgh 1203" (sv), "apto 702" (pt), "Whg. 4" (de), "app. 12" (fr), "m. 5" (pl)
     r"|(?:lgh|lägenhet|apto|apt|apartamento|dpto|depto|Whg|Wohnung|app|appt|bte|bus|lok|m)\.?\s*\d{1,6}[A-Za-z]?"
+    # a Romanian block, staircase, floor, flat, county or Bucharest sector: "bl. C3, sc. B, ap. 14, jud. Vâlcea"
+    r"|(?:bl|sc|et|ap)\.\s*(?:[A-Z]\d{0,3}|\d{1,4}[A-Z]?)\b|(?:jud|județul|judetul)\.?\s+\p{Lu}[\p{L}-]+|sector(?:ul)?\s+\d"
     # a floor and side: "2. tv." (Danish), "st. th.", "3. OG", "2º B", "4e étage"
     r"|(?:\d{1,2}\.|st\.)\s?(?:tv|th|mf|sal|OG|Stock|etg)\.?|\d{1,2}\s?[ºª°]\s?[A-Za-z]{0,4}\.?|\d{1,2}e\s+étage)"
 )
@@ -111,7 +113,7 @@ def _is_place(run: str) -> bool:
     rank = word_rank("en")
     for word in run.split():
         bare = word.strip(".,'\u2019")
-        if bare in _NOT_PLACES:
+        if bare in _NOT_PLACES or bare.capitalize() in _NOT_PLACES:  # "TEL;TYPE=CELL:" on the next line
             return False
         if not bare[:1].isupper():
             continue  # a particle: "Teixeira de Freitas"

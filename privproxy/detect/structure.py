@@ -58,10 +58,12 @@ def is_placeholder(value: str) -> bool:
 _MAX_VALUE = 200
 _MAX_BLOCK = 20_000  # a PEM key or a certificate chain under `tls.key: |`
 _KEY = r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ž][\wÀ-ÖØ-öø-ÿĀ-ž.\-]{0,40}"
-# A form or YAML line: "  - Date of birth : 03/04/1985", "dob: 1985-03-04", "PESEL:  90010112345";
+# A form or YAML line: "  - Date of birth : 03/04/1985", "dob: 1985-03-04", "PESEL:  90010112345",
+# "ADR;TYPE=HOME:;;Skoufa 47;Athina" (vCard);
 # also a unified diff's added or removed line: "+DB_PASSWORD = \"…\"".
 _LINE = re.compile(
     r"^(?:[+\-](?![+\-]))?[ \t]*(?:[-*•]\s+)?[\"']?(?P<key>[A-Za-zÀ-ÖØ-öø-ÿĀ-ž][\wÀ-ÖØ-öø-ÿĀ-ž .'()/\-]{0,48}?)[\"']?"
+    r"(?:;[A-Za-z\-]+=[^:;=\n]{1,40})*"  # a vCard or iCalendar property's parameters: "ADR;TYPE=HOME:"
     r"[ \t]*(?::|=|\uff1a|->)[ \t]*(?P<value>[^\n]*?)[ \t]*,?$",
     re.MULTILINE,
 )
@@ -490,6 +492,12 @@ class FieldVocabulary:
 
     def _type_of(self, key: str) -> str | None:
         words = key_words(key)
+        if len(words) > 1 and words[-1] in _NUMBER_WORDS - _FILLERS:
+            found = self._type_of_words(words)
+            return found if found is not None else self._type_of_words(words[:-1])  # "Permiso de conducir nº"
+        return self._type_of_words(words)
+
+    def _type_of_words(self, words: list[str]) -> str | None:
         while words:
             found = self._types.get("".join(words))
             if found is None and (bag := _bag(words)) is not None:
