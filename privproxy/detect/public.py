@@ -153,6 +153,9 @@ def public_figure(text: str, start: int, end: int) -> bool:
         and (ordinary_words(words[-1]) or compound_noun(words[-1]))
     ):
         words.pop()  # "was Cleopatra Greek", "Bachs Matthäus-Passion": the NER ran on ("Julia Child" stays)
+    genitive = fold(words[0])
+    if len(words) > 1 and genitive.endswith("s") and genitive[:-1] in full:
+        words = words[:1]  # "Goethes Faust", "Bachs Matthäus-Passion": a famous name's genitive, then a work
     written = fold(" ".join(words))
     if written not in full and written.endswith("s") and written[:-1] in full:
         written = written[:-1]  # a genitive: "Johann Sebastian Bachs", "Goethes"
