@@ -101,6 +101,7 @@ def test_a_name_span_does_not_swallow_the_words_around_it(guard: Guard) -> None:
         "Der Kurs läuft von Juni bis August, jeden Montag.",
         "Explica a diferença entre os heterónimos de Fernando Pessoa.",  # the NER's span starts lower case
         "Wie ändert sich Gretchens Rolle in Goethes Faust I?",  # a German genitive, then a work
+        "L'ordine ORD-2025-265259 presso Forniture Rossi srl è stato fatturato due volte.",  # a legal form
         "Scrivi un articolo sulla rivalità tra Enzo Ferrari e Ferruccio Lamborghini.",  # two names, one run
     ],
 )

@@ -362,6 +362,7 @@ class Detector:
                     or public.landmark(text, r.start, r.end)
                     or (r.entity_type == "PERSON" and not personal and public.eponym(text, r.start, r.end))
                     or (r.entity_type == "PERSON" and not personal and public.firm(text, r.start, r.end))
+                    or (r.entity_type == "PERSON" and public.company(text, r.end))
                     or (
                         r.entity_type in ("PERSON", "LOCATION")  # the NER calls "Pythagoras" a place
                         and figures

@@ -468,6 +468,19 @@ def eponym(text: str, start: int, end: int) -> bool:
 _AMPERSAND_PAIR = re.compile(r"\b([A-Z][\w'\u2019-]+) & ([A-Z][\w'\u2019-]+)\b")
 
 
+# A company's legal form right after a name: "Forniture Rossi srl", "Biurex sp. z o.o.", "Müller GmbH".
+_LEGAL_FORM = re.compile(
+    r"\s*,?\s*(?:(?i:s\.?r\.?l\.?|s\.p\.a\.|sp\.\s*z\s*o\.\s*o\.?|sp\.\s*j\.|s\.a\.r\.l\.|sarl|s\.a\.|s\.l\.|"
+    r"s\.l\.u\.|gmbh|ltd\.?|llc|llp|inc\.?|plc|corp\.?|b\.v\.|n\.v\.|s\.r\.o\.|a\.s\.|kft\.?|zrt\.?|d\.o\.o\.|"
+    r"ltda\.?|eurl|bvba)|SpA|AG|KG|OHG|UG|AB|Oyj?|SA|SAS|BV|NV|ApS|A/S|AS|Lda)(?![\w&])"
+)
+
+
+def company(text: str, end: int) -> bool:
+    """Whether a company's legal form follows text[:end]: "Forniture Rossi srl", "Müller GmbH"."""
+    return _LEGAL_FORM.match(text, end) is not None
+
+
 def firm(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] is part of a firm's name made of two surnames joined by "&" ("Marks &
     Spencer"); two given names so joined ("Anna & Tom") are people."""
