@@ -396,7 +396,7 @@ _DATE_BEFORE = re.compile(
     r"(?i)(?:\d\.?|\b(?:early|late|mid|in|since|until|till|by|from|next|last|this|every|each|on|end of|"
     r"month of|début|fin|mois d[e']|im|am|seit|bis|monat|anfang|mitte|ende|en|desde|hasta|mes de|"
     r"principios de|mediados de|finales de|a|di|de|mese di|inizio|metà|maand|begin|eind|miesiąc|"
-    r"początek|koniec|von|jeden|jede|chaque|cada|ogni|elke|każdy|every|(?:time|season|month|period|"
+    r"początek|koniec|von|jeden|jede|chaque|cada|ogni|elke|każdy|(?:time|season|month|period|"
     r"weather|zeit|saison|époque|temporada|época|stagione|periodo|tijd|seizoen)\b[^.?!\n]{0,40}\bthan))\s*-?\s*$"
 )
 _DATE_AFTER = re.compile(
