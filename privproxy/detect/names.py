@@ -249,8 +249,13 @@ def refine_ner_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     while len(matches) > 1 and matches[-1].group().strip(_EDGE_PUNCTUATION)[0].islower():
         matches.pop()  # "John F. at": a name ends with a capitalized word
         start, end = _tight(text, start, matches[-1].end())
-    while len(matches) > 1 and matches[0].group().isalpha() and matches[0].group()[0].islower():
-        matches.pop(0)  # "heterónimos de Fernando Pessoa": a name starts with a capitalized word too
+    while (
+        len(matches) > 1
+        and matches[0].group().isalpha()
+        and matches[0].group()[0].islower()
+        and matches[0].group() not in PARTICLES  # "van Bokhorst" keeps its "van"
+    ):
+        matches.pop(0)  # "heterónimos de Fernando Pessoa": a name starts capitalized or with a particle
         start, end = _tight(text, matches[0].start(), end)
     words = [(m.start(), m.group().strip(_EDGE_PUNCTUATION)) for m in matches]
     if all(_ordinary_word(word) for _, word in words):
