@@ -60,6 +60,12 @@ def _first_words(filename: str) -> frozenset[str]:
     return frozenset(name.split(" ", 1)[0] for name in listed_names(filename) if " " in name)
 
 
+@functools.lru_cache(maxsize=2)
+def _folded_words(text: str) -> tuple[tuple[int, int, str], ...]:
+    """The text's words, folded: read once for the drug and the condition list (both scan every word)."""
+    return tuple((m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text))
+
+
 def _forms(word: str) -> tuple[str, ...]:
     """The word and the forms other languages' endings make of it."""
     forms = [word, word + "e"]
@@ -114,7 +120,7 @@ class DrugNameRecognizer(EntityRecognizer):
         # "Metadate").
         english = getattr(nlp_artifacts, TEXT_LANGUAGE, None) == "en"
         names, firsts = listed_names(self._file), _first_words(self._file)
-        words = [(m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text)]
+        words = _folded_words(text)
         results: list[RecognizerResult] = []
         i = 0
         while i < len(words):
