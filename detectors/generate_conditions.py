@@ -7,9 +7,10 @@ symptoms (A00-R99; injuries, external causes and the Z "factors" are left out, b
 "Essential (primary) hypertension" -> essential hypertension); a name of up to three words of
 letters, with no word of a title's scaffolding ("other", "unspecified", "of", "due"), and not a lone
 adjective ("obstructive"), is kept when at least one of its words (a hyphenated word is one) names
-nothing else: not among the 30,000 most frequent words of English or the 20,000 of a language the
-name detectors read, not a known first name, surname or place (the rule that
-detectors/generate_medications.py uses). A one-word name also gets the forms the
+nothing else: not among the most frequent words of English (word_rank keeps 20,000, so the 30,000
+cut-off below reads as 20,000; detectors/generate_medications.py reads the full English list and
+does cut at 30,000) or the 20,000 of a language the name detectors read, not a known first name,
+surname or place. A one-word name also gets the forms the
 languages the detectors read give its Greek and Latin ending ("fibromyalgia" -> "fibromyalgie",
 "endometriosis" -> "endometriose", "bronchitis" -> "bronchite"). One folded name per line (lower
 case, no diacritics), sorted.
