@@ -39,6 +39,30 @@ SHAPES = {
         "Kundennummer: 884213, Vertragsnummer: V-2231",
         {"Kundennummer": "884213", "Vertragsnummer": "V-2231"},
     ),
+    "key/value table": (
+        "| Field | Value |\n|---|---|\n| Reporter | jdoe |\n| **Date of birth:** | 1984-02-11 |\n",
+        {"Reporter": "jdoe", "Date of birth": "1984-02-11"},
+    ),
+    "xml": (
+        '<patient><ns:firstName>Anna</ns:firstName><field name="dob">1970-01-01</field></patient>\n'
+        '<add key="DbPassword" value="s3cr3t!X"/>',
+        {"firstName": "Anna", "dob": "1970-01-01", "DbPassword": "s3cr3t!X"},
+    ),
+    "hl7 v2": (
+        "MSH|^~\\&|EPIC|HOSP|||20240101||ADT^A01|1|P|2.5\r"
+        "PID|1||MRN-4411^^^HOSP^MR||NOWAK^ANNA^M||19790312|F|||UL. LIPOWA 4^^KRAKOW^^30-001||601 222 333\r"
+        "DG1|1||E11.9^Type 2 diabetes mellitus^I10\r",
+        {
+            "mrn": "MRN-4411",
+            "last name": "NOWAK",
+            "first name": "ANNA",
+            "date of birth": "19790312",
+            "street": "UL. LIPOWA 4",
+            "postcode": "30-001",
+            "phone": "601 222 333",
+            "diagnosis": "Type 2 diabetes mellitus",
+        },
+    ),
 }
 
 
@@ -48,6 +72,14 @@ def test_the_reader_finds_key_value_pairs_in_every_shape(shape: str) -> None:
     found = {pair.key: text[pair.start : pair.end] for pair in read_pairs(text)}
     for key, value in expected.items():
         assert found.get(key) == value, (shape, key, found)
+
+
+def test_a_two_column_row_is_a_header_only_above_a_markdown_rule() -> None:
+    text = "| Name | Anna Berg |\n| Phone | 555 0101 |\n"
+    found = {(pair.key, text[pair.start : pair.end]) for pair in read_pairs(text)}
+    assert ("Name", "Anna Berg") in found and ("Phone", "555 0101") in found
+    assert ("Name", "Phone") not in found  # the first row is data, not the table's header
+    assert not [pair for pair in read_pairs("segments: PID|x|y\nOBX|1|z") if pair.key == "mrn"]
 
 
 def test_placeholder_values_are_not_values() -> None:
@@ -126,6 +158,17 @@ def test_a_date_of_birth_in_prose_is_not_just_a_date(shared_guard: Guard) -> Non
         assert sent is not None and value not in sent and "<DATE_OF_BIRTH_" in sent, text
     other = shared_guard.inspect("The meeting on 3 March 1985 was short.").findings
     assert "DATE_OF_BIRTH" not in {f["entity_type"] for f in other}
+
+
+def test_an_hl7_message_leaves_without_its_patient(shared_guard: Guard) -> None:
+    text = (
+        "Why does our interface engine reject this ADT?\n"
+        "MSH|^~\\&|EPIC|HOSP|||20240101||ADT^A01|1|P|2.5\n"
+        "PID|1||MRN-4411^^^HOSP^MR||NOWAK^ANNA^M||19790312|F|||UL. LIPOWA 4^^KRAKOW^^30-001||601 222 333\n"
+    )
+    found = {text[f["start"] : f["end"]]: f["entity_type"] for f in shared_guard.inspect(text).findings}
+    assert found.get("NOWAK") == "PERSON" and found.get("19790312") == "DATE_OF_BIRTH"
+    assert found.get("MRN-4411") == "MEDICAL_RECORD_NUMBER" and found.get("601 222 333") == "PHONE_NUMBER"
 
 
 def test_a_service_name_field_is_not_a_person(shared_guard: Guard) -> None:

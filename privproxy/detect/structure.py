@@ -15,6 +15,7 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+from .hl7 import hl7_fields
 from .normalize import without_diacritics
 
 
@@ -106,6 +107,60 @@ def _all_pairs(text: str) -> Iterator[Pair]:
     yield from _inline_pairs(text)
     yield from _code_pairs(text)
     yield from _path_pairs(text)
+    yield from _markup_pairs(text)
+    yield from _key_row_pairs(text)
+    for key, start, end in hl7_fields(text):
+        yield Pair(key, start, end)
+
+
+# XML and HTML: `<firstName>Anna</firstName>`, `<ns:ssn>…</ns:ssn>`, and the value of an element or
+# attribute named by another attribute: `<field name="dob">…</field>`, `<add key="Password" value="…"/>`.
+_ELEMENT = re.compile(
+    r"<(?P<tag>(?:[A-Za-z_][\w\-]*:)?(?P<key>[A-Za-z_][\w.\-]{0,40}))(?P<attrs>\s[^<>]{0,300})?>"
+    r"(?P<value>[^<>\n]{1,200})</(?P=tag)\s*>"
+)
+_NAMED = re.compile(r"\b(?:name|key|id|field)\s*=\s*(?P<q>[\"'])(?P<key>[^\"'<>]{1,60})(?P=q)")
+_NAMED_VALUE = re.compile(r"\bvalue\s*=\s*(?P<q>[\"'])(?P<value>[^\"'<>\n]{1,200})(?P=q)")
+_TAG = re.compile(r"<[A-Za-z_][^<>]{0,400}>")
+
+
+def _markup_pairs(text: str) -> Iterator[Pair]:
+    if "<" not in text:
+        return
+    for match in _ELEMENT.finditer(text):
+        start, end = _strip(text, match.start("value"), match.end("value"))
+        if end <= start:
+            continue
+        yield Pair(match.group("key"), start, end)
+        named = _NAMED.search(match.group("attrs") or "")
+        if named is not None:  # <field name="dob">1970-01-01</field>
+            yield Pair(named.group("key"), start, end)
+    for tag in _TAG.finditer(text):  # <add key="DbPassword" value="…"/>
+        named, value = _NAMED.search(tag.group()), _NAMED_VALUE.search(tag.group())
+        if named is not None and value is not None:
+            yield Pair(
+                named.group("key"), tag.start() + value.start("value"), tag.start() + value.end("value")
+            )
+
+
+# A two-cell row of a key/value table: `| Reporter | jdoe |`, `| Date of birth | 1984-02-11 |`.
+# A table's header row (the one above its `|---|` rule) names columns, not a value.
+_KEY_ROW = re.compile(r"^[ \t]*\|(?P<key>[^|\n]{1,60})\|(?P<value>[^|\n]{1,200})\|?[ \t]*$", re.MULTILINE)
+
+
+def _key_row_pairs(text: str) -> Iterator[Pair]:
+    if "|" not in text:
+        return
+    for match in _KEY_ROW.finditer(text):
+        following = text[match.end() + 1 : text.find("\n", match.end() + 1) % (len(text) + 1)]
+        if _RULE.fullmatch(following.strip() or "x"):
+            continue  # the header of a two-column table
+        key = match.group("key").strip().strip("*_`").rstrip(":").strip()
+        if not key or key[0].isdigit() or len(key.split()) > 5:
+            continue
+        start, end = _strip(text, match.start("value"), match.end("value"))
+        if end > start:
+            yield Pair(key, start, end)
 
 
 # Values named in code and commands: `.customerNo("C-22")`, `setEmail('a@b.c')`, `--username jdoe`,
@@ -283,6 +338,8 @@ def _table_pairs(text: str) -> Iterator[Pair]:
         names = [name for _, _, name in header]
         if not looks_like_header(names):
             continue
+        if delimiter == "|" and not listed and not _rule_follows(lines, index):
+            continue  # a markdown table's header sits above its `|---|` rule; other rows are data
         row_delimiter: str | None = None if listed else delimiter
         for row_start, row in lines[index + 1 : index + 2001]:
             if not row.strip() or _FENCE.match(row) or _RULE.fullmatch(row):
@@ -303,6 +360,11 @@ def _table_pairs(text: str) -> Iterator[Pair]:
                 start, end = _strip(text, row_start + start, row_start + end)
                 if end > start:
                     yield Pair(name, start, end)
+
+
+def _rule_follows(lines: list[tuple[int, str]], index: int) -> bool:
+    following = next((line for _, line in lines[index + 1 :] if line.strip()), "")
+    return "-" in following and bool(_RULE.fullmatch(following.strip()))
 
 
 def split_lines(text: str) -> list[tuple[int, str]]:
