@@ -25,6 +25,7 @@ VOCABULARY_DETECTORS = frozenset(
         "ConditionNameRecognizer",
         "MedicationRecognizer",
         "HealthConditionRecognizer",
+        "CommonConditionRecognizer",
         "ConditionByHeadWordRecognizer",
     }
 )
