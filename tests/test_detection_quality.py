@@ -632,6 +632,9 @@ def test_a_health_word_that_concerns_nobody_passes_and_one_about_somebody_stays_
         "| Metoprolol | beta blocker | hypertension, angina |",
         # a condition's kind after a word finds "Netzwerkstörung" too: with nobody there, no finding
         "Die Netzwerkstörung ist behoben, der Systemausfall war kurz.",
+        # a common condition named in its own language, in a question about it
+        "Czym się różni cukrzyca typu 1 od cukrzycy typu 2?",
+        "Vad är skillnaden mellan stroke och hjärtinfarkt?",
     ]:
         assert sent(guard, question) == ("allow", question)
     # A person in the sentence or the one before it (a pronoun, a relation, an age), or anywhere in the
@@ -645,6 +648,12 @@ def test_a_health_word_that_concerns_nobody_passes_and_one_about_somebody_stays_
         "Summary for ops: bisoprolol refill due. Contact: +44 20 7946 0018.",
         "You mentioned your father has coeliac disease, so I flagged a gluten-free menu.",
         "Leon hat seit Sommer eine Lese-Rechtschreib-Schwäche, sagt seine Mutter.",
+        # the common conditions, named in their own language with no clinical cue
+        "Mein Vater hatte letztes Jahr einen Schlaganfall.",
+        "Moja córka ma cukrzycę i astmę.",
+        "Onze dochter heeft autisme.",
+        "Minulla on astma, voinko juosta maratonin?",
+        "Min mormor har Alzheimer.",
     ]:
         assert guard.inspect(personal).action == "local", personal
 

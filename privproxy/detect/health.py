@@ -59,11 +59,19 @@ _PERSON_WORDS = """
     mnie mój moja moje mojego mojej mojemu pacjent pacjentka matka mama ojciec tata syn córka
     żona mąż dziecko brat siostra babcia dziadek koleżanka sąsiad sąsiadka
     jag jeg mig mitt mina hon hun hans hennes hendes mor søn dotter datter bror syster søster
-    mormor farmor morfar farfar
+    mormor farmor morfar farfar mamma pappa kone mand
+    minä minulla minun minua minulle hän hänellä hänen häntä äiti isä poika tytär vaimo veli
+    sisko mummo ukki lapsi potilas
+    mám můj moje mého mému mně matka otec syn dcera manželka manžel bratr sestra babička
+    dědeček pacientka
+    eu meu mea mele mama tatăl tata fiul fiica soția soțul fratele sora bunica bunicul pacientul
+    én nekem nálam engem anyám apám fiam lányom feleségem férjem testvérem nagymamám nagyapám beteg
+    ben benim bana annem babam oğlum kızım eşim kardeşim ablam ağabeyim babaannem anneannem
     """
 # Left out on purpose, being other words too: "we"/"us"/"our" (how questions are asked), "me" ("tell
 # me"), "son" (Spanish "are"), "ma" (Italian "but"), "mes" (Spanish "month"), "sein" ("to be"),
-# "kind", "far", "min" (minutes), "ja" ("yes"), "vi" (an editor), "i" (Polish and Czech "and").
+# "kind", "far", "min" (minutes), "ja" ("yes"), "vi" (an editor), "i" (Polish and Czech "and"),
+# Czech "já" (Portuguese "already"), Turkish "hasta" (Spanish "until").
 _PERSON_WORD = frozenset(_PERSON_WORDS.split())
 _WORD = re.compile(r"[^\W\d_]+(?:['\u2019][a-z]+|['\u2019])?")
 # An age: "54 y/o", "42-year-old", "a 7 year old", "42 ans", "35 Jahre", "60 años", "45 anni", "lat 67".
