@@ -66,7 +66,7 @@ _PERSON_WORDS = """
     dědeček pacientka
     eu meu mea mele mama tatăl tata fiul fiica soția soțul fratele sora bunica bunicul pacientul
     én nekem nálam engem anyám apám fiam lányom feleségem férjem testvérem nagymamám nagyapám beteg
-    ben benim bana annem babam oğlum kızım eşim kardeşim ablam ağabeyim babaannem anneannem
+    ben benim bana annem babam oğlum k\u0131z\u0131m eşim kardeşim ablam ağabeyim babaannem anneannem
     """
 # Left out on purpose, being other words too: "we"/"us"/"our" (how questions are asked), "me" ("tell
 # me"), "son" (Spanish "are"), "ma" (Italian "but"), "mes" (Spanish "month"), "sein" ("to be"),
