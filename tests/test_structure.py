@@ -48,6 +48,11 @@ SHAPES = {
         '<add key="DbPassword" value="s3cr3t!X"/>',
         {"firstName": "Anna", "dob": "1970-01-01", "DbPassword": "s3cr3t!X"},
     ),
+    "named values": (
+        '{"values": [{"key": "oktaApiToken", "value": "00oG8lsD", "type": "secret"}]}\n'
+        'env:\n  - name: DB_PASSWORD\n    value: "hunter2Xq"\n',
+        {"oktaApiToken": "00oG8lsD", "DB_PASSWORD": "hunter2Xq"},
+    ),
     "hl7 v2": (
         "MSH|^~\\&|EPIC|HOSP|||20240101||ADT^A01|1|P|2.5\r"
         "PID|1||MRN-4411^^^HOSP^MR||NOWAK^ANNA^M||19790312|F|||UL. LIPOWA 4^^KRAKOW^^30-001||601 222 333\r"

@@ -108,6 +108,7 @@ def _all_pairs(text: str) -> Iterator[Pair]:
     yield from _code_pairs(text)
     yield from _path_pairs(text)
     yield from _markup_pairs(text)
+    yield from _named_value_pairs(text)
     yield from _key_row_pairs(text)
     for key, start, end in hl7_fields(text):
         yield Pair(key, start, end)
@@ -141,6 +142,36 @@ def _markup_pairs(text: str) -> Iterator[Pair]:
             yield Pair(
                 named.group("key"), tag.start() + value.start("value"), tag.start() + value.end("value")
             )
+
+
+# A value named by a sibling: Postman and Terraform's `{"key": "mapboxToken", "value": "sk.…"}`, AWS tags'
+# `{"Key": "owner", "Value": "…"}`, and a Kubernetes or Compose env entry `- name: DB_PASSWORD` /
+# `  value: "…"`: the value is read under the name.
+_OBJECT = re.compile(r"\{[^{}]{1,800}\}")
+_NAME_MEMBER = re.compile(r"(?P<q>\\*\")(?i:key|name)(?P=q)\s*:\s*(?P=q)(?P<key>[^\"\\\n]{1,60})(?P=q)")
+_VALUE_MEMBER = re.compile(
+    r"(?P<q>\\*\")(?i:value)(?P=q)\s*:\s*(?P=q)(?P<value>(?:[^\"\\\n]|\\(?!\")[^\n]){1,400}?)(?P=q)"
+)
+_ENV_ENTRY = re.compile(
+    r"^(?P<indent>[ \t]*)-[ \t]+name:[ \t]*[\"']?(?P<key>[\w.\-]{1,60})[\"']?[ \t]*\n"
+    r"(?P=indent)[ \t]+value:[ \t]*(?P<value>[^\n]{1,200})$",
+    re.MULTILINE,
+)
+
+
+def _named_value_pairs(text: str) -> Iterator[Pair]:
+    if "value" not in text.lower():
+        return
+    if '"' in text:
+        for match in _OBJECT.finditer(text):
+            named, value = _NAME_MEMBER.search(match.group()), _VALUE_MEMBER.search(match.group())
+            if named is not None and value is not None:
+                start = match.start() + value.start("value")
+                yield Pair(named.group("key"), start, start + len(value.group("value")))
+    for match in _ENV_ENTRY.finditer(text):
+        start, end = _strip(text, match.start("value"), match.end("value"))
+        if end > start:
+            yield Pair(match.group("key"), start, end)
 
 
 # A two-cell row of a key/value table: `| Reporter | jdoe |`, `| Date of birth | 1984-02-11 |`.
