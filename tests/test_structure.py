@@ -53,6 +53,21 @@ SHAPES = {
         'env:\n  - name: DB_PASSWORD\n    value: "hunter2Xq"\n',
         {"oktaApiToken": "00oG8lsD", "DB_PASSWORD": "hunter2Xq"},
     ),
+    "dicom dump": (
+        "(0010,0010) PN [HALVORSEN^TRUDY^M]                     #  18, 1 PatientName\n"
+        "(0010,0030) DA [19580611]                               #   8, 1 PatientBirthDate\n"
+        "(0010, 0020) Patient ID                          LO: 'P-77120'\n",
+        {
+            "last name": "HALVORSEN",
+            "first name": "TRUDY",
+            "PatientBirthDate": "19580611",
+            "Patient ID": "P-77120",
+        },
+    ),
+    "directory name": (
+        "Manager           : CN=Shapiro\\, Eitan,OU=Finance,DC=corp,DC=example",
+        {"last name": "Shapiro", "first name": "Eitan"},
+    ),
     "hl7 v2": (
         "MSH|^~\\&|EPIC|HOSP|||20240101||ADT^A01|1|P|2.5\r"
         "PID|1||MRN-4411^^^HOSP^MR||NOWAK^ANNA^M||19790312|F|||UL. LIPOWA 4^^KRAKOW^^30-001||601 222 333\r"

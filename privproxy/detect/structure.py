@@ -109,6 +109,8 @@ def _all_pairs(text: str) -> Iterator[Pair]:
     yield from _path_pairs(text)
     yield from _markup_pairs(text)
     yield from _named_value_pairs(text)
+    yield from _dicom_pairs(text)
+    yield from _directory_name_pairs(text)
     yield from _key_row_pairs(text)
     for key, start, end in hl7_fields(text):
         yield Pair(key, start, end)
@@ -172,6 +174,60 @@ def _named_value_pairs(text: str) -> Iterator[Pair]:
         start, end = _strip(text, match.start("value"), match.end("value"))
         if end > start:
             yield Pair(match.group("key"), start, end)
+
+
+# A DICOM header dump, as dcmdump and pydicom print it: the element's keyword names the value.
+#   (0010,0010) PN [HALVORSEN^TRUDY^M]          #  18, 1 PatientName
+#   (0010, 0030) Patient's Birth Date         DA: '19580611'
+# A person name (PN) is family^given^middle^prefix^suffix: each part is read as the name it is.
+_DCMDUMP = re.compile(
+    r"^[ \t]*\([0-9A-Fa-f]{4},[0-9A-Fa-f]{4}\)[ \t]+(?P<vr>[A-Z]{2})[ \t]+\[(?P<value>[^\]\n]{1,200})\]"
+    r"[ \t]*#[ \t]*\d+,[ \t]*\d+[ \t]+(?P<key>[A-Za-z][\w']{1,60})",
+    re.MULTILINE,
+)
+_PYDICOM = re.compile(
+    r"^[ \t]*\([0-9A-Fa-f]{4},[ \t]?[0-9A-Fa-f]{4}\)[ \t]+(?P<key>[A-Za-z][\w' ]{1,60}?)[ \t]+(?P<vr>[A-Z]{2}):[ \t]*"
+    r"(?P<q>['\"]?)(?P<value>[^'\"\n]{1,200})(?P=q)[ \t]*$",
+    re.MULTILINE,
+)
+_PERSON_NAME_PARTS = ("last name", "first name", "middle name")
+
+
+def _dicom_pairs(text: str) -> Iterator[Pair]:
+    if "(00" not in text:
+        return
+    for pattern in (_DCMDUMP, _PYDICOM):
+        for match in pattern.finditer(text):
+            start, end = match.start("value"), match.end("value")
+            if match.group("vr") != "PN":
+                yield Pair(match.group("key"), start, end)
+                continue
+            for key, (part_start, part_end) in zip(
+                _PERSON_NAME_PARTS, _parts(text, start, end, "^"), strict=False
+            ):
+                yield Pair(key, part_start, part_end)
+
+
+def _parts(text: str, start: int, end: int, separator: str) -> list[tuple[int, int]]:
+    out, position = [], start
+    for part in text[start:end].split(separator):
+        if part.strip():
+            out.append(_strip(text, position, position + len(part)))
+        position += len(part) + 1
+    return out
+
+
+# A person's entry in a directory: `CN=Shapiro\, Eitan,OU=Finance,DC=corp` (Active Directory writes
+# "Surname, Given" with the comma escaped). Containers (`CN=Users`) have no such comma.
+_PERSON_CN = re.compile(r"\b(?i:cn)=(?P<last>[^,=\\\n]{2,40})\\,[ \t]*(?P<first>[^,=\\\n]{2,40})(?=,|$|\s)")
+
+
+def _directory_name_pairs(text: str) -> Iterator[Pair]:
+    if "\\," not in text:
+        return
+    for match in _PERSON_CN.finditer(text):
+        yield Pair("last name", *_strip(text, match.start("last"), match.end("last")))
+        yield Pair("first name", *_strip(text, match.start("first"), match.end("first")))
 
 
 # A two-cell row of a key/value table: `| Reporter | jdoe |`, `| Date of birth | 1984-02-11 |`.
@@ -523,6 +579,12 @@ _OWNERS = frozenset(
         "klanta",
         "pacjent",
         "pracownik",
+        # a log's or directory's qualifiers: TargetUserName, SubjectUserName, login_username
+        "target",
+        "subject",
+        "remote",
+        "logon",
+        "login",
     ]
 )
 
