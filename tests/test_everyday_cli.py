@@ -273,6 +273,19 @@ def test_a_bad_regex_stops_a_guard_with_a_policy_error_at_its_line(tmp_path: Pat
     assert "invalid regular expression" in caught.value.message
 
 
+def test_a_pattern_that_can_match_empty_text_is_refused_at_its_line(tmp_path: Path) -> None:
+    from privproxy import Guard, PolicyError
+
+    pack = PACK.replace("'TCK-(\\d+'", "'TCK-\\d+|'")
+    assert pack != PACK
+    (tmp_path / "team.yaml").write_text(pack)
+    policy = write_policy(tmp_path, "version: 1\nname: p\ndetection: {packs: [team.yaml]}\n")
+    with pytest.raises(PolicyError) as caught:
+        Guard(policy=policy, audit_log=tmp_path / "a.jsonl")
+    assert (Path(caught.value.file or "").name, caught.value.line) == ("team.yaml", 6)
+    assert "can match empty text" in caught.value.message
+
+
 def test_policy_tests_use_a_fixed_key_and_show_expected_vs_actual(tmp_path: Path) -> None:
     policy = write_policy(
         tmp_path,

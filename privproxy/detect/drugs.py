@@ -7,6 +7,8 @@ the drug-named-entity-recognition package: generic names, brands, other-language
 a run of up to three words is a drug when its folded form is listed, or when a language's ending
 makes it one in text that is not English: French and German add or drop a final "e" ("metformine", "Budesonid"), Spanish,
 Italian and Portuguese end in "a" or "o" ("lamotrigina"), Polish writes "y" for "i" ("lamotrygina").
+Many of those languages also write Greek "th", "ph" and "y" as "t", "f" and "i" ("levotiroxina",
+"metotrexato"): the list is read with those spelled plainly too.
 A frequent word of a language the name detectors read, a known name, a place or landmark, or a
 technical word is never one.
 """
@@ -76,6 +78,18 @@ def _forms(word: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
+def spelled_plainly(word: str) -> str:
+    """Greek spellings as Spanish, Italian, Portuguese, Polish and others write them: "levothyroxine"
+    and "levotiroxina" both read "levotiroxine" ... once the ending forms are tried too."""
+    return word.replace("th", "t").replace("ph", "f").replace("y", "i")
+
+
+@functools.cache
+def _plain_names(filename: str) -> frozenset[str]:
+    """The one-word listed names, spelled plainly (see `spelled_plainly`)."""
+    return frozenset(spelled_plainly(name) for name in listed_names(filename) if " " not in name)
+
+
 @functools.lru_cache(maxsize=1)
 def _frequent() -> tuple[dict[str, int], ...]:
     return (word_rank("en"), *(word_rank(language) for language in FOREIGN_LANGUAGES))
@@ -111,6 +125,7 @@ class DrugNameRecognizer(EntityRecognizer):
 
     def load(self) -> None:
         _first_words(self._file)
+        _plain_names(self._file)
         _frequent()
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
@@ -137,7 +152,11 @@ class DrugNameRecognizer(EntityRecognizer):
                 if size == 1 and len(phrase) >= _MIN_LETTERS:
                     key = _KEY_AFTER.match(text, run[0][1]) is not None  # "metadata:" names a field
                     forms = (phrase,) if english or key else _forms(phrase)
-                    if any(form in names for form in forms) and not _ordinary(phrase):
+                    plain = () if english or key else _plain_names(self._file)
+                    if (
+                        any(form in names for form in forms)
+                        or any(spelled_plainly(form) in plain for form in forms)
+                    ) and not _ordinary(phrase):
                         found = 1
                         break
             if found:

@@ -34,6 +34,10 @@ from ..policy.loader import duplicate_errors, raise_all, validate_pruning
 _REGEX_FLAGS = re.DOTALL | re.MULTILINE | re.IGNORECASE  # Presidio's global_regex_flags
 
 
+# Words, digits and punctuation at line starts and ends: where a pattern that can match nothing would.
+_EMPTY_PROBE = "a b\n1 2\n-\n"
+
+
 def _regex_engine() -> Any:
     """The engine Presidio's PatternRecognizer compiles with (`regex`, else `re`)."""
     try:
@@ -55,12 +59,18 @@ class PatternSpec(BaseModel):
     def _compiles(cls, value: str) -> str:
         """Compiled as Presidio will compile it, so a broken pattern fails here, at its line."""
         try:
-            _regex_engine().compile(value, _REGEX_FLAGS)
+            compiled = _regex_engine().compile(value, _REGEX_FLAGS)
         except Exception as exc:  # the regex module's error class is not re.error
             position = getattr(exc, "pos", None)
             where = f" at position {position}" if position is not None else ""
             message = getattr(exc, "msg", None) or str(exc)
             raise ValueError(f"invalid regular expression: {message}{where}") from None
+        # An empty alternative (`a|b|`) or an all-optional pattern finds nothing, everywhere: a slip.
+        if any(match.end() == match.start() for match in compiled.finditer(_EMPTY_PROBE)):
+            raise ValueError(
+                "the pattern can match empty text (an empty alternative such as 'a|b|' or '(|x)', or "
+                "every part optional): make at least one part required"
+            )
         return value
 
 
