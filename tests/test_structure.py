@@ -107,6 +107,28 @@ def test_placeholder_values_are_not_values() -> None:
     assert [text[p.start : p.end] for p in read_pairs(text)] == []
 
 
+def test_stand_ins_notes_and_calls_are_not_values() -> None:
+    text = (
+        "password: REPLACE_ME   # injected by ExternalSecret\n- secretKey: username\n"
+        "STRIPE_SECRET_KEY=sk_test_...\nssn: XXX-XX-XXXX (last 4 only)\n"
+        "    token = secrets.token_urlsafe(32)\ndef new_reset_token() -> str:\n"
+    )
+    assert [text[p.start : p.end] for p in read_pairs(text)] == []
+    real = "password: Tr1cky-Pelican-88 # prod"
+    # a real value keeps its note: what is covered must hold all of it
+    assert [real[p.start : p.end] for p in read_pairs(real)] == ["Tr1cky-Pelican-88 # prod"]
+
+
+def test_masks_fictional_numbers_and_long_past_births_are_not_personal(shared_guard: Guard) -> None:
+    blank = "Full name: ____\nDate of birth: MM/DD/YYYY\nSSN: XXX-XX-XXXX\nPhone: (555) 555-5555\n"
+    assert shared_guard.inspect("Which input masks fit this form?\n" + blank).action == "allow"
+    history = "Fernando Pessoa nasceu a 13 de junho de 1888 em Lisboa."
+    assert "DATE_OF_BIRTH" not in {f["entity_type"] for f in shared_guard.inspect(history).findings}
+    living = shared_guard.inspect("Kunde geboren am 14.03.1961, bitte prüfen.").findings
+    assert "DATE_OF_BIRTH" in {f["entity_type"] for f in living}
+    assert shared_guard.inspect("SSN: 123-45-6789").action != "allow"
+
+
 def test_keys_match_in_any_case_separator_language_and_owner() -> None:
     vocabulary = FieldVocabulary(
         {"DATE_OF_BIRTH": ["date of birth", "dob", "Geburtsdatum", "fecha de nacimiento"]}

@@ -45,8 +45,54 @@ _SSH_REMOTE = re.compile(r":[\w~./-]")
 _SECRET_TYPES = frozenset({"SECRET", "API_KEY"})
 
 
+# A format mask or a template blank: XXX-XX-XXXX, ***-**-1234, 000-00-0000, MM/DD/YYYY, (555) 555-5555,
+# ____ — characters that say where a value goes, not a value. A mask may keep a few real digits
+# ("***-**-1234" names four digits and no one), so only its mask characters are looked at.
+_MASK = re.compile(
+    r"[\s\-./()+:#]*(?:[xX*#•_]+|0+|5{3,}|(?i:mm|dd|yy|yyyy|jj|aaaa|tt|rrrr|hh))"
+    r"(?:[\s\-./()+:#]+(?:[xX*#•_]+|0+|\d{1,4}|5{3,}|(?i:mm|dd|yy|yyyy|jj|aaaa|tt|rrrr|hh)))*[\s\-./()+:#]*"
+)
+_MASKABLE = frozenset(
+    {"PERSON", "PHONE_NUMBER", "US_SSN", "NATIONAL_ID", "DATE_OF_BIRTH", "CREDIT_CARD", "ACCOUNT_NUMBER",
+     "PASSPORT", "DRIVER_LICENSE", "US_DRIVER_LICENSE", "IBAN_CODE", "MEDICAL_RECORD_NUMBER", "UK_NINO"}
+)  # fmt: skip
+_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+# Nobody alive was born this many years ago: a birth date before it is history ("nasceu a 13 de junho
+# de 1888"), not a person's data. records.py reads columns of birth dates with the same bound.
+OLDEST = 110
+
+
+def _mask(value: str) -> bool:
+    """XXX-XX-XXXX, 000-00-0000, MM/DD/YYYY, (555) 555-5555: a mask, a template's blank or a
+    fictional number made of one repeated digit, not somebody's value."""
+    stripped = value.strip()
+    if not stripped:
+        return False
+    digits = [ch for ch in stripped if ch.isdigit()]
+    if len(digits) >= 7 and len(set(digits)) == 1 and not any(ch.isalpha() for ch in stripped):
+        return True
+    return bool(_MASK.fullmatch(stripped)) and (
+        any(ch in stripped for ch in "xX*#•_") or set(digits) == {"0"} or stripped[:2].lower() in _DATE_MASK
+    )
+
+
+_DATE_MASK = frozenset({"mm", "dd", "yy", "jj", "aa", "tt", "rr", "hh"})
+
+
+def _born_long_ago(value: str) -> bool:
+    import datetime
+
+    years = [int(year) for year in _YEAR.findall(value)]
+    today = datetime.date.today().year
+    return bool(years) and all(year < today - OLDEST or year > today for year in years)
+
+
 def plausible(entity_type: str, value: str, after: str, before: str = "") -> bool:
     """Whether a finding of `entity_type` on `value` (between `before` and `after`) can be what it says."""
+    if entity_type in _MASKABLE and _mask(value):
+        return False
+    if entity_type == "DATE_OF_BIRTH" and _born_long_ago(value):
+        return False
     if entity_type in _NUMBER_TYPES and not _number_plausible(value, after, before, entity_type):
         return False
     if entity_type in _SECRET_TYPES:

@@ -358,13 +358,36 @@ _LANDMARK_WORDS = word_set(
 )
 
 
+# Of those, the head words no surname is made of, and the words that begin a street's name: a span
+# holding one is a building, an institution or a street even when named after somebody ("Anne Frank
+# Huis", "Herzogin Anna Amalia Bibliothek", "Rua Coelho da Rocha", "Jerónimos Monastery").
+_BUILDING_WORDS = word_set(
+    """
+    museum monastery convent cathedral basilica abbey mosque synagogue library airport stadium university
+    musee museo museu musea muzeum monastere monasterio monastero mosteiro klooster kloster klasztor
+    convento couvent bibliothek bibliotheque biblioteca bibliotheek biblioteka huis haus kerk igreja
+    elevador estacao bahnhof flughafen aeroporto aeropuerto universitat universite universidad universita
+    rua calle avenida avenue boulevard praca largo travessa strada viale corso ulica aleja utca gracht
+    """
+)
+
+
 def landmark(text: str, start: int, end: int) -> bool:
-    """Whether a name span is a landmark or a natural feature by its head word, with no given name in it."""
+    """Whether a name span is a landmark or a natural feature by its head word, with no given name in
+    it (a building's or a street's word makes it one whatever names it holds)."""
     words = [word.strip("'\u2019.,;:!?()\"") for word in re.split(r"[\s\-]+", text[start:end])]
     words = [word for word in words if word]
-    if len(words) < 2 or any(word in given_names() for word in words):
+    after = _CAPITALIZED_AFTER.match(text[end : end + 60])  # "Herzogin Anna" of "… Amalia Bibliothek"
+    if after is not None and any(fold(word) in _BUILDING_WORDS for word in after.group().split()):
+        return True
+    if len(words) < 2:
         return False
-    return any(fold(word) in _LANDMARK_WORDS for word in words if word[:1].isupper())
+    capitalized = [fold(word) for word in words if word[:1].isupper()]
+    if any(word in _BUILDING_WORDS for word in capitalized):
+        return True
+    if any(word in given_names() for word in words):
+        return False
+    return any(word in _LANDMARK_WORDS for word in capitalized)
 
 
 # Feasts that name a date ("before Easter", "zu Pfingsten"), in the languages the name detectors read.

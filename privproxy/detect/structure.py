@@ -50,10 +50,30 @@ _PLACEHOLDER = re.compile(
 )
 
 
+# What a value may carry after it that is not the value: a YAML or shell comment, a note in brackets.
+_TRAILING_NOTE = re.compile(r"(?:\s+#\s.*|\s*\([^()]*\))$")
+# A value cut short ("sk_test_..."), a method call that computes it (`secrets.token_urlsafe(32)`) or a
+# name of what goes there ("REPLACE_ME", "str", "username").
+_STAND_IN = re.compile(
+    r".*(?:\.\.\.|\u2026)|[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+\([^()]*\)|(?i:replace[_-]?me|fill[_-]?me[_-]?in|to[_ -]?be[_ -]?(?:set|filled)|str|string|int|integer|"
+    r"bool|boolean|float|number|date|datetime|uuid|username|user|value|text|required|optional)"
+)
+
+
 def is_placeholder(value: str) -> bool:
-    """N/A, <redacted>, XXX-XX-XXXX ... and values with no letter or digit at all (`"address": {`)."""
+    """N/A, <redacted>, XXX-XX-XXXX, sk_test_..., REPLACE_ME # note ... and values with no letter or
+    digit at all (`"address": {`)."""
     stripped = value.strip().strip("\"'`")
-    return not any(ch.isalnum() for ch in stripped) or bool(_PLACEHOLDER.fullmatch(stripped))
+    if (
+        not any(ch.isalnum() for ch in stripped)
+        or _PLACEHOLDER.fullmatch(stripped)
+        or _STAND_IN.fullmatch(stripped)
+    ):
+        return True
+    bare = _TRAILING_NOTE.sub("", stripped).strip().strip("\"'`")
+    return bare != stripped and bool(
+        not any(ch.isalnum() for ch in bare) or _PLACEHOLDER.fullmatch(bare) or _STAND_IN.fullmatch(bare)
+    )
 
 
 _MAX_VALUE = 200
@@ -310,8 +330,12 @@ _NEXT_LABEL = re.compile(r"[,;|]\s+(?P<key>[A-Za-zÀ-ÖØ-öø-ÿĀ-ž][\wÀ-Ö�
 def _line_pairs(text: str) -> Iterator[Pair]:
     for match in _LINE.finditer(text):
         key = match.group("key").strip()
-        if len(key.split()) > 5 or "://" in match.group(0)[: match.start("value") - match.start()]:
-            continue  # a sentence with a colon in it, or a URL scheme, is no label
+        if (
+            len(key.split()) > 5
+            or "://" in match.group(0)[: match.start("value") - match.start()]
+            or "()" in key
+        ):
+            continue  # a sentence with a colon in it, a URL scheme or a call (`def f() -> str:`) is no label
         start, end = match.start("value"), match.end("value")
         for label in _NEXT_LABEL.finditer(text, start, end):
             value_start, value_end = _strip(text, start, label.start())
