@@ -76,7 +76,7 @@ _PERSONAL = re.compile(
 # Words after which a capitalized word is a place ("to" and "from" are left out: "talk to Anna").
 _PLACE_WORD = re.compile(
     r"(?i)(?:\b(?:in|near|via|around|visit|visiting|visited|à|au|aux|en|vers|nach|aus|bei|im|desde|hacia|em|"
-    r"para|w|we|naar|uit|från|till)\s+|[A-Z][a-z]+/)$"
+    r"para|w|we|naar|uit|från|till|a|ao|no|na|i|til|ve|în|la)\s+|[A-Z][a-z]+/)$"
 )
 # The capitalized word before ", " / " and " / " et " …: the previous item of a list.
 _LISTED_AFTER = re.compile(r"\b([A-Z][^\W\d_]+(?: [A-Z][^\W\d_]+)?)(?:,| and| or| et| und| y| e| en| i)\s+$")
