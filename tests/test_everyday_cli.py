@@ -262,28 +262,24 @@ def test_validate_shows_every_mistake_of_every_file_at_its_line(tmp_path: Path) 
     assert "CODE-12" not in result.stdout, "examples are pointed at, not echoed"
 
 
-def test_a_bad_regex_stops_a_guard_with_a_policy_error_at_its_line(tmp_path: Path) -> None:
+@pytest.mark.parametrize(
+    ("regex", "says"),
+    [
+        ("'TCK-(\\d+'", "invalid regular expression"),  # as written in PACK: a missing )
+        ("'TCK-\\d+|'", "can match empty text"),  # an empty alternative finds nothing, everywhere
+    ],
+)
+def test_a_bad_regex_stops_a_guard_with_a_policy_error_at_its_line(
+    tmp_path: Path, regex: str, says: str
+) -> None:
     from privproxy import Guard, PolicyError
 
-    (tmp_path / "team.yaml").write_text(PACK)
+    (tmp_path / "team.yaml").write_text(PACK.replace("'TCK-(\\d+'", regex))
     policy = write_policy(tmp_path, "version: 1\nname: p\ndetection: {packs: [team.yaml]}\n")
     with pytest.raises(PolicyError) as caught:
         Guard(policy=policy, audit_log=tmp_path / "a.jsonl")
     assert (Path(caught.value.file or "").name, caught.value.line) == ("team.yaml", 6)
-    assert "invalid regular expression" in caught.value.message
-
-
-def test_a_pattern_that_can_match_empty_text_is_refused_at_its_line(tmp_path: Path) -> None:
-    from privproxy import Guard, PolicyError
-
-    pack = PACK.replace("'TCK-(\\d+'", "'TCK-\\d+|'")
-    assert pack != PACK
-    (tmp_path / "team.yaml").write_text(pack)
-    policy = write_policy(tmp_path, "version: 1\nname: p\ndetection: {packs: [team.yaml]}\n")
-    with pytest.raises(PolicyError) as caught:
-        Guard(policy=policy, audit_log=tmp_path / "a.jsonl")
-    assert (Path(caught.value.file or "").name, caught.value.line) == ("team.yaml", 6)
-    assert "can match empty text" in caught.value.message
+    assert says in caught.value.message
 
 
 def test_policy_tests_use_a_fixed_key_and_show_expected_vs_actual(tmp_path: Path) -> None:
