@@ -101,7 +101,8 @@ HOLDOUT = HERE / "accuracy" / "holdout"
 # `fresh3` a third, written while this round of tuning began, on new situations and 40 countries' ids
 # (benchmarks/accuracy/fresh3/): its test half was read only once the round was over. `fresh4`
 # (benchmarks/accuracy/fresh4/), written blind while the next round's fixes were being made from
-# fresh3's misses: measured before and after that round with neither half read.
+# fresh3's misses: measured before and after that round with neither half read; then its dev half
+# was worked on, and its test half read only at the end.
 HOLDOUT_FILES = {
     "structured": HOLDOUT / "structured.jsonl",
     "credentials": HOLDOUT / "credentials_ids.jsonl",
