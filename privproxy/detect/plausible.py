@@ -47,11 +47,10 @@ _SECRET_TYPES = frozenset({"SECRET", "API_KEY"})
 
 # A format mask or a template blank: XXX-XX-XXXX, ***-**-1234, 000-00-0000, MM/DD/YYYY, (555) 555-5555,
 # ____ — characters that say where a value goes, not a value. A mask may keep a few real digits
-# ("***-**-1234" names four digits and no one), so only its mask characters are looked at.
-_MASK = re.compile(
-    r"[\s\-./()+:#]*(?:[xX*#•_]+|0+|5{3,}|(?i:mm|dd|yy|yyyy|jj|aaaa|tt|rrrr|hh))"
-    r"(?:[\s\-./()+:#]+(?:[xX*#•_]+|0+|\d{1,4}|5{3,}|(?i:mm|dd|yy|yyyy|jj|aaaa|tt|rrrr|hh)))*[\s\-./()+:#]*"
-)
+# ("***-**-1234" names four digits and no one). Read token by token (no backtracking on long values).
+_MASK_SEPARATORS = re.compile(r"[\s\-./()+:]+")
+_MASK_TOKEN = re.compile(r"[xX*#•_]+|0+|5{3,}")
+_DATE_TOKENS = frozenset({"mm", "dd", "yy", "yyyy", "jj", "aaaa", "tt", "rrrr", "hh"})
 _MASKABLE = frozenset(
     {"PERSON", "PHONE_NUMBER", "US_SSN", "NATIONAL_ID", "DATE_OF_BIRTH", "CREDIT_CARD", "ACCOUNT_NUMBER",
      "PASSPORT", "DRIVER_LICENSE", "US_DRIVER_LICENSE", "IBAN_CODE", "MEDICAL_RECORD_NUMBER", "UK_NINO"}
@@ -71,12 +70,16 @@ def _mask(value: str) -> bool:
     digits = [ch for ch in stripped if ch.isdigit()]
     if len(digits) >= 7 and len(set(digits)) == 1 and not any(ch.isalpha() for ch in stripped):
         return True
-    return bool(_MASK.fullmatch(stripped)) and (
-        any(ch in stripped for ch in "xX*#•_") or set(digits) == {"0"} or stripped[:2].lower() in _DATE_MASK
-    )
+    tokens = [token for token in _MASK_SEPARATORS.split(stripped) if token]
+    if not tokens or not _mask_token(tokens[0]):
+        return False
+    if not all(_mask_token(token) or (token.isdigit() and len(token) <= 4) for token in tokens[1:]):
+        return False
+    return any(ch in stripped for ch in "xX*#•_") or set(digits) == {"0"} or tokens[0].lower() in _DATE_TOKENS
 
 
-_DATE_MASK = frozenset({"mm", "dd", "yy", "jj", "aa", "tt", "rr", "hh"})
+def _mask_token(token: str) -> bool:
+    return bool(_MASK_TOKEN.fullmatch(token)) or token.lower() in _DATE_TOKENS
 
 
 def _born_long_ago(value: str) -> bool:

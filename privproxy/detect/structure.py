@@ -70,6 +70,8 @@ def is_placeholder(value: str) -> bool:
         or _STAND_IN.fullmatch(stripped)
     ):
         return True
+    if len(stripped) > _MAX_VALUE:
+        return False  # a block scalar's lines: a note after it says nothing of what it holds
     bare = _TRAILING_NOTE.sub("", stripped).strip().strip("\"'`")
     return bare != stripped and bool(
         not any(ch.isalnum() for ch in bare) or _PLACEHOLDER.fullmatch(bare) or _STAND_IN.fullmatch(bare)
