@@ -10,6 +10,7 @@ everyday words before a volume, a secret whose words say it is none.
 
 from __future__ import annotations
 
+import datetime
 import ipaddress
 import re
 
@@ -57,7 +58,7 @@ _MASKABLE = frozenset(
 )  # fmt: skip
 _YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
 # Nobody alive was born this many years ago: a birth date before it is history ("nasceu a 13 de junho
-# de 1888"), not a person's data. records.py reads columns of birth dates with the same bound.
+# de 1888"), not a person's data. records.py reads columns of birth dates with it too.
 OLDEST = 110
 
 
@@ -83,8 +84,6 @@ def _mask_token(token: str) -> bool:
 
 
 def _born_long_ago(value: str) -> bool:
-    import datetime
-
     years = [int(year) for year in _YEAR.findall(value)]
     today = datetime.date.today().year
     return bool(years) and all(year < today - OLDEST or year > today for year in years)

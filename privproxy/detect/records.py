@@ -29,6 +29,7 @@ from collections import Counter
 from typing import Any
 
 from .findings import recognizer_result
+from .plausible import OLDEST
 from .structure import is_placeholder, looks_like_header, split_cells, split_lines
 
 DETECTOR = "RecordColumns"
@@ -61,7 +62,6 @@ _DATE = re.compile(
 # or six digits or more; no decimal point, no thousands separator.
 _IDENTIFIER = re.compile(r"(?:[A-Za-z]{1,5}[ \-/]?\d{4,}[A-Za-z0-9\-]*|\d{6,})")
 _YOUNGEST = 14  # years: a date less long ago is no date of birth in a record
-_OLDEST = 110
 
 
 def record_columns(text: str, results: list[Any], min_score: float) -> list[Any]:
@@ -185,7 +185,7 @@ def _birth_date(value: str) -> bool:
     if not (1 <= month <= 12 or 1 <= day <= 12):
         return False
     this_year = datetime.date.today().year
-    return this_year - _OLDEST <= year <= this_year - _YOUNGEST
+    return this_year - OLDEST <= year <= this_year - _YOUNGEST
 
 
 def _result(kind: str, start: int, end: int) -> Any:

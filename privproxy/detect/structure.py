@@ -64,17 +64,17 @@ def is_placeholder(value: str) -> bool:
     """N/A, <redacted>, XXX-XX-XXXX, sk_test_..., REPLACE_ME # note ... and values with no letter or
     digit at all (`"address": {`)."""
     stripped = value.strip().strip("\"'`")
-    if (
-        not any(ch.isalnum() for ch in stripped)
-        or _PLACEHOLDER.fullmatch(stripped)
-        or _STAND_IN.fullmatch(stripped)
-    ):
+    if _stands_in(stripped):
         return True
     if len(stripped) > _MAX_VALUE:
         return False  # a block scalar's lines: a note after it says nothing of what it holds
     bare = _TRAILING_NOTE.sub("", stripped).strip().strip("\"'`")
-    return bare != stripped and bool(
-        not any(ch.isalnum() for ch in bare) or _PLACEHOLDER.fullmatch(bare) or _STAND_IN.fullmatch(bare)
+    return bare != stripped and _stands_in(bare)
+
+
+def _stands_in(value: str) -> bool:
+    return not any(ch.isalnum() for ch in value) or bool(
+        _PLACEHOLDER.fullmatch(value) or _STAND_IN.fullmatch(value)
     )
 
 
@@ -192,10 +192,7 @@ def _named_value_pairs(text: str) -> Iterator[Pair]:
             if named is not None and value is not None:
                 start = match.start() + value.start("value")
                 yield Pair(named.group("key"), start, start + len(value.group("value")))
-    for match in _ENV_ENTRY.finditer(text):
-        start, end = _strip(text, match.start("value"), match.end("value"))
-        if end > start:
-            yield Pair(match.group("key"), start, end)
+    yield from _matched_pairs(text, _ENV_ENTRY)
 
 
 # A DICOM header dump, as dcmdump and pydicom print it: the element's keyword names the value.
@@ -290,10 +287,15 @@ _FLAG = re.compile(
 
 def _code_pairs(text: str) -> Iterator[Pair]:
     for pattern in (_CALL, _COMPARE, _FLAG):
-        for match in pattern.finditer(text):
-            start, end = _strip(text, match.start("value"), match.end("value"))
-            if end > start:
-                yield Pair(match.group("key"), start, end)
+        yield from _matched_pairs(text, pattern)
+
+
+def _matched_pairs(text: str, pattern: re.Pattern[str]) -> Iterator[Pair]:
+    """A pair for each match of a pattern with `key` and `value` groups, the value trimmed (`_strip`)."""
+    for match in pattern.finditer(text):
+        start, end = _strip(text, match.start("value"), match.end("value"))
+        if end > start:
+            yield Pair(match.group("key"), start, end)
 
 
 # A resource's id in a REST path: `/customers/883 933 274/invoices` is a customer id, `/users/u-71/`
@@ -392,10 +394,7 @@ def _block_lines(text: str, line_start: int, line_end: int) -> tuple[int, int] |
 
 
 def _inline_pairs(text: str) -> Iterator[Pair]:
-    for match in _INLINE.finditer(text):
-        start, end = _strip(text, match.start("value"), match.end("value"))
-        if end > start:
-            yield Pair(match.group("key"), start, end)
+    yield from _matched_pairs(text, _INLINE)
 
 
 def _json_pairs(text: str) -> Iterator[Pair]:
