@@ -248,7 +248,16 @@ CODE_SHAPES = {
     "flag": ("manage.py createsuperuser --username arno_pon28 --noinput", "username", "arno_pon28"),
     "rest path": ('"GET /api/v1/customers/883 933 274/invoices HTTP/1.1"', "customer id", "883 933 274"),
     "two labels": ("Insurer / member no:  AOK / LID-07668", " member no", "LID-07668"),
+    "keyed call": ("define( 'DB_PASSWORD', 'Gardenia#2023-rosas' );", "DB_PASSWORD", "Gardenia#2023-rosas"),
+    "property setter": ('props.setProperty("mail.smtp.user", "ops-mailer");', "mail.smtp.user", "ops-mailer"),
+    "php variable": ('$netgsmPass = "Netgsm!Kadikoy34";', "netgsmPass", "Netgsm!Kadikoy34"),
 }
+
+
+def test_code_lines_with_commas_are_not_a_table_and_string_edits_name_nothing() -> None:
+    text = "define( 'DB_NAME', 'wp_shop' );\ndefine( 'DB_USER', 'wp_usr' );\ns = s.replace(\"password\", \"secret\")"
+    keys = {pair.key for pair in read_pairs(text)}
+    assert keys == {"DB_NAME", "DB_USER"}, keys
 
 
 @pytest.mark.parametrize("shape", sorted(CODE_SHAPES))

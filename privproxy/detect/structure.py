@@ -276,9 +276,15 @@ _CALL = re.compile(
     r"(?P<q>[\"'`])(?P<value>[^\"'`\n]{1,200})(?P=q)\s*\)"
 )
 _COMPARE = re.compile(
-    r"(?<![\w.$])(?P<key>[A-Za-z_][\w.]{1,40})\)?\s*(?:={1,3}|!=|<>|\bI?LIKE\b)\s*(?:\w{1,10}\(\s*)?"
+    r"(?<![\w.$])\$?(?P<key>[A-Za-z_][\w.]{1,40})\)?\s*(?:={1,3}|!=|<>|\bI?LIKE\b)\s*(?:\w{1,10}\(\s*)?"
     r"(?P<q>['\"])(?P<value>[^'\"\n]{1,200})(?P=q)",
     re.IGNORECASE,
+)
+# A call whose first argument names the second: `define('DB_PASSWORD', '…')`, `props.setProperty("user",
+# "…")`, `headers.put("X-Api-Key", "…")`, `os.environ.setdefault("TOKEN", "…")`.
+_KEYED_CALL = re.compile(
+    r"\b(?!(?:replace|replaceAll|sub|gsub|translate|rename|split|startswith|endswith|format)\()[A-Za-z_]\w{0,40}\(\s*(?P<kq>[\"'])(?P<key>[A-Za-z_][\w.\- ]{0,60})(?P=kq)\s*,\s*"
+    r"(?P<q>[\"'])(?P<value>[^\"'\n]{1,200})(?P=q)\s*[,)]"
 )
 _FLAG = re.compile(
     r"(?<![\w-])--(?P<key>[A-Za-z][\w-]{1,40})(?:=|[ \t]+)(?P<value>\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|[^\s\-\"'][^\s]{0,200})"
@@ -286,7 +292,7 @@ _FLAG = re.compile(
 
 
 def _code_pairs(text: str) -> Iterator[Pair]:
-    for pattern in (_CALL, _COMPARE, _FLAG):
+    for pattern in (_CALL, _KEYED_CALL, _COMPARE, _FLAG):
         yield from _matched_pairs(text, pattern)
 
 
@@ -531,6 +537,7 @@ def looks_like_header(names: list[str]) -> bool:
         and len(name) <= 40
         and not any(ch.isdigit() for ch in name[:1])
         and "@" not in name
+        and not re.search(r"\w\(", name)  # a call: `define( 'DB_NAME', 'wp' );` is code, not a header
         and len(name.split()) <= 4
         for name in names
     )
