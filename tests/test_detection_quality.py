@@ -688,3 +688,28 @@ def test_two_surnames_joined_by_an_ampersand_are_a_firm(guard: Guard) -> None:
     assert sent(guard, text) == ("allow", text)
     # two given names so joined are people
     assert_redacted(guard, "Invite Anna & Tom Kowalski to the wedding dinner.", ["Anna"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Is het Van Gogh Museum (Museumplein 6) of het Rijksmuseum leuker voor kinderen van tien?",
+        "Lohnt sich das Schillerhaus in der Schillerstraße 12, oder reicht das Goethehaus?",
+        "Three days in Lisbon: is the bakery at Rua de Belém 84-92 worth the queue?",
+    ],
+)
+def test_the_address_of_a_museum_or_shop_in_a_travel_question_is_nobodys(guard: Guard, text: str) -> None:
+    action, out = sent(guard, text)
+    assert (action, out) == ("allow", text)
+
+
+@pytest.mark.parametrize(
+    ("text", "address"),
+    [
+        ("Mein Onkel wohnt in der Schillerstraße 12 neben dem Museum.", "Schillerstraße 12"),
+        ("Ship the museum catalogue to Museumplein 6, Amsterdam.", "Museumplein 6"),
+        ("The café at Rua de Belém 84 rang me on +351 912 345 678 about my order.", "Rua de Belém 84"),
+    ],
+)
+def test_an_address_that_is_somebodys_still_leaves_redacted(guard: Guard, text: str, address: str) -> None:
+    assert_redacted(guard, text, [address])

@@ -258,6 +258,8 @@ class Detector:
         found: list[Finding] = []
         results = _refined(scanned.text, results)
         results += extend_address_blocks(scanned.text, results)
+        if self.settings.public_places == "allow":
+            results = _venue_addresses(scanned.text, results, self.settings.min_score)
         results = self._not_names(scanned.text, results)
         listed = listed_names(scanned.text, results, self.settings.min_score)
         if listed:  # the names listed with names are judged like any other (places, figures, code)
@@ -482,6 +484,20 @@ def _sentence_start(text: str, start: int) -> bool:
 def _health_words(results: list[Any], detectors: frozenset[str]) -> list[Any]:
     """The drug and condition findings of these detectors."""
     return [r for r in results if r.entity_type in health.HEALTH_TYPES and _detector_name(r) in detectors]
+
+
+def _venue_addresses(text: str, results: list[Any], min_score: float) -> list[Any]:
+    """Without the street addresses of public venues (`public.venue_address`), in a text that holds no
+    other contact detail: a museum's address in a travel question is nobody's."""
+    from . import public
+
+    addresses = [r for r in results if r.entity_type == "STREET_ADDRESS"]
+    if not addresses or public.personal_context(
+        {r.entity_type for r in results if r.score >= min_score and r.entity_type != "STREET_ADDRESS"}
+    ):
+        return results
+    venues = {id(r) for r in addresses if public.venue_address(text, r.start, r.end)}
+    return [r for r in results if id(r) not in venues]
 
 
 def _drugs_are_not_names(results: list[Any]) -> list[Any]:

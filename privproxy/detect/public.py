@@ -533,3 +533,52 @@ def warm() -> None:
     from .code import _technical_words
 
     _technical_words()
+
+
+# Places open to the public, whose street address is no one's home: "the Van Gogh Museum (Museumplein 6)",
+# "das Schillerhaus in der Schillerstraße 12", "a casa-museu fica na Rua Coelho da Rocha 16".
+# Streets are no venue, and a station or an airport is where somebody is met ("the bus station is on …").
+_VENUE_WORDS = _BUILDING_WORDS - word_set(
+    "rua calle avenida avenue boulevard praca largo travessa strada viale corso ulica aleja utca gracht"
+    " elevador estacao bahnhof flughafen aeroporto aeropuerto airport"
+) | word_set(
+    """
+    cafe restaurant bar pub hotel hostel shop store bakery gallery theatre theater cinema church chapel
+    castle palace tower market park zoo garden gardens bookshop bookstore livraria librairie
+    buchhandlung boekhandel ksiegarnia bokhandel cafeteria pastelaria confeitaria boulangerie patisserie
+    konditorei backerei bakkerij piekarnia kirche eglise iglesia chiesa kosciol kyrka kirke kirkko
+    schloss chateau castillo castello castelo zamek slot linna teatro teatr theater galerie galeria galleria
+    markt mercado mercato marche rynek torg tori birthplace geburtshaus casa-museu
+    """
+)
+# Compound heads: "Schillerhaus", "Rijksmuseum", "Marienkirche", "Domkirke".
+_VENUE_HEADS = ("haus", "huis", "hus", "museum", "kirche", "kerk", "kirke", "kyrka", "galerie", "theater")
+# Words that make an address somebody's: who lives there, whose it is, where to send or visit them.
+_RESIDENT = re.compile(
+    r"(?i)\b(?:my|our|your|his|her|their|mon|ma|mes|notre|votre|mein\w*|unser\w*|dein\w*|ihr\w*|mi|mis|su|sus"
+    r"|nuestr\w+|mio|mia|miei|nostr\w|meu|minha|nosso|nossa|mijn|onze|m[oó]j\w*|nasz\w*|min|mitt|mina|vår\w*"
+    r"|live[sd]?|living|reside[sd]?|wohn\w*|habit\w*|viv[eo]\w*|mor[oa]\w*|woon\w*|mieszk\w*|bor|asu\w*"
+    r"|address|adresse|adres|direcci[oó]n|endere[cç]o|indirizzo|anschrift|osoite|adresa|c[ií]m|adres[aă]"
+    r"|meet\w*|treff\w*|rencontr\w*|deliver\w*|ship\w*|send|mail|post|liefer\w*|livr\w*|envi\w*|sped\w*|stuur|wy[sś]l\w*)\b"
+)
+_NUMBER_RANGE = re.compile(r"\b(\d{1,4})\s*[-\u2013]\s*(\d{1,4})\b")
+
+
+def venue_address(text: str, start: int, end: int) -> bool:
+    """Whether a street address is that of a museum, shop, church or historic house named beside it
+    (a capitalized venue word within the line before it), or spans a block of numbers ("Rua de Belém 84-92"), with
+    no word near it that makes it somebody's (my, lives, address, ship to…)."""
+    line_start = max(text.rfind("\n", 0, start) + 1, start - 80)
+    before = text[line_start:start]
+    if _RESIDENT.search(before) or _RESIDENT.search(text[end : end + 40]):
+        return False
+    numbers = _NUMBER_RANGE.search(text[start : end + 8])  # the span may stop before "-92"
+    if numbers and int(numbers[1]) < int(numbers[2]):
+        return True
+    for word in re.findall(r"[^\W\d_]+", before):
+        folded = fold(word)
+        if word[0].isupper() and (
+            folded in _VENUE_WORDS or (len(folded) > 7 and folded.endswith(_VENUE_HEADS))
+        ):
+            return True  # a named venue: "Van Gogh Museum", "Livraria Lello", "Schillerhaus" ("the restaurant" is none)
+    return False
