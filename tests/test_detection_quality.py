@@ -588,6 +588,10 @@ def test_a_drug_is_a_medication_in_any_language_and_a_field_name_is_not(guard: G
         ("Résume la note : Mme Perrin prend de la sertraline et du donépézil.", ["sertraline", "donépézil"]),
         ("Pacjent przyjmuje lamotrygina 50 mg od 2021 roku, pan Nowak.", ["lamotrygina"]),
         ("Frau Weber nimmt seit März Budesonid.", ["Budesonid"]),
+        (
+            "Očkování mi kvůli léčbě Enbrelem podávali na imunologii, paní Dvořáková.",
+            ["Enbrelem"],
+        ),  # a case ending
     ]:
         inspection = guard.inspect(text)
         found = {text[f["start"] : f["end"]] for f in inspection.findings if f["entity_type"] == "MEDICATION"}
@@ -713,3 +717,20 @@ def test_the_address_of_a_museum_or_shop_in_a_travel_question_is_nobodys(guard: 
 )
 def test_an_address_that_is_somebodys_still_leaves_redacted(guard: Guard, text: str, address: str) -> None:
     assert_redacted(guard, text, [address])
+
+
+@pytest.mark.parametrize(
+    ("text", "condition"),
+    [
+        ("My wife Corinne has early-onset Alzheimer's and can't be left alone.", "early-onset Alzheimer's"),
+        ("Since the crash my brother needs T10 paraplegia rehab.", "T10 paraplegia"),
+        ("Min dotter fick diagnosen bipolär sjukdom typ II 2016.", "bipolär sjukdom typ II"),
+        ("Conclusions pour mon fils : dyslexie-dysorthographie sévère.", "dyslexie-dysorthographie sévère"),
+    ],
+)
+def test_a_condition_leaves_with_its_grade_type_and_severity(guard: Guard, text: str, condition: str) -> None:
+    inspection = guard.inspect(text)
+    found = {
+        text[f["start"] : f["end"]] for f in inspection.findings if f["entity_type"] == "MEDICAL_CONDITION"
+    }
+    assert condition in found, found

@@ -266,6 +266,7 @@ class Detector:
             results = self._not_names(scanned.text, results + listed, only=listed)
         results += record_columns(scanned.text, results, self.settings.min_score)
         results = _drugs_are_not_names(results)
+        results = health.with_qualifiers(scanned.text, results)
         if self.settings.impersonal_health == "allow" and not every_health_word:
             results = _health_of_somebody(scanned.text, results, self.settings.min_score)
         for r in results:

@@ -6,7 +6,8 @@ The names are data (detectors/medications.txt, written by detectors/generate_med
 the drug-named-entity-recognition package: generic names, brands, other-language forms). A word or
 a run of up to three words is a drug when its folded form is listed, or when a language's ending
 makes it one in text that is not English: French and German add or drop a final "e" ("metformine", "Budesonid"), Spanish,
-Italian and Portuguese end in "a" or "o" ("lamotrigina"), Polish writes "y" for "i" ("lamotrygina").
+Italian and Portuguese end in "a" or "o" ("lamotrigina"), Polish writes "y" for "i" ("lamotrygina"),
+and inflecting languages add a case ending ("insuliny", "Enbrelem").
 Many of those languages also write Greek "th", "ph" and "y" as "t", "f" and "i" ("levotiroxina",
 "metotrexato"): the list is read with those spelled plainly too.
 A frequent word of a language the name detectors read, a known name, a place or landmark, or a
@@ -68,6 +69,12 @@ def _folded_words(text: str) -> tuple[tuple[int, int, str], ...]:
     return tuple((m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text))
 
 
+# Case endings (folded) that Polish, Czech, Finnish, Hungarian, Romanian and Turkish put on a name:
+# "insuliny", "Enbrelem", "metforminia", "inzulint", "insulinei", "insülinin".
+_CASE_ENDINGS = ("iem", "em", "om", "ou", "ami", "ach", "ow", "y", "u", "ie", "ia", "ssa", "sta", "lla", "lle",
+                 "na", "ja", "t", "ot", "et", "ul", "ului", "ei", "in", "un")  # fmt: skip
+
+
 def _forms(word: str) -> tuple[str, ...]:
     """The word and the forms other languages' endings make of it."""
     forms = [word, word + "e"]
@@ -75,6 +82,11 @@ def _forms(word: str) -> tuple[str, ...]:
         forms += [word[:-1], word[:-1] + "e"]
     if "y" in word:
         forms.append(word.replace("y", "i"))
+    forms += [
+        word[: -len(ending)]
+        for ending in _CASE_ENDINGS
+        if word.endswith(ending) and len(word) - len(ending) >= _MIN_LETTERS
+    ]
     return tuple(forms)
 
 

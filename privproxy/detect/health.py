@@ -16,6 +16,9 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from typing import Any
+
+from .names import word_set
 
 # The detectors that find a health word by what it is, not by where it stands.
 # A condition after a clinical cue ("diagnosed with", "Antécédents :") is a patient's: not judged.
@@ -116,3 +119,70 @@ def somebody_in(entity_types: Iterable[str]) -> bool:
 
     types = set(entity_types)
     return "PERSON" in types or personal_context(types)
+
+
+# Words that qualify a condition and belong to it ("early-onset Alzheimer's", "T10 paraplegia",
+# "bipolär sjukdom typ II", "dyslexie sévère", "lievä astma"): severity, course, onset, extent.
+_QUALIFIERS = word_set(
+    """
+    mild moderate severe chronic acute recurrent persistent advanced terminal metastatic congenital juvenile
+    early-onset late-onset controlled uncontrolled well-controlled poorly-controlled bilateral partial
+    leicht leichte leichter schwer schwere schwerer chronisch chronische chronischer akut akute akuter
+    leger legere severe chronique chroniques aigu aigue moderee modere
+    leve grave cronica cronico aguda agudo moderada moderado severa severo
+    lieve grave cronica cronico acuta acuto moderata moderato
+    lekka lekki ciezka ciezki przewlekla przewlekly ostra ostry umiarkowana umiarkowany
+    licht lichte matig matige ernstig ernstige chronisch chronische acuut acute
+    latt latta svar svara kronisk kroniska akut akuta mattlig
+    let lette svaer svaere alvorlig alvorlige kroniske moderat
+    lieva vaikea krooninen akuutti keskivaikea
+    lehka tezka chronicka akutni stredne
+    enyhe sulyos kronikus akut kozepes
+    usoara severa cronica acuta moderata
+    hafif agir kronik akut orta
+    """
+)
+# Head nouns a condition's adjective stands before ("bipolär sjukdom", "bipolare Störung").
+_HEAD_NOUNS = word_set(
+    """
+    disease disorder syndrome krankheit erkrankung storung syndrom maladie trouble syndrome enfermedad
+    trastorno sindrome malattia disturbo doenca transtorno ziekte stoornis syndroom choroba zaburzenie
+    zespol sjukdom storning syndrom sygdom lidelse sykdom tauti hairio oireyhtyma nemoc porucha
+    betegseg zavar boala tulburare sindrom hastaligi bozuklugu sendromu
+    """
+)
+_LEVEL = re.compile(r"\b[CTLS]\d{1,2}[ \t]+$")  # a spinal level in front: "T10 paraplegia"
+_GRADE_AFTER = re.compile(
+    r"[ \t,]+(?:(?:de|di|do|der|van)[ \t]+)?(?:type|typ|typu|tipo|tip|tyyppi|típus|grade|grado|grad|stade|stadium|"
+    r"stage|stadio|estadio|fase|phase|class|klasse|classe|klasa|klass)[ \t]*(?:[IVX]{1,4}|\d{1,2}[a-c]?)\b"
+)
+_WORD_BEFORE = re.compile(r"([^\W\d_]+(?:-[^\W\d_]+)?)[ \t]+$")
+_JOINED = re.compile(r"-[^\W\d_]{3,}")
+_WORD_AFTER = re.compile(r"[ \t]+([^\W\d_]+(?:-[^\W\d_]+)?)")
+
+
+def with_qualifiers(text: str, results: list[Any]) -> list[Any]:
+    """Each condition finding widened over the qualifiers, levels and grades written against it."""
+    from .public import fold
+
+    def qualifier(word: str) -> bool:
+        return fold(word) in _QUALIFIERS
+
+    def head(word: str) -> bool:
+        return fold(word) in _HEAD_NOUNS
+
+    for r in results:
+        if r.entity_type != "MEDICAL_CONDITION":
+            continue
+        while (m := _WORD_BEFORE.search(text, max(0, r.start - 30), r.start)) and qualifier(m[1]):
+            r.start = m.start()
+        if level := _LEVEL.search(text, max(0, r.start - 8), r.start):
+            r.start = level.start()
+        while True:
+            m = _WORD_AFTER.match(text, r.end)
+            if not (m and (qualifier(m[1]) or head(m[1]))):  # else "dyslexie-dysorthographie", "typ II"
+                m = _JOINED.match(text, r.end) or _GRADE_AFTER.match(text, r.end)
+            if m is None:
+                break
+            r.end = m.end()
+    return results
