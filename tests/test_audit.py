@@ -18,7 +18,7 @@ from privproxy.testing import StandIn
 SECRETS = [
     "Maria Garcia",
     "maria.garcia@example.com",
-    "4111 1111 1111 1111",
+    "4539 1488 0343 6467",
     "type 2 diabetes",
     "MIIEowIBAAKCAQEA",
 ]
@@ -55,7 +55,7 @@ def test_records_have_the_design_fields_and_no_raw_values(
     target = closed(upstream)
     meta = {"user": "alice", "team": "support", "session": "s-1"}
     guard.completion(
-        messages=[{"role": "user", "content": "Card 4111 1111 1111 1111 for Maria Garcia"}],
+        messages=[{"role": "user", "content": "Card 4539 1488 0343 6467 for Maria Garcia"}],
         metadata=meta,
         **target,
     )

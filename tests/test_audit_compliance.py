@@ -207,7 +207,7 @@ def test_query_answers_compliance_questions(tmp_path: Path, monkeypatch: pytest.
     guard = Guard(policy=policy, audit_log=audit)
     with StandIn() as upstream:
         guard.completion(
-            messages=[{"role": "user", "content": "Card 4111 1111 1111 1111 please"}],
+            messages=[{"role": "user", "content": "Card 4539 1488 0343 6467 please"}],
             metadata={"team": "billing"},
             **closed(upstream),
         )
@@ -216,8 +216,8 @@ def test_query_answers_compliance_questions(tmp_path: Path, monkeypatch: pytest.
             metadata={"team": "sales"},
             **closed(upstream),
         )
-    text = audit.read_text()  # the card in any form; a bare "4111" can occur inside a random hash
-    assert "4111 1111 1111 1111" not in text and "4111111111111111" not in text
+    text = audit.read_text()  # the card in any form; a bare "4539" can occur inside a random hash
+    assert "4539 1488 0343 6467" not in text and "4539148803436467" not in text
     env_run = lambda *args: run("audit", "query", str(audit), *args, cwd=tmp_path)  # noqa: E731
     os.environ["PRIVPROXY_AUDIT_KEY"] = key
     try:
@@ -226,7 +226,7 @@ def test_query_answers_compliance_questions(tmp_path: Path, monkeypatch: pytest.
         assert (
             env_run("--entity", "PERSON", "--reached-closed", "--format", "jsonl").stdout == ""
         )  # redacted, not in clear
-        found = env_run("--entity", "CREDIT_CARD", "--value", "4111-1111-1111-1111", "--format", "jsonl")
+        found = env_run("--entity", "CREDIT_CARD", "--value", "4539-1488-0343-6467", "--format", "jsonl")
         assert len(found.stdout.splitlines()) == 1, "the fingerprint finds the card whatever its formatting"
         assert (
             env_run("--entity", "CREDIT_CARD", "--value", "4000 0000 0000 0002", "--format", "jsonl").stdout
@@ -241,7 +241,7 @@ def test_query_answers_compliance_questions(tmp_path: Path, monkeypatch: pytest.
         # The value can come on stdin, out of shell history and the process list.
         piped = run(
             "audit", "query", str(audit), "--entity", "CREDIT_CARD", "--value", "-", "--format", "jsonl",
-            cwd=tmp_path, stdin="4111 1111 1111 1111\n",
+            cwd=tmp_path, stdin="4539 1488 0343 6467\n",
         )  # fmt: skip
         assert len(piped.stdout.splitlines()) == 1, piped.stderr
     finally:

@@ -414,6 +414,12 @@ def test_a_known_name_in_such_text_is_still_a_name(guard: Guard) -> None:
         "backup finished version=restic/0.16.4 snapshot=8268361a files=1204",  # a hash, no licence
         "sku,ean,title\nMUG-CER-350-WHT,4006381333931,Ceramic mug 350 ml",  # a volume, no dose
         "Shipped: Mon 10 June 2024\nEstimated delivery: Thu 13 June 2024",  # dates, no street
+        "Stripe's docs list 4242 4242 4242 4242 and 4000 0025 0000 3155 for 3D Secure tests.",  # test cards
+        "Avogadro: N_A = 6.022 140 76 \u00d7 10\u00b2\u00b3 per mole.",  # the digits after a decimal point
+        "De gewichten zijn 4-3-2-7-6-5-4-3-2-1, modulus 11.",  # a sequence of digits, no phone
+        "environment:\n  PGADMIN_DEFAULT_EMAIL: admin@example.com",  # a documentation domain's role account
+        "database:\n  utente: mio_utente\n  password: changeme",  # "your_user" in Italian
+        'def key() -> bytes:\n    passwort = getpass.getpass("Passwort: ")\n    salz = os.urandom(16)',  # a prompt
     ],
 )
 def test_placeholders_loopback_and_remotes_are_not_values(guard: Guard, text: str) -> None:
@@ -425,6 +431,8 @@ def test_the_real_ones_next_to_them_still_are(guard: Guard) -> None:
         "Customer at 203.0.113.7 wrote from alice.moreau@example.org: key sk_live_51HxQ2LJd8cWbq0pRt3uVz9Yk"
     )
     assert {"IP_ADDRESS", "EMAIL_ADDRESS", "API_KEY"} <= set(inspection.decision.entity_types)
+    card = guard.inspect("Charge my card 4539 1488 0343 6467 again, and reply to ma_chen.")
+    assert {"CREDIT_CARD"} <= set(card.decision.entity_types)
 
 
 def test_an_ipv6_link_local_address_keeps_its_device_id(guard: Guard) -> None:
@@ -525,7 +533,7 @@ def test_a_skipped_type_the_policy_acts_on_is_still_looked_for(tmp_path: Path) -
     )
     guard = Guard(policy=policy, audit_log=tmp_path / "a.jsonl", hmac_key=b"q" * 32, reload_interval=None)
     assert guard.detector.not_looked_for == {"URL"}
-    assert guard.inspect("Card 4111 1111 1111 1111 please").action == "redact"
+    assert guard.inspect("Card 4539 1488 0343 6467 please").action == "redact"
 
 
 @pytest.mark.parametrize(

@@ -16,7 +16,7 @@ ZWSP = "\u200b"
 CASES = [
     ("zero-width inside an email", f"mail maria{ZWSP}.garcia@exa{ZWSP}mple.com today", "EMAIL_ADDRESS"),
     ("Cyrillic look-alikes in an email", "mail m\u0430ri\u0430@ex\u0430mple.com today", "EMAIL_ADDRESS"),
-    ("full-width digits in a card", "card \uff14\uff11\uff11\uff11 1111 1111 1111 please", "CREDIT_CARD"),
+    ("full-width digits in a card", "card \uff14\uff15\uff13\uff19 1488 0343 6467 please", "CREDIT_CARD"),
     ("soft hyphens in a key", "use sk-proj-4f9Qm2T8\u00adxLr0Zb7Kd1VwYc3N now", "API_KEY"),
     ("URL-encoded email", "GET /notify?to=maria.garcia%40example.com&x=1 failed", "EMAIL_ADDRESS"),
     ("JSON-escaped email", 'payload {"to": "maria.garcia\\u0040example.com"} failed', "EMAIL_ADDRESS"),
@@ -49,9 +49,9 @@ def test_redaction_removes_the_hidden_characters_with_the_value(tmp_path: Path) 
 
 
 def test_explain_sees_what_detection_sees(guard: Guard) -> None:
-    prompt = "card \uff14\uff11\uff11\uff11 1111 1111 1111 please"
+    prompt = "card \uff14\uff15\uff13\uff19 1488 0343 6467 please"
     explained = [f for f in guard.detector.explain(prompt) if f["entity_type"] == "CREDIT_CARD"]
-    assert explained and prompt[int(explained[0]["start"]) : int(explained[0]["end"])].endswith("1111")
+    assert explained and prompt[int(explained[0]["start"]) : int(explained[0]["end"])].endswith("6467")
 
 
 def test_encoded_values_never_leave_and_come_back_restored(tmp_path: Path) -> None:
@@ -88,7 +88,7 @@ def _digits(text: str, zero: str) -> str:
 def test_digits_of_any_script_are_read_as_digits(
     guard: Guard, upstream: StandIn, script: str, zero: str
 ) -> None:
-    card = _digits("4111 1111 1111 1111", zero)
+    card = _digits("4539 1488 0343 6467", zero)
     iban = "DE89 " + _digits("3704 0044 0532 0130 00", zero)
     prompt = f"Charge card {card} and refund to IBAN {iban} today."
     found = {f["entity_type"]: prompt[f["start"] : f["end"]] for f in guard.inspect(prompt).findings}

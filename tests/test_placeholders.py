@@ -52,7 +52,7 @@ def test_placeholders_are_keyed() -> None:
 
 
 def test_normalized_values_share_a_placeholder() -> None:
-    text = "card 4111 1111 1111 1111 and 4111-1111-1111-1111"
+    text = "card 4539 1488 0343 6467 and 4539-1488-0343-6467"
     findings = [(0, Finding(5, 24, "CREDIT_CARD", 1.0, "t")), (0, Finding(29, 48, "CREDIT_CARD", 1.0, "t"))]
     result = redact([_segment(text)], findings, KEY)
     assert len(result.mapping) == 1

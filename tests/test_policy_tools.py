@@ -130,7 +130,7 @@ def test_explain_names_the_allow_entry_that_let_a_finding_through(tmp_path: Path
 def test_policy_diff_counts_changes_with_values_masked(tmp_path: Path) -> None:
     corpus = tmp_path / "corpus.jsonl"
     rows = [
-        {"text": "Refund card 4111 1111 1111 1111 please"},
+        {"text": "Refund card 4539 1488 0343 6467 please"},
         {"text": "What is a PCI DSS self-assessment questionnaire?"},
         {"text": "Patient has asthma, what inhaler?"},
     ]
@@ -147,7 +147,7 @@ def test_policy_diff_counts_changes_with_values_masked(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     assert "1 of 3 prompts get a different decision" in result.stdout
     assert "local→privproxy-local/smollm2" in result.stdout and "[MEDICAL_CONDITION]" in result.stdout
-    assert "4111 1111" not in result.stdout and "4111111111111111" not in result.stdout
+    assert "4539 1488" not in result.stdout and "4539148803436467" not in result.stdout
     assert "asthma" not in result.stdout
 
 
@@ -158,17 +158,17 @@ def test_redaction_styles(tmp_path: Path) -> None:
         "  CREDIT_CARD: {style: mask, keep_last: 4, char: '#'}\n",
     )
     guard = Guard(policy=policy, audit_log=tmp_path / "a.jsonl")
-    prompt = "Maria Garcia paid with 4111 1111 1111 1111; write to maria.garcia@example.com"
+    prompt = "Maria Garcia paid with 4539 1488 0343 6467; write to maria.garcia@example.com"
     with StandIn() as upstream:
         answer = guard.completion(messages=[{"role": "user", "content": prompt}], **closed(upstream))
         sent = upstream.requests[0]["messages"][0]["content"]
-    assert "Maria Garcia" not in sent and "maria.garcia@example.com" not in sent and "4111 1111" not in sent
-    assert "#### #### #### 1111" in sent and "<EMAIL_ADDRESS#" in sent
+    assert "Maria Garcia" not in sent and "maria.garcia@example.com" not in sent and "4539 1488" not in sent
+    assert "#### #### #### 6467" in sent and "<EMAIL_ADDRESS#" in sent
     surrogate = sent.split(" paid")[0]
     assert surrogate and not surrogate.startswith("<"), "a surrogate is a realistic name, not a placeholder"
     restored = answer.choices[0].message.content
     assert "Maria Garcia paid" in restored, "surrogates are restored; mask and hash are not"
-    assert "#### #### #### 1111" in restored
+    assert "#### #### #### 6467" in restored
     record = audit_records(tmp_path / "a.jsonl")[0]
     assert {record["findings"][t]["operator"] for t in ("PERSON", "EMAIL_ADDRESS", "CREDIT_CARD")} == {
         "surrogate",

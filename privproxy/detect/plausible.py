@@ -15,6 +15,7 @@ import ipaddress
 import re
 
 from .names import known_name, word_rank
+from .structure import is_placeholder
 
 # A lower-case word this frequent in English is that word, not somebody's login.
 COMMON_WORD = 5_000
@@ -41,6 +42,11 @@ _RESOLVERS = frozenset(
         "208.67.222.222",
         "208.67.220.220",
     }
+)
+_DOCUMENTATION_MAILBOX = re.compile(
+    r"(?i)(?:admin|administrator|root|postmaster|hostmaster|webmaster|noreply|no-reply|donotreply|do-not-reply|"
+    r"user|username|name|email|mail|test|info|support|contact|hello|sales|you|your[._-]?(?:name|email)?|"
+    r"someone|somebody|foo|bar|example|me)@(?:[\w-]+\.)*(?:example(?:\.(?:com|org|net))?|test|invalid|localhost)$"
 )
 _SSH_REMOTE = re.compile(r":[\w~./-]")
 _SECRET_TYPES = frozenset({"SECRET", "API_KEY"})
@@ -93,6 +99,8 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
     """Whether a finding of `entity_type` on `value` (between `before` and `after`) can be what it says."""
     if entity_type in _MASKABLE and _mask(value):
         return False
+    if entity_type in ("USERNAME", "SECRET") and is_placeholder(value):
+        return False  # "mio_utente", "<password>", "REPLACE_ME": what a template puts there, whoever found it
     if entity_type == "DATE_OF_BIRTH" and _born_long_ago(value):
         return False
     if entity_type in _NUMBER_TYPES and not _number_plausible(value, after, before, entity_type):
@@ -107,10 +115,17 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
                 return False
             return not _NOT_A_SECRET.search(secret)
         return not _NOT_A_SECRET.search(value)
+    if entity_type == "CREDIT_CARD":
+        # "4242 4242 4242 4242", "4000 0000 0000 9995": the test numbers payment providers document are
+        # made of two digits, or mostly of zeros; an issued card number is neither
+        digits = re.sub(r"\D", "", value)
+        return len(set(digits)) > 2 and digits.count("0") < 8
     if entity_type == "IP_ADDRESS":
         return _personal_ip(value)
     if entity_type == "EMAIL_ADDRESS":
-        return not _SSH_REMOTE.match(after)  # git@github.com:org/repo.git is a remote, not a mailbox
+        # git@github.com:org/repo.git is a remote, not a mailbox; admin@example.com a documentation
+        # domain's role account (RFC 2606 reserves example.*, .example, .test, .invalid)
+        return not _SSH_REMOTE.match(after) and not _DOCUMENTATION_MAILBOX.match(value)
     if (
         entity_type == "USERNAME"
         and value.isalpha()
@@ -252,6 +267,10 @@ def _number_plausible(value: str, after: str, before: str, entity_type: str = ""
         return False  # "ORD-2025-265259": the tail of an order or ticket number
     if _DOTTED_VERSION.fullmatch(value) and any(len(group) == 1 for group in value.split(".")):
         return False  # "16.9.9.8986": a version, not a phone number
+    if re.search(r"\d\.$", before) and value[:1].isdigit():
+        return False  # "N_A = 6.022 140 76 x 10^23": the digits after a decimal point
+    if re.fullmatch(r"\d(?:[-. ]\d){4,}", value.strip()):
+        return False  # "weights 4-3-2-7-6-5-4-3-2-1": single digits in a row are a sequence, not a number
     if ".." in value or _UNIT_AFTER.match(after):
         return False  # "cost=0.57..1843.22", "9 192 631 770 Hz": a range of decimals, a measurement
     digits = value.strip()

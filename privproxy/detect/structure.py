@@ -45,7 +45,11 @@ def key_words(key: str) -> list[str]:
 _PLACEHOLDER = re.compile(
     r"(?:n/?a|null|none|nil|undefined|unknown|tbd|todo|-+|_+|\*+|x+|\?+|\.{2,}|true|false|yes|no|"
     r"<[^<>]{0,30}>|\[[^\[\]]{0,30}\]|\{\{[^{}]{0,40}\}\}|\$\{[^{}]{0,40}\}|[x*#•]+(?:[-\s./][x*#•0-9]+)*|redacted|"
-    r"changeme|your[_\-\s]?\w+|example|placeholder|\.\.\.)",
+    r"changeme|your[_\-\s]?\w+|example|placeholder|\.\.\.|"
+    # "mio_utente", "tu_usuario", "la_tua_password", "dein_passwort": "your_name" in other languages
+    # (not "ma", "mi", "tu", "min", "mia": "ma_chen", "min_jun" and "mia_k" are somebody's)
+    r"(?:(?:il|la|le|el)[_\-])?(?:my|mein\w?|dein\w?|mon|votre|mio|tuo|tua|meu|minha|mijn|jouw|"
+    r"twoj\w?|ditt|mitt|sinun|tvuj)(?:[_\-][^\W\d_]+){1,3})",
     re.IGNORECASE,
 )
 
