@@ -742,3 +742,13 @@ def test_a_condition_leaves_with_its_grade_type_and_severity(guard: Guard, text:
         text[f["start"] : f["end"]] for f in inspection.findings if f["entity_type"] == "MEDICAL_CONDITION"
     }
     assert condition in found, found
+
+
+def test_a_public_figures_birth_is_history_and_a_private_persons_is_not(guard: Guard) -> None:
+    for text in (
+        "My daughter has a history project on Abraham Lincoln. He was born on February 12, 1809.",
+        "Anne Frank werd geboren op 12 juni 1929 in Frankfurt. Wat schreef zij in het Achterhuis?",
+    ):
+        assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
+    private = guard.inspect("Anna Kowalski werd geboren op 12 juni 1989 in Frankfurt.")
+    assert "DATE_OF_BIRTH" in private.decision.entity_types

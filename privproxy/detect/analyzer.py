@@ -260,6 +260,7 @@ class Detector:
         results += extend_address_blocks(scanned.text, results)
         if self.settings.public_places == "allow":
             results = _venue_addresses(scanned.text, results, self.settings.min_score)
+        results = self._public_births(scanned.text, results)
         results = self._not_names(scanned.text, results)
         listed = listed_names(scanned.text, results, self.settings.min_score)
         if listed:  # the names listed with names are judged like any other (places, figures, code)
@@ -300,6 +301,34 @@ class Detector:
         if not every_health_word:
             self.cache.put(key, findings)
         return findings
+
+    def _public_births(self, text: str, results: list[Any]) -> list[Any]:
+        """Without the dates of birth that are history, before they make the text about somebody: born
+        more than `plausible.OLDEST` years ago, or the birth of the public figure named just before
+        ("Anne Frank werd geboren op 12 juni 1929"), where public figures are allowed."""
+        births = [r for r in results if r.entity_type == "DATE_OF_BIRTH"]
+        if not births:
+            return results
+        from . import public
+
+        figures = self.settings.public_figures == "allow"
+        people = [r for r in results if r.entity_type == "PERSON"]
+        history: set[int] = set()
+        for birth in births:
+            if not plausible("DATE_OF_BIRTH", text[birth.start : birth.end], "", ""):
+                history.add(id(birth))
+                continue
+            before = [p for p in people if p.end <= birth.start and "\n" not in text[p.end : birth.start]]
+            subject = max(before, key=lambda p: p.end, default=None)
+            if (
+                figures
+                and subject is not None
+                and birth.start - subject.end <= 40
+                and not re.search(r"[.!?;]", text[subject.end : birth.start])
+                and public.public_figure(text, subject.start, subject.end)
+            ):
+                history.add(id(birth))
+        return [r for r in results if id(r) not in history]
 
     def _not_names(self, text: str, results: list[Any], only: list[Any] | None = None) -> list[Any]:
         """Without the name and place findings that are code, calendar words, or public (if allowed).
