@@ -324,6 +324,7 @@ class Detector:
                 figures
                 and subject is not None
                 and birth.start - subject.end <= 40
+                and subject.end - subject.start >= 4  # not an initial: "NOWAK^ANNA^M||19790312"
                 and not re.search(r"[.!?;]", text[subject.end : birth.start])
                 and public.public_figure(text, subject.start, subject.end)
             ):
