@@ -126,6 +126,8 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
         # git@github.com:org/repo.git is a remote, not a mailbox; admin@example.com a documentation
         # domain's role account (RFC 2606 reserves example.*, .example, .test, .invalid)
         return not _SSH_REMOTE.match(after) and not _DOCUMENTATION_MAILBOX.match(value)
+    if entity_type == "USERNAME" and _words_joined(value):
+        return False  # "case_sensitive", "Field_Name": an identifier made of words, nobody's login
     if (
         entity_type == "USERNAME"
         and value.isalpha()
@@ -146,6 +148,18 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
         # "Ceramic mug 350 ml", "Glass bottle 750 ml": an everyday word before a volume is a product
         return not _everyday_product(value)
     return True
+
+
+def _words_joined(value: str) -> bool:
+    """Whether a value is two or more frequent English words joined by "_", "." or "-", not all of
+    them names ("john.smith" and "mark.white" are somebody's)."""
+    parts = [part for part in re.split(r"[._-]", value) if part]
+    english = word_rank("en")
+    return (
+        len(parts) > 1
+        and all(part.isalpha() and english.get(part.lower(), COMMON_WORD) < COMMON_WORD for part in parts)
+        and not all(known_name(part.capitalize()) for part in parts)
+    )
 
 
 # A value made of words that says it is no secret: "dev-only-not-secret", "insecure_test_key".
