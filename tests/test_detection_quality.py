@@ -734,6 +734,7 @@ def test_an_address_that_is_somebodys_still_leaves_redacted(guard: Guard, text: 
         ("Since the crash my brother needs T10 paraplegia rehab.", "T10 paraplegia"),
         ("Min dotter fick diagnosen bipolär sjukdom typ II 2016.", "bipolär sjukdom typ II"),
         ("Conclusions pour mon fils : dyslexie-dysorthographie sévère.", "dyslexie-dysorthographie sévère"),
+        ("I inject methotrexate myself for psoriatic arthritis.", "psoriatic arthritis"),
     ],
 )
 def test_a_condition_leaves_with_its_grade_type_and_severity(guard: Guard, text: str, condition: str) -> None:

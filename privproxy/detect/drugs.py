@@ -107,7 +107,8 @@ def _frequent() -> tuple[dict[str, int], ...]:
     return (word_rank("en"), *(word_rank(language) for language in FOREIGN_LANGUAGES))
 
 
-def _ordinary(folded: str) -> bool:
+def ordinary_word(folded: str) -> bool:
+    """A frequent word of English or a language the name detectors read, a known name, place or technical word."""
     from .code import technical_word
     from .public import known_place
 
@@ -168,7 +169,7 @@ class DrugNameRecognizer(EntityRecognizer):
                     if (
                         any(form in names for form in forms)
                         or any(spelled_plainly(form) in plain for form in forms)
-                    ) and not _ordinary(phrase):
+                    ) and not ordinary_word(phrase):
                         found = 1
                         break
             if found:

@@ -157,16 +157,24 @@ _GRADE_AFTER = re.compile(
     r"stage|stadio|estadio|fase|phase|class|klasse|classe|klasa|klass)[ \t]*(?:[IVX]{1,4}|\d{1,2}[a-c]?)\b"
 )
 _WORD_BEFORE = re.compile(r"([^\W\d_]+(?:-[^\W\d_]+)?)[ \t]+$")
+# An adjective that names the kind of a condition by its clinical ending, when it is no frequent word.
+_CLINICAL_ADJECTIVE = re.compile(
+    r"[^\W\d_]{4,}(?:tic|oid|oidal|ic|al|ary|ous|ní|ná|ný|owa|owy|isch|ische|ique)"
+)
 _JOINED = re.compile(r"-[^\W\d_]{3,}")
 _WORD_AFTER = re.compile(r"[ \t]+([^\W\d_]+(?:-[^\W\d_]+)?)")
 
 
 def with_qualifiers(text: str, results: list[Any]) -> list[Any]:
     """Each condition finding widened over the qualifiers, levels and grades written against it."""
+    from .drugs import ordinary_word
     from .public import fold
 
     def qualifier(word: str) -> bool:
         return fold(word) in _QUALIFIERS
+
+    def named_by(word: str) -> bool:  # "psoriatic arthritis", "rheumatoid arthritis", "revmatoidní artritidě"
+        return bool(_CLINICAL_ADJECTIVE.fullmatch(word)) and not ordinary_word(fold(word))
 
     def head(word: str) -> bool:
         return fold(word) in _HEAD_NOUNS
@@ -174,7 +182,9 @@ def with_qualifiers(text: str, results: list[Any]) -> list[Any]:
     for r in results:
         if r.entity_type != "MEDICAL_CONDITION":
             continue
-        while (m := _WORD_BEFORE.search(text, max(0, r.start - 30), r.start)) and qualifier(m[1]):
+        while (m := _WORD_BEFORE.search(text, max(0, r.start - 30), r.start)) and (
+            qualifier(m[1]) or named_by(m[1])
+        ):
             r.start = m.start()
         if level := _LEVEL.search(text, max(0, r.start - 8), r.start):
             r.start = level.start()
