@@ -302,7 +302,17 @@ def _isbn(digits: str) -> bool:
     return bool(isbn.is_valid(digits))
 
 
+# The networks RFC 5737 and RFC 3849 reserve for documentation and examples: nobody's device.
+_DOCUMENTATION_NETWORKS = tuple(
+    ipaddress.ip_network(net)
+    for net in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")
+)
+
+
 def _personal_ip(value: str) -> bool:
+    parts = [part for part in re.split(r"[,;\s]+", value.strip()) if part]
+    if len(parts) > 1:  # "X-Forwarded-For: 203.0.113.195, 198.51.100.17"
+        return any(_personal_ip(part) for part in parts)
     if "/" in value:
         try:
             network = ipaddress.ip_network(value.strip(), strict=False)
@@ -314,7 +324,7 @@ def _personal_ip(value: str) -> bool:
         address = ipaddress.ip_address(value.strip("[]").split("%", 1)[0])
     except ValueError:
         return True  # not parseable as one: keep the finding
-    if str(address) in _RESOLVERS:
+    if str(address) in _RESOLVERS or any(address in network for network in _DOCUMENTATION_NETWORKS):
         return False
     # An IPv6 link-local address keeps its interface id, often the device's MAC (EUI-64): personal.
     link_local_v4 = address.version == 4 and address.is_link_local
