@@ -754,3 +754,13 @@ def test_a_public_figures_birth_is_history_and_a_private_persons_is_not(guard: G
         assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
     private = guard.inspect("Anna Kowalski werd geboren op 12 juni 1989 in Frankfurt.")
     assert "DATE_OF_BIRTH" in private.decision.entity_types
+
+
+def test_a_name_a_street_is_named_after_is_no_person_and_a_person_sent_via_is(guard: Guard) -> None:
+    for text in (
+        "¿El convento está en la calle Lope de Vega, cerca del Prado?",
+        "Apre alle 9 la Galleria Borghese in Piazzale Scipione Borghese?",
+        "Je fais visiter Paris à des lycéens la semaine prochaine.",
+    ):
+        assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
+    assert_redacted(guard, "I sent the contract via John Whitfield yesterday.", ["Whitfield"])

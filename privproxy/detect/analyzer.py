@@ -393,6 +393,7 @@ class Detector:
                         and not known_name(value.strip())
                     )
                     or public.landmark(text, r.start, r.end)
+                    or (r.entity_type == "PERSON" and public.street_name(text, r.start, r.end))
                     or (r.entity_type == "PERSON" and not personal and public.eponym(text, r.start, r.end))
                     or (r.entity_type == "PERSON" and not personal and public.firm(text, r.start, r.end))
                     or (r.entity_type == "PERSON" and public.company(text, r.end))

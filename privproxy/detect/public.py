@@ -75,7 +75,7 @@ _PERSONAL = re.compile(
 )
 # Words after which a capitalized word is a place ("to" and "from" are left out: "talk to Anna").
 _PLACE_WORD = re.compile(
-    r"(?i)(?:\b(?:in|near|via|around|visit|visiting|visited|à|au|aux|en|vers|nach|aus|bei|im|desde|hacia|em|"
+    r"(?i)(?:\b(?:in|near|via|around|visit|visiting|visited|visiter|visitar|visitare|besuchen|bezoeken|zwiedzić|zwiedzac|besöka|besøge|besøke|à|au|aux|en|vers|nach|aus|bei|im|desde|hacia|em|"
     r"para|w|we|naar|uit|från|till|a|ao|no|na|i|til|ve|în|la)\s+|[A-Z][a-z]+/)$"
 )
 # The capitalized word before ", " / " and " / " et " …: the previous item of a list.
@@ -582,3 +582,23 @@ def venue_address(text: str, start: int, end: int) -> bool:
         ):
             return True  # a named venue: "Van Gogh Museum", "Livraria Lello", "Schillerhaus" ("the restaurant" is none)
     return False
+
+
+# Words that make the name next to them a street's or a square's: "calle Lope de Vega", "Piazzale
+# Scipione Borghese", "rua Coelho da Rocha", "Kossuth Lajos tér", "Atatürk Caddesi", "Baker Street".
+_STREET_BEFORE = re.compile(
+    r"(?:\b(?i:calle|rua|viale|piazza|piazzale|corso|largo|rue|avenue|avenida|plaza|praça|praca|ulica|ul\.|aleja|al\."
+    r"|travessa|strada|str\.|bulevardul|calea|piața|piata|boulevard|bd\.|paseo|passeig|carrer|quai|cours|allée)"
+    r"|\bVia)\s+$"
+)
+_STREET_AFTER = re.compile(
+    r"^\s+(?:(?i:utca|út|útja|tér|tere|körút|köz|sétány|caddesi|cad\.|sokak|sokağ\u0131|sokagi|bulvar\u0131|meydan\u0131)\b"
+    r"|(?:Street|St\.|Road|Rd\.|Avenue|Ave\.|Lane|Boulevard|Square|Place|Straße|Strasse|Platz|Allee|straat|plein)\b)"
+)
+
+
+def street_name(text: str, start: int, end: int) -> bool:
+    """Whether a name span is the name of a street or square, by the street word right before or after it."""
+    return bool(
+        _STREET_BEFORE.search(text[max(0, start - 16) : start]) or _STREET_AFTER.match(text[end : end + 16])
+    )
