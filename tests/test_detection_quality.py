@@ -764,3 +764,9 @@ def test_a_name_a_street_is_named_after_is_no_person_and_a_person_sent_via_is(gu
     ):
         assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
     assert_redacted(guard, "I sent the contract via John Whitfield yesterday.", ["Whitfield"])
+
+
+def test_an_article_number_and_the_head_of_an_isbn_are_no_phone_or_ssn(guard: Guard) -> None:
+    for text in ("Hyllan (artikelnummer 002.638.50) i vitt?", "| Balladyna | 1839 | 978-83-7327-093-0 |"):
+        types = {f["entity_type"] for f in guard.inspect(text).findings}
+        assert not types & {"PHONE_NUMBER", "US_SSN", "US_ITIN"}, (text, types)

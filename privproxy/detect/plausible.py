@@ -105,6 +105,8 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
         return False
     if entity_type in _NUMBER_TYPES and not _number_plausible(value, after, before, entity_type):
         return False
+    if entity_type in ("US_SSN", "US_ITIN", "PHONE_NUMBER") and re.match(r"-\d", after):
+        return False  # "978-83-7327" of "978-83-7327-126-5": the head of a longer code (an ISBN)
     if entity_type in _SECRET_TYPES:
         rest = _WORD_TAIL.match(after)
         if rest and _NOT_A_SECRET.search(value + rest.group()):
@@ -246,7 +248,8 @@ _DOTTED_VERSION = re.compile(r"\d+(?:\.\d+){2,}")
 _OTHER_IDENTIFIER = re.compile(
     r"(?i)\b(?:order|orders|po|purchase order|invoice|inv|bill|receipt|quote|quotation|job|build|pipeline|run|"
     r"ticket|case|issue|incident|request|req|ref|reference|tracking|shipment|parcel|package|consignment|"
-    r"sku|batch|lot|transaction|txn|booking|reservation|confirmation|"
+    r"sku|batch|lot|transaction|txn|booking|reservation|confirmation|item|article|artikel|artikelnummer|"
+    r"product|produkt|produktnummer|model|modell|"
     r"commande|facture|devis|dossier|bestellung|rechnung|auftrag|lieferschein|sendung|"
     r"pedido|factura|albarán|albaran|presupuesto|ordine|fattura|preventivo|spedizione|"
     r"encomenda|fatura|orçamento|bestelling|factuur|zending|zamówienie|zamowienie|faktura|przesyłka|"
