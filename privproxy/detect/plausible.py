@@ -99,8 +99,14 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
     """Whether a finding of `entity_type` on `value` (between `before` and `after`) can be what it says."""
     if entity_type in _MASKABLE and _mask(value):
         return False
-    if entity_type in ("USERNAME", "SECRET") and is_placeholder(value):
-        return False  # "mio_utente", "<password>", "REPLACE_ME": what a template puts there, whoever found it
+    if (
+        entity_type in ("USERNAME", "SECRET")
+        and not any(ch.isdigit() for ch in value)
+        and is_placeholder(value)
+    ):
+        # "mio_utente", "<password>", "REPLACE_ME": what a template puts there, whoever found it (a value
+        # with a digit is left to the detector: "YourTurn2024!" is somebody's password)
+        return False
     if entity_type == "DATE_OF_BIRTH" and _born_long_ago(value):
         return False
     if entity_type in _NUMBER_TYPES and not _number_plausible(value, after, before, entity_type):
