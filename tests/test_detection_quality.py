@@ -770,3 +770,11 @@ def test_an_article_number_and_the_head_of_an_isbn_are_no_phone_or_ssn(guard: Gu
     for text in ("Hyllan (artikelnummer 002.638.50) i vitt?", "| Balladyna | 1839 | 978-83-7327-093-0 |"):
         types = {f["entity_type"] for f in guard.inspect(text).findings}
         assert not types & {"PHONE_NUMBER", "US_SSN", "US_ITIN"}, (text, types)
+
+
+def test_a_birth_date_in_a_record_and_a_street_with_a_house_number_stay_somebodys(guard: Guard) -> None:
+    hl7 = "PID|1||00582214^^^STMARYS^MR||HUANG^MEI-LING||19670415|F|||4410 Cedar Ridge Dr^^Austin^TX^78731"
+    found = {hl7[f["start"] : f["end"]]: f["entity_type"] for f in guard.inspect(hl7).findings}
+    assert found.get("19670415") == "DATE_OF_BIRTH", found  # no words between: no "was born", no subject
+    address = "Születési dátum: 1999. november 2., lakcím: 1117 Budapest, Bartók Béla út 61. 3/12."
+    assert_redacted(guard, address, ["Bartók Béla út 61"])

@@ -326,6 +326,7 @@ class Detector:
                 and birth.start - subject.end <= 40
                 and subject.end - subject.start >= 4  # not an initial: "NOWAK^ANNA^M||19790312"
                 and not re.search(r"[.!?;]", text[subject.end : birth.start])
+                and re.search(r"[^\W\d_]{2,}", text[subject.end : birth.start])  # "was born on", not "||"
                 and public.public_figure(text, subject.start, subject.end)
             ):
                 history.add(id(birth))

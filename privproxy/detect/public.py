@@ -597,8 +597,14 @@ _STREET_AFTER = re.compile(
 )
 
 
+_HOUSE_NUMBER = re.compile(r"^\s*\d")
+
+
 def street_name(text: str, start: int, end: int) -> bool:
-    """Whether a name span is the name of a street or square, by the street word right before or after it."""
-    return bool(
-        _STREET_BEFORE.search(text[max(0, start - 16) : start]) or _STREET_AFTER.match(text[end : end + 16])
-    )
+    """Whether a name span is the name of a street or square, by the street word right before or after it,
+    with no house number after it: "Bartók Béla út 61" is somebody's address, and its name stays found
+    (the address detectors do not read every country's whole address)."""
+    if _STREET_BEFORE.search(text[max(0, start - 16) : start]):
+        return not _HOUSE_NUMBER.match(text[end : end + 8])
+    after = _STREET_AFTER.match(text[end : end + 16])
+    return after is not None and not _HOUSE_NUMBER.match(text[end + after.end() : end + after.end() + 8])
