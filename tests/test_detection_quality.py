@@ -434,6 +434,11 @@ def test_the_real_ones_next_to_them_still_are(guard: Guard) -> None:
     assert {"IP_ADDRESS", "EMAIL_ADDRESS", "API_KEY"} <= set(inspection.decision.entity_types)
     card = guard.inspect("Charge my card 4539 1488 0343 6467 again, and reply to ma_chen.")
     assert {"CREDIT_CARD"} <= set(card.decision.entity_types)
+    # a documented test number or address is one only in a text about tests, docs or examples
+    refund = guard.inspect("Dear Mr. Huang, your refund to card 4111 1111 1111 1111 was declined.")
+    assert "CREDIT_CARD" in refund.decision.entity_types
+    log = guard.inspect("Why? login failed for user=k.novak@globex.com from 203.0.113.42")
+    assert "IP_ADDRESS" in log.decision.entity_types
 
 
 def test_an_ipv6_link_local_address_keeps_its_device_id(guard: Guard) -> None:

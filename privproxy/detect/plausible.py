@@ -123,11 +123,8 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
                 return False
             return not _NOT_A_SECRET.search(secret)
         return not _NOT_A_SECRET.search(value)
-    if entity_type == "CREDIT_CARD":
-        # "4242 4242 4242 4242", "4000 0000 0000 9995": the test numbers payment providers document are
-        # made of two digits, or mostly of zeros; an issued card number is neither
-        digits = re.sub(r"\D", "", value)
-        return len(set(digits)) > 2 and digits.count("0") < 8
+    if entity_type == "CREDIT_CARD" and sum(ch.isdigit() for ch in value) < 12:
+        return False  # "XXXX XXXX XXXX XXXX   Exp: MM/YY": a form's mask, no card has fewer than 12 digits
     if entity_type == "IP_ADDRESS":
         return _personal_ip(value)
     if entity_type == "EMAIL_ADDRESS":
@@ -311,13 +308,6 @@ def _isbn(digits: str) -> bool:
     return bool(isbn.is_valid(digits))
 
 
-# The networks RFC 5737 and RFC 3849 reserve for documentation and examples: nobody's device.
-_DOCUMENTATION_NETWORKS = tuple(
-    ipaddress.ip_network(net)
-    for net in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")
-)
-
-
 def _personal_ip(value: str) -> bool:
     parts = [part for part in re.split(r"[,;\s]+", value.strip()) if part]
     if len(parts) > 1:  # "X-Forwarded-For: 203.0.113.195, 198.51.100.17"
@@ -333,8 +323,44 @@ def _personal_ip(value: str) -> bool:
         address = ipaddress.ip_address(value.strip("[]").split("%", 1)[0])
     except ValueError:
         return True  # not parseable as one: keep the finding
-    if str(address) in _RESOLVERS or any(address in network for network in _DOCUMENTATION_NETWORKS):
+    if str(address) in _RESOLVERS:
         return False
     # An IPv6 link-local address keeps its interface id, often the device's MAC (EUI-64): personal.
     link_local_v4 = address.version == 4 and address.is_link_local
     return not (address.is_loopback or address.is_unspecified or address.is_multicast or link_local_v4)
+
+
+# The networks RFC 5737 and RFC 3849 reserve for documentation and examples: nobody's device.
+_DOCUMENTATION_NETWORKS = tuple(
+    ipaddress.ip_network(net)
+    for net in ("192.0.2.0/24", "198.51.100.0/24", "203.0.113.0/24", "2001:db8::/32")
+)
+
+# Words that say a text is about tests, documentation or examples (not inside an address: "@example.com").
+_DOCUMENTATION_TALK = re.compile(
+    r"(?i)(?<![\w@.-])(?:tests?|testing|sandbox|docs?|documentation|examples?|samples?|dummy|fake|placeholder|rfc|luhn|qa)"
+    r"(?![\w@-]|\.\w)"
+)
+
+
+def documentation_talk(text: str) -> bool:
+    """Whether a text talks about tests, docs or examples, where documented test values are just that."""
+    return _DOCUMENTATION_TALK.search(text) is not None
+
+
+def documented_test_value(entity_type: str, value: str) -> bool:
+    """A card number payment providers document for tests (two digits only, or eight zeros: "4242 4242 4242
+    4242", "4000 0000 0000 9995"), or an address of a network reserved for documentation (RFC 5737, 3849)."""
+    if entity_type == "CREDIT_CARD":
+        digits = re.sub(r"\D", "", value)
+        return len(set(digits)) <= 2 or digits.count("0") >= 8
+    if entity_type == "IP_ADDRESS":
+        parts = [part for part in re.split(r"[,;\s]+", value.strip()) if part]
+        try:
+            addresses = [ipaddress.ip_address(part.strip("[]").split("%", 1)[0]) for part in parts]
+        except ValueError:
+            return False
+        return bool(addresses) and all(
+            any(address in network for network in _DOCUMENTATION_NETWORKS) for address in addresses
+        )
+    return False
