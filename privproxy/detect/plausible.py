@@ -308,9 +308,22 @@ def _isbn(digits: str) -> bool:
     return bool(isbn.is_valid(digits))
 
 
+def _ip_parts(value: str) -> list[str]:
+    """The addresses of one finding: "X-Forwarded-For: 203.0.113.195, 198.51.100.17" holds two."""
+    return [part for part in re.split(r"[,;\s]+", value.strip()) if part]
+
+
+def _ip(part: str) -> ipaddress.IPv4Address | ipaddress.IPv6Address | None:
+    """One address without brackets or zone ("[fe80::1%eth0]"), or None when it is none."""
+    try:
+        return ipaddress.ip_address(part.strip("[]").split("%", 1)[0])
+    except ValueError:
+        return None
+
+
 def _personal_ip(value: str) -> bool:
-    parts = [part for part in re.split(r"[,;\s]+", value.strip()) if part]
-    if len(parts) > 1:  # "X-Forwarded-For: 203.0.113.195, 198.51.100.17"
+    parts = _ip_parts(value)
+    if len(parts) > 1:
         return any(_personal_ip(part) for part in parts)
     if "/" in value:
         try:
@@ -319,9 +332,8 @@ def _personal_ip(value: str) -> bool:
             return True
         # A CIDR block (0.0.0.0/0, 10.0.0.0/8, a /24 subnet) is a range of addresses, nobody's device.
         return network.prefixlen > (24 if network.version == 4 else 64)
-    try:
-        address = ipaddress.ip_address(value.strip("[]").split("%", 1)[0])
-    except ValueError:
+    address = _ip(value)
+    if address is None:
         return True  # not parseable as one: keep the finding
     if str(address) in _RESOLVERS:
         return False
@@ -355,12 +367,9 @@ def documented_test_value(entity_type: str, value: str) -> bool:
         digits = re.sub(r"\D", "", value)
         return len(set(digits)) <= 2 or digits.count("0") >= 8
     if entity_type == "IP_ADDRESS":
-        parts = [part for part in re.split(r"[,;\s]+", value.strip()) if part]
-        try:
-            addresses = [ipaddress.ip_address(part.strip("[]").split("%", 1)[0]) for part in parts]
-        except ValueError:
-            return False
+        addresses = [_ip(part) for part in _ip_parts(value)]
         return bool(addresses) and all(
-            any(address in network for network in _DOCUMENTATION_NETWORKS) for address in addresses
+            address is not None and any(address in network for network in _DOCUMENTATION_NETWORKS)
+            for address in addresses
         )
     return False
