@@ -17,6 +17,8 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import itertools
+import math
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -92,8 +94,9 @@ class RecognizerSpec(BaseModel):
     deny_list: list[str] = Field(default_factory=list)
     deny_list_score: float = Field(1.0, ge=0.0, le=1.0)
     context: list[str] = Field(default_factory=list)
-    # A checksum every match must pass: a python-stdnum module ("stdnum.fr.nir") or "luhn"; a list
-    # means any one of them (a value under a generic "ID" column may be any country's id).
+    # A check every match must pass: a python-stdnum module ("stdnum.fr.nir"), "luhn", or "random" (the
+    # match's longest letter-and-digit run reads as random characters, not words: a token's body); a
+    # list means any one of them (a value under a generic "ID" column may be any country's id).
     validator: str | list[str] | None = None
     # How many digits a match may hold, [min, max]: "(72) 583-350" has 8. Others are dropped.
     digits: tuple[int, int] | None = None
@@ -387,17 +390,50 @@ def _digit_count(low: int, high: int) -> Any:
     return check
 
 
+_RUN = re.compile(r"[A-Za-z0-9]+")
+_HEX = re.compile(r"[0-9a-f]+|[0-9A-F]+")
+
+
+def _entropy(text: str) -> float:
+    counts = [text.count(char) for char in set(text)]
+    return -sum(n / len(text) * math.log2(n / len(text)) for n in counts)
+
+
+def random_run(text: str) -> bool:
+    """Whether the longest letter-and-digit run of `text` reads as random characters: a token's body.
+
+    Random characters change class (lower, upper, digit) at almost every other position and spread over
+    their alphabet; words and identifiers change class only where a word starts ("FactoryBean2"), and
+    placeholders repeat ("xxxx…", "0000…"). A hex run needs 40 characters: 32 is a UUID without dashes,
+    an id more often than a secret.
+    """
+    body = max(_RUN.findall(text), key=len, default="")
+    digits = sum(char.isdigit() for char in body)
+    if len(body) < 20 or len(body) - digits < 2:
+        return False
+    classes = ["d" if c.isdigit() else "u" if c.isupper() else "l" for c in body]
+    changes = sum(a != b for a, b in itertools.pairwise(classes)) / (len(body) - 1)
+    mixed_case = "u" in classes and "l" in classes
+    if digits < 2:  # random upper and lower case alone still change class at every other letter
+        return mixed_case and len(body) >= 32 and changes >= 0.45 and _entropy(body) >= 4.2
+    if _HEX.fullmatch(body):
+        return len(body) >= 40 and changes >= 0.25 and _entropy(body) >= 3.3
+    return changes >= (0.3 if mixed_case else 0.2) and _entropy(body) >= (4.0 if mixed_case else 3.8)
+
+
 def _validator(name: str | list[str]) -> Any:
-    """`luhn` or a python-stdnum module path (or a list: any of them) → a function text → bool."""
+    """`luhn`, `random` or a python-stdnum module path (or a list: any of them) → a function text → bool."""
     if isinstance(name, list):
         if not name:
             raise ValueError("validator: an empty list checks nothing; name at least one module")
         checks = [_validator(one) for one in name]
         return lambda text: any(check(text) for check in checks)
+    if name == "random":
+        return random_run
     module_name = "stdnum.luhn" if name == "luhn" else name
     if not module_name.startswith("stdnum."):
         raise ValueError(
-            f"validator must be 'luhn' or a python-stdnum module like 'stdnum.fr.nir', got {name!r}"
+            f"validator must be 'luhn', 'random' or a python-stdnum module like 'stdnum.fr.nir', got {name!r}"
         )
     try:
         module = importlib.import_module(module_name)
