@@ -104,6 +104,8 @@ HOLDOUT = HERE / "accuracy" / "holdout"
 # fresh3's misses: measured before and after that round with neither half read; then its dev half
 # was worked on, and its test half read only at the end. `fresh5` (benchmarks/accuracy/fresh5/), the
 # same again: 170 prompts in 16 languages, 41 countries' ids, measured at the start of its round.
+# `fresh6` (benchmarks/accuracy/fresh6/) again, with Greek and the Baltic languages: 170 prompts in 20
+# languages, 42 countries' ids, measured at the start of its round with neither half read.
 HOLDOUT_FILES = {
     "structured": HOLDOUT / "structured.jsonl",
     "credentials": HOLDOUT / "credentials_ids.jsonl",
@@ -113,6 +115,7 @@ HOLDOUT_FILES = {
     "fresh3": HERE / "accuracy" / "fresh3" / "fresh3.jsonl",
     "fresh4": HERE / "accuracy" / "fresh4" / "fresh4.jsonl",
     "fresh5": HERE / "accuracy" / "fresh5" / "fresh5.jsonl",
+    "fresh6": HERE / "accuracy" / "fresh6" / "fresh6.jsonl",
 }
 # Every label in those corpora is sensitive; their types, grouped for the targets.
 HOLDOUT_DIRECT = DIRECT | {"NATIONAL_ID", "DATE_OF_BIRTH", "ACCOUNT_NUMBER", "USERNAME", "DRIVER_LICENSE"}
