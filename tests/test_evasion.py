@@ -96,3 +96,26 @@ def test_digits_of_any_script_are_read_as_digits(
     assert found.get("IBAN_CODE") == iban, script
     guard.completion(messages=[{"role": "user", "content": prompt}], **closed(upstream))
     assert card not in upstream.received_everything() and iban not in upstream.received_everything()
+
+
+def test_words_wholly_in_greek_or_cyrillic_are_read_as_written() -> None:
+    """Look-alikes are folded only in tokens that also hold Latin letters or digits: a Greek or Russian
+    word is that language, and its label words ("κωδικός", "ΑΦΜ") must stay readable."""
+    from privproxy.detect.normalize import normalize_for_detection
+
+    greek = "όνομα χρήστη kmavridis84 και κωδικός, Москва"
+    assert normalize_for_detection(greek).text == greek
+    assert normalize_for_detection("m\u0430ri\u0430@ex\u0430mple.com").text == "maria@example.com"
+
+
+def test_credentials_and_a_tax_number_in_greek_are_found(guard: Guard) -> None:
+    prompt = (
+        "Οι κωδικοί μου για το TAXISnet είναι: όνομα χρήστη kvlachou77 και κωδικός Fava_Santorini9. "  # noqa: RUF001
+        "Ο ΑΦΜ μου είναι 094259216."  # noqa: RUF001
+    )
+    found: dict[str, set[str]] = {}
+    for f in guard.inspect(prompt).findings:
+        found.setdefault(prompt[f["start"] : f["end"]], set()).add(f["entity_type"])
+    assert "USERNAME" in found.get("kvlachou77", set())
+    assert "SECRET" in found.get("Fava_Santorini9", set())
+    assert "NATIONAL_ID" in found.get("094259216", set())

@@ -2,7 +2,7 @@
 
 Zero-width and other invisible characters are dropped, every character is NFKC-normalized
 (full-width and math digits, ligatures, superscripts), digits of every script read as 0-9, and common Cyrillic/Greek look-alikes of Latin letters
-are folded, so an email written with a Cyrillic "a", or a card in full-width digits, is found. Findings map back to
+are folded in tokens that also hold Latin letters or digits (a word wholly in Greek or Cyrillic is left as written), so an email written with a Cyrillic "a", or a card in full-width digits, is found. Findings map back to
 the original offsets, so redaction replaces exactly what the caller wrote, hidden characters included.
 """
 
@@ -73,6 +73,25 @@ def normalize_for_detection(text: str) -> Normalized:
     return Normalized(scanned, origin, changed=True)
 
 
+# A token: what lies between spaces (an e-mail address is one, whatever script its letters are in).
+_TOKEN = re.compile(r"\S+")
+_LATIN_OR_DIGIT = re.compile(r"[A-Za-z0-9]")
+
+
+def _mixed_script_positions(text: str) -> bytearray:
+    """1 for each character of a token that also holds a Latin letter or an ASCII digit, else 0.
+
+    Look-alikes are folded there only: a Cyrillic a inside "jane@example.com" hides a Latin one,
+    while a word written wholly in Greek or Cyrillic ("κωδικός", "Москва") is that language, not an
+    evasion, and stays as written.
+    """
+    mask = bytearray(len(text))
+    for token in _TOKEN.finditer(text):
+        if _LATIN_OR_DIGIT.search(token.group()) and token.group().translate(_CONFUSABLES) != token.group():
+            mask[token.start() : token.end()] = b"\x01" * (token.end() - token.start())
+    return mask
+
+
 def _normalize_characters(text: str) -> Normalized:
     if text.isascii():
         return Normalized(text, (), changed=False)
@@ -83,12 +102,15 @@ def _normalize_characters(text: str) -> Normalized:
         and not _FOREIGN_DIGIT.search(text)
     ):
         return Normalized(text, (), changed=False)  # accents and other scripts: nothing to undo (C speed)
+    mixed = _mixed_script_positions(text)
     pieces: list[str] = []
     origin: list[int] = []
     for index, char in enumerate(text):
         if char in _INVISIBLE:
             continue
-        folded = unicodedata.normalize("NFKC", char).translate(_CONFUSABLES)
+        folded = unicodedata.normalize("NFKC", char)
+        if mixed[index]:
+            folded = folded.translate(_CONFUSABLES)
         if len(folded) == 1 and not folded.isascii() and unicodedata.decimal(folded, None) is not None:
             folded = str(unicodedata.decimal(folded))  # Arabic-Indic, Devanagari, Thai ... digits
         pieces.append(folded)
