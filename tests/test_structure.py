@@ -68,6 +68,11 @@ SHAPES = {
         "Manager           : CN=Shapiro\\, Eitan,OU=Finance,DC=corp,DC=example",
         {"last name": "Shapiro", "first name": "Eitan"},
     ),
+    "php array": (
+        "<?php return ['parameters' => [\n    'database_user' => 'ps_user',\n"
+        "    'database_password' => 'Comte-Reblochon_36',\n]];",
+        {"database_user": "ps_user", "database_password": "Comte-Reblochon_36"},
+    ),
     "hl7 v2": (
         "MSH|^~\\&|EPIC|HOSP|||20240101||ADT^A01|1|P|2.5\r"
         "PID|1||MRN-4411^^^HOSP^MR||NOWAK^ANNA^M||19790312|F|||UL. LIPOWA 4^^KRAKOW^^30-001||601 222 333\r"

@@ -87,11 +87,12 @@ _MAX_BLOCK = 20_000  # a PEM key or a certificate chain under `tls.key: |`
 _KEY = r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ž][\wÀ-ÖØ-öø-ÿĀ-ž.\-]{0,40}"
 # A form or YAML line: "  - Date of birth : 03/04/1985", "dob: 1985-03-04", "PESEL:  90010112345",
 # "ADR;TYPE=HOME:;;Skoufa 47;Athina" (vCard);
-# also a unified diff's added or removed line: "+DB_PASSWORD = \"…\"".
+# also a unified diff's added or removed line: "+DB_PASSWORD = \"…\"", and a PHP or Perl array's
+# "'database_password' => 'value',".
 _LINE = re.compile(
     r"^(?:[+\-](?![+\-]))?[ \t]*(?:[-*•]\s+)?[\"']?(?P<key>[A-Za-zÀ-ÖØ-öø-ÿĀ-ž][\wÀ-ÖØ-öø-ÿĀ-ž .'()/\-]{0,48}?)[\"']?"
     r"(?:;[A-Za-z\-]+=[^:;=\n]{1,40})*"  # a vCard or iCalendar property's parameters: "ADR;TYPE=HOME:"
-    r"[ \t]*(?::|=|\uff1a|->)[ \t]*(?P<value>[^\n]*?)[ \t]*,?$",
+    r"[ \t]*(?::|=>|=|\uff1a|->)[ \t]*(?P<value>[^\n]*?)[ \t]*,?$",
     re.MULTILINE,
 )
 # Inline pairs in logs, query strings, .env, URLs: user=jdoe&email=… , `ssn="123"`.
