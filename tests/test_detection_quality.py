@@ -783,3 +783,17 @@ def test_a_birth_date_in_a_record_and_a_street_with_a_house_number_stay_somebody
     assert found.get("19670415") == "DATE_OF_BIRTH", found  # no words between: no "was born", no subject
     address = "Születési dátum: 1999. november 2., lakcím: 1117 Budapest, Bartók Béla út 61. 3/12."
     assert_redacted(guard, address, ["Bartók Béla út 61"])
+
+
+def test_a_column_of_places_is_places_unless_the_rows_are_somebody_s(guard: Guard) -> None:
+    sales = (
+        "Sum the units per month:\n\nfecha;sku;unidades;almacén\n01/03/2024;ES-4471;12;Zaragoza\n"
+        "02/04/2024;ES-5120;30;Valencia\n28/04/2024;ES-4471;5;Sevilla\n03/05/2024;ES-9002;17;Granada\n"
+    )
+    assert sent(guard, sales) == ("allow", sales)
+    results = "date,home,away\n2024-10-19,Arsenal,Bournemouth\n2024-10-20,Liverpool,Chelsea\n2024-10-26,Newcastle,Brighton\n"
+    assert sent(guard, results) == ("allow", results)
+    # the same column beside the customers' e-mail addresses: the town is part of somebody's record
+    customers = "name;email;city\nAna Ruiz;ana.ruiz@correo.example;Valencia\nLuis Gil;luis.gil@correo.example;Sevilla\n"
+    action, out = sent(guard, customers)
+    assert action == "redact" and "Ana Ruiz" not in out and "ana.ruiz@correo.example" not in out

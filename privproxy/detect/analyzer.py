@@ -414,6 +414,7 @@ class Detector:
                         and not personal
                         and public.cited_work(text, r.start, r.end)
                     )
+                    or (places and not personal and public.place_column(text, r.start, r.end))
                     or (
                         places
                         and not personal  # a town next to somebody's address or phone is part of it

@@ -314,6 +314,44 @@ def _among_places(text: str, start: int, end: int) -> bool:
     return False
 
 
+# Words that make a place's name a sports club's: "Manchester City", "FC Porto", "Real Betis".
+_CLUB_WORDS = word_set(
+    """
+    fc afc cf sc ac bc fk sk if bk city united town rovers athletic atletico athletico wanderers albion
+    county hotspur olympique sporting real borussia dynamo dinamo calcio
+    """
+)
+
+
+def _place_or_club(value: str) -> bool:
+    folded = fold(value)
+    if folded in _places():
+        return True
+    words = folded.split()
+    return (
+        len(words) > 1 and any(word in _CLUB_WORDS for word in words) and any(w in _places() for w in words)
+    )
+
+
+def place_column(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a table cell that names a place (or a club named after one) in a column
+    where most other cells do too: the "away" column of results, the "almacén" of a sales export."""
+    from .structure import read_pairs
+
+    value = text[start:end].strip()
+    if not _place_or_club(value):
+        return False
+    pairs = read_pairs(text)
+    cell = next(
+        (p for p in pairs if text[p.start : p.end].strip() == value and p.start <= start < p.end), None
+    )
+    if cell is None:
+        return False
+    others = {text[p.start : p.end].strip() for p in pairs if p.key == cell.key} - {value}
+    known = sum(_place_or_club(other) for other in others)
+    return known >= 2 and 2 * known >= len(others)
+
+
 _CAPITALIZED_BEFORE = re.compile(r"(?:[A-ZÀ-ÖØ-Þ][\w'\u2019.-]*[ ]){1,3}$")
 _CAPITALIZED_AFTER = re.compile(r"^(?:[ ][A-ZÀ-ÖØ-Þ][\w'\u2019.-]*){1,3}")
 
