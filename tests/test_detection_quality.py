@@ -797,3 +797,15 @@ def test_a_column_of_places_is_places_unless_the_rows_are_somebody_s(guard: Guar
     customers = "name;email;city\nAna Ruiz;ana.ruiz@correo.example;Valencia\nLuis Gil;luis.gil@correo.example;Sevilla\n"
     action, out = sent(guard, customers)
     assert action == "redact" and "Ana Ruiz" not in out and "ana.ruiz@correo.example" not in out
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("Κινητό: 694 112 7730\nΗμερομηνία γέννησης: 21/04/1979", ["694 112 7730", "21/04/1979"]),  # noqa: RUF001
+        ("Gimimo data: 1988-02-14\nTelefonas: +370 612 48301", ["1988-02-14", "612 48301"]),
+        ("Szabó Réka, született 1990. május 12., lakcím: 1117 Budapest", ["1990. május 12."]),
+    ],
+)
+def test_form_labels_in_greek_baltic_and_hungarian(guard: Guard, text: str, values: list[str]) -> None:
+    assert_redacted(guard, text, values)

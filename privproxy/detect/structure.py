@@ -32,7 +32,7 @@ class Pair:
 def normalize_key(key: str) -> str:
     """`dateOfBirth`, `Date of birth`, `DATE_OF_BIRTH`, `d.o.b.` → `dateofbirth` / `dob` (no accents)."""
     text = without_diacritics(key).casefold()
-    return re.sub(r"[^a-z0-9]", "", text.replace("ß", "ss"))
+    return re.sub(r"[\W_]", "", text.replace("ß", "ss"))  # letters of every script: "Κινητό" -> "κινητο"
 
 
 def key_words(key: str) -> list[str]:
@@ -84,13 +84,13 @@ def _stands_in(value: str) -> bool:
 
 _MAX_VALUE = 200
 _MAX_BLOCK = 20_000  # a PEM key or a certificate chain under `tls.key: |`
-_KEY = r"[A-Za-zÀ-ÖØ-öø-ÿĀ-ž][\wÀ-ÖØ-öø-ÿĀ-ž.\-]{0,40}"
+_KEY = r"[^\W\d_][\w.\-]{0,40}"  # a letter of any script first: "dob", "Geburtsdatum", "Κινητό"
 # A form or YAML line: "  - Date of birth : 03/04/1985", "dob: 1985-03-04", "PESEL:  90010112345",
 # "ADR;TYPE=HOME:;;Skoufa 47;Athina" (vCard);
 # also a unified diff's added or removed line: "+DB_PASSWORD = \"…\"", and a PHP or Perl array's
 # "'database_password' => 'value',".
 _LINE = re.compile(
-    r"^(?:[+\-](?![+\-]))?[ \t]*(?:[-*•]\s+)?[\"']?(?P<key>[A-Za-zÀ-ÖØ-öø-ÿĀ-ž][\wÀ-ÖØ-öø-ÿĀ-ž .'()/\-]{0,48}?)[\"']?"
+    r"^(?:[+\-](?![+\-]))?[ \t]*(?:[-*•]\s+)?[\"']?(?P<key>[^\W\d_][\w .'()/\-]{0,48}?)[\"']?"
     r"(?:;[A-Za-z\-]+=[^:;=\n]{1,40})*"  # a vCard or iCalendar property's parameters: "ADR;TYPE=HOME:"
     r"[ \t]*(?::|=>|=|\uff1a|->)[ \t]*(?P<value>[^\n]*?)[ \t]*,?$",
     re.MULTILINE,
@@ -339,7 +339,7 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 # A further label on the same line: "Kundennummer: 884213, Vertragsnummer: V-2231".
-_NEXT_LABEL = re.compile(r"[,;|]\s+(?P<key>[A-Za-zÀ-ÖØ-öø-ÿĀ-ž][\wÀ-ÖØ-öø-ÿĀ-ž .'\-]{0,30}?)\s*:\s+")
+_NEXT_LABEL = re.compile(r"[,;|]\s+(?P<key>[^\W\d_][\w .'\-]{0,30}?)\s*:\s+")
 
 
 def _line_pairs(text: str) -> Iterator[Pair]:
