@@ -103,6 +103,9 @@ def test_a_name_span_does_not_swallow_the_words_around_it(guard: Guard) -> None:
         "Wie ändert sich Gretchens Rolle in Goethes Faust I?",  # a German genitive, then a work
         "L'ordine ORD-2025-265259 presso Forniture Rossi srl è stato fatturato due volte.",  # a legal form
         "Scrivi un articolo sulla rivalità tra Enzo Ferrari e Ferruccio Lamborghini.",  # two names, one run
+        "Plan the calendar: April launch post, May newsletter, June is Pride month, August is quiet.",
+        "Vi har fire timer i Oslo på lørdag. Er Vigelandsparken verdt det?",  # "Vi": we, not a name
+        "Kur geriausia paragauti cepelinų?",  # Lithuanian "where" starts the sentence
     ],
 )
 def test_ordinary_words_software_and_public_figures_pass(guard: Guard, text: str) -> None:

@@ -32,12 +32,14 @@ from .findings import Finding
 from .lists import DETECTOR as LISTED
 from .lists import listed_names
 from .names import (
+    any_stop_word,
     compound_noun,
     foreign_word,
     known_name,
     ordinary_words,
     refine_ner_location,
     refine_ner_span,
+    stop_words,
 )
 from .nlp import OfflineSpacyNlpEngine
 from .normalize import decoded_views, normalize_for_detection
@@ -306,6 +308,11 @@ class Detector:
             self.cache.put(key, findings)
         return findings
 
+    def _likely_language(self, text: str) -> str | None:
+        """The language the text most likely is in (py3langid), or None when it cannot tell."""
+        detected, confidence = self._engine._identified(text, self.language)
+        return detected if confidence >= 0.5 else None
+
     def _public_births(self, text: str, results: list[Any]) -> list[Any]:
         """Without the dates of birth that are history, before they make the text about somebody: born
         more than `plausible.OLDEST` years ago, or the birth of the public figure named just before
@@ -390,6 +397,15 @@ class Detector:
                     or public.calendar_span(text, r.start, r.end)
                     or (r.entity_type == "LOCATION" and ordinary_words(value))
                     or (" " not in value.strip() and _sentence_start(text, r.start) and foreign_word(value))
+                    or (
+                        " " not in value.strip()
+                        and _sentence_start(text, r.start)
+                        and (
+                            (word := value.strip(".,;:!?").casefold())
+                            in stop_words(self._likely_language(text))
+                            or (word in any_stop_word() and not known_name(value.strip(".,;:!?")))
+                        )
+                    )
                     or (r.entity_type == "PERSON" and compound_noun(value))
                     or (
                         _detector_name(r) == "SpacyRecognizer"

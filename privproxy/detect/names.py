@@ -197,6 +197,47 @@ def _ordinary_word(word: str) -> bool:
     return any(word_rank(language).get(lower, OTHER_WORD) < OTHER_WORD for language in ("fr", "de"))
 
 
+@functools.cache
+def stop_words(language: str | None) -> frozenset[str]:
+    """spaCy's stop words of `language` (pronouns, articles, question words: "Vi", "Kur", "Kde"), or none."""
+    code = {"no": "nb"}.get(language or "", language or "")
+    if not code.isalpha():
+        return frozenset()
+    try:
+        module = importlib.import_module(f"spacy.lang.{code}.stop_words")
+    except ImportError:
+        return frozenset()
+    return frozenset(word.casefold() for word in module.STOP_WORDS)
+
+
+# The languages privproxy has no NER or word list for, whose function words still come first in a
+# sentence: spaCy's stop words of each.
+STOP_WORD_LANGUAGES = (
+    "sv",
+    "da",
+    "no",
+    "fi",
+    "cs",
+    "sk",
+    "pl",
+    "hu",
+    "ro",
+    "tr",
+    "el",
+    "lt",
+    "lv",
+    "et",
+    "sl",
+    "hr",
+)
+
+
+@functools.lru_cache(maxsize=1)
+def any_stop_word() -> frozenset[str]:
+    """Every stop word of STOP_WORD_LANGUAGES."""
+    return frozenset().union(*(stop_words(language) for language in STOP_WORD_LANGUAGES))
+
+
 def foreign_word(word: str) -> bool:
     """A word among the FOREIGN_WORD most frequent of a language the name detectors read, not a name."""
     lower = word.strip(_EDGE_PUNCTUATION + "¿¡").lower()

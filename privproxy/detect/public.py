@@ -477,11 +477,19 @@ _JOINED = re.compile(rf"(?i)^\s*{_JOIN}\s+(\w+)")
 _JOINED_BEFORE = re.compile(rf"(?i)(\w+)\s+{_JOIN}\s*$")
 
 
+def _among_calendar_words(text: str, these: set[str]) -> bool:
+    """Whether the text names three other months or days ("April launch post, May newsletter, June is
+    Pride month, then August is quiet"): a plan over the calendar, not people."""
+    others = {m.group() for m in _CAPITALIZED_WORD.finditer(text) if calendar_word(m.group())} - these
+    return len(others) >= 3
+
+
 def calendar_span(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] is month or day names only, read as a date.
 
     A month or day name that is also somebody's name ("April", "Mai", "June") is a date only next to
-    a number or a word of time; alone ("Why is Mai so impulsive?") it stays a name.
+    a number or a word of time, or among three other months or days; alone ("Why is Mai so
+    impulsive?") it stays a name.
     """
     words = text[start:end].split()
     if not words or not all(calendar_word(word) for word in words):
@@ -491,7 +499,8 @@ def calendar_span(text: str, start: int, end: int) -> bool:
     after = _JOINED.match(text[end : end + 24])
     before = _JOINED_BEFORE.search(text[max(0, start - 24) : start])
     return bool(
-        _DATE_BEFORE.search(text[max(0, start - 64) : start])
+        _among_calendar_words(text, {word.strip(".,;:!?") for word in words})
+        or _DATE_BEFORE.search(text[max(0, start - 64) : start])
         or _DATE_AFTER.match(text[end : end + 24])
         or (after and calendar_word(after.group(1)))
         or (before and calendar_word(before.group(1)))
