@@ -106,6 +106,7 @@ def test_a_name_span_does_not_swallow_the_words_around_it(guard: Guard) -> None:
         "Plan the calendar: April launch post, May newsletter, June is Pride month, August is quiet.",
         "Vi har fire timer i Oslo på lørdag. Er Vigelandsparken verdt det?",  # "Vi": we, not a name
         "Kur geriausia paragauti cepelinų?",  # Lithuanian "where" starts the sentence
+        "Is it right that Ofcom reserves 07700 900000 to 07700 900999 for drama, and the US 555-0100 to 555-0199?",
     ],
 )
 def test_ordinary_words_software_and_public_figures_pass(guard: Guard, text: str) -> None:
@@ -812,3 +813,7 @@ def test_a_column_of_places_is_places_unless_the_rows_are_somebody_s(guard: Guar
 )
 def test_form_labels_in_greek_baltic_and_hungarian(guard: Guard, text: str, values: list[str]) -> None:
     assert_redacted(guard, text, values)
+
+
+def test_a_reserved_fictional_number_is_somebody_s_outside_talk_of_fiction(guard: Guard) -> None:
+    assert_redacted(guard, "After the DNA test results, call her son Kevin on (617) 555-0192.", ["555-0192"])

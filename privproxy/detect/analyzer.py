@@ -44,7 +44,7 @@ from .names import (
 from .nlp import OfflineSpacyNlpEngine
 from .normalize import decoded_views, normalize_for_detection
 from .packs import Pack, load_pack, resolve_pack
-from .plausible import documentation_talk, documented_test_value, plausible
+from .plausible import documentation_talk, documented_test_value, fiction_talk, plausible
 from .prefilter import Unfiltered
 from .records import record_columns
 
@@ -262,9 +262,15 @@ class Detector:
         results += extend_address_blocks(scanned.text, results)
         if self.settings.public_places == "allow":
             results = _venue_addresses(scanned.text, results, self.settings.min_score)
-        if documentation_talk(scanned.text):  # "Stripe's docs list 4242 4242 4242 4242 …"
+        documents, fiction = documentation_talk(scanned.text), fiction_talk(scanned.text)
+        if documents or fiction:  # "Stripe's docs list 4242 4242 4242 4242 …", "Ofcom reserves 07700 900xxx"
             results = [
-                r for r in results if not documented_test_value(r.entity_type, scanned.text[r.start : r.end])
+                r
+                for r in results
+                if not (
+                    (fiction if r.entity_type == "PHONE_NUMBER" else documents)
+                    and documented_test_value(r.entity_type, scanned.text[r.start : r.end])
+                )
             ]
         results = self._public_births(scanned.text, results)
         results = self._not_names(scanned.text, results)

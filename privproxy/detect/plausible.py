@@ -355,6 +355,43 @@ _DOCUMENTATION_TALK = re.compile(
 )
 
 
+# Phone numbers reserved for drama and examples, in national digits: Ofcom's (07700 900xxx, 020 7946
+# 0xxx, 0113/0114/.../0161 496 0xxx, 028 9649 6xxx, 029 2018 0xxx, 01632 960xxx, 0306 999 0xxx, 0808
+# 157 0xxx, 0909 879 0xxx), the NANP's 555-0100 to 555-0199 under any area code, ACMA's (0491 57x xxx,
+# 02/03/07/08 5550 xxxx and 7010 xxxx).
+_FICTIONAL_PHONE = re.compile(
+    r"07700900\d{3}|02079460\d{3}|01\d\d4960\d{3}|02896496\d{3}|02920180\d{3}|01632960\d{3}"
+    r"|03069990\d{3}|08081570\d{3}|09098790\d{3}|(?:\d{3})?55501\d\d|049157\d{4}|0[2378](?:5550|7010)\d{4}"
+)
+
+
+def _national_digits(value: str) -> str:
+    """The digits of a phone number as dialled at home: +44 20 -> 020, +1 -> (none), +61 4 -> 04."""
+    digits = re.sub(r"\D", "", value)
+    if value.lstrip().startswith("+") or digits.startswith(("0044", "0061")):
+        digits = digits.removeprefix("00")
+        if digits.startswith("44") or digits.startswith("61"):
+            return "0" + digits[2:].removeprefix("0")
+        if digits.startswith("1"):
+            return digits[1:]
+    if len(digits) == 11 and digits.startswith("1"):
+        return digits[1:]
+    return digits
+
+
+# Words that say a text is about made-up numbers: a phone regulators reserve is nobody's only there
+# (writers of examples use them for their characters too: "call her son on (617) 555-0192").
+_FICTION_TALK = re.compile(
+    r"(?i)\b(?:fictional|fictitious|for\s+(?:drama|films?|movies|tv|television|fiction)|ofcom|acma"
+    r"|(?:reserved?|reserves|set\s+aside)\s+(?:\S+\s+){0,6}?for\s+(?:drama|fiction|films?|tv|use\s+in))\b"
+)
+
+
+def fiction_talk(text: str) -> bool:
+    """Whether a text talks about examples, drama or reserved numbers (where fictional phones are just that)."""
+    return _FICTION_TALK.search(text) is not None
+
+
 def documentation_talk(text: str) -> bool:
     """Whether a text talks about tests, docs or examples, where documented test values are just that."""
     return _DOCUMENTATION_TALK.search(text) is not None
@@ -362,10 +399,13 @@ def documentation_talk(text: str) -> bool:
 
 def documented_test_value(entity_type: str, value: str) -> bool:
     """A card number payment providers document for tests (two digits only, or eight zeros: "4242 4242 4242
-    4242", "4000 0000 0000 9995"), or an address of a network reserved for documentation (RFC 5737, 3849)."""
+    4242", "4000 0000 0000 9995"), an address of a network reserved for documentation (RFC 5737, 3849), or
+    a phone number regulators reserve for drama and examples (Ofcom, the NANP's 555-01xx, ACMA)."""
     if entity_type == "CREDIT_CARD":
         digits = re.sub(r"\D", "", value)
         return len(set(digits)) <= 2 or digits.count("0") >= 8
+    if entity_type == "PHONE_NUMBER":
+        return _FICTIONAL_PHONE.fullmatch(_national_digits(value)) is not None
     if entity_type == "IP_ADDRESS":
         addresses = [_ip(part) for part in _ip_parts(value)]
         return bool(addresses) and all(
