@@ -817,3 +817,11 @@ def test_form_labels_in_greek_baltic_and_hungarian(guard: Guard, text: str, valu
 
 def test_a_reserved_fictional_number_is_somebody_s_outside_talk_of_fiction(guard: Guard) -> None:
     assert_redacted(guard, "After the DNA test results, call her son Kevin on (617) 555-0192.", ["555-0192"])
+
+
+def test_drug_names_with_finnish_long_vowels_and_baltic_endings(guard: Guard) -> None:
+    text = "Pekka Laine käyttää rivastigmiinia ja midodriinia, Jonas vartoja metforminą."
+    inspection = guard.inspect(text)
+    drugs = {text[f["start"] : f["end"]] for f in inspection.findings if f["entity_type"] == "MEDICATION"}
+    assert drugs == {"rivastigmiinia", "midodriinia", "metforminą"}
+    assert inspection.action == "local"  # a person's medication stays on the local model

@@ -71,8 +71,42 @@ def _folded_words(text: str) -> tuple[tuple[int, int, str], ...]:
 
 # Case endings (folded) that Polish, Czech, Finnish, Hungarian, Romanian and Turkish put on a name:
 # "insuliny", "Enbrelem", "metforminia", "inzulint", "insulinei", "insülinin".
-_CASE_ENDINGS = ("iem", "em", "om", "ou", "ami", "ach", "ow", "y", "u", "ie", "ia", "ssa", "sta", "lla", "lle",
-                 "na", "ja", "t", "ot", "et", "ul", "ului", "ei", "in", "un")  # fmt: skip
+_CASE_ENDINGS = (
+    "iem",
+    "em",
+    "om",
+    "ou",
+    "ami",
+    "ach",
+    "ow",
+    "y",
+    "u",
+    "ie",
+    "ia",
+    "ssa",
+    "sta",
+    "lla",
+    "lle",
+    "na",
+    "ja",
+    "t",
+    "ot",
+    "et",
+    "ul",
+    "ului",
+    "ei",
+    "in",
+    "un",
+    "as",
+    "is",
+    "us",
+    "s",
+    "ui",
+    "ai",
+    "ą",
+    "ę",
+)  # fmt: skip  (Lithuanian and Latvian: "metforminas")
+_LONG_VOWEL = re.compile(r"([aeiouy])\1")
 
 
 def _forms(word: str) -> tuple[str, ...]:
@@ -87,6 +121,10 @@ def _forms(word: str) -> tuple[str, ...]:
         for ending in _CASE_ENDINGS
         if word.endswith(ending) and len(word) - len(ending) >= _MIN_LETTERS
     ]
+    for form in list(forms):  # Finnish and Estonian: "rivastigmiini", "insuliinia", "parasetamoli"
+        if form.endswith("i") and len(form) > _MIN_LETTERS and form[-2] not in "aeiouy":
+            stem = _LONG_VOWEL.sub(r"\1", form[:-1])
+            forms += [stem, stem + "e"]
     return tuple(forms)
 
 
@@ -142,11 +180,14 @@ class DrugNameRecognizer(EntityRecognizer):
         _frequent()
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
-        from .nlp import TEXT_LANGUAGE
+        from .nlp import LIKELY_LANGUAGE, TEXT_LANGUAGE
 
         # Another language's ending is tried only on text that is not English ("metadata" is no
-        # "Metadate").
-        english = getattr(nlp_artifacts, TEXT_LANGUAGE, None) == "en"
+        # "Metadate"): English for sure, or most likely (a short Latvian note is seldom identified
+        # for sure, but it is most likely not English).
+        english = getattr(nlp_artifacts, TEXT_LANGUAGE, None) == "en" and getattr(
+            nlp_artifacts, LIKELY_LANGUAGE, "en"
+        ) in ("en", None)
         names, firsts = listed_names(self._file), _first_words(self._file)
         words = _folded_words(text)
         results: list[RecognizerResult] = []
