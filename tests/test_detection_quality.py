@@ -106,6 +106,7 @@ def test_a_name_span_does_not_swallow_the_words_around_it(guard: Guard) -> None:
         "Plan the calendar: April launch post, May newsletter, June is Pride month, August is quiet.",
         "Vi har fire timer i Oslo på lørdag. Er Vigelandsparken verdt det?",  # "Vi": we, not a name
         "Kur geriausia paragauti cepelinų?",  # Lithuanian "where" starts the sentence
+        "Who were Mary Todd Lincoln and Edwin Stanton to Abraham Lincoln in 1863?",  # history beside a figure
         "Is it right that Ofcom reserves 07700 900000 to 07700 900999 for drama, and the US 555-0100 to 555-0199?",
     ],
 )
@@ -825,3 +826,9 @@ def test_drug_names_with_finnish_long_vowels_and_baltic_endings(guard: Guard) ->
     drugs = {text[f["start"] : f["end"]] for f in inspection.findings if f["entity_type"] == "MEDICATION"}
     assert drugs == {"rivastigmiinia", "midodriinia", "metforminą"}
     assert inspection.action == "local"  # a person's medication stays on the local model
+
+
+def test_a_private_name_beside_a_public_figure_in_history_stays_private(guard: Guard) -> None:
+    assert_redacted(
+        guard, "My grandfather Tomasz Wielgosz met Józef Piłsudski in 1920, he always said.", ["Wielgosz"]
+    )

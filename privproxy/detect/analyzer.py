@@ -446,6 +446,15 @@ class Detector:
                 )
             if not_a_name:
                 dropped.add(id(r))
+        if figures and not personal and public.history_talk(text):
+            # A text about the past that names a public figure: the other people it names beside them
+            # are history too ("Mary Todd Lincoln and Edwin Stanton", "Bigot de Préameneu").
+            people = [r for r in judged if r.entity_type == "PERSON" and id(r) not in dropped]
+            if people and any(
+                r.entity_type == "PERSON" and id(r) in dropped and public.public_figure(text, r.start, r.end)
+                for r in judged
+            ):
+                dropped.update(id(r) for r in people if public.associate(text, r.start))
         return [r for r in results if id(r) not in dropped]
 
     def _run_analyzer(self, text: str, original_length: int) -> list[Any]:

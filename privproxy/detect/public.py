@@ -193,6 +193,20 @@ _DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"'<>]+")
 _YEAR = re.compile(r"(?<![\w./:-])(?:1[5-9]\d\d|20\d\d)(?![\w./:-])")
 
 
+# A year of history (before 1946) standing alone or as a decade ("1812", "1940-luvulla", "1880s").
+_HISTORIC_YEAR = re.compile(r"(?<![\w./:-])(?:1[0-8]\d\d|19[0-4]\d)(?!\d|[./:]\d|-\d)")
+
+
+def history_talk(text: str) -> bool:
+    """Whether the text names a year of history: a text about the past, not about somebody's records."""
+    return _HISTORIC_YEAR.search(text) is not None
+
+
+def associate(text: str, start: int) -> bool:
+    """Whether a name at `start` is named without a word that makes it somebody the writer knows."""
+    return not _PERSONAL.search(text[max(0, start - 40) : start])
+
+
 def cited_work(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] sits on a line that cites a published work (an ISBN or DOI, and a year)."""
     from stdnum import isbn
