@@ -107,6 +107,8 @@ def test_a_name_span_does_not_swallow_the_words_around_it(guard: Guard) -> None:
         "Vi har fire timer i Oslo på lørdag. Er Vigelandsparken verdt det?",  # "Vi": we, not a name
         "Kur geriausia paragauti cepelinų?",  # Lithuanian "where" starts the sentence
         "Who were Mary Todd Lincoln and Edwin Stanton to Abraham Lincoln in 1863?",  # history beside a figure
+        "Pomóż mi napisać krótki referat o Marii Skłodowskiej-Curie.",  # a figure's name, inflected
+        "Kde je Knihovna Václava Havla?",
         "Is it right that Ofcom reserves 07700 900000 to 07700 900999 for drama, and the US 555-0100 to 555-0199?",
     ],
 )

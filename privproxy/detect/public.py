@@ -136,6 +136,35 @@ def _figures() -> tuple[frozenset[str], dict[str, list[str]]]:
     return frozenset(full), last
 
 
+_TRAILING_VOWELS = re.compile(r"[aeiouyj]+$")
+_FLEETING_E = re.compile(r"e(?=[^aeiouy]$)")
+
+
+def _stem(word: str) -> str:
+    """A folded word without the endings inflecting languages put on names: "havla" and "havel" -> "havl",
+    "sklodowskiej" and "sklodowska" -> "sklodowsk", "edvarda" -> "edvard"."""
+    return _FLEETING_E.sub("", _TRAILING_VOWELS.sub("", word))
+
+
+def _stems(folded: str) -> tuple[str, ...]:
+    return tuple(_stem(part) for part in re.split(r"[\s-]+", folded) if part)
+
+
+@functools.lru_cache(maxsize=1)
+def _inflected_figures() -> frozenset[tuple[str, ...]]:
+    """The stems of every listed name of two words or more whose longest stem has five letters or more."""
+    full, _ = _figures()
+    return frozenset(
+        stems for name in full if " " in name and max(map(len, stems := _stems(name))) >= 5 and all(stems)
+    )
+
+
+def _inflected_figure(words: list[str]) -> bool:
+    """Whether the words name a listed figure in an inflected form ("Marii Skłodowskiej-Curie",
+    "Václava Havla", "Edvarda Beneše")."""
+    return len(words) > 1 and _stems(fold(" ".join(words))) in _inflected_figures()
+
+
 def public_figure(text: str, start: int, end: int) -> bool:
     """Whether the PERSON span text[start:end] names a public figure, in a context that is not personal."""
     value = text[start:end]
@@ -162,6 +191,8 @@ def public_figure(text: str, start: int, end: int) -> bool:
     name = _without_titles(written)
     if not name:
         return False
+    if name not in full and _inflected_figure(words):
+        return not _PERSONAL.search(text[max(0, start - 40) : start])
     if written in full:
         name = written  # "King David", "Saint Paul" as listed
     before = _TITLE_BEFORE.search(text[max(0, start - 24) : start])
