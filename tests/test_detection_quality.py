@@ -109,6 +109,8 @@ def test_a_name_span_does_not_swallow_the_words_around_it(guard: Guard) -> None:
         "Who were Mary Todd Lincoln and Edwin Stanton to Abraham Lincoln in 1863?",  # history beside a figure
         "Pomóż mi napisać krótki referat o Marii Skłodowskiej-Curie.",  # a figure's name, inflected
         "Kde je Knihovna Václava Havla?",
+        'N\u00e2z\u0131m Hikmet 1963\'te \u00f6ld\u00fc. "Memleketimden \u0130nsan Manzaralar\u0131" hakk\u0131nda bir \u00f6zet yaz.',  # a title
+        "Fă-mi un rezumat al carierei lui Gheorghe Hagi: 35 de goluri.",  # "al" here is no name particle
         "Is it right that Ofcom reserves 07700 900000 to 07700 900999 for drama, and the US 555-0100 to 555-0199?",
     ],
 )
@@ -834,3 +836,7 @@ def test_a_private_name_beside_a_public_figure_in_history_stays_private(guard: G
     assert_redacted(
         guard, "My grandfather Tomasz Wielgosz met Józef Piłsudski in 1920, he always said.", ["Wielgosz"]
     )
+
+
+def test_a_name_in_quotes_is_still_a_name(guard: Guard) -> None:
+    assert_redacted(guard, 'Write to "Anna Maria Kowalska" today about the lease.', ["Kowalska"])

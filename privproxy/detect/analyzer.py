@@ -425,6 +425,11 @@ class Detector:
                     or (r.entity_type == "PERSON" and not personal and public.firm(text, r.start, r.end))
                     or (r.entity_type == "PERSON" and public.company(text, r.end))
                     or (
+                        r.entity_type == "PERSON"
+                        and not personal
+                        and public.quoted_title(text, r.start, r.end)
+                    )
+                    or (
                         r.entity_type in ("PERSON", "LOCATION")  # the NER calls "Pythagoras" a place
                         and figures
                         and not personal

@@ -294,7 +294,8 @@ def refine_ner_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         len(matches) > 1
         and matches[0].group().isalpha()
         and matches[0].group()[0].islower()
-        and matches[0].group() not in PARTICLES  # "van Bokhorst" keeps its "van"
+        # "van Bokhorst" keeps its "van"; a particle before a lower-case word is none ("al carierei lui")
+        and (matches[0].group() not in PARTICLES or matches[1].group()[:1].islower())
     ):
         matches.pop(0)  # "heterónimos de Fernando Pessoa": a name starts capitalized or with a particle
         start, end = _tight(text, matches[0].start(), end)

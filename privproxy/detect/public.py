@@ -228,6 +228,19 @@ _YEAR = re.compile(r"(?<![\w./:-])(?:1[5-9]\d\d|20\d\d)(?![\w./:-])")
 _HISTORIC_YEAR = re.compile(r"(?<![\w./:-])(?:1[0-8]\d\d|19[0-4]\d)(?!\d|[./:]\d|-\d)")
 
 
+_QUOTES = {'"': '"', "\u201c": "\u201d", "\u201e": "\u201c", "\u00ab": "\u00bb", "'": "'", "\u2018": "\u2019"}
+
+
+def quoted_title(text: str, start: int, end: int) -> bool:
+    """Whether a name span of three words or more is all that stands between quotes: the title of a
+    work (a Turkish poem's, in quotes), not a person, unless a word of it is a known name
+    ("Anna Maria Kowalska")."""
+    if start == 0 or end >= len(text) or _QUOTES.get(text[start - 1]) != text[end]:
+        return False
+    words = text[start:end].split()
+    return len(words) >= 3 and not any(_known(word.strip(".,;:!?")) for word in words)
+
+
 def history_talk(text: str) -> bool:
     """Whether the text names a year of history: a text about the past, not about somebody's records."""
     return _HISTORIC_YEAR.search(text) is not None
