@@ -314,10 +314,15 @@ class Detector:
             self.cache.put(key, findings)
         return findings
 
-    def _likely_language(self, text: str) -> str | None:
-        """The language the text most likely is in (py3langid), or None when it cannot tell."""
-        detected, confidence = self._engine._identified(text, self.language)
-        return detected if confidence >= 0.5 else None
+    def _stop_word_first(self, text: str, start: int, value: str) -> bool:
+        """A one-word name at a sentence's start that is a stop word of the text's language ("Vi har…"),
+        or of any language read without a model here when it is nobody's name ("Kur geriausia…")."""
+        word = value.strip(".,;:!?")
+        if " " in word or not _sentence_start(text, start):
+            return False
+        folded = word.casefold()
+        language = self._engine.likely_language(text, self.language)
+        return folded in stop_words(language) or (folded in any_stop_word() and not known_name(word))
 
     def _public_births(self, text: str, results: list[Any]) -> list[Any]:
         """Without the dates of birth that are history, before they make the text about somebody: born
@@ -403,15 +408,7 @@ class Detector:
                     or public.calendar_span(text, r.start, r.end)
                     or (r.entity_type == "LOCATION" and ordinary_words(value))
                     or (" " not in value.strip() and _sentence_start(text, r.start) and foreign_word(value))
-                    or (
-                        " " not in value.strip()
-                        and _sentence_start(text, r.start)
-                        and (
-                            (word := value.strip(".,;:!?").casefold())
-                            in stop_words(self._likely_language(text))
-                            or (word in any_stop_word() and not known_name(value.strip(".,;:!?")))
-                        )
-                    )
+                    or self._stop_word_first(text, r.start, value.strip())
                     or (r.entity_type == "PERSON" and compound_noun(value))
                     or (
                         _detector_name(r) == "SpacyRecognizer"

@@ -122,6 +122,11 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
         detected, confidence = self._identified(text, language)
         return detected if confidence >= 0.9 else language
 
+    def likely_language(self, text: str, language: str) -> str | None:
+        """The language `text` most likely is in, or None when the identifier is not even half sure."""
+        detected, confidence = self._identified(text, language)
+        return detected if confidence >= 0.5 else None
+
     def _identified(self, text: str, language: str) -> tuple[str, float]:
         """The most likely language of `text` and how sure the identifier is (the policy's, 1.0, when
         the text is too short to tell)."""
