@@ -656,8 +656,23 @@ _VENUE_WORDS = _BUILDING_WORDS - word_set(
     markt mercado mercato marche rynek torg tori birthplace geburtshaus casa-museu
     """
 )
-# Compound heads: "Schillerhaus", "Rijksmuseum", "Marienkirche", "Domkirke".
-_VENUE_HEADS = ("haus", "huis", "hus", "museum", "kirche", "kerk", "kirke", "kyrka", "galerie", "theater")
+# Compound heads: "Schillerhaus", "Rijksmuseum", "Marienkirche", "Domkirke", "Vigelandsparken".
+_VENUE_HEADS = (
+    "haus",
+    "huis",
+    "hus",
+    "museum",
+    "kirche",
+    "kerk",
+    "kirke",
+    "kyrka",
+    "galerie",
+    "theater",
+    "parken",
+    "park",
+    "garten",
+    "slottet",
+)
 # Words that make an address somebody's: who lives there, whose it is, where to send or visit them.
 _RESIDENT = re.compile(
     r"(?i)\b(?:my|our|your|his|her|their|mon|ma|mes|notre|votre|mein\w*|unser\w*|dein\w*|ihr\w*|mi|mis|su|sus"
