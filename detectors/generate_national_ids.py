@@ -174,6 +174,7 @@ IDS: list[tuple[str, str, str, float, list[str]]] = [
     # The Czech and Slovak birth numbers are one scheme (stdnum.sk.rc is stdnum.cz.rc): one detector.
     ("CZ", "cz.rc", r"\b\d{6}/?\d{3,4}\b", LABELLED, ["rodné číslo", "rodne cislo", "rč"]),
     ("GR", "gr.amka", r"\b\d{11}\b", LABELLED, ["amka", "αμκα"]),
+    ("FR", "fr.nif", r"\b[0-3]\d ?\d{2} ?\d{3} ?\d{3} ?\d{3}\b", LABELLED, ["numéro fiscal", "nif", "spi"]),
     # The Greek tax number (ΑΦΜ) is a person's as well as a firm's; stdnum.gr.vat checks it.
     ("GR", "gr.vat", r"\b\d{9}\b", LABELLED, ["afm", "αφμ", "α.φ.μ"]),
     # A Latvian personal code is checked by stdnum.lv.pvn (which knows natural persons' numbers).
