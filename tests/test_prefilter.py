@@ -74,18 +74,46 @@ def test_pack_examples_give_the_same_findings_with_and_without_the_prefilter(det
 
 
 def test_corpus_texts_give_the_same_findings_with_and_without_the_prefilter(detector: Detector) -> None:
-    skipped = 0
+    prefilter = detector.analyzer.registry.prefilter
+    assert prefilter is not None
+    # The prefilter is shared with the detector that runs every pack (for `explain`): its detectors.
+    every = detector._every_detector.registry.recognizers
+    patterns = {id(r): len(r.patterns) for r in every if id(r) in prefilter.gated}
+    skipped_detectors = skipped_patterns = 0
     for text in _sample_texts():
         fast = _findings(detector, text)
         with every_pattern_detector():
             slow = _findings(detector, text)
         assert slow == fast, "the prefilter changed a finding on a corpus text"
-        prefilter = detector.analyzer.registry.prefilter
-        assert prefilter is not None
         may_match = prefilter.may_match(text)
         assert may_match is not None
-        skipped += len(prefilter.gated - may_match)
-    assert skipped > 0, "the prefilter must actually skip detectors that cannot match"
+        skipped_detectors += len(prefilter.gated - may_match.keys())
+        skipped_patterns += sum(patterns[owner] - len(indexes) for owner, indexes in may_match.items())
+    assert skipped_detectors > 0, "the prefilter must actually skip detectors that cannot match"
+    assert skipped_patterns > 0, "within a detector that runs, patterns that cannot match must be skipped"
+
+
+def test_a_detector_runs_only_its_patterns_that_may_match(detector: Detector) -> None:
+    # "PIN" alone: the security-code detector runs, but not its patterns that need an e-mail or a
+    # key word; outside an analysis its pattern list is whole again.
+    prefilter = detector.analyzer.registry.prefilter
+    assert prefilter is not None
+    recognizer = next(
+        r for r in detector.analyzer.registry.recognizers if r.name == "SecretAFewWordsAfterItsWordRecognizer"
+    )
+    whole = list(recognizer.patterns)
+    may_match = prefilter.may_match("Die PIN der Karte ist 4831.")
+    assert may_match is not None and id(recognizer) in may_match
+    token = _MAY_MATCH.set(may_match)
+    try:
+        running = list(recognizer.patterns)
+    finally:
+        _MAY_MATCH.reset(token)
+    assert 0 < len(running) < len(whole) and list(recognizer.patterns) == whole
+    assert all(pattern in whole for pattern in running)
+    assert [
+        r.entity_type for r in detector.analyzer.analyze("Die PIN der Karte ist 4831.", language="en")
+    ].count("SECRET") >= 1
 
 
 def test_a_text_hyperscan_cannot_read_runs_every_detector(detector: Detector) -> None:

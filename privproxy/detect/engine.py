@@ -2,7 +2,8 @@
 
 - **One pass for every pattern.** Presidio runs each pattern detector's regexes over the whole text
   (about 160 passes per request with our packs). Here one Hyperscan pass tells which detectors may
-  match (detect.prefilter); only those run their regexes, so findings are exactly Presidio's.
+  match (detect.prefilter); only those run, and only the patterns that may match, so findings are
+  exactly Presidio's.
 - **Context per detector, grouped once.** Presidio's `_enhance_using_context` scans every finding
   once per detector (two list comprehensions for each of ~130 detectors); here findings are grouped by
   detector first, and only detectors with their own context logic are handed the other findings.
@@ -18,10 +19,11 @@ from typing import Any
 from presidio_analyzer import AnalyzerEngine, EntityRecognizer, RecognizerRegistry
 from presidio_analyzer import RecognizerResult as Result
 
+from .prefilter import MAY_MATCH as _MAY_MATCH
 from .prefilter import PatternPrefilter
 
-# The detectors that may match the text being analysed (ids of recognizer objects); None: all run.
-_MAY_MATCH: contextvars.ContextVar[frozenset[int] | None] = contextvars.ContextVar("may_match", default=None)
+# _MAY_MATCH: the detectors that may match the text being analysed (ids of recognizer objects, each
+# with the indexes of its patterns that may); None: all run.
 _PREFILTER_ON: contextvars.ContextVar[bool] = contextvars.ContextVar("prefilter_on", default=True)
 
 
