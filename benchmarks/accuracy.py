@@ -105,7 +105,9 @@ HOLDOUT = HERE / "accuracy" / "holdout"
 # was worked on, and its test half read only at the end. `fresh5` (benchmarks/accuracy/fresh5/), the
 # same again: 170 prompts in 16 languages, 41 countries' ids, measured at the start of its round.
 # `fresh6` (benchmarks/accuracy/fresh6/) again, with Greek and the Baltic languages: 170 prompts in 20
-# languages, 42 countries' ids, measured at the start of its round with neither half read.
+# languages, 42 countries' ids, measured at the start of its round with neither half read. `fresh7`
+# (benchmarks/accuracy/fresh7/) again, with Cyrillic (ru, uk, bg) and hr, sk, sl, ca, is: 170 prompts,
+# 32 countries' ids; the first corpus built with the shared benchmarks/accuracy/_corpus_tools.py.
 HOLDOUT_FILES = {
     "structured": HOLDOUT / "structured.jsonl",
     "credentials": HOLDOUT / "credentials_ids.jsonl",
@@ -116,6 +118,7 @@ HOLDOUT_FILES = {
     "fresh4": HERE / "accuracy" / "fresh4" / "fresh4.jsonl",
     "fresh5": HERE / "accuracy" / "fresh5" / "fresh5.jsonl",
     "fresh6": HERE / "accuracy" / "fresh6" / "fresh6.jsonl",
+    "fresh7": HERE / "accuracy" / "fresh7" / "fresh7.jsonl",
 }
 # Every label in those corpora is sensitive; their types, grouped for the targets.
 HOLDOUT_DIRECT = DIRECT | {"NATIONAL_ID", "DATE_OF_BIRTH", "ACCOUNT_NUMBER", "USERNAME", "DRIVER_LICENSE"}
