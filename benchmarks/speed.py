@@ -227,7 +227,7 @@ def bench_parts(guard: Any, count: int) -> dict[str, float]:
     wrap(detector._engine, "process_text", "spaCy: language id, tokenizer, NER (gated sentences)")
     for recognizer in detector.analyzer.registry.recognizers:
         kind = type(recognizer).__name__
-        if kind == "PhoneRecognizer":
+        if kind.endswith("PhoneRecognizer"):
             part = "phone numbers (phonenumbers' matcher)"
         elif kind == "SpacyRecognizer":
             part = "NER findings to Presidio results"

@@ -329,10 +329,66 @@ def test_a_uk_national_insurance_number_stays_in_house(guard: Guard) -> None:
         "¿Cuál es la mejor manera de visitar el Schloss Neuschwanstein en invierno con niños pequeños?",
         # one-line questions the identifier is not sure of, but most likely in such a language
         "Hvordan bogfører jeg dette?",
+        # Icelandic, Catalan, Croatian, Russian: languages the identifier knew nothing of were read
+        # as the nearest one it did, and their capitalized words went through the English NER
+        "Hvernig er best að ferðast frá Keflavík til Akureyrar á veturna með lest eða rútu?",
+        "Quina és la millor manera de visitar la Sagrada Família i el Park Güell en un sol dia?",
+        "Koji je najbolji način da posjetim Plitvička jezera i Zadar u jednom vikendu?",
+        "Как лучше добраться из Шереметьево до Красной площади вечером в пятницу?",
     ],
 )
 def test_text_in_a_language_without_a_model_is_not_read_as_english(guard: Guard, text: str) -> None:
     assert sent(guard, text) == ("allow", text)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        # a number written the national way is valid only in its own country's numbering plan: the
+        # text's language says which (no label, no +34 / +354 / +385)
+        ("Si no me encuentras en casa, mi hermana te abre: 612 345 678, pregunta por ella.", "612 345 678"),
+        ("Ef ég svara ekki, hringdu í bróður minn í 691 2345 eftir klukkan fimm.", "691 2345"),
+        ("Ako se ne javim, nazovi moju sestru na 091 234 5678 poslije pet sati.", "091 234 5678"),
+    ],
+)
+def test_a_phone_without_label_or_country_code_is_read_with_the_texts_country(
+    guard: Guard, text: str, value: str
+) -> None:
+    action, out = sent(guard, text)
+    assert action == "redact" and value not in out
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("Дата рождения: 14.02.1979\nАдрес: г. Тверь, ул. Советская, д. 12, кв. 5", ["14.02.1979"]),  # noqa: RUF001
+        (
+            "Prezime: Kovačević\nDatum rođenja: 7. 3. 1991.\nMobitel: 091 234 5678",
+            ["Kovačević", "1991", "234 5678"],
+        ),
+        ("Nom i cognoms: Pau Ferrer\nData de naixement: 09/11/2001", ["Ferrer", "09/11/2001"]),
+        ("Номер полиса: 7751 2290 0413 8812", ["7751 2290 0413 8812"]),
+    ],
+)
+def test_form_labels_in_more_languages_type_their_values(guard: Guard, text: str, values: list[str]) -> None:
+    action, out = sent(guard, text)
+    assert action in ("redact", "local"), action
+    for value in values:
+        assert value not in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Пароль от почты — Солнце*Волга88, если что.",  # noqa: RUF001
+        "Пароль від кабінету — Карпати_2024, а ПІН-код картки 5307.",  # noqa: RUF001
+        "Lozinka za Wi-Fi je Jadran_2019.",
+        "La contrasenya del correu és Montseny#42 i el codi del garatge és 9051.",
+        "Lykilorðið er Snæfell-2018 og kóðinn er 4402.",
+    ],
+)
+def test_a_password_or_code_in_more_languages_blocks_the_request(guard: Guard, text: str) -> None:
+    assert guard.inspect(text).action == "block"
 
 
 def test_a_name_that_is_a_common_word_of_the_texts_language_is_that_word(guard: Guard) -> None:

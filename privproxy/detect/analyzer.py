@@ -41,7 +41,7 @@ from .names import (
     refine_ner_span,
     stop_words,
 )
-from .nlp import OfflineSpacyNlpEngine
+from .nlp import LIKELY_LANGUAGE, OfflineSpacyNlpEngine
 from .normalize import decoded_views, normalize_for_detection
 from .packs import Pack, load_pack, resolve_pack
 from .plausible import documentation_talk, documented_test_value, fiction_talk, plausible
@@ -78,6 +78,55 @@ _PRIVATE_TLDS = frozenset(
         "private",
     }
 )
+
+
+# Where a language is spoken: a phone number written the national way ("679 214 853", no +34) is
+# only valid for its own country's numbering plan, so a text in Spanish is also read with Spain's.
+_LANGUAGE_REGIONS = {
+    "de": ("DE", "AT", "CH"),
+    "fr": ("FR", "BE", "CH"),
+    "es": ("ES", "MX", "AR"),
+    "ca": ("ES",),
+    "pt": ("PT", "BR"),
+    "it": ("IT",),
+    "nl": ("NL", "BE"),
+    "pl": ("PL",),
+    "sv": ("SE",),
+    "da": ("DK",),
+    "no": ("NO",),
+    "nb": ("NO",),
+    "fi": ("FI",),
+    "is": ("IS",),
+    "cs": ("CZ",),
+    "sk": ("SK",),
+    "hu": ("HU",),
+    "ro": ("RO",),
+    "tr": ("TR",),
+    "el": ("GR",),
+    "et": ("EE",),
+    "lt": ("LT",),
+    "lv": ("LV",),
+    "ru": ("RU",),
+    "uk": ("UA",),
+    "bg": ("BG",),
+    "hr": ("HR",),
+    "sl": ("SI",),
+}
+
+
+class LanguagePhoneRecognizer(PhoneRecognizer):
+    """Presidio's phone recognizer over the policy's regions and those of the text's likely language."""
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> Any:
+        configured = self.supported_regions
+        language = getattr(nlp_artifacts, LIKELY_LANGUAGE, None)
+        extra = [region for region in _LANGUAGE_REGIONS.get(str(language), ()) if region not in configured]
+        if not extra:
+            return super().analyze(text, entities, nlp_artifacts)
+        # A copy per call: the recognizer is shared between threads, its region list must not change.
+        reader = copy.copy(self)
+        reader.supported_regions = (*configured, *extra)
+        return PhoneRecognizer.analyze(reader, text, entities, nlp_artifacts)
 
 
 class OfflineEmailRecognizer(EmailRecognizer):
@@ -204,7 +253,8 @@ class Detector:
         registry.add_recognizer(OfflineEmailRecognizer(supported_language=language))
         registry.remove_recognizer("PhoneRecognizer")
         registry.add_recognizer(
-            PhoneRecognizer(
+            LanguagePhoneRecognizer(
+                name="PhoneRecognizer",  # the name explanations and audit records have always given
                 supported_language=language,
                 supported_regions=tuple(self.settings.phone_regions),
             )

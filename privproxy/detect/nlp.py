@@ -27,7 +27,12 @@ _MIN_CHARS_FOR_LANGUAGE = 24
 # Languages told apart so that text in one we have no NER model for is not read by the English one
 # (German nouns and Spanish words became PERSON / LOCATION spans): such text is tokenized only, and
 # its names come from the name lists, titles, structure and patterns, which work in any language.
-_WITHOUT_MODEL = ("de", "es", "it", "pt", "nl", "pl", "sv", "da", "no", "fi", "tr", "cs", "ro", "hu")
+# Every language of the EU and its neighbours that the identifier knows, in Latin, Greek or Cyrillic
+# script (one it cannot name is read as the nearest it can: Icelandic as Norwegian, Ukrainian as English).
+_WITHOUT_MODEL = (
+    *("de", "es", "it", "pt", "nl", "pl", "sv", "da", "no", "fi", "tr", "cs", "ro", "hu"),
+    *("ca", "is", "sk", "sl", "hr", "el", "et", "lt", "lv", "ru", "uk", "bg", "sr", "mk"),
+)
 
 # Components detection never needs: Presidio reads entities, token offsets and lemmas (for context
 # words). The tagger → attribute_ruler → lemmatizer chain costs as much as the NER itself, so lemmas
