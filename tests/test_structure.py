@@ -170,6 +170,10 @@ def test_a_key_suffix_vocabulary_reads_a_key_by_its_last_words() -> None:
     assert exact.type_of("db.password_policy") is None
     for key in ("token_type", "prompt_tokens", "password_policy"):
         assert by_suffix.type_of(key) is None, key
+    # a long name glued to the word before it (`rootpassword`); a short one is too often a word's end
+    short = FieldVocabulary({"SECRET": ["pass", "password"]}, key_suffix=True)
+    assert short.type_of("rootpassword") == short.type_of("DB_ADMINPASSWORD") == "SECRET"
+    assert short.type_of("bypass") is short.type_of("compass") is exact.type_of("rootpassword") is None
 
 
 @pytest.fixture(scope="module")
@@ -256,6 +260,13 @@ CODE_SHAPES = {
     "keyed call": ("define( 'DB_PASSWORD', 'Gardenia#2023-rosas' );", "DB_PASSWORD", "Gardenia#2023-rosas"),
     "property setter": ('props.setProperty("mail.smtp.user", "ops-mailer");', "mail.smtp.user", "ops-mailer"),
     "php variable": ('$netgsmPass = "Netgsm!Kadikoy34";', "netgsmPass", "Netgsm!Kadikoy34"),
+    "php array element": (
+        "$cfg['Servers'][$i]['controlpass'] = 'Pma#ctl-4471';",
+        "controlpass",
+        "Pma#ctl-4471",
+    ),
+    "python subscript": ('os.environ["SMTP_USER"] = "m.novak"', "SMTP_USER", "m.novak"),
+    "ruby default": ('ENV["DB_PASS"] ||= "Zx81-retro"', "DB_PASS", "Zx81-retro"),
 }
 
 

@@ -291,13 +291,19 @@ _KEYED_CALL = re.compile(
     r"\b(?!(?:replace|replaceAll|sub|gsub|translate|rename|split|startswith|endswith|format)\()[A-Za-z_]\w{0,40}\(\s*(?P<kq>[\"'])(?P<key>[A-Za-z_][\w.\- ]{0,60})(?P=kq)\s*,\s*"
     r"(?P<q>[\"'])(?P<value>[^\"'\n]{1,200})(?P=q)\s*[,)]"
 )
+# A value assigned to a subscript named by a string: `$cfg['Servers'][$i]['controlpass'] = '…';`,
+# `config["db_password"] = "…"`, `os.environ['API_KEY'] = '…'`, `ENV["SMTP_USER"] ||= "…"`.
+_SUBSCRIPT = re.compile(
+    r"\[\s*(?P<kq>[\"'])(?P<key>[A-Za-z_][\w.\- ]{0,60})(?P=kq)\s*\]\s*(?:\|\||\?\?|\.)?=(?!=)\s*"
+    r"(?P<q>[\"'])(?P<value>[^\"'\n]{1,200})(?P=q)"
+)
 _FLAG = re.compile(
     r"(?<![\w-])--(?P<key>[A-Za-z][\w-]{1,40})(?:=|[ \t]+)(?P<value>\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|[^\s\-\"'][^\s]{0,200})"
 )
 
 
 def _code_pairs(text: str) -> Iterator[Pair]:
-    for pattern in (_CALL, _KEYED_CALL, _COMPARE, _FLAG):
+    for pattern in (_CALL, _KEYED_CALL, _SUBSCRIPT, _COMPARE, _FLAG):
         yield from _matched_pairs(text, pattern)
 
 
@@ -644,6 +650,11 @@ def _bag(words: list[str]) -> tuple[str, ...] | None:
     return bag if len(bag) >= 2 and any(w != "#" for w in bag) else None
 
 
+# The shortest listed name read at the end of a longer word (`rootpassword`, `appsecret`): shorter
+# ones end too many words of their own ("bypass", "compass").
+_GLUED_MIN = 6
+
+
 class FieldVocabulary:
     """Field and label names → entity type, matched on normalized keys (owner words stripped).
 
@@ -690,6 +701,7 @@ class FieldVocabulary:
         return self._type_of_words(words)
 
     def _type_of_words(self, words: list[str]) -> str | None:
+        last = words[-1] if words else ""
         while words:
             found = self._types.get("".join(words))
             if found is None and (bag := _bag(words)) is not None:
@@ -699,6 +711,11 @@ class FieldVocabulary:
             if not self._key_suffix and words[0] not in _OWNERS and words[0] not in _NUMBER_WORDS:
                 return None
             words = words[1:]
+        if self._key_suffix:  # a name glued to what comes first: `dbpassword`, `clientsecret`
+            for cut in range(1, len(last) - _GLUED_MIN + 1):
+                found = self._types.get(last[cut:])
+                if found is not None:
+                    return found
         return None
 
 
