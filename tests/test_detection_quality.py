@@ -486,10 +486,19 @@ def test_a_known_name_in_such_text_is_still_a_name(guard: Guard) -> None:
         "environment:\n  PGADMIN_DEFAULT_EMAIL: admin@example.com",  # a documentation domain's role account
         "database:\n  utente: mio_utente\n  password: changeme",  # "your_user" in Italian
         'def key() -> bytes:\n    passwort = getpass.getpass("Passwort: ")\n    salz = os.urandom(16)',  # a prompt
+        # a test's data: documentation mailboxes, reserved numbers as literals, a placeholder name
+        '@pytest.fixture\ndef buyer():\n    return {"name": "John Doe", "email": "j.doe@example.net", "tel": "+1 312-555-0147"}',
+        "module.exports = { mail: { user: process.env.MAIL_USER, pass: process.env.MAIL_PASS } };",  # references
     ],
 )
 def test_placeholders_loopback_and_remotes_are_not_values(guard: Guard, text: str) -> None:
     assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
+
+
+def test_a_real_address_in_a_test_file_is_still_one(guard: Guard) -> None:
+    text = '@pytest.fixture\ndef buyer():\n    return {"name": "Marta Kowal", "email": "marta.kowal84@gmail.com"}'
+    inspection = guard.inspect(text)
+    assert {"PERSON", "EMAIL_ADDRESS"} <= set(inspection.decision.entity_types)
 
 
 def test_the_real_ones_next_to_them_still_are(guard: Guard) -> None:

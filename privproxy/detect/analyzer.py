@@ -114,6 +114,11 @@ _LANGUAGE_REGIONS = {
 }
 
 
+def _quoted(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a whole string literal: "+1 202-555-0100" in a test's list."""
+    return start > 0 and end < len(text) and text[start - 1] == text[end] and text[end] in "\"'`"
+
+
 class LanguagePhoneRecognizer(PhoneRecognizer):
     """Presidio's phone recognizer over the policy's regions and those of the text's likely language."""
 
@@ -318,7 +323,11 @@ class Detector:
                 r
                 for r in results
                 if not (
-                    (fiction if r.entity_type == "PHONE_NUMBER" else documents)
+                    (
+                        fiction or (documents and _quoted(scanned.text, r.start, r.end))
+                        if r.entity_type == "PHONE_NUMBER"
+                        else documents
+                    )
                     and documented_test_value(r.entity_type, scanned.text[r.start : r.end])
                 )
             ]

@@ -30,6 +30,9 @@ _NOT_A_SECRET = re.compile(
 # The name of the variable that holds a password ("USER:PASSWORD", "$DB_PASSWORD"): capital words
 # joined by "_"; never a key id like AKIA5JM4PSFA5K6PIFE7 (digits inside a word).
 _VARIABLE = re.compile(r"\$?[A-Z]+(?:_[A-Z0-9]+)*")
+# An environment variable's name, or a path to one in code: SMTP_PASS, process.env.SMTP_PASS,
+# import.meta.env.VITE_KEY, settings.DB_PASSWORD, ${DB_PASS}.
+_CODE_REFERENCE = re.compile(r"(?:[A-Za-z_$][\w$]*\.)*\$?\{?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\}?")
 # Public DNS resolvers: anycast addresses of services, not of a person.
 _RESOLVERS = frozenset(
     {
@@ -106,6 +109,11 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
     ):
         # "mio_utente", "<password>", "REPLACE_ME": what a template puts there, whoever found it (a value
         # with a digit is left to the detector: "YourTurn2024!" is somebody's password)
+        return False
+    # `user: process.env.SMTP_USER }`, `SMTP_HASLO`: where the value comes from, not the value
+    if entity_type in ("USERNAME", "SECRET", "API_KEY") and _CODE_REFERENCE.fullmatch(
+        value.rstrip(" \t});,")
+    ):
         return False
     if entity_type == "DATE_OF_BIRTH" and _born_long_ago(value):
         return False
@@ -349,9 +357,51 @@ _DOCUMENTATION_NETWORKS = tuple(
 )
 
 # Words that say a text is about tests, documentation or examples (not inside an address: "@example.com").
+# A word may be part of an identifier ("test_signup", "fake_user", "@pytest.fixture").
 _DOCUMENTATION_TALK = re.compile(
-    r"(?i)(?<![\w@.-])(?:tests?|testing|sandbox|docs?|documentation|examples?|samples?|dummy|fake|placeholder|rfc|luhn|qa)"
-    r"(?![\w@-]|\.\w)"
+    r"(?i)(?<![A-Za-z0-9@.-])(?:tests?|testing|sandbox|docs?|documentation|examples?|samples?|dummy|fake|placeholder|rfc"
+    r"|luhn|qa|pytest|unittest|jest|junit|rspec|fixtures?|mocks?|stubs?|seed(?:s|er|ers)?)"
+    r"(?![A-Za-z0-9@-]|\.\w)"
+)
+# Test code: a test framework's decorator or import, a spec's describe/it/test call.
+_TEST_CODE = re.compile(
+    r"(?m)^[ \t]*@(?:pytest\b|Test\b|ParameterizedTest\b|BeforeEach\b|Fixture\b)"
+    r"|^[ \t]*(?:import|from)[ \t]+(?:pytest|unittest)\b|\b(?:describe|it|test)\([ \t]*['\"`]"
+)
+# The domains RFC 2606 reserves for documentation: no one's mailbox.
+_DOCUMENTATION_DOMAIN = re.compile(r"(?i)@example\.(?:com|org|net)$")
+# The names each language uses for "anyone" on forms and in examples (John Doe, Max Mustermann).
+_PLACEHOLDER_NAMES = frozenset(
+    [
+        "john doe",
+        "jane doe",
+        "john roe",
+        "jane roe",
+        "richard roe",
+        "joe bloggs",
+        "john q public",
+        "max mustermann",
+        "erika mustermann",
+        "otto normalverbraucher",
+        "jean dupont",
+        "marie dupont",
+        "mario rossi",
+        "maria rossi",
+        "juan pérez",
+        "juan perez",
+        "fulano de tal",
+        "jan kowalski",
+        "anna kowalska",
+        "jan jansen",
+        "ola nordmann",
+        "kari nordmann",
+        "matti meikäläinen",
+        "maija meikäläinen",
+        "jan novák",
+        "jana nováková",
+        "иван иванов",
+        "иван иванович иванов",
+    ]
 )
 
 
@@ -394,18 +444,23 @@ def fiction_talk(text: str) -> bool:
 
 def documentation_talk(text: str) -> bool:
     """Whether a text talks about tests, docs or examples, where documented test values are just that."""
-    return _DOCUMENTATION_TALK.search(text) is not None
+    return _DOCUMENTATION_TALK.search(text) is not None or _TEST_CODE.search(text) is not None
 
 
 def documented_test_value(entity_type: str, value: str) -> bool:
     """A card number payment providers document for tests (two digits only, or eight zeros: "4242 4242 4242
-    4242", "4000 0000 0000 9995"), an address of a network reserved for documentation (RFC 5737, 3849), or
-    a phone number regulators reserve for drama and examples (Ofcom, the NANP's 555-01xx, ACMA)."""
+    4242", "4000 0000 0000 9995"), an address of a network reserved for documentation (RFC 5737, 3849), a
+    phone number regulators reserve for drama and examples (Ofcom, the NANP's 555-01xx, ACMA), a mailbox
+    at a documentation domain (RFC 2606: example.com, .org, .net), or a placeholder name (Jane Doe)."""
     if entity_type == "CREDIT_CARD":
         digits = re.sub(r"\D", "", value)
         return len(set(digits)) <= 2 or digits.count("0") >= 8
     if entity_type == "PHONE_NUMBER":
         return _FICTIONAL_PHONE.fullmatch(_national_digits(value)) is not None
+    if entity_type == "EMAIL_ADDRESS":
+        return _DOCUMENTATION_DOMAIN.search(value) is not None
+    if entity_type == "PERSON":
+        return " ".join(value.split()).casefold() in _PLACEHOLDER_NAMES
     if entity_type == "IP_ADDRESS":
         addresses = [_ip(part) for part in _ip_parts(value)]
         return bool(addresses) and all(
