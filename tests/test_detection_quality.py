@@ -495,6 +495,30 @@ def test_placeholders_loopback_and_remotes_are_not_values(guard: Guard, text: st
     assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
 
 
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Fill in the template: Dear [CUSTOMER NAME], your contract with <COMPANY> starts on {{START_DATE}}.",
+        # somebody born long ago is history, with the date
+        "Jozef Murgaš sa narodil 17. februára 1864 v Tajove a vynašiel bezdrôtový telegraf. Napíš o ňom báseň.",
+        # a museum's address beside its compound name; a rank in a league table is no street number
+        "Hinner vi Nobelmuseet (Stortorget 2) och Skansen på en eftermiddag?",
+        "Wie viele Punkte fehlen Bremen noch auf Platz 4?",
+    ],
+)
+def test_template_slots_history_venues_and_ranks_are_not_personal(guard: Guard, text: str) -> None:
+    assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
+
+
+def test_a_forebear_the_writer_names_as_their_own_is_still_somebody(guard: Guard) -> None:
+    text = "Moja prababička Mária Kováčová sa narodila 3. mája 1901 v Trnave, hľadám jej rodný list."
+    assert_redacted(guard, text, ["Kováčová"])
+    assert (
+        "PERSON"
+        in guard.inspect("Customer [ANNA KOWALSKA] called from +48 601 234 567").decision.entity_types
+    )
+
+
 def test_a_real_address_in_a_test_file_is_still_one(guard: Guard) -> None:
     text = '@pytest.fixture\ndef buyer():\n    return {"name": "Marta Kowal", "email": "marta.kowal84@gmail.com"}'
     inspection = guard.inspect(text)

@@ -396,18 +396,27 @@ class Detector:
         people = [r for r in results if r.entity_type == "PERSON"]
         history: set[int] = set()
         for birth in births:
-            if not plausible("DATE_OF_BIRTH", text[birth.start : birth.end], "", ""):
-                history.add(id(birth))
-                continue
             before = [p for p in people if p.end <= birth.start and "\n" not in text[p.end : birth.start]]
             subject = max(before, key=lambda p: p.end, default=None)
-            if (
-                figures
-                and subject is not None
+            born = (
+                subject is not None
                 and birth.start - subject.end <= 40
                 and subject.end - subject.start >= 4  # not an initial: "NOWAK^ANNA^M||19790312"
                 and not re.search(r"[.!?;]", text[subject.end : birth.start])
-                and re.search(r"[^\W\d_]{2,}", text[subject.end : birth.start])  # "was born on", not "||"
+                and re.search(r"[^\W\d_]{2,}", text[subject.end : birth.start])
+                is not None  # "was born on", not "||"
+            )
+            if not plausible("DATE_OF_BIRTH", text[birth.start : birth.end], "", ""):
+                history.add(id(birth))
+                # Whoever was born then is history too ("Štefan Banič sa narodil 23. novembra 1870"),
+                # unless the writer says whose ("my great-grandmother Anna, born 3 May 1901").
+                if figures and born and subject is not None and public.associate(text, subject.start):
+                    history.add(id(subject))
+                continue
+            if (
+                figures
+                and born
+                and subject is not None
                 and public.public_figure(text, subject.start, subject.end)
             ):
                 history.add(id(birth))

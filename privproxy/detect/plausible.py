@@ -29,6 +29,20 @@ _NOT_A_SECRET = re.compile(
 )
 # The name of the variable that holds a password ("USER:PASSWORD", "$DB_PASSWORD"): capital words
 # joined by "_"; never a key id like AKIA5JM4PSFA5K6PIFE7 (digits inside a word).
+# The marks around a template's slot: "[NOM DU LOCATAIRE]", "<FIRST NAME>", "{{CUSTOMER}}", "%NAME%".
+_SLOT_MARKS = (("{{", "}}"), ("${", "}"), ("[", "]"), ("<", ">"), ("%", "%"))
+
+
+def _template_slot(before: str, value: str, after: str) -> bool:
+    """Words in capitals (no lower-case letter, no digit) that fill a template's slot from mark to mark."""
+    if any(ch.islower() or ch.isdigit() for ch in value) or not any(ch.isupper() for ch in value):
+        return False  # a slot is named in words: "[MRN00784512]" in a DICOM dump is the value itself
+    if not any(before.endswith(opening) and after.startswith(closing) for opening, closing in _SLOT_MARKS):
+        return False
+    # "[ANNA KOWALSKA]" in a log is a name in capitals, not a slot's label
+    return not any(known_name(word.capitalize()) for word in re.findall(r"[^\W\d_]{2,}", value))
+
+
 _VARIABLE = re.compile(r"\$?[A-Z]+(?:_[A-Z0-9]+)*")
 # An environment variable's name, or a path to one in code: SMTP_PASS, process.env.SMTP_PASS,
 # import.meta.env.VITE_KEY, settings.DB_PASSWORD, ${DB_PASS}.
@@ -102,6 +116,8 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
     """Whether a finding of `entity_type` on `value` (between `before` and `after`) can be what it says."""
     if entity_type in _MASKABLE and _mask(value):
         return False
+    if _template_slot(before, value, after):
+        return False  # "[NOM DU LOCATAIRE]", "<FIRST NAME>", "{{CUSTOMER}}": where a template's value goes
     if (
         entity_type in ("USERNAME", "SECRET")
         and not any(ch.isdigit() for ch in value)

@@ -656,7 +656,7 @@ _VENUE_WORDS = _BUILDING_WORDS - word_set(
     markt mercado mercato marche rynek torg tori birthplace geburtshaus casa-museu
     """
 )
-# Compound heads: "Schillerhaus", "Rijksmuseum", "Marienkirche", "Domkirke", "Vigelandsparken".
+# Compound heads: "Schillerhaus", "Rijksmuseum", "Marienkirche", "Domkirke", "Vigelandsparken", "Vasamuseet".
 _VENUE_HEADS = (
     "haus",
     "huis",
@@ -672,6 +672,11 @@ _VENUE_HEADS = (
     "park",
     "garten",
     "slottet",
+    "museet",
+    "kyrkan",
+    "kirken",
+    "teatret",
+    "teatern",
 )
 # Words that make an address somebody's: who lives there, whose it is, where to send or visit them.
 _RESIDENT = re.compile(
