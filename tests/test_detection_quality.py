@@ -378,6 +378,34 @@ def test_form_labels_in_more_languages_type_their_values(guard: Guard, text: str
 
 
 @pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        (
+            "Cancel these too: Sam's Club membership 101 7730 5542, and the claim number 20041877321.",
+            ["7730 5542", "20041877321"],
+        ),
+        ("Child: Tamsin Oakhurst\nAllergies: none", ["Tamsin", "Oakhurst"]),
+        ("MAILJET_USERNAME=b.hofmann77\nMAILJET_HOST=in-v3.mailjet.com", ["b.hofmann77"]),
+    ],
+)
+def test_member_and_claim_numbers_children_and_suffixed_logins(
+    guard: Guard, text: str, values: list[str]
+) -> None:
+    action, out = sent(guard, text)
+    assert action in ("redact", "local"), action
+    for value in values:
+        assert value not in out
+
+
+def test_a_service_login_and_a_kubernetes_kind_are_no_person(guard: Guard) -> None:
+    for text in (
+        "DB_USERNAME=loja_app\nDB_HOST=db.internal",
+        "apiVersion: apps/v1\nkind: Deployment\nmetadata:\n  name: web",
+    ):
+        assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
+
+
+@pytest.mark.parametrize(
     "text",
     [
         "Пароль от почты — Солнце*Волга88, если что.",  # noqa: RUF001
