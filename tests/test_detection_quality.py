@@ -397,6 +397,14 @@ def test_member_and_claim_numbers_children_and_suffixed_logins(
         assert value not in out
 
 
+def test_a_given_name_after_a_catalan_article_is_a_name_and_a_town_after_la_a_place(guard: Guard) -> None:
+    assert_redacted(
+        guard, "Ha trucat la Martina per la reunió d'avui a la tarda, diu que no pot venir.", ["Martina"]
+    )
+    text = "Mâine plec la Cluj cu trenul de dimineață și mă întorc vineri seara acasă."
+    assert sent(guard, text) == ("allow", text)
+
+
 def test_a_service_login_and_a_kubernetes_kind_are_no_person(guard: Guard) -> None:
     for text in (
         "DB_USERNAME=loja_app\nDB_HOST=db.internal",

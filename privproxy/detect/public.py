@@ -325,8 +325,9 @@ def public_place(text: str, start: int, end: int, named: bool = False) -> bool:
     words = value.split()
     if named or (len(words) == 1 and (value in given_names() or value in surnames())):
         before = text[max(0, start - 40) : start]
-        if _PLACE_WORD.search(before[-12:]):
-            return True  # "in Florence", "Europe/Berlin"
+        place_word = _PLACE_WORD.search(before[-12:])
+        if place_word and not (place_word.group().strip().lower() == "la" and value in given_names()):
+            return True  # "in Florence", "Europe/Berlin", "la Cluj"; but "la Martina" is Catalan for Martina
         if _among_places(text, start, end):
             return True  # "Berlin 3,878,100; Madrid 3,332,035; Warsaw ...": named among places
         listed = _LISTED_AFTER.search(before)  # "Lisbon, Porto and Kyoto": a list of places
