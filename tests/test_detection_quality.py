@@ -182,6 +182,8 @@ def test_versions_and_dates_are_not_phones(guard: Guard, text: str) -> None:
         "Fattura fornitore 2023-912312: come la registro?",
         "The deploy failed at 23:48 (pipeline 850246759, job 0571519035).",
         "Rechnung Nr. 4471 2209 18 ist noch offen.",
+        "Chase's ABA routing number 021000021 goes on the wire form.",
+        "The vessel's IMO 9241061 and serial number 310627000 are on the certificate.",
     ],
 )
 def test_a_number_labelled_as_an_order_invoice_or_job_is_not_a_phone(guard: Guard, text: str) -> None:

@@ -270,13 +270,15 @@ _DOTTED_VERSION = re.compile(r"\d+(?:\.\d+){2,}")
 
 
 # A label right before a number that names another kind of identifier: "our PO 5637464033",
-# "job 0571519035", "Fattura fornitore 2023-912312", "Rechnung Nr. 4471-2209". The number is that
-# order, invoice, job or ticket, not somebody's phone or licence (en fr de es it pt nl pl, nordics, tr).
+# "job 0571519035", "Fattura fornitore 2023-912312", "Rechnung Nr. 4471-2209", "ABA routing number
+# 021000021", "IMO 9241061". The number is that order, invoice, job, ticket, bank routing number, ship
+# or product, not somebody's phone or licence (en fr de es it pt nl pl, nordics, tr).
 _OTHER_IDENTIFIER = re.compile(
     r"(?i)\b(?:order|orders|po|purchase order|invoice|inv|bill|receipt|quote|quotation|job|build|pipeline|run|"
     r"ticket|case|issue|incident|request|req|ref|reference|tracking|shipment|parcel|package|consignment|"
     r"sku|batch|lot|transaction|txn|booking|reservation|confirmation|item|article|artikel|artikelnummer|"
-    r"product|produkt|produktnummer|model|modell|"
+    r"product|produkt|produktnummer|model|modell|serial|s/n|routing|aba|rtn|transit|swift|bic|imo|mmsi|isbn|"
+    r"issn|patent|vin|ean|upc|gtin|cas|pmid|"
     r"commande|facture|devis|dossier|bestellung|rechnung|auftrag|lieferschein|sendung|"
     r"pedido|factura|albarán|albaran|presupuesto|ordine|fattura|preventivo|spedizione|"
     r"encomenda|fatura|orçamento|bestelling|factuur|zending|zamówienie|zamowienie|faktura|przesyłka|"
