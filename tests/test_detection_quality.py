@@ -826,6 +826,7 @@ def test_a_surname_that_names_a_disease_or_a_law_is_no_person(guard: Guard) -> N
         "Quelle est la différence entre la maladie d'Alzheimer et la maladie de Parkinson ?",
         "What's the Krebs cycle for, in one paragraph?",
         "Explain Bayes' theorem with a worked example.",
+        "Explain the Doppler effect to a ten-year-old.",
     ]:
         findings = guard.inspect(text).findings
         assert not [f for f in findings if f["entity_type"] == "PERSON"], (text, findings)

@@ -572,12 +572,13 @@ _EPONYM_BEFORE = re.compile(
     r"(?i)\b(?:maladie|syndrome|enfermedad|malattia|morbus|ziekte|choroba|sindrome|síndrome|doença|"
     r"théorème|teorema|twierdzenie|satz|loi|ley|legge|prawo|wet|gesetz|principe|principio|zasada|"
     r"équation|ecuación|equazione|equação|gleichung|vergelijking|równanie|cycle|ciclo|cykl|zyklus|"
-    r"cyclus)\s+(?:de\s+|d['\u2019]\s*|di\s+|du\s+|des\s+|von\s+|van\s+|do\s+|da\s+)?$"
+    r"cyclus|effet|efecto|effetto|efeito|efekt|prix|premio|prémio|prêmio|nagroda)\s+(?:de\s+|d['\u2019]\s*|di\s+|du\s+|des\s+|von\s+|van\s+|do\s+|da\s+)?$"
 )
 _EPONYM_AFTER = re.compile(
     r"(?i)^(?:['\u2019]s?)?[\s-]+(?:disease|syndrome|lymphoma|sarcoma|palsy|law|theorem|equations?|"
-    r"principle|constant|cycle|reflex|distribution|transform|conjecture|paradox|algorithm|"
-    r"krankheit|syndrom|gleichung|zyklus|konstante)\b"
+    r"principle|constant|cycle|reflex|distribution|transform|conjecture|paradox|algorithm|effect|"
+    r"inequality|lemma|hypothesis|criterion|coefficient|limit|prize|medal|"
+    r"krankheit|syndrom|gleichung|zyklus|konstante|effekt|prinzip|preis)\b"
 )
 
 
