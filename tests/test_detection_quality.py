@@ -634,6 +634,13 @@ def test_a_private_person_with_a_famous_name_is_still_a_person(guard: Guard) -> 
     assert_redacted(guard, "Mrs. Loewe flew to Oslo on Sunday morning; draft her a welcome note.", ["Loewe"])
 
 
+def test_a_public_figure_the_ner_cut_short_is_still_public(guard: Guard) -> None:
+    # The NER found "Jesse" alone; with the capitalized word after it, it is a listed character.
+    text = "In Breaking Bad, why does Jesse Pinkman stay loyal for so long?"
+    assert sent(guard, text) == ("allow", text)
+    assert_redacted(guard, "My colleague Jesse Pinkman sent the report.", ["Jesse"])
+
+
 def test_a_name_in_a_string_literal_or_comment_inside_code_is_still_found(guard: Guard) -> None:
     code = '```python\nsend(to="Thembile Mokoena")  # then call Đurđa Jovanović\nx = compute(ctx)\n```'
     assert_redacted(guard, code, ["Mokoena", "Jovanović"])

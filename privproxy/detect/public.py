@@ -167,6 +167,7 @@ def _inflected_figure(words: list[str]) -> bool:
 
 def public_figure(text: str, start: int, end: int) -> bool:
     """Whether the PERSON span text[start:end] names a public figure, in a context that is not personal."""
+    start, end = _whole_figure(text, start, end)
     value = text[start:end]
     cut = re.search(r"['\u2019]s\b", value)
     if cut:
@@ -214,6 +215,32 @@ def public_figure(text: str, start: int, end: int) -> bool:
         if not in_text and not office and name != written:
             return False  # "Mrs. Loewe flew to ...": a titled surname is somebody the writer knows
     return not _PERSONAL.search(text[max(0, start - 40) : start])
+
+
+# Capitalized words right before or after a name span, on the same line.
+_NAME_WORDS_AFTER = re.compile(r"(?:[ \t]+[A-ZÀ-ÖØ-ÞĀ-Ž][\w'\u2019-]*){1,2}")
+_NAME_WORDS_BEFORE = re.compile(r"(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'\u2019-]*[ \t]+){1,2}$")
+
+
+def _whole_figure(text: str, start: int, end: int) -> tuple[int, int]:
+    """The span grown by the capitalized words next to it when together they are a listed public
+    figure: the NER or the given-name list cut "Jesse Pinkman" to "Jesse"."""
+    full, _ = _figures()
+    after = _NAME_WORDS_AFTER.match(text, end)
+    before = _NAME_WORDS_BEFORE.search(text, max(0, start - 48), start)
+    for grown_start in sorted({start, before.start() if before else start}, reverse=True):
+        for grown_end in sorted({end, after.end() if after else end}):
+            if (grown_start, grown_end) == (start, end):
+                continue
+            words = text[grown_start:grown_end].split()
+            # every prefix and suffix of the grown run, longest first, that still holds the span
+            for first in range(len(words)):
+                for last in range(len(words), first, -1):
+                    run = " ".join(words[first:last])
+                    at = text.find(run, grown_start)
+                    if at <= start and at + len(run) >= end and fold(run) in full:
+                        return at, at + len(run)
+    return start, end
 
 
 # A line that cites a published work: an ISBN with a valid check digit or a DOI, and a year
