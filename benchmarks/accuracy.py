@@ -108,6 +108,8 @@ HOLDOUT = HERE / "accuracy" / "holdout"
 # languages, 42 countries' ids, measured at the start of its round with neither half read. `fresh7`
 # (benchmarks/accuracy/fresh7/) again, with Cyrillic (ru, uk, bg) and hr, sk, sl, ca, is: 170 prompts,
 # 32 countries' ids; the first corpus built with the shared benchmarks/accuracy/_corpus_tools.py.
+# `fresh8` (benchmarks/accuracy/fresh8/) again, with da, no, fi, cs, hu, ro, tr, el, lt, lv, et beside
+# the eight main languages: 170 prompts, 852 labels, 26 countries' ids, measured at the start of its round.
 HOLDOUT_FILES = {
     "structured": HOLDOUT / "structured.jsonl",
     "credentials": HOLDOUT / "credentials_ids.jsonl",
@@ -119,6 +121,7 @@ HOLDOUT_FILES = {
     "fresh5": HERE / "accuracy" / "fresh5" / "fresh5.jsonl",
     "fresh6": HERE / "accuracy" / "fresh6" / "fresh6.jsonl",
     "fresh7": HERE / "accuracy" / "fresh7" / "fresh7.jsonl",
+    "fresh8": HERE / "accuracy" / "fresh8" / "fresh8.jsonl",
 }
 # Every label in those corpora is sensitive; their types, grouped for the targets.
 HOLDOUT_DIRECT = DIRECT | {"NATIONAL_ID", "DATE_OF_BIRTH", "ACCOUNT_NUMBER", "USERNAME", "DRIVER_LICENSE"}

@@ -7,6 +7,8 @@ groups, national-id validators, phone regions per language, the marker parser
 dev/test split and the statistics printer.  Extended for fresh7 with validators
 for RU, UA, AD (and SI DDV, ES NIF) and the languages ru, uk, bg, hr, sk, sl,
 ca and is.
+Extended for fresh8 (additively) to accept a whole ASCII-armoured PGP secret
+key block as ``PRIVATE_KEY``.
 
 A corpus script collects prompts with ``add_prompt(prompts, group, lang,
 domain, fmt, text)`` and calls ``build(prompts, out_path, seed, id_prefix)``.
@@ -275,6 +277,10 @@ def validate_value(lab, lang="en"):
             assert re.search(r"\nPrivate-MAC: [0-9a-f]{64}$", v), "PuTTY key must be whole"
         elif v.startswith("AGE-SECRET-KEY-1"):
             assert re.fullmatch(r"AGE-SECRET-KEY-1[02-9AC-HJ-NP-Z]{58}", v), "bad age key"
+        elif v.startswith("-----BEGIN PGP PRIVATE KEY BLOCK-----") and v.endswith(
+            "-----END PGP PRIVATE KEY BLOCK-----"
+        ):
+            pass  # fresh8: whole armoured PGP secret key (turns a former failure into a pass)
         elif not v.startswith("-----"):  # WireGuard: base64 of 32 bytes
             import base64
 
