@@ -267,6 +267,17 @@ CODE_SHAPES = {
     ),
     "python subscript": ('os.environ["SMTP_USER"] = "m.novak"', "SMTP_USER", "m.novak"),
     "ruby default": ('ENV["DB_PASS"] ||= "Zx81-retro"', "DB_PASS", "Zx81-retro"),
+    "makefile assignment": (
+        "VERCEL_TOKEN := 1kebLmAZ0MCxx0n8rc\nREGION ?= eu",
+        "VERCEL_TOKEN",
+        "1kebLmAZ0MCxx0n8rc",
+    ),
+    "set command": (
+        "aws configure set aws_secret_access_key Dt/FoziDBCiuDQlZBK67",
+        "aws_secret_access_key",
+        "Dt/FoziDBCiuDQlZBK67",
+    ),
+    "git config": ("git config --global user.password 'Zx81-retro'", "user.password", "Zx81-retro"),
 }
 
 

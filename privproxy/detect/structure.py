@@ -88,11 +88,11 @@ _KEY = r"[^\W\d_][\w.\-]{0,40}"  # a letter of any script first: "dob", "Geburts
 # A form or YAML line: "  - Date of birth : 03/04/1985", "dob: 1985-03-04", "PESEL:  90010112345",
 # "ADR;TYPE=HOME:;;Skoufa 47;Athina" (vCard);
 # also a unified diff's added or removed line: "+DB_PASSWORD = \"…\"", and a PHP or Perl array's
-# "'database_password' => 'value',".
+# "'database_password' => 'value',"; a Makefile's "VERCEL_TOKEN := value" or "?=".
 _LINE = re.compile(
     r"^(?:[+\-](?![+\-]))?[ \t]*(?:[-*•]\s+)?[\"']?(?P<key>[^\W\d_][\w .'()/\-]{0,48}?)[\"']?"
     r"(?:;[A-Za-z\-]+=[^:;=\n]{1,40})*"  # a vCard or iCalendar property's parameters: "ADR;TYPE=HOME:"
-    r"[ \t]*(?::|=>|=|\uff1a|->)[ \t]*(?P<value>[^\n]*?)[ \t]*,?$",
+    r"[ \t]*(?::=|\?=|:|=>|=|\uff1a|->)[ \t]*(?P<value>[^\n]*?)[ \t]*,?$",
     re.MULTILINE,
 )
 # Inline pairs in logs, query strings, .env, URLs: user=jdoe&email=… , `ssn="123"`.
@@ -302,8 +302,16 @@ _FLAG = re.compile(
 )
 
 
+# A command that sets a named setting to a value: `aws configure set aws_secret_access_key …`,
+# `git config --global user.password …`, `redis-cli CONFIG SET requirepass …`.
+_SET_COMMAND = re.compile(
+    r"\b(?i:set|config(?:ure)?(?:[ \t]+--(?:global|local|system))?)[ \t]+(?!(?i:set|get)\b)(?P<key>[A-Za-z_][\w.\-]{2,60})[ \t]+"
+    r"(?P<value>\"[^\"\n]{1,200}\"|'[^'\n]{1,200}'|[^\s\"'\-][^\s]{0,200})"
+)
+
+
 def _code_pairs(text: str) -> Iterator[Pair]:
-    for pattern in (_CALL, _KEYED_CALL, _SUBSCRIPT, _COMPARE, _FLAG):
+    for pattern in (_CALL, _KEYED_CALL, _SUBSCRIPT, _COMPARE, _FLAG, _SET_COMMAND):
         yield from _matched_pairs(text, pattern)
 
 
