@@ -641,6 +641,23 @@ def test_a_public_figure_the_ner_cut_short_is_still_public(guard: Guard) -> None
     assert_redacted(guard, "My colleague Jesse Pinkman sent the report.", ["Jesse"])
 
 
+def test_a_given_name_with_a_case_ending_is_still_a_name(guard: Guard) -> None:
+    # Finnish and Hungarian glue the case to the name: "soita Hannalle", "Bencének adjanak".
+    assert_redacted(
+        guard,
+        "Hätätilanteessa soita Hannalle tai Villelle, he tietävät missä avaimet ovat.",
+        ["Hannalle", "Villelle"],
+    )
+    assert_redacted(
+        guard, "Kérem, hogy Bencének adjanak haladékot a dolgozat megírására, köszönöm.", ["Bencének"]
+    )
+
+
+def test_a_transcripts_answer_takes_the_type_the_question_asks_for(guard: Guard) -> None:
+    text = "Bot: What's your account number?\nUser: 8201 4477 3190\nBot: Thanks, one moment."
+    assert_redacted(guard, text, ["8201 4477 3190"])
+
+
 def test_a_name_in_a_string_literal_or_comment_inside_code_is_still_found(guard: Guard) -> None:
     code = '```python\nsend(to="Thembile Mokoena")  # then call Đurđa Jovanović\nx = compute(ctx)\n```'
     assert_redacted(guard, code, ["Mokoena", "Jovanović"])

@@ -277,6 +277,11 @@ CODE_SHAPES = {
         "aws_secret_access_key",
         "Dt/FoziDBCiuDQlZBK67",
     ),
+    "transcript answer": (
+        "Bot: Thanks! What's your date of birth?\nUser: mine or hers? hers is 14/02/1958",
+        "your date of birth",
+        "14/02/1958",
+    ),
     "git config": ("git config --global user.password 'Zx81-retro'", "user.password", "Zx81-retro"),
 }
 

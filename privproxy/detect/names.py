@@ -379,6 +379,66 @@ def _initial(word: str) -> bool:
     return len(word) <= 2 and word[0].isupper() and word[0].isalpha() and word[1:] in ("", ".")
 
 
+# Case endings that Finnish, Estonian and Hungarian glue to a name ("soita Hannalle", "helista
+# Liinale", "Bencének adjanak"): longest first. Hungarian lengthens a final -a/-e before them
+# ("Bence" → "Bencének"), so the stem is also tried with the short vowel.
+_CASE_ENDINGS = {
+    "fi": (
+        "ineen",
+        "ille",
+        "lle",
+        "lla",
+        "llä",
+        "lta",
+        "ltä",
+        "ssa",
+        "ssä",
+        "sta",
+        "stä",
+        "ksi",
+        "kin",
+        "n",
+        "a",
+        "ä",
+    ),
+    "et": ("ga", "le", "lt", "ks", "st", "ni", "na", "ta", "l", "s", "d"),
+    "hu": (
+        *(
+            "nak",
+            "nek",
+            "val",
+            "vel",
+            "nál",
+            "nél",
+            "hoz",
+            "hez",
+            "höz",
+            "tól",
+            "től",
+            "ról",
+            "ről",
+            "ból",
+            "ből",
+        ),
+        *("ban", "ben", "nál", "ért", "ba", "be", "ra", "re", "on", "en", "ön", "ot", "et", "öt", "t", "n"),
+    ),
+}
+_LONG_VOWELS = {"á": "a", "é": "e"}
+
+
+def inflection_stems(word: str, language: str | None) -> list[str]:
+    """The forms `word` may be a case of in an inflecting `language` (fi, et, hu): "Hannalle" →
+    "Hanna", "Bencének" → "Bencé", "Bence". Empty for other languages."""
+    stems: list[str] = []
+    for ending in _CASE_ENDINGS.get(language or "", ()):
+        if word.endswith(ending) and len(word) - len(ending) >= 3:
+            stem = word[: -len(ending)]
+            stems.append(stem)
+            if stem[-1] in _LONG_VOWELS:
+                stems.append(stem[:-1] + _LONG_VOWELS[stem[-1]])
+    return stems
+
+
 class GivenNameRecognizer(EntityRecognizer):
     """PERSON wherever a known given name starts a capitalized run (or stands alone, if not a word)."""
 
@@ -475,7 +535,11 @@ class GivenNameRecognizer(EntityRecognizer):
     def _is_given_name(self, word: str, language: str | None = None) -> bool:
         if not _capitalized(word) or _function_word(word.lower(), language):
             return False  # "Sie", "Vous" are in some locale's list
-        return word in self._names or ("-" in word and word.split("-", 1)[0] in self._names)
+        return (
+            word in self._names
+            or ("-" in word and word.split("-", 1)[0] in self._names)
+            or any(stem in self._names for stem in inflection_stems(word, language))
+        )
 
     @staticmethod
     def _run_end(text: str, words: list[tuple[int, int, str]], start: int) -> int:

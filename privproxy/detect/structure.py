@@ -139,6 +139,7 @@ def _all_pairs(text: str) -> Iterator[Pair]:
     yield from _dicom_pairs(text)
     yield from _directory_name_pairs(text)
     yield from _key_row_pairs(text)
+    yield from _answer_pairs(text)
     for key, start, end in hl7_fields(text):
         yield Pair(key, start, end)
 
@@ -321,6 +322,37 @@ def _matched_pairs(text: str, pattern: re.Pattern[str]) -> Iterator[Pair]:
         start, end = _strip(text, match.start("value"), match.end("value"))
         if end > start:
             yield Pair(match.group("key"), start, end)
+
+
+# A transcript's question and the other side's answer on the next line: "Bot: What's your account
+# number?" / "User: 8201 4477 3190". The answer is keyed by the question's last words ("account
+# number", "your date of birth"), so the field vocabulary types it; "hers is 14/02/1958" gives the
+# part after its last "is" or colon.
+_QUESTION_ANSWER = re.compile(
+    r"^[ \t]*(?P<asker>[^\W\d_][\w .'\-]{0,24}?)[ \t]*:[ \t]*(?P<question>[^\n]{3,200}?)\?[ \t]*\r?\n"
+    r"[ \t]*(?P<answerer>[^\W\d_][\w .'\-]{0,24}?)[ \t]*:[ \t]*(?P<value>[^\n]{1,200}?)[ \t]*$",
+    re.MULTILINE,
+)
+_ANSWER_LEAD = re.compile(r".*(?:\s(?:is|it's|its|ist|est|es|è|é|jest|är|er)\s+|:\s*)", re.IGNORECASE)
+_QUESTION_KEY_WORDS = 5
+
+
+def _answer_pairs(text: str) -> Iterator[Pair]:
+    if "?" not in text:
+        return
+    for match in _QUESTION_ANSWER.finditer(text):
+        if match.group("asker").casefold() == match.group("answerer").casefold():
+            continue
+        start, end = match.start("value"), match.end("value")
+        lead = _ANSWER_LEAD.match(text, start, end)
+        if lead is not None and lead.end() < end:
+            start = lead.end()
+        start, end = _strip(text, start, end)
+        if end <= start:
+            continue
+        words = re.findall(r"[^\W_][\w'\u2019\-]*", match.group("question"))
+        for first in range(max(0, len(words) - _QUESTION_KEY_WORDS), len(words)):
+            yield Pair(" ".join(words[first:]), start, end)
 
 
 # A resource's id in a REST path: `/customers/883 933 274/invoices` is a customer id, `/users/u-71/`
