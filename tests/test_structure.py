@@ -39,6 +39,14 @@ SHAPES = {
         "Kundennummer: 884213, Vertragsnummer: V-2231",
         {"Kundennummer": "884213", "Vertragsnummer": "V-2231"},
     ),
+    "labels after a full stop": (
+        "Duty manager: Riaan van der Merwe. Lifeguard: Thandeka Nkosi\nAdres: Cumhuriyet Cad. No: 45/3, Konak",
+        {
+            "Duty manager": "Riaan van der Merwe",
+            "Lifeguard": "Thandeka Nkosi",
+            "Adres": "Cumhuriyet Cad. No: 45/3, Konak",
+        },
+    ),
     "key/value table": (
         "| Field | Value |\n|---|---|\n| Reporter | jdoe |\n| **Date of birth:** | 1984-02-11 |\n",
         {"Reporter": "jdoe", "Date of birth": "1984-02-11"},

@@ -384,8 +384,11 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
     return start, end
 
 
-# A further label on the same line: "Kundennummer: 884213, Vertragsnummer: V-2231".
-_NEXT_LABEL = re.compile(r"[,;|]\s+(?P<key>[^\W\d_][\w .'\-]{0,30}?)\s*:\s+")
+# A further label on the same line: "Kundennummer: 884213, Vertragsnummer: V-2231", "Duty manager:
+# Riaan van der Merwe. Lifeguard: Thandeka Nkosi" (after a full stop, a capitalized label).
+_NEXT_LABEL = re.compile(
+    r"(?:[,;|]\s+|(?<=[^\W\d_]{4})\.\s+(?=[A-ZÀ-ÖØ-ÞĀ-Ž])(?!(?:No|Nr|N°|Nº)\b))(?P<key>[^\W\d_][\w .'\-]{0,30}?)\s*:\s+"
+)
 
 
 def _line_pairs(text: str) -> Iterator[Pair]:
