@@ -22,6 +22,7 @@ from pathlib import Path
 import yaml
 
 LABELLED = 0.3  # below min_score: needs a label word nearby
+_NO_CHECK = frozenset({"ar.dni"})  # stdnum validates the length only
 ALONE = 0.6  # distinctive shape: counts by itself
 # A digits-only shape also stands alone when its check is strong: a random number written the same
 # way passes it at most this often (a birth date plus a check digit or two: KR RRN, ZA, RO CNP ...).
@@ -190,6 +191,7 @@ IDS: list[tuple[str, str, str, float, list[str]]] = [
         ["pps", "ppsn", "pps number", "personal public service"],
     ),
     ("AR", "ar.cuit", r"\b\d{2}-?\d{8}-?\d\b", LABELLED, ["cuit", "cuil"]),
+    ("AR", "ar.dni", r"\b\d{1,2}\.\d{3}\.\d{3}\b", LABELLED, ["dni", "d.n.i.", "documento nacional de identidad"]),
     ("DO", "do.cedula", r"\b\d{3}-?\d{7}-?\d\b", LABELLED, ["cédula", "cedula"]),
     ("EC", "ec.ci", r"\b\d{9}-?\d\b", LABELLED, ["cédula", "cedula"]),
     ("ID", "id.nik", r"\b\d{16}\b", LABELLED, ["nik", "ktp"]),
@@ -434,7 +436,9 @@ def build() -> dict[str, object]:
                 "examples": {"match": match, "no_match": no_match},
             }
         )
-    modules = list(dict.fromkeys(module for _, module, _, _, _ in IDS))
+    # A generic "ID number" label takes only ids with a real check: the Argentine DNI has none (any
+    # seven or eight digits), so it counts only beside its own label.
+    modules = list(dict.fromkeys(module for _, module, _, _, _ in IDS if module not in _NO_CHECK))
     recognizers.extend(_generic(modules))
     return {
         "name": "national_ids",
