@@ -210,6 +210,23 @@ def test_titles_and_phone_words_of_other_languages(guard: Guard, text: str, valu
         assert value not in out
 
 
+def test_an_address_line_with_its_flat_and_postcode_leaves_whole(guard: Guard) -> None:
+    # The floor and side between street and postcode (pt), a house-flat number before them (et).
+    for text, values in [
+        (
+            "Reclamação: morada Rua de Cedofeita 318, 2.º esq., 4050-174 Porto, telemóvel 912 461 549.",
+            ["esq"],
+        ),
+        ("Konto on minu oma, aadress Riia 140-8, 50411 Tartu, telefon 5112 7737.", ["Riia", "140-8"]),
+    ]:
+        assert_redacted(guard, text, values)
+
+
+def test_a_lower_case_name_after_a_kinship_word_is_a_name(guard: Guard) -> None:
+    text = "theres a planned outage on thursday and my wife rhian is on a home oxygen concentrator"
+    assert_redacted(guard, text, ["rhian"])
+
+
 def test_an_address_block_leaves_as_a_whole_placeholder(guard: Guard) -> None:
     text = "Ship to:\nFrancesca Freeman\n35116 Rua Arapiraca 1943\nApt. 559\nTeixeira de Freitas\nBrazil 35172\nThanks!"
     out = assert_redacted(guard, text, ["Francesca", "Arapiraca", "559", "Teixeira", "Freitas", "35172"])

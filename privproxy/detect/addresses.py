@@ -29,8 +29,8 @@ _UNIT = (
     r"|(?:lgh|lägenhet|apto|apt|apartamento|dpto|depto|Whg|Wohnung|app|appt|bte|bus|lok|m)\.?\s*\d{1,6}[A-Za-z]?"
     # a Romanian block, staircase, floor, flat, county or Bucharest sector: "bl. C3, sc. B, ap. 14, jud. Vâlcea"
     r"|(?:bl|sc|et|ap)\.\s*(?:[A-Z]\d{0,3}|\d{1,4}[A-Z]?)\b|(?:jud|județul|judetul)\.?\s+\p{Lu}[\p{L}-]+|sector(?:ul)?\s+\d"
-    # a floor and side: "2. tv." (Danish), "st. th.", "3. OG", "2º B", "4e étage"
-    r"|(?:\d{1,2}\.|st\.)\s?(?:tv|th|mf|sal|OG|Stock|etg)\.?|\d{1,2}\s?[ºª°]\s?[A-Za-z]{0,4}\.?|\d{1,2}e\s+étage)"
+    # a floor and side: "2. tv." (Danish), "st. th.", "3. OG", "2º B", "2.º esq." (pt; "2.o" once normalized), "4e étage"
+    r"|(?:\d{1,2}\.|st\.)\s?(?:tv|th|mf|sal|OG|Stock|etg)\.?|\d{1,2}(?:\.?\s?[ºª°]|\.[oa](?=\s))\s?[A-Za-z]{0,4}\.?|\d{1,2}e\s+étage)"
 )
 _POSTCODE = (
     r"(?:[A-Z]{1,2}[ -])?\d{4,6}(?:-\d{4})?"  # 35172, D-10115, 62704-1234, NY 10118
@@ -44,7 +44,7 @@ _PARTICLE = r"(?:de|del|da|do|dos|das|du|des|la|le|u|am|an|im|upon|on|sur|en|y|i
 _PLACE = rf"{_WORD}(?:(?<!\p{{Ll}}{{3}}\.)[ \t]+(?:{_PARTICLE}[ \t]+)?{_WORD}){{0,3}}"
 # Between parts: spaces, at most one comma or semicolon, at most one line break (a blank line ends it).
 _SEPARATOR = regex.compile(r"[ \t]*(?:[,;][ \t]*)?(?:\n[ \t]*)?(?:[,;][ \t]*)?")
-_UNIT_OR_POSTCODE = regex.compile(rf"(?:{_UNIT}|{_POSTCODE})(?![\w@])")
+_UNIT_OR_POSTCODE = regex.compile(rf"(?:{_UNIT}|{_POSTCODE})(?![\w@]|-\d)")
 # A place run must end where an address line ends: comma, line break, postcode, sentence end, end.
 # A postcode after the place ends it too: "Sheffield S6 3QT yes?".
 _PLACE_PART = regex.compile(
@@ -84,9 +84,10 @@ _NUMBER_BEFORE = regex.compile(
 )
 
 
-# The street line right before a postcode and town, in any language: "Koněvova 1843/57, 130 00 Praha".
+# The street line right before a postcode and town, in any language: "Koněvova 1843/57, 130 00 Praha",
+# "Riia 140-8, 50411 Tartu" (house and flat).
 _STREET_BEFORE = regex.compile(
-    rf"(?<![\w-])(?:{_WORD}[ \t]+(?:{_PARTICLE}[ \t]+)?){{1,3}}\d{{1,5}}(?:/\d{{1,5}})?[A-Za-z]?,[ \t]*$"
+    rf"(?<![\w-])(?:{_WORD}[ \t]+(?:{_PARTICLE}[ \t]+)?){{1,3}}\d{{1,5}}(?:[/-]\d{{1,5}})?[A-Za-z]?,[ \t]*$"
 )
 
 

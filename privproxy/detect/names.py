@@ -382,6 +382,13 @@ def _initial(word: str) -> bool:
 # Case endings that Finnish, Estonian and Hungarian glue to a name ("soita Hannalle", "helista
 # Liinale", "Bencének adjanak"): longest first. Hungarian lengthens a final -a/-e before them
 # ("Bence" → "Bencének"), so the stem is also tried with the short vowel.
+# "my wife", "our son", "her mum": the words before a lower-case given name that make it one.
+_KIN_BEFORE = re.compile(
+    r"(?i)\b(?:my|our|his|her|their)\s+(?:little\s+|older\s+|younger\s+|late\s+)?(?:wife|husband|partner|son|"
+    r"daughter|mum|mom|mother|dad|father|brother|sister|grandson|granddaughter|grandma|grandmother|grandpa|"
+    r"grandfather|nan|nana|aunt|uncle|niece|nephew|cousin|fiancée?|girlfriend|boyfriend|friend|neighbour|"
+    r"neighbor|colleague|boss|manager|carer|kid|child|baby|stepson|stepdaughter)\s+$"
+)
 _CASE_ENDINGS = {
     "fi": (
         "ineen",
@@ -477,6 +484,12 @@ class GivenNameRecognizer(EntityRecognizer):
         while i < len(words):
             word = words[i][2].rstrip(".")
             if not self._is_given_name(word, language):
+                if self._lower_case_after_kin(text, words, i):
+                    results.append(
+                        self._result(words[i][0], _word_end(words[i]), self._alone_score, "given name")
+                    )
+                    i += 1
+                    continue
                 if self._starts_with_surname_next(text, words, i, language):
                     results.append(
                         self._result(words[i][0], _word_end(words[i + 1]), self._alone_score, "surname")
@@ -505,6 +518,16 @@ class GivenNameRecognizer(EntityRecognizer):
                 )
             i += 1
         return results
+
+    def _lower_case_after_kin(self, text: str, words: list[tuple[int, int, str]], i: int) -> bool:
+        """A given name written in lower case right after a kinship or role word and "my", "our",
+        "his", "her" ("my wife rhian is on oxygen"): chat text drops capitals, the name stays one."""
+        word = words[i][2].rstrip(".")
+        if not word.islower() or word.capitalize() not in self._names:
+            return False
+        if self._rank.get(word, COMMON_ALONE) < COMMON_ALONE:
+            return False  # "my son will", "my wife grace" read as words first
+        return _KIN_BEFORE.search(text, max(0, words[i][0] - 40), words[i][0]) is not None
 
     def _starts_with_surname_next(
         self, text: str, words: list[tuple[int, int, str]], i: int, language: str | None = None
