@@ -120,6 +120,17 @@ def test_placeholder_values_are_not_values() -> None:
     assert [text[p.start : p.end] for p in read_pairs(text)] == []
 
 
+def test_a_blank_forms_lines_and_code_that_reads_a_value_are_not_values() -> None:
+    text = (
+        "MRN: __________   NHS / insurance no.: ______________\n"
+        "Allergies: ☐ none ☐ penicillin ☐ latex ☐ other: ________\n"
+        'client = hvac.Client(url=os.environ["VAULT_ADDR"], token=os.environ["VAULT_TOKEN"])\n'
+    )
+    assert [text[p.start : p.end] for p in read_pairs(text)] == []
+    ticked = "Allergies: ☐ none ☒ penicillin"
+    assert [ticked[p.start : p.end] for p in read_pairs(ticked)] == ["☐ none ☒ penicillin"]
+
+
 def test_stand_ins_notes_and_calls_are_not_values() -> None:
     text = (
         "password: REPLACE_ME   # injected by ExternalSecret\n- secretKey: username\n"

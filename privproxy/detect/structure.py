@@ -56,10 +56,12 @@ _PLACEHOLDER = re.compile(
 
 # What a value may carry after it that is not the value: a YAML or shell comment, a note in brackets.
 _TRAILING_NOTE = re.compile(r"(?:\s+#\s.*|\s*\([^()]*\))$")
-# A value cut short ("sk_test_..."), a method call that computes it (`secrets.token_urlsafe(32)`) or a
-# name of what goes there ("REPLACE_ME", "str", "username").
+# A value cut short ("sk_test_..."), a method call that computes it (`secrets.token_urlsafe(32)`), code
+# that reads it (`os.environ[`, `process.env.STRIPE_KEY`, a call cut at its bracket) or a name of what
+# goes there ("REPLACE_ME", "str", "username").
 _STAND_IN = re.compile(
-    r".*(?:\.\.\.|\u2026)|[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+\([^()]*\)|(?i:replace[_-]?me|fill[_-]?me[_-]?in|to[_ -]?be[_ -]?(?:set|filled)|str|string|int|integer|"
+    r".*(?:\.\.\.|\u2026)|[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+\([^()]*\)|[A-Za-z_][\w.]*[\[(]|"
+    r"(?:os\.environ|os\.getenv|process\.env|System\.getenv|ENV\[|getenv\()\S*|(?i:replace[_-]?me|fill[_-]?me[_-]?in|to[_ -]?be[_ -]?(?:set|filled)|str|string|int|integer|"
     r"bool|boolean|float|number|date|datetime|uuid|username|user|value|text|required|optional)"
 )
 
@@ -77,9 +79,16 @@ def is_placeholder(value: str) -> bool:
 
 
 def _stands_in(value: str) -> bool:
-    return not any(ch.isalnum() for ch in value) or bool(
-        _PLACEHOLDER.fullmatch(value) or _STAND_IN.fullmatch(value)
+    return (
+        not any(ch.isalnum() for ch in value)
+        or bool(_PLACEHOLDER.fullmatch(value) or _STAND_IN.fullmatch(value))
+        or _blank_choices(value)
     )
+
+
+def _blank_choices(value: str) -> bool:
+    """A blank form's choices: "☐ none ☐ penicillin ☐ latex", nothing ticked."""
+    return "\u2610" in value and not any(mark in value for mark in "\u2611\u2612\u2713\u2714")
 
 
 _MAX_VALUE = 200
@@ -385,9 +394,10 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 # A further label on the same line: "Kundennummer: 884213, Vertragsnummer: V-2231", "Duty manager:
-# Riaan van der Merwe. Lifeguard: Thandeka Nkosi" (after a full stop, a capitalized label).
+# Riaan van der Merwe. Lifeguard: Thandeka Nkosi" (after a full stop, a capitalized label), a form's
+# next column after three spaces or more ("MRN: ________   NHS no.: ________").
 _NEXT_LABEL = re.compile(
-    r"(?:[,;|]\s+|(?<=[^\W\d_]{4})\.\s+(?=[A-ZÀ-ÖØ-ÞĀ-Ž])(?!(?:No|Nr|N°|Nº)\b))(?P<key>[^\W\d_][\w .'\-]{0,30}?)\s*:\s+"
+    r"(?:[,;|]\s+|[ \t]{3,}|(?<=[^\W\d_]{4})\.\s+(?=[A-ZÀ-ÖØ-ÞĀ-Ž])(?!(?:No|Nr|N°|Nº)\b))(?P<key>[^\W\d_][\w .'/\-]{0,30}?)\s*:\s+"
 )
 
 
