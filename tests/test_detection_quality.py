@@ -675,6 +675,18 @@ def test_a_transcripts_answer_takes_the_type_the_question_asks_for(guard: Guard)
     assert_redacted(guard, text, ["8201 4477 3190"])
 
 
+def test_an_identifier_given_as_an_example_is_no_ones(guard: Guard) -> None:
+    for text in [
+        "Wir testen mit der bekannten Testnummer 123456782 als BSN. Erkläre die Elfproef.",
+        "Explica el IBAN del ejemplo de la documentación, ES91 2100 0418 4502 0005 1332: ¿qué es el control?",
+    ]:
+        assert sent(guard, text) == ("allow", text)
+    # somebody's own, or a phone after "for example", stays protected; so do values at an .example domain
+    assert sent(guard, "My example: IBAN DE89 3704 0044 0532 0130 00 is my salary account.")[0] != "allow"
+    assert_redacted(guard, "For example, call Anna on 0612 345 678 tomorrow.", ["345 678"])
+    assert_redacted(guard, "INSERT INTO t VALUES ('ava@owlpost.example', '+44 7852 390 114');", ["7852"])
+
+
 def test_a_name_in_a_string_literal_or_comment_inside_code_is_still_found(guard: Guard) -> None:
     code = '```python\nsend(to="Thembile Mokoena")  # then call Đurđa Jovanović\nx = compute(ctx)\n```'
     assert_redacted(guard, code, ["Mokoena", "Jovanović"])

@@ -44,7 +44,7 @@ from .names import (
 from .nlp import LIKELY_LANGUAGE, OfflineSpacyNlpEngine
 from .normalize import decoded_views, normalize_for_detection
 from .packs import Pack, load_pack, resolve_pack
-from .plausible import documentation_talk, documented_test_value, fiction_talk, plausible
+from .plausible import documentation_talk, documented_test_value, example_value, fiction_talk, plausible
 from .prefilter import Unfiltered
 from .records import record_columns
 
@@ -330,6 +330,7 @@ class Detector:
                     )
                     and documented_test_value(r.entity_type, scanned.text[r.start : r.end])
                 )
+                and not (documents and example_value(r.entity_type, scanned.text, r.start))
             ]
         results = self._public_births(scanned.text, results)
         results = self._not_names(scanned.text, results)

@@ -378,7 +378,10 @@ _DOCUMENTATION_NETWORKS = tuple(
 # A word may be part of an identifier ("test_signup", "fake_user", "@pytest.fixture").
 _DOCUMENTATION_TALK = re.compile(
     r"(?i)(?<![A-Za-z0-9@.-])(?:tests?|testing|sandbox|docs?|documentation|examples?|samples?|dummy|fake|placeholder|rfc"
-    r"|luhn|qa|pytest|unittest|jest|junit|rspec|fixtures?|mocks?|stubs?|seed(?:s|er|ers)?)"
+    r"|luhn|qa|pytest|unittest|jest|junit|rspec|fixtures?|mocks?|stubs?|seed(?:s|er|ers)?"
+    r"|ejemplos?|exemplos?|esempio|esempi|exemples?|beispiele?|voorbeeld(?:en)?|przykład\w*|exempel|eksempel|"
+    r"esimerkki|örnek|příklad\w*|példa|exemplu|testnummer|prueba|teste|documentación|documentação|"
+    r"documentazione|dokumentation|documentatie|dokumentacja)"
     r"(?![A-Za-z0-9@-]|\.\w)"
 )
 # Test code: a test framework's decorator or import, a spec's describe/it/test call.
@@ -458,6 +461,46 @@ _FICTION_TALK = re.compile(
 def fiction_talk(text: str) -> bool:
     """Whether a text talks about examples, drama or reserved numbers (where fictional phones are just that)."""
     return _FICTION_TALK.search(text) is not None
+
+
+# An example or test word shortly before a number in the same clause, with nobody's possessive
+# between: "the well-known test number 123456782 as a BSN", "el ejemplo de la documentación, ES91 …",
+# "o exemplo clássico 111.444.777-35". Not "my example: …", nor "for example, call Anna on …".
+_EXAMPLE_BEFORE = re.compile(
+    r"(?i)(?<!\bfor )(?<!\bzum )(?<!\bpar )(?<!\bpor )(?<!\bper )(?<!\bna )(?<!\btill )(?<!\bfor\xa0)"
+    r"(?<![.@/\w-])(?:example|examples|exemplo|ejemplo|esempio|exemple|beispiel|voorbeeld|przykład\w*|exempel|"
+    r"eksempel|esimerkki|örnek|příklad\w*|példa|exemplu|test ?number|testnummer|test value|testwert|"
+    r"de prueba|de teste|di prova|dummy|sample|fictitious|fictional|ficticio|fictício|fictif|fiktiv\w*)\b"
+    r"[^.!?\n]{0,40}$"
+)
+_POSSESSIVE_WORD = re.compile(
+    r"(?i)\b(?:my|our|mine|mein\w*|unser\w*|mon|ma|mes|notre|mi|mis|nuestr\w+|mio|mia|miei|meu|minha|mijn|"
+    r"onze|m[óo]j\w*|min|mitt|mina|minun|benim|můj|moje|az én)\b"
+)
+# Identifier types an example talks about: numbers with a checksum or a documented shape.
+_EXAMPLE_TYPES = frozenset(
+    {
+        "NATIONAL_ID",
+        "IBAN_CODE",
+        "CREDIT_CARD",
+        "PHONE_NUMBER",
+        "US_SSN",
+        "UK_NINO",
+        "FR_NIR",
+        "DE_TAX_ID",
+        "ES_DNI",
+        "IT_FISCAL_CODE",
+    }
+)
+
+
+def example_value(entity_type: str, text: str, start: int) -> bool:
+    """Whether the identifier at `start` is given as an example or test value (see _EXAMPLE_BEFORE)."""
+    if entity_type not in _EXAMPLE_TYPES:
+        return False
+    window = text[max(0, start - 60) : start]
+    found = _EXAMPLE_BEFORE.search(window)
+    return found is not None and _POSSESSIVE_WORD.search(window) is None
 
 
 def documentation_talk(text: str) -> bool:
