@@ -687,6 +687,18 @@ def test_an_identifier_given_as_an_example_is_no_ones(guard: Guard) -> None:
     assert_redacted(guard, "INSERT INTO t VALUES ('ava@owlpost.example', '+44 7852 390 114');", ["7852"])
 
 
+def test_a_match_reports_teams_and_scorers_are_public(guard: Guard) -> None:
+    report = (
+        "Write a match report: Liverpool 2-1 Everton, goals from Salah and Núñez, Calvert-Lewin for Everton."
+    )
+    assert sent(guard, report) == ("allow", report)
+    # the writer's own child stays private; a time and a ratio are no match result
+    assert_redacted(
+        guard, "Our son Tom scored twice when Riverside beat Hillcrest 3-1, write him a card.", ["Tom"]
+    )
+    assert_redacted(guard, "Meeting at 10:30 with Anna Kowalski about the 2-1 vote.", ["Kowalski"])
+
+
 def test_a_name_in_a_string_literal_or_comment_inside_code_is_still_found(guard: Guard) -> None:
     code = '```python\nsend(to="Thembile Mokoena")  # then call Đurđa Jovanović\nx = compute(ctx)\n```'
     assert_redacted(guard, code, ["Mokoena", "Jovanović"])

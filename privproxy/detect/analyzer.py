@@ -517,6 +517,11 @@ class Detector:
                 )
             if not_a_name:
                 dropped.add(id(r))
+        if figures and not personal and public.sport_talk(text):
+            # A match report: the teams (which the NER calls people or places) and the scorers are public.
+            dropped.update(
+                id(r) for r in judged if r.entity_type in _NAME_TYPES and public.associate(text, r.start)
+            )
         if figures and not personal and public.history_talk(text):
             # A text about the past that names a public figure: the other people it names beside them
             # are history too ("Mary Todd Lincoln and Edwin Stanton", "Bigot de Préameneu").

@@ -273,6 +273,23 @@ def history_talk(text: str) -> bool:
     return _HISTORIC_YEAR.search(text) is not None
 
 
+# A match result: "Liverpool 2-1 Everton", "Stade Toulousain bat Leinster 31-22" (any dash), "Lech 0:2 Legia".
+_SCORE = r"\d{1,3}[ \t]?[-\u2013\u2014][ \t]?\d{1,3}(?![\d/.-])|\d[ \t]?:[ \t]?\d(?!\d)"
+_TEAM = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'\u2019.-]*(?:[ \t]+[A-ZÀ-ÖØ-ÞĀ-Ž][\w'\u2019.-]*){0,3}"
+_MATCH_RESULT = re.compile(
+    rf"\b{_TEAM}[ \t]+(?:{_SCORE})[ \t]+{_TEAM}"
+    rf"|\b{_TEAM}[ \t]+(?:beat|beats|defeated|bat|battent|schlägt|schlug|besiegt|vence|venció|batte|"
+    rf"verslaat|versloeg|pokonał\w*|pokonali|slog|slår|voitti|yendi|porazil\w*|legyőzte|învinge)[ \t]+{_TEAM}"
+    rf"[ \t]+(?:{_SCORE})"
+)
+
+
+def sport_talk(text: str) -> bool:
+    """Whether the text reports a match result: its teams and scorers are public (sport is played in
+    public), like the people of a text about history."""
+    return _MATCH_RESULT.search(text) is not None
+
+
 def associate(text: str, start: int) -> bool:
     """Whether a name at `start` is named without a word that makes it somebody the writer knows."""
     return not _PERSONAL.search(text[max(0, start - 40) : start])
