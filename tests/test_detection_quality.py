@@ -670,6 +670,19 @@ def test_a_given_name_with_a_case_ending_is_still_a_name(guard: Guard) -> None:
     )
 
 
+def test_a_given_name_in_another_case_of_a_language_that_changes_its_ending(guard: Guard) -> None:
+    # Czech vocative, Lithuanian dative: the nominative ("Markéta", "Darius") is the listed name.
+    assert_redacted(guard, "Ahoj Markéto, trezor v kanceláři má kód, který znáš. Díky!", ["Markéto"])
+    assert_redacted(guard, "Jei kas nutiktų, skambink Dariui, jis turi raktus nuo buto.", ["Dariui"])
+
+
+def test_a_public_figure_with_a_case_ending_is_still_public(guard: Guard) -> None:
+    text = "Írj rövid ismertetőt Puskás Ferencről egy iskolai faliújságra."
+    assert sent(guard, text) == ("allow", text)
+    # a private name order stays as written: "Zhang Li" is not read as a famous "Li Zhang"
+    assert_redacted(guard, "Prepare name badges for Zhang Li, Siobhan Kelly and Mateo Rossi.", ["Zhang Li"])
+
+
 def test_a_transcripts_answer_takes_the_type_the_question_asks_for(guard: Guard) -> None:
     text = "Bot: What's your account number?\nUser: 8201 4477 3190\nBot: Thanks, one moment."
     assert_redacted(guard, text, ["8201 4477 3190"])

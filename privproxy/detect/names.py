@@ -431,12 +431,36 @@ _CASE_ENDINGS = {
     ),
 }
 _LONG_VOWELS = {"á": "a", "é": "e"}
+# Languages that change a name's last letters for its case: the ending written, and what the
+# nominative has instead ("Markéto" → "Markéta", "Jāni" → "Jānis", "Dariui" → "Darius", "Στέλιο" → "Στέλιος").
+# Not the genitive: streets, squares and castles are named in it ("Gedimino pilis", "Brīvības iela").
+_ENDING_SWAPS = {
+    "cs": (("o", "a"), ("e", "a"), ("ě", "a"), ("u", "a"), ("ou", "a"), ("ovi", ""), ("em", ""), ("e", "")),
+    "sk": (("o", "a"), ("u", "a"), ("ou", "a"), ("ovi", ""), ("om", ""), ("e", "a")),
+    "lv": (("i", "is"), ("im", "is"), ("am", "s"), ("ei", "e"), ("u", "s"), ("ā", "a")),
+    "lt": (
+        ("ui", "us"),
+        ("ai", "as"),
+        ("ui", "as"),
+        ("ei", "is"),
+        ("ei", "ė"),
+        ("ai", "a"),
+        ("ą", "a"),
+        ("ą", "as"),
+        ("e", "as"),
+    ),
+    "el": (("ο", "ος"), ("η", "ης"), ("α", "ας")),  # noqa: RUF001
+}
 
 
 def inflection_stems(word: str, language: str | None) -> list[str]:
-    """The forms `word` may be a case of in an inflecting `language` (fi, et, hu): "Hannalle" →
-    "Hanna", "Bencének" → "Bencé", "Bence". Empty for other languages."""
+    """The forms `word` may be a case of in an inflecting `language` (fi, et, hu by their case endings;
+    cs, sk, lv, lt, el by the last letters they change): "Hannalle" → "Hanna", "Bencének" → "Bence",
+    "Markéto" → "Markéta", "Dariui" → "Darius". Empty for other languages."""
     stems: list[str] = []
+    for written, nominative in _ENDING_SWAPS.get(language or "", ()):
+        if word.endswith(written) and len(word) - len(written) >= 2:
+            stems.append(word[: -len(written)] + nominative)
     for ending in _CASE_ENDINGS.get(language or "", ()):
         if word.endswith(ending) and len(word) - len(ending) >= 3:
             stem = word[: -len(ending)]

@@ -34,6 +34,7 @@ from __future__ import annotations
 import calendar
 import functools
 import importlib
+import itertools
 import json
 import pkgutil
 import re
@@ -169,6 +170,8 @@ def public_figure(text: str, start: int, end: int) -> bool:
     """Whether the PERSON span text[start:end] names a public figure, in a context that is not personal."""
     start, end = _whole_figure(text, start, end)
     value = text[start:end]
+    if " " in value.strip() and fold(value) not in _figures()[0] and _listed_in_any_form(value.split()):
+        return not _PERSONAL.search(text[max(0, start - 40) : start])
     cut = re.search(r"['\u2019]s\b", value)
     if cut:
         value = value[: cut.start()]  # "Abraham Lincoln's Gettysburg Address": the name before 's
@@ -222,10 +225,37 @@ _NAME_WORDS_AFTER = re.compile(r"(?:[ \t]+[A-ZÀ-ÖØ-ÞĀ-Ž][\w'\u2019-]*){1,2
 _NAME_WORDS_BEFORE = re.compile(r"(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'\u2019-]*[ \t]+){1,2}$")
 
 
+# Languages whose case endings _listed_in_any_form takes off a name's words.
+_INFLECTING = ("hu", "fi", "et", "cs", "sk", "lv", "lt", "el")
+
+
+def _listed_in_any_form(words: list[str]) -> bool:
+    """Whether two or three words are a listed figure, also with a case ending on a word and in the
+    family-name-first order of Hungarian: "Puskás Ferencről", "Rubik Ernőről", "Emilu Zátopkovi"."""
+    from .names import inflection_stems
+
+    full, _ = _figures()
+    if not 1 < len(words) <= 3:
+        return bool(words) and fold(" ".join(words)) in full
+    names = given_names() | surnames()
+    forms = [
+        [word]
+        if word in names  # "Cian" is a name as written, not "Cia" with an ending
+        else [word, *{stem for language in _INFLECTING for stem in inflection_stems(word, language)}]
+        for word in words
+    ]
+    for combo in itertools.product(*forms):
+        inflected = list(combo) != words
+        # the other order only for an inflected name: "Puskás Ferencről", not "Zhang Li" as "Li Zhang"
+        for ordered in (combo, combo[::-1]) if inflected else (combo,):
+            if fold(" ".join(ordered)) in full or (inflected and _inflected_figure(list(ordered))):
+                return True
+    return False
+
+
 def _whole_figure(text: str, start: int, end: int) -> tuple[int, int]:
     """The span grown by the capitalized words next to it when together they are a listed public
     figure: the NER or the given-name list cut "Jesse Pinkman" to "Jesse"."""
-    full, _ = _figures()
     after = _NAME_WORDS_AFTER.match(text, end)
     before = _NAME_WORDS_BEFORE.search(text, max(0, start - 48), start)
     for grown_start in sorted({start, before.start() if before else start}, reverse=True):
@@ -238,7 +268,7 @@ def _whole_figure(text: str, start: int, end: int) -> tuple[int, int]:
                 for last in range(len(words), first, -1):
                     run = " ".join(words[first:last])
                     at = text.find(run, grown_start)
-                    if at <= start and at + len(run) >= end and fold(run) in full:
+                    if at <= start and at + len(run) >= end and _listed_in_any_form(run.split()):
                         return at, at + len(run)
     return start, end
 
