@@ -115,6 +115,9 @@ PRESIDIO_ENTITY_TYPES = frozenset(
     }
 )
 
+# The national-id types of one country that privproxy's own detectors report beside NATIONAL_ID.
+COUNTRY_ID_TYPES = frozenset({"US_SSN", "UK_NINO", "FR_NIR", "DE_TAX_ID", "ES_DNI", "IT_FISCAL_CODE"})
+
 _SUPPORTED = re.compile(r"^\s*-?\s*supported_entity:\s*['\"]?([A-Z0-9_]+)", re.MULTILINE)
 
 

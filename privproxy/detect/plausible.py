@@ -14,6 +14,7 @@ import datetime
 import ipaddress
 import re
 
+from ..entity_types import COUNTRY_ID_TYPES
 from .names import known_name, word_rank
 from .structure import is_placeholder
 
@@ -478,20 +479,7 @@ _POSSESSIVE_WORD = re.compile(
     r"onze|m[óo]j\w*|min|mitt|mina|minun|benim|můj|moje|az én)\b"
 )
 # Identifier types an example talks about: numbers with a checksum or a documented shape.
-_EXAMPLE_TYPES = frozenset(
-    {
-        "NATIONAL_ID",
-        "IBAN_CODE",
-        "CREDIT_CARD",
-        "PHONE_NUMBER",
-        "US_SSN",
-        "UK_NINO",
-        "FR_NIR",
-        "DE_TAX_ID",
-        "ES_DNI",
-        "IT_FISCAL_CODE",
-    }
-)
+_EXAMPLE_TYPES = frozenset({"NATIONAL_ID", "IBAN_CODE", "CREDIT_CARD", "PHONE_NUMBER"}) | COUNTRY_ID_TYPES
 
 
 def example_value(entity_type: str, text: str, start: int) -> bool:

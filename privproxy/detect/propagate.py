@@ -13,6 +13,7 @@ import functools
 import re
 from collections.abc import Callable, Sequence
 
+from ..entity_types import COUNTRY_ID_TYPES
 from .findings import Finding
 
 DETECTOR = "propagated"
@@ -33,13 +34,8 @@ _SPREAD = frozenset(
         "MEDICAL_RECORD_NUMBER",
         "SECRET",
         "API_KEY",
-        "US_SSN",
-        "UK_NINO",
-        "FR_NIR",
-        "DE_TAX_ID",
-        "ES_DNI",
-        "IT_FISCAL_CODE",
     }
+    | COUNTRY_ID_TYPES
 )
 _NAME_PART = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'\u2019\-]{2,}")
 # A name that can be looked for elsewhere: words of letters, not an all-caps keyword or code
