@@ -381,7 +381,7 @@ _DOCUMENTATION_TALK = re.compile(
     r"(?i)(?<![A-Za-z0-9@.-])(?:tests?|testing|sandbox|docs?|documentation|examples?|samples?|dummy|fake|placeholder|rfc"
     r"|luhn|qa|pytest|unittest|jest|junit|rspec|fixtures?|mocks?|stubs?|seed(?:s|er|ers)?"
     r"|ejemplos?|exemplos?|esempio|esempi|exemples?|beispiele?|voorbeeld(?:en)?|przykład\w*|exempel|eksempel|"
-    r"esimerkki|örnek|příklad\w*|példa|exemplu|testnummer|prueba|teste|documentación|documentação|"
+    r"esimerkki\w*|örnek|příklad\w*|példa|exemplu|testnummer|prueba|teste|documentación|documentação|"
     r"documentazione|dokumentation|documentatie|dokumentacja)"
     r"(?![A-Za-z0-9@-]|\.\w)"
 )
@@ -470,7 +470,7 @@ def fiction_talk(text: str) -> bool:
 _EXAMPLE_BEFORE = re.compile(
     r"(?i)(?<!\bfor )(?<!\bzum )(?<!\bpar )(?<!\bpor )(?<!\bper )(?<!\bna )(?<!\btill )(?<!\bfor\xa0)"
     r"(?<![.@/\w-])(?:example|examples|exemplo|ejemplo|esempio|exemple|beispiel|voorbeeld|przykład\w*|exempel|"
-    r"eksempel|esimerkki|örnek|příklad\w*|példa|exemplu|test ?number|testnummer|test value|testwert|"
+    r"eksempel|esimerkki\w*|örnek|příklad\w*|példa|exemplu|test ?number|testnummer|test value|testwert|"
     r"de prueba|de teste|di prova|dummy|sample|fictitious|fictional|ficticio|fictício|fictif|fiktiv\w*)\b"
     r"[^.!?\n]{0,40}$"
 )
