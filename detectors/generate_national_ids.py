@@ -191,7 +191,8 @@ IDS: list[tuple[str, str, str, float, list[str]]] = [
         ["pps", "ppsn", "pps number", "personal public service"],
     ),
     ("AR", "ar.cuit", r"\b\d{2}-?\d{8}-?\d\b", LABELLED, ["cuit", "cuil"]),
-    ("AR", "ar.dni", r"\b\d{1,2}\.\d{3}\.\d{3}\b", LABELLED, ["dni", "d.n.i.", "documento nacional de identidad"]),
+    # not inside an IP address or a longer dotted number ("203.0.113.195")
+    ("AR", "ar.dni", r"(?<![\w.])\d{1,2}\.\d{3}\.\d{3}(?!\w|\.\d)", LABELLED, ["dni", "documento nacional de identidad"]),
     ("DO", "do.cedula", r"\b\d{3}-?\d{7}-?\d\b", LABELLED, ["cédula", "cedula"]),
     ("EC", "ec.ci", r"\b\d{9}-?\d\b", LABELLED, ["cédula", "cedula"]),
     ("ID", "id.nik", r"\b\d{16}\b", LABELLED, ["nik", "ktp"]),
