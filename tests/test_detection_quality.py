@@ -528,6 +528,9 @@ def test_a_known_name_in_such_text_is_still_a_name(guard: Guard) -> None:
         "Put sk_test_xxxxxxxxxxxxxxxxxxxx in your .env for local runs.",
         "Is ALTER USER inside psql enough, or do I need docker compose down -v?",  # a word, no login
         "Open the security group to 0.0.0.0/0 and route 10.0.0.0/8 via the VPN.",  # networks, no device
+        # private networks' addresses in a text about no one: every home and office LAN reuses them
+        "2026-11-02T10:01:22Z INFO upstream 10.0.3.17:8080 GET /health 200 in 3ms",
+        "Our router at 192.168.1.1 keeps dropping the VPN tunnel to 172.16.4.20 and fd12:3456:789a:1::17.",
         '{"name": "s3-sink-bestellungen", "config": {"topics": "orders"}}',  # a name key, no person's name
         '{"app": {"name": "gestionale-ordini", "port": 8080}}',  # a slug names a service
         "settings:\n  SECRET_KEY: dev-only-not-secret\n  DEBUG: true",  # the value says it is none
@@ -592,6 +595,12 @@ def test_the_real_ones_next_to_them_still_are(guard: Guard) -> None:
     assert "CREDIT_CARD" in refund.decision.entity_types
     log = guard.inspect("Why? login failed for user=k.novak@globex.com from 203.0.113.42")
     assert "IP_ADDRESS" in log.decision.entity_types
+    # a private network's address beside a person is that person's device
+    granted = guard.inspect("Server access granted to 10.20.30.40 for Leo Fischer.")
+    assert "IP_ADDRESS" in granted.decision.entity_types
+    # a carrier-grade NAT address is one subscriber's, in the ISP's logs
+    cgnat = guard.inspect("The customer's router shows WAN address 100.72.3.4 since the outage.")
+    assert "IP_ADDRESS" in cgnat.decision.entity_types
 
 
 def test_an_ipv6_link_local_address_keeps_its_device_id(guard: Guard) -> None:

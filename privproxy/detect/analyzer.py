@@ -317,6 +317,7 @@ class Detector:
         results += extend_address_blocks(scanned.text, results)
         if self.settings.public_places == "allow":
             results = _venue_addresses(scanned.text, results, self.settings.min_score)
+        results = _private_network_addresses(scanned.text, results, self.settings.min_score)
         documents, fiction = documentation_talk(scanned.text), fiction_talk(scanned.text)
         if documents or fiction:  # "Stripe's docs list 4242 4242 4242 4242 …", "Ofcom reserves 07700 900xxx"
             results = [
@@ -643,6 +644,26 @@ def _venue_addresses(text: str, results: list[Any], min_score: float) -> list[An
         return results
     venues = {id(r) for r in addresses if public.venue_address(text, r.start, r.end)}
     return [r for r in results if id(r) not in venues]
+
+
+def _private_network_addresses(text: str, results: list[Any], min_score: float) -> list[Any]:
+    """Without the IP addresses of private networks ("10.0.3.17", "192.168.1.1"), in a text that names
+    no person and holds no contact detail: every home and office LAN reuses them, so in a log or a
+    router question they point at no one. Beside a name or contact data they are that person's device
+    ("access granted to 10.20.30.40 for Leo Fischer") and stay findings."""
+    from . import public
+    from .plausible import private_network_address
+
+    private = [
+        r for r in results if r.entity_type == "IP_ADDRESS" and private_network_address(text[r.start : r.end])
+    ]
+    if not private:
+        return results
+    others = {r.entity_type for r in results if r.score >= min_score and r.entity_type != "IP_ADDRESS"}
+    if "PERSON" in others or public.personal_context(others):
+        return results
+    dropped = {id(r) for r in private}
+    return [r for r in results if id(r) not in dropped]
 
 
 def _drugs_are_not_names(results: list[Any]) -> list[Any]:

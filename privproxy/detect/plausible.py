@@ -369,6 +369,23 @@ def _personal_ip(value: str) -> bool:
     return not (address.is_loopback or address.is_unspecified or address.is_multicast or link_local_v4)
 
 
+# Private networks (RFC 1918, IPv6 unique local addresses of RFC 4193): every home router and office
+# LAN reuses them. Carrier-grade NAT (100.64.0.0/10) is not among them: an ISP's logs tie it to a
+# subscriber.
+_PRIVATE_NETWORKS = tuple(
+    ipaddress.ip_network(net) for net in ("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16", "fc00::/7")
+)
+
+
+def private_network_address(value: str) -> bool:
+    """Whether every address in the IP_ADDRESS value is one of a private network."""
+    addresses = [_ip(part) for part in _ip_parts(value)]
+    return bool(addresses) and all(
+        address is not None and any(address in network for network in _PRIVATE_NETWORKS)
+        for address in addresses
+    )
+
+
 # The networks RFC 5737 and RFC 3849 reserve for documentation and examples: nobody's device.
 _DOCUMENTATION_NETWORKS = tuple(
     ipaddress.ip_network(net)
