@@ -195,6 +195,26 @@ def test_a_phone_next_to_an_order_number_still_is_one(guard: Guard) -> None:
 
 
 @pytest.mark.parametrize(
+    "text",
+    [
+        "Leaflet: Samaritans 116 123 (free, 24/7) and the National Domestic Abuse Helpline 0808 2000 247.",
+        "If you are in crisis in the US, call 1-800-273-8255; in an emergency dial 112 or 999.",
+        "Die Telefonseelsorge erreichen Sie unter 0800 111 0 111, das Bürgertelefon unter 0180 5 123456.",
+    ],
+)
+def test_free_and_shared_cost_service_lines_are_nobody_s_phone(guard: Guard, text: str) -> None:
+    assert not [f for f in guard.inspect(text).findings if f["entity_type"] == "PHONE_NUMBER"]
+
+
+def test_a_number_that_is_a_service_line_only_in_another_country_stays_a_phone(guard: Guard) -> None:
+    # a French shared-cost number, but no plan of an English text reads it so (a South African mobile)
+    assert_redacted(
+        guard, "Date of birth: 1984-11-23. Cell: 082 614 3390. Call me after five.", ["082 614 3390"]
+    )
+    assert_redacted(guard, "Reach me at 61 60 34, or the helpline 0808 2000 247.", ["61 60 34"])
+
+
+@pytest.mark.parametrize(
     ("text", "values"),
     [
         ("Stan: pani Fiedorczuk bez zmian, dalsza opieka: dr Drabczyk.", ["Fiedorczuk", "Drabczyk"]),

@@ -44,7 +44,14 @@ from .names import (
 from .nlp import LIKELY_LANGUAGE, OfflineSpacyNlpEngine
 from .normalize import decoded_views, normalize_for_detection
 from .packs import Pack, load_pack, resolve_pack
-from .plausible import documentation_talk, documented_test_value, example_value, fiction_talk, plausible
+from .plausible import (
+    documentation_talk,
+    documented_test_value,
+    example_value,
+    fiction_talk,
+    plausible,
+    service_number,
+)
 from .prefilter import Unfiltered
 from .records import record_columns
 
@@ -112,6 +119,14 @@ _LANGUAGE_REGIONS = {
     "hr": ("HR",),
     "sl": ("SI",),
 }
+
+
+# Where English is written with national numbering plans of its own (India's and South Africa's plans
+# read British freephone numbers as mobiles, so a text in English is not read with them).
+_ENGLISH_REGIONS = ("US", "GB", "CA", "AU", "IE", "NZ")
+
+# More digits of the same number after a finding: "0111" after "0800 111".
+_NUMBER_GOES_ON = re.compile(r"(?:[ \t./-]?\d)+")
 
 
 def _quoted(text: str, start: int, end: int) -> bool:
@@ -343,10 +358,16 @@ class Detector:
         results = health.with_qualifiers(scanned.text, results)
         if self.settings.impersonal_health == "allow" and not every_health_word:
             results = _health_of_somebody(scanned.text, results, self.settings.min_score)
+        regions: tuple[str, ...] | None = None
         for r in results:
             before, after = scanned.text[max(0, r.start - 24) : r.start], scanned.text[r.end : r.end + 24]
             if not plausible(r.entity_type, scanned.text[r.start : r.end], after, before):
                 continue
+            if r.entity_type == "PHONE_NUMBER":
+                regions = self._regions(scanned.text) if regions is None else regions
+                rest = _NUMBER_GOES_ON.match(scanned.text, r.end)  # "0800 111" of "0800 111 0111"
+                if service_number(scanned.text[r.start : rest.end() if rest else r.end], regions):
+                    continue  # a helpline or a toll-free line: an organisation's, nobody's phone
             start, end = scanned.span(r.start, r.end, len(text))
             found.append(
                 Finding(
@@ -384,6 +405,18 @@ class Detector:
         folded = word.casefold()
         language = self._engine.likely_language(text, self.language)
         return folded in stop_words(language) or (folded in any_stop_word() and not known_name(word))
+
+    def _regions(self, text: str) -> tuple[str, ...]:
+        """The numbering plans a national-format number in `text` is read with to tell a service line: those
+        of the text's likely language (the policy's when unsure), the policy's regions for a language
+        without its own, not every plan the phone
+        detector tries: "0808 800 4444" is a British freephone line and a German landline."""
+        language = self._engine.likely_language(text, self.language) or self.language
+        return (
+            _ENGLISH_REGIONS
+            if language == "en"
+            else _LANGUAGE_REGIONS.get(language, ()) or tuple(self.settings.phone_regions)
+        )
 
     def _public_births(self, text: str, results: list[Any]) -> list[Any]:
         """Without the dates of birth that are history, before they make the text about somebody: born

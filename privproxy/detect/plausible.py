@@ -377,6 +377,36 @@ _PRIVATE_NETWORKS = tuple(
 )
 
 
+def service_number(value: str, regions: tuple[str, ...]) -> bool:
+    """Whether the PHONE_NUMBER value reaches an organisation, never a person: a toll-free or shared-cost
+    line ("0808 800 4444", "1-800-273-8255", "0180 5 123456") or a free short service number ("116 123",
+    "112"), read in international format or in the national format of `regions`, the most likely first:
+    the first plan that reads it as a valid number decides ("0180 5 123456" is a German shared-cost line
+    and an Austrian landline; in a German text it is the former)."""
+    import phonenumbers
+    from phonenumbers import PhoneNumberType, shortnumberinfo
+
+    short = sum(ch.isdigit() for ch in value) <= 6
+    free_short = False
+    for region in (None,) if value.lstrip().startswith("+") else regions:
+        try:
+            number = phonenumbers.parse(value, region)
+        except phonenumbers.NumberParseException:
+            continue
+        if phonenumbers.is_valid_number(number):
+            return phonenumbers.number_type(number) in (
+                PhoneNumberType.TOLL_FREE,
+                PhoneNumberType.SHARED_COST,
+            )
+        if short and region is not None and not free_short:  # an emergency service or a helpline
+            free_short = (
+                shortnumberinfo.is_valid_short_number_for_region(number, region)
+                and shortnumberinfo.expected_cost_for_region(number, region)
+                == shortnumberinfo.ShortNumberCost.TOLL_FREE
+            )
+    return free_short
+
+
 def private_network_address(value: str) -> bool:
     """Whether every address in the IP_ADDRESS value is one of a private network."""
     addresses = [_ip(part) for part in _ip_parts(value)]
