@@ -896,6 +896,9 @@ def test_a_health_word_that_concerns_nobody_passes_and_one_about_somebody_stays_
         # a common condition named in its own language, in a question about it
         "Czym się różni cukrzyca typu 1 od cukrzycy typu 2?",
         "Vad är skillnaden mellan stroke och hjärtinfarkt?",
+        # a person word negated, or as the first part of a compound, is nobody
+        "For a patient-education leaflet (no specific patient): what do metformin and insulin glargine do?",
+        "Erkläre für eine Broschüre (kein bestimmter Patient), wie Metformin bei Diabetes Typ 2 wirkt.",
     ]:
         assert sent(guard, question) == ("allow", question)
     # A person in the sentence or the one before it (a pronoun, a relation, an age), or anywhere in the
@@ -904,6 +907,7 @@ def test_a_health_word_that_concerns_nobody_passes_and_one_about_somebody_stays_
         "I take metformin 500 mg twice a day; is that why I feel sick?",
         "Ma mère a 78 ans. Elle prend du lévothyrox depuis 2019.",
         "Mein Vater hat Bluthochdruck.",
+        "My patient, not a child any more, takes metformin for type 2 diabetes.",
         "54 y/o M, hx of T2DM, on metformin.",
         "Mi hija toma metformina desde 2020.",
         "Summary for ops: bisoprolol refill due. Contact: +44 20 7946 0018.",

@@ -7,7 +7,8 @@ its vocabulary alone (a drug or condition name) concerns somebody when the text 
 private person's name or their contact data, an id or a date of birth (anywhere in the text), or a
 word that refers to a person in the same sentence or the one before it: a personal pronoun or
 possessive ("I take", "mein Vater", "lei prende"), a kinship, care or work relation ("patient",
-"sa mère", "Tochter"), or an age ("54 y/o", "42 ans"). Values under a health key of a record or
+"sa mère", "Tochter"), or an age ("54 y/o", "42 ans"); not a person word negated ("no specific patient") or
+opening a compound ("patient-education leaflet"). Values under a health key of a record or
 form, and a condition after a clinical cue ("diagnosed with"), are always somebody's and are not
 judged here.
 """
@@ -84,6 +85,15 @@ _AGE = re.compile(
 # A sentence ends at . ! ? or a line break (a list item, a form line); a closed bracket does not.
 _SENTENCE_END = re.compile(r"[.!?]\s|\n")
 _REACH = 300  # at most this many characters either side of the health word
+# A person word as the first part of a compound names a kind of thing, not someone: "patient-facing".
+_COMPOUND = re.compile(r"-[^\W\d_]")
+# A negation right before a person word (up to one word between) says there is no such person:
+# "no specific patient", "not for a patient", "kein bestimmter Patient", "aucun patient", "ningún paciente".
+_NEGATED = re.compile(
+    r"(?i)(?<![^\W\d_])(?:no|not(?: for)?(?: a| any)?|without(?: a| any)?|kein\w*|aucune?|sans|ningun[oa]?|ningún|sin|"
+    r"nessun[oa]?|senza|geen|zonder|żaden|żadna|żadnego|bez|nenhuma?|sem|ingen|uten|utan)"
+    r"\s+(?:[^\W\d_]+\s+)?$"
+)
 
 
 def concerns_somebody(text: str, start: int, end: int, somebody_in_text: bool) -> bool:
@@ -101,7 +111,12 @@ def concerns_somebody(text: str, start: int, end: int, somebody_in_text: bool) -
     sentence = f"{before} {after}"
     if _AGE.search(sentence):
         return True
-    return any(_refers_to_a_person(word.group()) for word in _WORD.finditer(sentence))
+    return any(
+        _refers_to_a_person(word.group())
+        and not _COMPOUND.match(sentence, word.end())  # "a patient-education leaflet"
+        and not _NEGATED.search(sentence, 0, word.start())  # "no specific patient", "kein Patient"
+        for word in _WORD.finditer(sentence)
+    )
 
 
 def _refers_to_a_person(word: str) -> bool:
