@@ -48,6 +48,17 @@ UNLABELLED = {
     "de": "Die Kundin hat mir gestern {n} geschickt, ist das Format richtig?",
     "it": "La cliente mi ha mandato ieri {n}, il formato è giusto?",
     "es": "La clienta me envió ayer {n}, ¿es correcto el formato?",
+    "sk": "Zákazníčka mi včera poslala {n}, je ten formát správny?",
+    "el": "Η πελάτισσα μου έστειλε χθες {n}, είναι σωστή η μορφή;",
+    "hr": "Klijentica mi je jučer poslala {n}, je li format ispravan?",
+    "sl": "Stranka mi je včeraj poslala {n}, ali je oblika pravilna?",
+    "bg": "Клиентката ми изпрати вчера {n}, правилен ли е форматът?",
+    "is": "Viðskiptavinurinn sendi mér {n} í gær, er sniðið rétt?",
+    "et": "Klient saatis mulle eile {n}, kas vorming on õige?",
+    "lt": "Klientė vakar man atsiuntė {n}, ar formatas teisingas?",
+    "lv": "Kliente vakar man atsūtīja {n}, vai formāts ir pareizs?",
+    "ru": "Клиентка вчера прислала мне {n}, правильный ли это формат?",
+    "uk": "Клієнтка вчора надіслала мені {n}, чи правильний це формат?",
 }
 # The languages privproxy tells apart, per country (English is left out: it is every country's second).
 LANGUAGES = {
@@ -61,7 +72,16 @@ LANGUAGES = {
     "NO": ["no"],
     "FI": ["fi"],
     "TR": ["tr"],
-    "CZ": ["cs"],
+    "CZ": ["cs", "sk"],  # one scheme for both
+    "GR": ["el"],
+    "HR": ["hr"],
+    "SI": ["sl"],
+    "BG": ["bg"],
+    "IS": ["is"],
+    "EE": ["et"],  # no LT: Lithuania's scheme is Estonia's, whose detector stands alone anywhere
+    "LV": ["lv"],
+    "RU": ["ru"],
+    "UA": ["uk"],
     "RO": ["ro"],
     "AT": ["de"],
     "CH": ["de", "fr", "it"],
