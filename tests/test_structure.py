@@ -262,9 +262,17 @@ def test_a_key_is_read_with_any_number_word_in_any_order() -> None:
     vocabulary = FieldVocabulary(
         {"ACCOUNT_NUMBER": ["membership number", "numero cliente", "numéro d'adhérent"]}
     )
-    for key in ("membership_no", "Codice cliente", "N° adhérent", "MembershipNr", "cliente nº"):
+    # a number sign is a number word: "Membership #", "membership#"
+    for key in (
+        "membership_no",
+        "Codice cliente",
+        "N° adhérent",
+        "MembershipNr",
+        "cliente nº",
+        "Membership #",
+    ):
         assert vocabulary.type_of(key) == "ACCOUNT_NUMBER", key
-    for key in ("client_id", "order number", "cliente", "numero"):
+    for key in ("client_id", "order number", "cliente", "numero", "#", "Order #"):
         assert vocabulary.type_of(key) is None, key
 
 

@@ -36,8 +36,9 @@ def normalize_key(key: str) -> str:
 
 
 def key_words(key: str) -> list[str]:
-    """The words of a key: camelCase, snake_case, kebab-case and spaces split, normalized."""
-    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", key)
+    """The words of a key: camelCase, snake_case, kebab-case and spaces split, normalized; a number sign
+    is the word "no" ("Employee #", "Acct#", "№ полиса")."""
+    spaced = re.sub(r"(?<=[a-z0-9])(?=[A-Z])", " ", re.sub(r"[#\u2116]", " no ", key))
     return [w for w in (normalize_key(part) for part in re.split(r"[\s_\-./:'\u2019]+", spaced)) if w]
 
 
