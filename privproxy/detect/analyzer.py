@@ -647,7 +647,9 @@ def _quiet(name: str) -> Iterator[None]:
 _REFINE_NER = {"PERSON": refine_ner_span, "LOCATION": refine_ner_location}
 # The findings `Detector._not_names` judges: names and places from the NER and the name detectors.
 _NAME_TYPES = frozenset({"PERSON", "LOCATION"})
-_NAME_DETECTORS = frozenset({"SpacyRecognizer", "GivenNameRecognizer", "TitledNameRecognizer", LISTED})
+_NAME_DETECTORS = frozenset(
+    {"SpacyRecognizer", "GivenNameRecognizer", "TitledNameRecognizer", "SignatureNameRecognizer", LISTED}
+)
 _STRUCTURE_NAMES = frozenset({"StructuredNameRecognizer"})
 # Where a sentence starts: its first word may be a capitalized verb of any language ("Écris un test").
 _SENTENCE_START = re.compile(r"(?:[.!?:]\s+|\n)[^\w\n]{0,3}\Z")
