@@ -699,6 +699,20 @@ def test_a_given_name_with_a_case_ending_is_still_a_name(guard: Guard) -> None:
     )
 
 
+def test_a_found_name_is_found_again_with_a_case_ending(guard: Guard) -> None:
+    # The nominative is found beside its label; the accusative further down is the same person.
+    out = assert_redacted(
+        guard,
+        "Splnomocnenec: Marek Baláž, nar. 19. 12. 1992, trvalý pobyt Dlhá 88, 949 01 Nitra\n"
+        "Týmto splnomocňujem Mareka Baláža, aby v mojom mene vykonal prepis vozidla.",
+        ["Mareka", "Baláža"],
+    )
+    assert "splnomocňujem <PERSON" in out
+    # a place or a frequent word that starts like a found name is no case of it
+    _, out = sent(guard, "Customer: Frank Evans, Frankfurt branch. Evansville and Marketing are next.")
+    assert "Frankfurt" in out and "Evansville" in out and "Marketing" in out
+
+
 def test_a_given_name_in_another_case_of_a_language_that_changes_its_ending(guard: Guard) -> None:
     # Czech vocative, Lithuanian dative: the nominative ("Markéta", "Darius") is the listed name.
     assert_redacted(guard, "Ahoj Markéto, trezor v kanceláři má kód, který znáš. Díky!", ["Markéto"])

@@ -120,7 +120,77 @@ def propagate(
                     used[start:end] = b"\x01" * (end - start)
                     added.append((index, Finding(start, end, entity, score, DETECTOR)))
                 start = haystack.find(needle, start + 1)
+    names = {key: score for key, (entity, score) in wanted.items() if entity == "PERSON" and " " not in key}
+    for index, start, end, score in _inflected(texts, names):
+        found = covered.get(index)
+        if not any(taken[index][start:end]) and not (found is not None and all(found[start:end])):
+            taken[index][start:end] = b"\x01" * (end - start)
+            added.append((index, Finding(start, end, "PERSON", score, DETECTOR)))
     return added
+
+
+# Inflecting languages put a case ending on a name ("Marek Baláž" → "splnomocňujem Mareka Baláža",
+# "Kowalska" → "pani Kowalskiej"): a capitalized word that is a found name word (five letters or more,
+# without its last vowels) plus up to three lower-case letters is that name, unless it is a frequent
+# word of a language we read or a place ("Markets" is no case of "Marek", "Frankfurt" none of "Frank").
+_STEM_MIN = 5
+_ENDING_MAX = 3
+_CAPITALIZED = re.compile(r"(?<![\w\-])[A-ZÀ-ÖØ-ÞĀ-ŽΑ-ΩА-Я][^\W\d_]{4,}(?![\w\-])")
+_VOWELS = "aeiouyáéíóúýàèìòùäëïöüåæøőűąęěůαεηιουωаеиоуыэюяі"  # noqa: RUF001
+
+
+def _name_stems(names: dict[str, float]) -> dict[str, float]:
+    """Each name word's forms without an ending: itself (ending in a consonant), without its last vowels."""
+    stems: dict[str, float] = {}
+    for name, score in names.items():
+        for stem in {name if name[-1].lower() not in _VOWELS else "", name.rstrip(_VOWELS)}:
+            if len(stem) >= _STEM_MIN and stems.get(stem, 0.0) < score:
+                stems[stem] = score
+    return stems
+
+
+def _inflected(texts: Sequence[str], names: dict[str, float]) -> list[tuple[int, int, int, float]]:
+    """(text index, start, end, score) of every inflected form of the name words in `names`."""
+    stems = _name_stems(names)
+    if not stems:
+        return []
+    heads = {stem[:_STEM_MIN] for stem in stems}
+    found = []
+    for index, text in enumerate(texts):
+        prefixes = _prefixes(text) if len(text) <= 8_192 else _prefixes.__wrapped__(text)
+        if not any(head.lower() in prefixes for head in heads):
+            continue
+        for match in _CAPITALIZED.finditer(text):
+            word = match.group()
+            if word in names or word[:_STEM_MIN] not in heads:
+                continue
+            for stem, score in stems.items():
+                ending = word[len(stem) :]
+                if word.startswith(stem) and 0 < len(ending) <= _ENDING_MAX and ending.islower():
+                    if not _frequent_word(word.lower()) and not _place(word):
+                        found.append((index, match.start(), match.end(), score))
+                    break
+    return found
+
+
+@functools.lru_cache(maxsize=2048)
+def _prefixes(text: str) -> frozenset[str]:
+    """The first letters of the text's long words (a chat's history comes back with every turn)."""
+    return frozenset(word[:_STEM_MIN] for word in _words(text) if len(word) >= _STEM_MIN)
+
+
+def _place(word: str) -> bool:
+    """A town or region ("Frankfurt" is no case of "Frank", "Bayern" none of "Bayer")."""
+    from .public import fold, known_place
+
+    return known_place(fold(word))
+
+
+@functools.lru_cache(maxsize=4096)
+def _frequent_word(word: str) -> bool:
+    from .names import FOREIGN_LANGUAGES, word_rank
+
+    return any(word in word_rank(language) for language in ("en", *FOREIGN_LANGUAGES))
 
 
 _WORD = re.compile(r"\w+")
