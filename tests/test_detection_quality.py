@@ -1017,10 +1017,23 @@ def test_a_public_figures_birth_is_history_and_a_private_persons_is_not(guard: G
     for text in (
         "My daughter has a history project on Abraham Lincoln. He was born on February 12, 1809.",
         "Anne Frank werd geboren op 12 juni 1929 in Frankfurt. Wat schreef zij in het Achterhuis?",
+        # the figure named a sentence before the birth, and the small town of it after "in"
+        "A talk on Katherine Johnson for 5th grade. Facts: born August 26, 1918 in White Sulphur Springs.",
     ):
         assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
     private = guard.inspect("Anna Kowalski werd geboren op 12 juni 1989 in Frankfurt.")
     assert "DATE_OF_BIRTH" in private.decision.entity_types
+    # a row of an export is somebody's record, whatever the name in it
+    row = guard.inspect("name,email,dob\nJohn Glenn,jglenn@outlook.example,1987-01-30")
+    assert "DATE_OF_BIRTH" in row.decision.entity_types
+
+
+def test_a_place_after_in_is_nobody_s_until_somebody_is_named(guard: Guard) -> None:
+    text = "Is the old spa hotel in White Sulphur Springs still open in winter?"
+    assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
+    assert_redacted(guard, "My aunt Greta Holmberg lives in White Sulphur Springs now.", ["Holmberg"])
+    kept = guard.inspect("My aunt Greta Holmberg lives in White Sulphur Springs now.")
+    assert "LOCATION" in kept.decision.entity_types
 
 
 def test_a_name_a_street_is_named_after_is_no_person_and_a_person_sent_via_is(guard: Guard) -> None:

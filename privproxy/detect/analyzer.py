@@ -125,6 +125,9 @@ _LANGUAGE_REGIONS = {
 # read British freephone numbers as mobiles, so a text in English is not read with them).
 _ENGLISH_REGIONS = ("US", "GB", "CA", "AU", "IE", "NZ")
 
+# How far after a public figure's name a date of birth is still that figure's, on the same line.
+_BIOGRAPHY_REACH = 150
+
 # More digits of the same number after a finding: "0111" after "0800 111".
 _NUMBER_GOES_ON = re.compile(r"(?:[ \t./-]?\d)+")
 
@@ -355,6 +358,8 @@ class Detector:
             results = self._not_names(scanned.text, results + listed, only=listed)
         results += record_columns(scanned.text, results, self.settings.min_score)
         results = _drugs_are_not_names(results)
+        if self.settings.public_places == "allow":
+            results = _places_of_nobody(scanned.text, results, self.settings.min_score)
         results = health.with_qualifiers(scanned.text, results)
         if self.settings.impersonal_health == "allow" and not every_health_word:
             results = _health_of_somebody(scanned.text, results, self.settings.min_score)
@@ -429,6 +434,9 @@ class Detector:
 
         figures = self.settings.public_figures == "allow"
         people = [r for r in results if r.entity_type == "PERSON"]
+        contact = public.personal_context(
+            {r.entity_type for r in results if r.entity_type != "DATE_OF_BIRTH"}
+        )
         history: set[int] = set()
         for birth in births:
             before = [p for p in people if p.end <= birth.start and "\n" not in text[p.end : birth.start]]
@@ -448,9 +456,18 @@ class Detector:
                 if figures and born and subject is not None and public.associate(text, subject.start):
                     history.add(id(subject))
                 continue
+            # The birth of the public figure named just before, in this sentence or a few words before
+            # it on the same line ("… about Katherine Johnson. Facts: born August 26, 1918"), in a text
+            # with no contact data (a row of an export is somebody's record, whatever the name).
+            told = born or (
+                subject is not None
+                and birth.start - subject.end <= _BIOGRAPHY_REACH
+                and subject.end - subject.start >= 4
+                and not contact
+            )
             if (
                 figures
-                and born
+                and told
                 and subject is not None
                 and public.public_figure(text, subject.start, subject.end)
             ):
@@ -679,6 +696,36 @@ def _venue_addresses(text: str, results: list[Any], min_score: float) -> list[An
         return results
     venues = {id(r) for r in addresses if public.venue_address(text, r.start, r.end)}
     return [r for r in results if id(r) not in venues]
+
+
+def _places_of_nobody(text: str, results: list[Any], min_score: float) -> list[Any]:
+    """Without the places the NER found after "in" ("born 1918 in White Sulphur Springs", a village in a
+    travel question) in a text that names no person and holds no contact detail: a place alone is
+    nobody's, whatever its size. Beside a name or contact data it may say where somebody lives, and
+    stays a finding; so does a "place" with a digit (a street and number) or one whose words are all
+    listed given names or surnames (the NER calls names places too)."""
+    from . import public
+    from .names import known_name
+
+    places = [
+        r
+        for r in results
+        if r.entity_type == "LOCATION"
+        and _AFTER_IN.search(text, max(0, r.start - 12), r.start)
+        and not any(ch.isdigit() for ch in text[r.start : r.end])
+        and not all(known_name(word) for word in text[r.start : r.end].split() if len(word) > 2)
+    ]
+    if not places:
+        return results
+    others = {r.entity_type for r in results if r.score >= min_score and r.entity_type != "LOCATION"}
+    if "PERSON" in others or public.personal_context(others):
+        return results
+    dropped = {id(r) for r in places}
+    return [r for r in results if id(r) not in dropped]
+
+
+# "in" before a place, in the languages we read ("in", "im", "en", "à", "a", "w", "v", "i", "em", "σε").
+_AFTER_IN = re.compile(r"(?i)(?<![\w])(?:in|im|en|à|a|w|we|v|ve|i|em|na|no|σε|στη|στο|в)\s+(?:the\s+)?\Z")
 
 
 def _private_network_addresses(text: str, results: list[Any], min_score: float) -> list[Any]:
