@@ -1047,7 +1047,11 @@ def test_a_name_a_street_is_named_after_is_no_person_and_a_person_sent_via_is(gu
 
 
 def test_an_article_number_and_the_head_of_an_isbn_are_no_phone_or_ssn(guard: Guard) -> None:
-    for text in ("Hyllan (artikelnummer 002.638.50) i vitt?", "| Balladyna | 1839 | 978-83-7327-093-0 |"):
+    for text in (
+        "Hyllan (artikelnummer 002.638.50) i vitt?",
+        "| Balladyna | 1839 | 978-83-7327-093-0 |",
+        "Compute the ISBN-10 check digit of 0-306-40615-2 step by step.",  # a valid ISBN, named
+    ):
         types = {f["entity_type"] for f in guard.inspect(text).findings}
         assert not types & {"PHONE_NUMBER", "US_SSN", "US_ITIN"}, (text, types)
 

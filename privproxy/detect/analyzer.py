@@ -368,6 +368,8 @@ class Detector:
             before, after = scanned.text[max(0, r.start - 24) : r.start], scanned.text[r.end : r.end + 24]
             if not plausible(r.entity_type, scanned.text[r.start : r.end], after, before):
                 continue
+            if r.entity_type == "PHONE_NUMBER" and _isbn(scanned.text, r.start, r.end):
+                continue  # "0-306-40615-2" in a sentence about ISBNs: a book's number
             if r.entity_type == "PHONE_NUMBER":
                 regions = self._regions(scanned.text) if regions is None else regions
                 rest = _NUMBER_GOES_ON.match(scanned.text, r.end)  # "0800 111" of "0800 111 0111"
@@ -696,6 +698,15 @@ def _venue_addresses(text: str, results: list[Any], min_score: float) -> list[An
         return results
     venues = {id(r) for r in addresses if public.venue_address(text, r.start, r.end)}
     return [r for r in results if id(r) not in venues]
+
+
+def _isbn(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] is a valid ISBN with "ISBN" written in the 80 characters before it."""
+    if "isbn" not in text[max(0, start - 80) : start].lower():
+        return False
+    from stdnum import isbn
+
+    return bool(isbn.is_valid(text[start:end]))
 
 
 def _places_of_nobody(text: str, results: list[Any], min_score: float) -> list[Any]:
