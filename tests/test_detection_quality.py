@@ -647,6 +647,8 @@ def test_a_key_id_in_capitals_is_not_a_variable_name(guard: Guard) -> None:
         "Plan an early April trip; the conference runs from 22 June to 3 July.",
         "Our ServiceNow incidents look like INC0012345 and CrashLoopBackOff shows in Node 14 logs.",
         "```go\nfunc StartWorkers(ctx context.Context) error {\n    return r.Err\n}\n```",
+        # unfenced Python: a block header is code ("class Meta:")
+        "Turn this into a fixture:\n\nclass CustomerFactory(factory.Factory):\n    class Meta:\n        model = Customer",
         "Why does the CI job fail on the 3 GB dimension table?",
         "Should Jinja render the template, or should Terraform do it before Nginx starts?",
         "Should I prioritise Pena Palace or Quinta da Regaleira, and is Sagrada Família better than Park Güell?",

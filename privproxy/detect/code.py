@@ -24,6 +24,8 @@ _SIGNALS = (
         r"^\s*(?:\$ |>>> |# ?include\b|def |class |import |from \S+ import |return\b|const |let |var |"
         r"function\b|public |private |fn |func |package |SELECT\b|INSERT\b|UPDATE\b|CREATE\b|ALTER\b|WITH\b)"
     ),
+    # a Python block header: "class Meta:", "def run(self):", "for row in rows:"
+    re.compile(r"^\s*(?:class|def|async def|if|elif|else|for|while|with|try|except|finally)\b[^\n]*:\s*$"),
 )
 # A string literal or a comment inside code: prose again.
 _PROSE_IN_CODE = re.compile(r"\"(?:[^\"\\\n]|\\.)*\"|'(?:[^'\\\n]|\\.)*'|(?:#|//|--)[^\n]*|/\*.*?\*/", re.S)
