@@ -206,6 +206,15 @@ def _sent(guard: Guard, text: str) -> str | None:
     return inspection.sanitized["messages"][0]["content"] if inspection.sanitized else None
 
 
+def test_a_long_one_word_value_is_read_whole_and_a_long_sentence_is_not_a_value() -> None:
+    token = "IQoJb3JpZ2luX2Vj" + "Eu9Hqr+kFV7ueOW7+80ORFvPwZ3mVfwlxw7KoRip/" * 20  # an STS session token
+    text = '{"Credentials": {"SessionToken": "' + token + '", "Expiration": "2026-01-01T00:00:00Z"}}'
+    pairs = {pair.key: text[pair.start : pair.end] for pair in read_pairs(text)}
+    assert pairs["SessionToken"] == token
+    prose = '{"note": "' + "the caller asked again about the invoice and the refund " * 10 + '"}'
+    assert not [pair for pair in read_pairs(prose) if pair.key == "note"]
+
+
 def test_values_take_the_type_of_their_key(shared_guard: Guard) -> None:
     text = "Clean up this export:\nvorname,nachname,geburtsdatum,kundennummer\nanna,kowalska,04.03.1985,KD-88421\n"
     found = {f["entity_type"]: text[f["start"] : f["end"]] for f in shared_guard.inspect(text).findings}

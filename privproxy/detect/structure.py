@@ -93,6 +93,8 @@ def _blank_choices(value: str) -> bool:
 
 
 _MAX_VALUE = 200
+# A value of one word may be longer: an STS session token or a JWT runs to a thousand characters and more.
+_MAX_TOKEN = 2_048
 _MAX_BLOCK = 20_000  # a PEM key or a certificate chain under `tls.key: |`
 _KEY = r"[^\W\d_][\w.\-]{0,40}"  # a letter of any script first: "dob", "Geburtsdatum", "Κινητό"
 # A form or YAML line: "  - Date of birth : 03/04/1985", "dob: 1985-03-04", "PESEL:  90010112345",
@@ -107,12 +109,12 @@ _LINE = re.compile(
 )
 # Inline pairs in logs, query strings, .env, URLs: user=jdoe&email=… , `ssn="123"`.
 _INLINE = re.compile(
-    rf"(?<![\w.\-])(?P<key>{_KEY})=(?P<value>\"[^\"\n]{{0,{_MAX_VALUE}}}\"|'[^'\n]{{0,{_MAX_VALUE}}}'|[^\s&;,|\"'<>]{{1,{_MAX_VALUE}}})"
+    rf"(?<![\w.\-])(?P<key>{_KEY})=(?P<value>\"[^\"\n]{{0,{_MAX_TOKEN}}}\"|'[^'\n]{{0,{_MAX_TOKEN}}}'|[^\s&;,|\"'<>]{{1,{_MAX_TOKEN}}})"
 )
 # JSON pairs, also escaped inside strings or logs: "key": "value", \"key\": \"value\", "key": 123.
 _JSON = re.compile(
     r"(?P<q>\\*\")(?P<key>[^\"\\\n]{1,60})(?P=q)\s*:\s*"
-    r"(?:(?P=q)(?P<value>(?:[^\"\\\n]|\\(?!\")[^\n]){0,400}?)(?P=q)|(?P<number>-?\d[\d.eE+\-]{0,40}))"
+    rf"(?:(?P=q)(?P<value>(?:[^\"\\\n]|\\(?!\")[^\n]){{0,{_MAX_TOKEN}}}?)(?P=q)|(?P<number>-?\d[\d.eE+\-]{{0,40}}))"
 )
 _SQL = re.compile(
     r"INSERT\s+INTO\s+[\w.`\"\[\]]+\s*\((?P<cols>[^)]{1,2000})\)\s*VALUES\s*(?P<rows>\((?:'(?:[^']|'')*'|[^;'])*)",
@@ -130,7 +132,10 @@ def read_pairs(text: str) -> tuple[Pair, ...]:
     pairs: dict[tuple[int, int, str], Pair] = {}
     for pair in _all_pairs(text):
         value = text[pair.start : pair.end]
-        if (pair.end - pair.start > (_MAX_BLOCK if pair.block else _MAX_VALUE)) or is_placeholder(value):
+        longest = (
+            _MAX_BLOCK if pair.block else _MAX_TOKEN if not any(ch.isspace() for ch in value) else _MAX_VALUE
+        )
+        if pair.end - pair.start > longest or is_placeholder(value):
             continue
         pairs.setdefault((pair.start, pair.end, pair.key), pair)  # one value may be read under two keys
     return tuple(pairs.values())
