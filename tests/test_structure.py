@@ -23,6 +23,10 @@ SHAPES = {
         {"dob": "1990-01-02", "mrn": "48213"},
     ),
     "escaped json": ('log: "{\\"pesel\\": \\"44051401359\\"}"', {"pesel": "44051401359"}),
+    "python dict": (
+        "ValidationError: row = {'member_no': 'CLF-004417', 'dob': '1993-02-13', 'age': 31}",
+        {"member_no": "CLF-004417", "dob": "1993-02-13", "age": "31"},
+    ),
     "yaml": ("customer:\n  vorname: Jürgen\n  geburtsdatum: 01.02.1990\n", {"vorname": "Jürgen"}),
     "env": ("DB_USER=svc\nDB_PASSWORD='hunter2Xq!9zz'\n", {"DB_PASSWORD": "hunter2Xq!9zz"}),
     "query": ("GET /api?user=jdoe&email=a%40b.c HTTP/1.1", {"user": "jdoe"}),

@@ -111,6 +111,12 @@ _LINE = re.compile(
 _INLINE = re.compile(
     rf"(?<![\w.\-])(?P<key>{_KEY})=(?P<value>\"[^\"\n]{{0,{_MAX_TOKEN}}}\"|'[^'\n]{{0,{_MAX_TOKEN}}}'|[^\s&;,|\"'<>]{{1,{_MAX_TOKEN}}})"
 )
+# A Python dict or a JavaScript object written with single quotes (a repr in an error, a log line):
+# {'member_no': 'CLF-004417', 'dob': '1993-02-13'}.
+_PY_DICT = re.compile(
+    r"(?<![\w'])'(?P<key>[A-Za-z_][\w .\-]{0,59})'\s*:\s*"
+    rf"(?:'(?P<value>(?:[^'\\\n]|\\[^\n]){{0,{_MAX_TOKEN}}}?)'|(?P<number>-?\d[\d.eE+\-]{{0,40}}))"
+)
 # JSON pairs, also escaped inside strings or logs: "key": "value", \"key\": \"value\", "key": 123.
 _JSON = re.compile(
     r"(?P<q>\\*\")(?P<key>[^\"\\\n]{1,60})(?P=q)\s*:\s*"
@@ -474,12 +480,12 @@ def _inline_pairs(text: str) -> Iterator[Pair]:
 
 
 def _json_pairs(text: str) -> Iterator[Pair]:
-    if '"' not in text:
-        return
-    for match in _JSON.finditer(text):
-        group = "value" if match.group("value") is not None else "number"
-        if match.end(group) > match.start(group):
-            yield Pair(match.group("key"), match.start(group), match.end(group))
+    patterns = [pattern for pattern, quote in ((_JSON, '"'), (_PY_DICT, "'")) if quote in text]
+    for pattern in patterns:
+        for match in pattern.finditer(text):
+            group = "value" if match.group("value") is not None else "number"
+            if match.end(group) > match.start(group):
+                yield Pair(match.group("key"), match.start(group), match.end(group))
 
 
 def _sql_pairs(text: str) -> Iterator[Pair]:
