@@ -563,6 +563,8 @@ def test_a_known_name_in_such_text_is_still_a_name(guard: Guard) -> None:
         "De gewichten zijn 4-3-2-7-6-5-4-3-2-1, modulus 11.",  # a sequence of digits, no phone
         "environment:\n  PGADMIN_DEFAULT_EMAIL: admin@example.com",  # a documentation domain's role account
         "database:\n  utente: mio_utente\n  password: changeme",  # "your_user" in Italian
+        "environment:\n  ADMIN_PASSWORD: mot-de-passe-a-changer",  # "change me" in French
+        "W .env wpisz DB_PASS=zmien-mnie i uruchom ponownie.",  # and in Polish
         'def key() -> bytes:\n    passwort = getpass.getpass("Passwort: ")\n    salz = os.urandom(16)',  # a prompt
         # a test's data: documentation mailboxes, reserved numbers as literals, a placeholder name
         '@pytest.fixture\ndef buyer():\n    return {"name": "John Doe", "email": "j.doe@example.net", "tel": "+1 312-555-0147"}',

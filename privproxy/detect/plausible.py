@@ -15,7 +15,7 @@ import ipaddress
 import re
 
 from ..entity_types import COUNTRY_ID_TYPES
-from .names import known_name, word_rank
+from .names import known_name, word_rank, word_set
 from .structure import is_placeholder
 
 # A lower-case word this frequent in English is that word, not somebody's login.
@@ -212,8 +212,27 @@ _NO_SECRET_WORDS = frozenset(
 )
 
 
+# "Change me" and "(put it) here" in the languages we read: a template's stand-in is lower case words
+# with one of these ("motdepasse-a-changer", "promijeni-me", "buraya-anahtar", "bitte-aendern").
+_CHANGE_ME_WORDS = word_set(
+    """changeme changer changez cambiar cambiame cambiami cambiare mudar alterar altere aendern ändern
+    wijzigen wijzig veranderen zmien zmień zmienic zmienić promijeni promeni spremeni zmenit zmeniť
+    změnit degistir değiştir buraya vaihda vaihdettava ändra endre ændre schimba modifier modificar
+    modificare"""
+)
+
+
 def _says_it_is_no_secret(value: str) -> bool:
     words = re.split(r"[-_.]", value.lower())
+    bare = value.rstrip(")]}>,;.!?\"'")
+    said = re.split(r"[-_.]", bare)
+    if (
+        len(said) >= 2
+        and bare.islower()
+        and all(w.isalpha() for w in said)
+        and _CHANGE_ME_WORDS.intersection(said)
+    ):
+        return True
     return (
         len(words) >= 2
         and all(
