@@ -715,7 +715,6 @@ def _places_of_nobody(text: str, results: list[Any], min_score: float) -> list[A
     nobody's, whatever its size. Beside a name or contact data it may say where somebody lives, and
     stays a finding; so does a "place" with a digit (a street and number) or one whose words are all
     listed given names or surnames (the NER calls names places too)."""
-    from . import public
     from .names import known_name
 
     places = [
@@ -726,13 +725,7 @@ def _places_of_nobody(text: str, results: list[Any], min_score: float) -> list[A
         and not any(ch.isdigit() for ch in text[r.start : r.end])
         and not all(known_name(word) for word in text[r.start : r.end].split() if len(word) > 2)
     ]
-    if not places:
-        return results
-    others = {r.entity_type for r in results if r.score >= min_score and r.entity_type != "LOCATION"}
-    if "PERSON" in others or public.personal_context(others):
-        return results
-    dropped = {id(r) for r in places}
-    return [r for r in results if id(r) not in dropped]
+    return _without_unless_somebody(results, places, min_score)
 
 
 # "in" before a place, in the languages we read ("in", "im", "en", "à", "a", "w", "v", "i", "em", "σε").
@@ -744,18 +737,26 @@ def _private_network_addresses(text: str, results: list[Any], min_score: float) 
     no person and holds no contact detail: every home and office LAN reuses them, so in a log or a
     router question they point at no one. Beside a name or contact data they are that person's device
     ("access granted to 10.20.30.40 for Leo Fischer") and stay findings."""
-    from . import public
     from .plausible import private_network_address
 
     private = [
         r for r in results if r.entity_type == "IP_ADDRESS" and private_network_address(text[r.start : r.end])
     ]
-    if not private:
+    return _without_unless_somebody(results, private, min_score)
+
+
+def _without_unless_somebody(results: list[Any], these: list[Any], min_score: float) -> list[Any]:
+    """`results` without `these` (all of one type), unless the other findings name a person or hold
+    contact data: then the text is about somebody, and they stay."""
+    from . import public
+
+    if not these:
         return results
-    others = {r.entity_type for r in results if r.score >= min_score and r.entity_type != "IP_ADDRESS"}
+    kind = these[0].entity_type
+    others = {r.entity_type for r in results if r.score >= min_score and r.entity_type != kind}
     if "PERSON" in others or public.personal_context(others):
         return results
-    dropped = {id(r) for r in private}
+    dropped = {id(r) for r in these}
     return [r for r in results if id(r) not in dropped]
 
 
