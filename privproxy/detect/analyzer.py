@@ -415,9 +415,9 @@ class Detector:
 
     def _regions(self, text: str) -> tuple[str, ...]:
         """The numbering plans a national-format number in `text` is read with to tell a service line: those
-        of the text's likely language (the policy's when unsure), the policy's regions for a language
-        without its own, not every plan the phone
-        detector tries: "0808 800 4444" is a British freephone line and a German landline."""
+        of the text's likely language (the policy's language when unsure; the policy's regions for a
+        language without plans of its own), not every plan the phone detector tries: "0808 800 4444" is a
+        British freephone line and a German landline."""
         language = self._engine.likely_language(text, self.language) or self.language
         return (
             _ENGLISH_REGIONS
