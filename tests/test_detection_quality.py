@@ -897,6 +897,20 @@ def test_a_condition_after_a_clinical_cue_stays_in_house_in_any_language(guard: 
     assert guard.inspect("Summarise the history of the project, treated as a whole.").action == "allow"
 
 
+def test_an_unlisted_brand_in_a_list_with_a_drug_is_a_drug(guard: Guard) -> None:
+    # Brands are many and local: the list a name stands in says what it is.
+    for text, brand in [
+        ("Paziente: Marco Bellini. Farmaci in corso: Arcoxia 90 mg, Muscoril", "Muscoril"),
+        ("Ja pijem Eliquis i Lupocet pa nisam za laptop.", "Lupocet"),
+        ("My mum takes Zoloft, Trivexa and Lipitor every morning.", "Trivexa"),
+    ]:
+        found = [text[f["start"] : f["end"]] for f in guard.inspect(text).findings]
+        assert brand in found, (text, found)
+    # after a comma a German sentence goes on with a capitalized noun: no drug
+    text = "Mein Sohn nimmt morgens Ritalin, Wirkung lässt am Nachmittag nach."
+    assert "Wirkung" not in [text[f["start"] : f["end"]] for f in guard.inspect(text).findings]
+
+
 def test_a_health_word_that_concerns_nobody_passes_and_one_about_somebody_stays_in_house(
     guard: Guard,
 ) -> None:

@@ -23,7 +23,7 @@ from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecog
 from ..errors import DetectionError, PolicyError
 from ..policy.loader import LoadedPolicy
 from ..policy.schema import Detection
-from . import health
+from . import drugs, health
 from .addresses import extend_address_blocks
 from .cache import FindingsCache
 from .context import LinearContextEnhancer
@@ -357,6 +357,7 @@ class Detector:
         if listed:  # the names listed with names are judged like any other (places, figures, code)
             results = self._not_names(scanned.text, results + listed, only=listed)
         results += record_columns(scanned.text, results, self.settings.min_score)
+        results += drugs.in_lists(scanned.text, results, self.settings.min_score)
         results = _drugs_are_not_names(results)
         if self.settings.public_places == "allow":
             results = _places_of_nobody(scanned.text, results, self.settings.min_score)

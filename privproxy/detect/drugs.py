@@ -230,3 +230,60 @@ class DrugNameRecognizer(EntityRecognizer):
                 continue
             i += 1
         return results
+
+
+# Words that join the items of a list, in the languages the detectors read: "Eliquis og Furix",
+# "Sumamed i Lupocet", "metformina e Jardiance". With ",", "/", "+", ";" and "&" they make a list.
+_AND_OR = (
+    "and or und oder et ou y o e i og och eller en of a és vagy ja tai si și sau ve veya oraz lub "
+    "albo ir ar un vai ja või и или і або και ή"  # noqa: RUF001
+)
+_JOIN = r"(?:\s*[,/+;&]\s*(?:(and|or|und|et|y|e|i)\s+)?|\s+(" + "|".join(_AND_OR.split()) + r")\s+)"
+_DOSE = r"(?:\s*\d+(?:[.,]\d+)?\s?(?:mg|µg|μg|mcg|g|ml|IE|IU|UI)\b)?"  # "Arcoxia 90 mg, Muscoril"
+_NEXT = re.compile(_DOSE + _JOIN + r"([^\W\d_]{2,}(?:-[^\W\d_]+)*)")
+# After a comma a sentence may go on: "nimmt Ritalin, Wirkung lässt nach" (a German noun, no drug). An
+# item after a comma counts only where the list ends or goes on there; after "and" it always does.
+_GOES_ON = re.compile(r"[ \t]+[^\W\d_A-ZÀ-ÖØ-Þ]")
+_BEFORE = re.compile(r"(?<![\w-])([^\W\d_]{2,}(?:-[^\W\d_]+)*)" + _DOSE + _JOIN + r"$")
+_LOOK_BACK = 40
+
+
+def _brand(word: str) -> bool:
+    """A word that may be a brand name: capitalized (or in capitals), long enough, no word of any known kind."""
+    letters = word.replace("-", "")
+    if word.isupper():
+        shaped = len(letters) >= _MIN_LETTERS
+    else:
+        shaped = word[0].isupper() and len(letters) >= _MIN_LETTERS - 1
+    return shaped and not ordinary_word(fold(word))
+
+
+def in_lists(text: str, results: list[Any], min_score: float) -> list[RecognizerResult]:
+    """Unlisted names in a list with a drug are drugs too: "Arcoxia 90 mg, Muscoril", "Eliquis og Furix".
+    Brands are many and local; the list a name stands in says what it is. A name joined to one so found
+    is read the same way, so a whole list is taken ("Sumamed, Lupocet i Brufen"). The new findings are
+    the drug list's (DrugNameRecognizer): a health word like any other, judged as one."""
+    seeds = [(r.start, r.end) for r in results if r.entity_type == "MEDICATION" and r.score >= min_score]
+    taken, queue = set(seeds), list(seeds)
+    extra: list[RecognizerResult] = []
+    while queue:
+        start, end = queue.pop()
+        candidates = []
+        after = _NEXT.match(text, end)
+        joined = after is not None and (after.group(1) or after.group(2))
+        if after and (joined or not _GOES_ON.match(text, after.end())):
+            candidates.append((after.start(3), after.end(3)))
+        before = _BEFORE.search(text, max(0, start - _LOOK_BACK), start)
+        if before:
+            candidates.append((before.start(1), before.end(1)))  # the item before ends at the join
+        for first, last in candidates:
+            if any(a < last and first < b for a, b in taken) or not _brand(text[first:last]):
+                continue
+            taken.add((first, last))
+            queue.append((first, last))
+            extra.append(
+                recognizer_result(
+                    "MEDICATION", first, last, 0.6, "DrugNameRecognizer", "in a list with a drug"
+                )
+            )
+    return extra
