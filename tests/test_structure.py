@@ -175,6 +175,19 @@ def test_keys_match_in_any_case_separator_language_and_owner() -> None:
     assert normalize_key("Straße") == "strasse"
 
 
+def test_a_label_of_alternatives_names_each_one_with_its_shared_head() -> None:
+    vocabulary = FieldVocabulary(
+        {"DATE_OF_BIRTH": ["születési idő", "geburtsdatum", "dob"], "PERSON": ["name"]}
+    )
+    assert vocabulary.type_of("Geburtsort/-datum") == "DATE_OF_BIRTH"  # "Geburts" + "datum"
+    assert vocabulary.type_of("Geburtsort") is None
+    text = "Születési hely, idő: Debrecen, 1968. 04. 17.\nName, DOB: Jana Novak, 04/11/1982\n"
+    pairs = {(pair.key, text[pair.start : pair.end]) for pair in read_pairs(text)}
+    assert ("Születési idő", "1968. 04. 17.") in pairs
+    assert ("Születési hely", "Debrecen") in pairs
+    assert ("Name", "Jana Novak") in pairs and ("DOB", "04/11/1982") in pairs
+
+
 def test_a_number_word_in_front_of_a_label_says_nothing_more() -> None:
     vocabulary = FieldVocabulary({"PASSPORT": ["passaporte", "paszportu", "passport"]})
     for key in ("Nº passaporte", "Nr paszportu", "No. of passport", "n° passport"):

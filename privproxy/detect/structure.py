@@ -102,7 +102,8 @@ _KEY = r"[^\W\d_][\w.\-]{0,40}"  # a letter of any script first: "dob", "Geburts
 # also a unified diff's added or removed line: "+DB_PASSWORD = \"…\"", and a PHP or Perl array's
 # "'database_password' => 'value',"; a Makefile's "VERCEL_TOKEN := value" or "?=".
 _LINE = re.compile(
-    r"^(?:[+\-](?![+\-]))?[ \t]*(?:[-*•]\s+)?[\"']?(?P<key>[^\W\d_][\w .'()/\-]{0,48}?)[\"']?"
+    r"^(?:[+\-](?![+\-]))?[ \t]*(?:[-*•]\s+)?[\"']?(?P<key>[^\W\d_][\w .'()/\-]{0,48}?"
+    r"(?:, [^\W\d_][\w.\-]{0,20}(?: [^\W\d_][\w.\-]{0,20})?)?)[\"']?"  # "Name, DOB", "Születési hely, idő"
     r"(?:;[A-Za-z\-]+=[^:;=\n]{1,40})*"  # a vCard or iCalendar property's parameters: "ADR;TYPE=HOME:"
     r"[ \t]*(?::=|\?=|:|=>|=|\uff1a|->)[ \t]*(?P<value>[^\n]*?)[ \t]*,?$",
     re.MULTILINE,
@@ -438,9 +439,29 @@ def _line_pairs(text: str) -> Iterator[Pair]:
             yield from _paired_alternatives(text, key, start, end)
 
 
+def alternatives(key: str) -> list[str]:
+    """The keys a label of alternatives names: "Insurer / member no" is "Insurer" and "member no";
+    "Name, DOB" is "Name" and "DOB". A one-word alternative after a label of more words shares its head:
+    "Születési hely, idő" is "Születési hely" and "Születési idő"; an alternative that starts with a
+    hyphen completes the first word's compound: "Geburtsort/-datum" is "Geburtsort" and "Geburtsdatum"
+    (read against the vocabulary: `_Vocabulary.type_of`, where each cut of the compound is tried)."""
+    separator = "/" if "/" in key.strip("/") else ", " if ", " in key else None
+    if separator is None:
+        return [key]
+    parts = [part.strip() for part in key.split(separator)]
+    head = parts[0].split()[:-1]
+    return [parts[0]] + [
+        " ".join([*head, part]) if head and len(part.split()) == 1 and not part.startswith("-") else part
+        for part in parts[1:]
+    ]
+
+
 def _paired_alternatives(text: str, key: str, start: int, end: int) -> Iterator[Pair]:
-    """ "Insurer / member no: AOK / LID-0766" is two pairs, one per alternative; other values one."""
-    keys, values = key.split("/"), text[start:end].split("/")
+    """ "Insurer / member no: AOK / LID-0766" is two pairs, one per alternative, and "Name, DOB: Jana
+    Novak, 04/11/1982" too; other values one pair."""
+    keys = alternatives(key)
+    separator = "/" if "/" in key.strip("/") else ","
+    values = text[start:end].split(separator)
     if len(keys) < 2 or len(keys) != len(values) or "://" in text[start:end]:
         yield Pair(key, start, end)
         return
@@ -448,7 +469,7 @@ def _paired_alternatives(text: str, key: str, start: int, end: int) -> Iterator[
     for part_key, value in zip(keys, values, strict=True):
         part_start, part_end = _strip(text, position, position + len(value))
         if part_end > part_start:
-            yield Pair(part_key.strip(), part_start, part_end)
+            yield Pair(part_key, part_start, part_end)
         position += len(value) + 1
 
 
@@ -743,9 +764,15 @@ class FieldVocabulary:
 
     def type_of(self, key: str) -> str | None:
         """The entity a key names; "Kod pocztowy / Miejscowość" is read as each of its alternatives."""
-        if "/" in key.strip("/"):
-            for part in key.split("/"):
+        parts = alternatives(key)
+        if len(parts) > 1:
+            compound = key_words(parts[0])[0] if key_words(parts[0]) else ""
+            for part in parts:
                 found = self._type_of(part)
+                if found is None and part.startswith("-") and key_words(part):
+                    tail = "".join(key_words(part))  # "Geburtsort/-datum": "Geburts" + "datum"
+                    cuts = (compound[:cut] + tail for cut in range(len(compound) - 1, 1, -1))
+                    found = next((self._types[word] for word in cuts if word in self._types), None)
                 if found is not None:
                     return found
             return None
