@@ -109,6 +109,9 @@ def test_a_name_span_does_not_swallow_the_words_around_it(guard: Guard) -> None:
         "Who were Mary Todd Lincoln and Edwin Stanton to Abraham Lincoln in 1863?",  # history beside a figure
         "Pomóż mi napisać krótki referat o Marii Skłodowskiej-Curie.",  # a figure's name, inflected
         "Kde je Knihovna Václava Havla?",
+        "Napisz notatkę o Robercie Lewandowskim i rekordzie Gerda Müllera z 1971/72.",  # Polish cases
+        "Aita koostada lühike esitlus Arvo Pärdist.",  # an Estonian case on a changed stem (Pärt, Pärdi)
+        "Potřebuji referát o knize Karla Čapka Válka s mloky.",  # the NER ran the name into the title
         'N\u00e2z\u0131m Hikmet 1963\'te \u00f6ld\u00fc. "Memleketimden \u0130nsan Manzaralar\u0131" hakk\u0131nda bir \u00f6zet yaz.',  # a title
         "Fă-mi un rezumat al carierei lui Gheorghe Hagi: 35 de goluri.",  # "al" here is no name particle
         "Is it right that Ofcom reserves 07700 900000 to 07700 900999 for drama, and the US 555-0100 to 555-0199?",
@@ -240,6 +243,11 @@ def test_an_address_line_with_its_flat_and_postcode_leaves_whole(guard: Guard) -
         ("Konto on minu oma, aadress Riia 140-8, 50411 Tartu, telefon 5112 7737.", ["Riia", "140-8"]),
     ]:
         assert_redacted(guard, text, values)
+
+
+def test_a_polish_name_in_another_case_is_a_name(guard: Guard) -> None:
+    text = "Proszę o kontakt z mężem, Pawłem Kamińskim, gdyby Zosia źle się czuła."
+    assert_redacted(guard, text, ["Pawłem", "Kamińskim"])
 
 
 def test_a_lower_case_name_after_a_kinship_word_is_a_name(guard: Guard) -> None:

@@ -450,7 +450,38 @@ _ENDING_SWAPS = {
         ("e", "as"),
     ),
     "el": (("ο", "ος"), ("η", "ης"), ("α", "ας")),  # noqa: RUF001
+    # Polish: "Robercie" (Robert), "Lewandowskim", "Lewandowskiego" (Lewandowski), "Skłodowskiej"
+    # (Skłodowska), "Pawłem" (Paweł), "Markiem" (Marek), "Zosi" (Zosia), "Müllera" (Müller)
+    "pl": (
+        ("cie", "t"),
+        ("dzie", "d"),
+        ("rze", "r"),
+        ("im", "i"),
+        ("iego", "i"),
+        ("iemu", "i"),
+        ("ej", "a"),
+        ("ą", "a"),
+        ("ę", "a"),
+        ("łem", "eł"),
+        ("ła", "eł"),
+        ("łowi", "eł"),
+        ("kiem", "ek"),
+        ("ka", "ek"),
+        ("owi", ""),
+        ("em", ""),
+        ("a", ""),
+        ("u", ""),
+        ("i", "ia"),
+        ("i", "a"),
+        ("y", "a"),
+    ),
+    # Estonian after its case ending: the genitive stem of "Pärt" is "Pärdi" ("Arvo Pärdist")
+    "et": (("di", "t"), ("gi", "k"), ("bi", "p")),
 }
+
+
+# Polish swaps many short endings: a word of three letters ("Uri", "Ali") is read as written.
+_MIN_SWAPPED = {"pl": 4}
 
 
 def inflection_stems(word: str, language: str | None) -> list[str]:
@@ -458,6 +489,8 @@ def inflection_stems(word: str, language: str | None) -> list[str]:
     cs, sk, lv, lt, el by the last letters they change): "Hannalle" → "Hanna", "Bencének" → "Bence",
     "Markéto" → "Markéta", "Dariui" → "Darius". Empty for other languages."""
     stems: list[str] = []
+    if len(word) < _MIN_SWAPPED.get(language or "", 0):
+        return stems
     for written, nominative in _ENDING_SWAPS.get(language or "", ()):
         if word.endswith(written) and len(word) - len(written) >= 2:
             stems.append(word[: -len(written)] + nominative)
@@ -467,6 +500,11 @@ def inflection_stems(word: str, language: str | None) -> list[str]:
             stems.append(stem)
             if stem[-1] in _LONG_VOWELS:
                 stems.append(stem[:-1] + _LONG_VOWELS[stem[-1]])
+            stems += [  # the stem a case ending goes on may itself change its last letters
+                stem[: -len(written)] + nominative
+                for written, nominative in _ENDING_SWAPS.get(language or "", ())
+                if stem.endswith(written) and len(stem) - len(written) >= 2
+            ]
     return stems
 
 
