@@ -39,7 +39,15 @@ def test_a_credential_blocks_the_request(shared_guard: Guard, prompt: str) -> No
 
 @pytest.mark.parametrize(
     "prompt",
-    ["the password is wrong again, what now?", "mkdir -p /var/log/app", "Authorization: Bearer <token>"],
+    [
+        "the password is wrong again, what now?",
+        "mkdir -p /var/log/app",
+        "Authorization: Bearer <token>",
+        # a constant's name, and a template's slots, where a value would be
+        "GET /planetary/apod?api_key=DEMO_KEY&date=2025-07-04 HTTP/1.1",
+        'return f"postgresql://{self.db_user}:{self.db_password}@db:5432/shop"',
+        "    login = forms.CharField(max_length=30)\n    haslo = forms.CharField(widget=forms.PasswordInput)",
+    ],
 )
 def test_talk_about_credentials_is_not_a_credential(shared_guard: Guard, prompt: str) -> None:
     assert "SECRET" not in shared_guard.inspect(prompt).decision.entity_types, prompt
@@ -105,6 +113,9 @@ def test_the_condition_name_list_is_what_its_generator_writes() -> None:
         "net use \\\\fs01\\finance /user:CORP\\mbrennan Winter2025! /persistent:yes",
         'docker login broke, config.json: {"auths": {"ghcr.io": {"auth": "bWJyZW5uYW46V2ludGVyMjAyNSE="}}}',
         "SENTRY_AUTH_TOKEN=sntryu_4f0c1e2d3b4a59687766554433221100ffeeddcc\nDEBUG=false",
+        "GET /v1/data?api_key=X9k2m4Lq8Zp1Wc7T&date=2025-07-04 HTTP/1.1",
+        "cqlsh cass-01.internal 9042 -u dwhitlock -p Ferns&Moss_2025 -e 'DESCRIBE KEYSPACES'",
+        "Pour ameli, mot de passe ameli Pétanque1954!. Pour impots.gouv, voir plus bas.",
     ],
 )
 def test_credentials_in_urls_pipes_flags_and_setup_keys_block(shared_guard: Guard, prompt: str) -> None:

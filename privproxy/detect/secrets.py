@@ -63,8 +63,10 @@ class DetectSecretsRecognizer(EntityRecognizer):
                         value = secret.secret_value
                         if value and any(char.isspace() for char in value):
                             value = _first_token_if_secret(value)  # "X9k2m... - how do I" → "X9k2m..."
-                        if not value or _CALL.fullmatch(value):
-                            continue  # "password: str) that checks ..." is prose, `os.getenv(` code
+                        value = _QUERY_GOES_ON.split(value, maxsplit=1)[0]  # "?api_key=X&date=…": X
+                        if not value or any(shape.fullmatch(value) for shape in (_CALL, _CONSTANT, _SLOTS)):
+                            continue  # "password: str) that checks ..." is prose, `os.getenv(` code,
+                            # "api_key=DEMO_KEY" a constant's name, "{self.db_password}" a template's slot
                         start = line.find(value)
                         if start == -1:
                             continue
@@ -82,6 +84,14 @@ class DetectSecretsRecognizer(EntityRecognizer):
             f"detect-secrets: {kind}",
             self.id,
         )
+
+
+# A query string goes on after the value: "?api_key=X9k2&date=2025-07-04".
+_QUERY_GOES_ON = re.compile(r"&(?=[A-Za-z_][\w.-]*=)")
+# A constant's name where a value would be: DEMO_KEY, YOUR_API_KEY (a real key has digits or lower case).
+_CONSTANT = re.compile(r"[A-Z]+(?:_[A-Z]+)+")
+# A template's slots: {self.db_password}, ${DB_PASS}, <password>, %(pwd)s, $PASSWORD.
+_SLOTS = re.compile(r"(?:\{[^{}\s]*\}|\$\{[^{}\s]*\}|<[^<>\s]*>|%\([^()\s]*\)s|\$[A-Za-z_]\w*)+")
 
 
 def _first_token_if_secret(value: str) -> str:
