@@ -188,6 +188,15 @@ def test_a_label_of_alternatives_names_each_one_with_its_shared_head() -> None:
     assert ("Name", "Jana Novak") in pairs and ("DOB", "04/11/1982") in pairs
 
 
+def test_a_key_with_a_qualifier_after_it_is_read_by_the_words_before() -> None:
+    vocabulary = FieldVocabulary({"DATE_OF_BIRTH": ["birthday", "geburtsdatum"], "PHONE_NUMBER": ["phone"]})
+    assert vocabulary.type_of("birthday as sent") == "DATE_OF_BIRTH"
+    assert vocabulary.type_of("Geburtsdatum laut Ausweis") == "DATE_OF_BIRTH"
+    assert vocabulary.type_of("phone if different") == "PHONE_NUMBER"
+    assert vocabulary.type_of("as phone") is None  # the qualifier word must follow a field's name
+    assert vocabulary.type_of("phone model") is None
+
+
 def test_a_number_word_in_front_of_a_label_says_nothing_more() -> None:
     vocabulary = FieldVocabulary({"PASSPORT": ["passaporte", "paszportu", "passport"]})
     for key in ("Nº passaporte", "Nr paszportu", "No. of passport", "n° passport"):

@@ -725,6 +725,40 @@ _IDENTIFIER_WORDS = _NUMBER_WORDS - {"of", "de", "du"} | {
     "koodi", "ident",
 }  # fmt: skip
 # Words that join the others and say nothing: "numéro d'adhérent", "número de póliza", "no. of".
+# Words that open a qualifier after a field's name: "birthday as sent", "email at signup", "phone if
+# different", "Geburtsdatum laut Ausweis", "date de naissance selon passeport".
+_QUALIFIERS = frozenset(
+    [
+        "as",
+        "if",
+        "when",
+        "per",
+        "at",
+        "from",
+        "on",
+        "according",
+        "given",
+        "approx",
+        "approximately",
+        "wie",
+        "laut",
+        "falls",
+        "gemass",
+        "gemaess",
+        "selon",
+        "si",
+        "segun",
+        "secondo",
+        "se",
+        "come",
+        "jak",
+        "zoals",
+        "indien",
+        "volgens",
+        "som",
+        "hvis",
+    ]
+)
 _FILLERS = frozenset(
     ["of", "the", "de", "du", "d", "des", "di", "da", "do", "del", "della", "dos", "das", "van"]
 )
@@ -790,7 +824,11 @@ class FieldVocabulary:
         if len(words) > 1 and words[-1] in _NUMBER_WORDS - _FILLERS:
             found = self._type_of_words(words)
             return found if found is not None else self._type_of_words(words[:-1])  # "Permiso de conducir nº"
-        return self._type_of_words(words)
+        found = self._type_of_words(words)
+        if found is None:  # "birthday as sent", "phone if different": the words before a qualifier
+            cut = next((i for i, word in enumerate(words) if i and word in _QUALIFIERS), 0)
+            found = self._type_of_words(words[:cut]) if cut else None
+        return found
 
     def _type_of_words(self, words: list[str]) -> str | None:
         last = words[-1] if words else ""
