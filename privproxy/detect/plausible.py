@@ -14,6 +14,8 @@ import datetime
 import ipaddress
 import re
 
+from stdnum import luhn
+
 from ..entity_types import COUNTRY_ID_TYPES
 from .names import known_name, word_rank, word_set
 from .structure import is_placeholder
@@ -113,6 +115,9 @@ def _born_long_ago(value: str) -> bool:
     return bool(years) and all(year < today - OLDEST or year > today for year in years)
 
 
+_CARD_GROUPS = re.compile(r"\d{4}([ -])\d{4}\1\d{4}\1\d{4}")
+
+
 def plausible(entity_type: str, value: str, after: str, before: str = "") -> bool:
     """Whether a finding of `entity_type` on `value` (between `before` and `after`) can be what it says."""
     if entity_type in _MASKABLE and _mask(value):
@@ -148,6 +153,12 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
                 return False
             return not _NOT_A_SECRET.search(secret)
         return not _NOT_A_SECRET.search(value)
+    if (
+        entity_type == "ACCOUNT_NUMBER"
+        and _CARD_GROUPS.fullmatch(value)
+        and luhn.is_valid(re.sub(r"\D", "", value))
+    ):
+        return False  # sixteen digits in fours with a card's checksum: a card, judged as one (test cards too)
     if entity_type == "CREDIT_CARD" and sum(ch.isdigit() for ch in value) < 12:
         return False  # "XXXX XXXX XXXX XXXX   Exp: MM/YY": a form's mask, no card has fewer than 12 digits
     if entity_type == "IP_ADDRESS":
