@@ -905,7 +905,7 @@ def test_a_condition_after_a_clinical_cue_stays_in_house_in_any_language(guard: 
     assert guard.inspect("Summarise the history of the project, treated as a whole.").action == "allow"
 
 
-def test_an_unlisted_brand_in_a_list_with_a_drug_is_a_drug(guard: Guard) -> None:
+def test_an_unlisted_brand_in_a_list_with_a_drug_and_a_drug_in_another_script_is_a_drug(guard: Guard) -> None:
     # Brands are many and local: the list a name stands in says what it is.
     for text, brand in [
         ("Paziente: Marco Bellini. Farmaci in corso: Arcoxia 90 mg, Muscoril", "Muscoril"),
@@ -914,6 +914,15 @@ def test_an_unlisted_brand_in_a_list_with_a_drug_is_a_drug(guard: Guard) -> None
     ]:
         found = [text[f["start"] : f["end"]] for f in guard.inspect(text).findings]
         assert brand in found, (text, found)
+    # a drug written in Cyrillic or Greek letters is read against the (Latin) list
+    for text, drug in [
+        ("Ліки: Метформін, Лізиноприл, Кардіомагніл. Син: Олександр Коваль", "Лізиноприл"),
+        ("Мама принимает Метформин и Эналаприл.", "Эналаприл"),
+        ("Ο πατέρας μου παίρνει Λεβοθυροξίνη.", "Λεβοθυροξίνη"),  # noqa: RUF001
+    ]:
+        found = [text[f["start"] : f["end"]] for f in guard.inspect(text).findings]
+        assert drug in found, (text, found)
+    assert guard.inspect("Что такое метформин и как он работает?").action == "allow"  # nobody's
     # after a comma a German sentence goes on with a capitalized noun: no drug
     text = "Mein Sohn nimmt morgens Ritalin, Wirkung lässt am Nachmittag nach."
     assert "Wirkung" not in [text[f["start"] : f["end"]] for f in guard.inspect(text).findings]

@@ -21,6 +21,7 @@ import itertools
 import re
 from typing import Any
 
+from anyascii import anyascii
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from .._resources import data_dir
@@ -128,6 +129,19 @@ def _forms(word: str) -> tuple[str, ...]:
     return tuple(forms)
 
 
+def in_latin_letters(word: str) -> str | None:
+    """A Cyrillic or Greek word as the Latin alphabet writes it, for the list: "Метформін" → "metformin",
+    "Лізиноприл" → "lisinopril" (an "s" between vowels is written "з"), "Λεβοθυροξίνη" → "levothyroxini".
+    None for a word already in Latin letters."""
+    if word.isascii() or not any("\u0370" <= char <= "\u04ff" for char in word):
+        return None
+    latin = anyascii(word).lower()
+    return _VOICED_S.sub("s", latin)
+
+
+_VOICED_S = re.compile(r"(?<=[aeiouy])z(?=[aeiouy])")
+
+
 def spelled_plainly(word: str) -> str:
     """Greek spellings as Spanish, Italian, Portuguese, Polish and others write them: "levothyroxine"
     and "levotiroxina" both read "levotiroxine" ... once the ending forms are tried too."""
@@ -205,8 +219,9 @@ class DrugNameRecognizer(EntityRecognizer):
                     break
                 if size == 1 and len(phrase) >= _MIN_LETTERS:
                     key = _KEY_AFTER.match(text, run[0][1]) is not None  # "metadata:" names a field
-                    forms = (phrase,) if english or key else _forms(phrase)
-                    plain = () if english or key else _plain_names(self._file)
+                    latin = in_latin_letters(phrase)  # a Cyrillic or Greek word is in no case English
+                    forms = (phrase,) if (english and not latin) or key else _forms(latin or phrase)
+                    plain = () if (english and not latin) or key else _plain_names(self._file)
                     if (
                         any(form in names for form in forms)
                         or any(spelled_plainly(form) in plain for form in forms)

@@ -71,6 +71,10 @@ _PERSON_WORDS = """
     eu meu mea mele mama tatăl tata fiul fiica soția soțul fratele sora bunica bunicul pacientul
     én nekem nálam engem anyám apám fiam lányom feleségem férjem testvérem nagymamám nagyapám beteg
     ben benim bana annem babam oğlum k\u0131z\u0131m eşim kardeşim ablam ağabeyim babaannem anneannem
+    я мне меня мой моя моё мои мама мать папа отец сын дочь жена муж брат сестра бабушка дедушка пациент
+    пациентка мені мене мій моя моє мої батько син донька дружина чоловік сестра бабуся дідусь пацієнт
+    пацієнтка
+    εγώ μου μένα μητέρα μητέρας μαμά πατέρας μπαμπάς γιος κόρη σύζυγος αδελφός αδελφή γιαγιά παππούς ασθενής
     """
 # Left out on purpose, being other words too: "we"/"us"/"our" (how questions are asked), "me" ("tell
 # me"), "son" (Spanish "are"), "ma" (Italian "but"), "mes" (Spanish "month"), "sein" ("to be"),
