@@ -668,7 +668,14 @@ _REFINE_NER = {"PERSON": refine_ner_span, "LOCATION": refine_ner_location}
 # The findings `Detector._not_names` judges: names and places from the NER and the name detectors.
 _NAME_TYPES = frozenset({"PERSON", "LOCATION"})
 _NAME_DETECTORS = frozenset(
-    {"SpacyRecognizer", "GivenNameRecognizer", "TitledNameRecognizer", "SignatureNameRecognizer", LISTED}
+    {
+        "SpacyRecognizer",
+        "GivenNameRecognizer",
+        "TitledNameRecognizer",
+        "SignatureNameRecognizer",
+        "NameAfterRelationRecognizer",
+        LISTED,
+    }
 )
 _STRUCTURE_NAMES = frozenset({"StructuredNameRecognizer"})
 # Where a sentence starts: its first word may be a capitalized verb of any language ("Écris un test").
