@@ -112,6 +112,8 @@ def test_a_name_span_does_not_swallow_the_words_around_it(guard: Guard) -> None:
         "Napisz notatkę o Robercie Lewandowskim i rekordzie Gerda Müllera z 1971/72.",  # Polish cases
         "Aita koostada lühike esitlus Arvo Pärdist.",  # an Estonian case on a changed stem (Pärt, Pärdi)
         "Potřebuji referát o knize Karla Čapka Válka s mloky.",  # the NER ran the name into the title
+        # a year and "in" are no house number and street; a figure's birth a sentence later is history
+        "I'm writing an essay on Rosalind Franklin. Key facts: born 25 July 1920 in Notting Hill.",
         'N\u00e2z\u0131m Hikmet 1963\'te \u00f6ld\u00fc. "Memleketimden \u0130nsan Manzaralar\u0131" hakk\u0131nda bir \u00f6zet yaz.',  # a title
         "Fă-mi un rezumat al carierei lui Gheorghe Hagi: 35 de goluri.",  # "al" here is no name particle
         "Is it right that Ofcom reserves 07700 900000 to 07700 900999 for drama, and the US 555-0100 to 555-0199?",

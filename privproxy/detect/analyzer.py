@@ -437,8 +437,12 @@ class Detector:
 
         figures = self.settings.public_figures == "allow"
         people = [r for r in results if r.entity_type == "PERSON"]
-        contact = public.personal_context(
-            {r.entity_type for r in results if r.entity_type != "DATE_OF_BIRTH"}
+        contact = public.personal_context(  # a weak finding ("25 July 1920" as a 0.3 address) says nothing
+            {
+                r.entity_type
+                for r in results
+                if r.entity_type != "DATE_OF_BIRTH" and r.score >= self.settings.min_score
+            }
         )
         history: set[int] = set()
         for birth in births:
