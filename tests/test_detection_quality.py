@@ -247,6 +247,11 @@ def test_an_address_line_with_its_flat_and_postcode_leaves_whole(guard: Guard) -
         assert_redacted(guard, text, values)
 
 
+def test_a_famous_name_with_a_second_surname_in_a_form_is_somebody(guard: Guard) -> None:
+    text = "Alumno: Hugo Sánchez Ortega   Fecha de nacimiento: 22/06/2016"
+    assert_redacted(guard, text, ["Sánchez Ortega", "22/06/2016"])
+
+
 def test_a_polish_name_in_another_case_is_a_name(guard: Guard) -> None:
     text = "Proszę o kontakt z mężem, Pawłem Kamińskim, gdyby Zosia źle się czuła."
     assert_redacted(guard, text, ["Pawłem", "Kamińskim"])

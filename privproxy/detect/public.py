@@ -178,8 +178,13 @@ def public_figure(text: str, start: int, end: int) -> bool:
     if " " in value.strip() and fold(value) not in _figures()[0] and _listed_in_any_form(value.split()):
         return not _PERSONAL.search(text[max(0, start - 40) : start])
     first_two = value.split()[:2]
-    if len(value.split()) > 2 and (_listed_in_any_form(first_two) or _inflected_figure(first_two)):
-        # the NER ran an inflected name on into a title: "Karla Čapka Válka s mloky"
+    if (
+        len(value.split()) > 2
+        and fold(" ".join(first_two)) not in _figures()[0]
+        and _inflected_figure(first_two)
+    ):
+        # the NER ran an inflected name on into a title: "Karla Čapka Válka s mloky" (a listed name as
+        # written is not cut: "Hugo Sánchez Ortega" is somebody with a famous name and a second surname)
         return not _PERSONAL.search(text[max(0, start - 40) : start])
     cut = re.search(r"['\u2019]s\b", value)
     if cut:
