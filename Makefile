@@ -10,11 +10,16 @@ STAMP := $(VENV)/.installed
 
 install: $(STAMP)
 
-# llama-cpp-python builds from source on first install (several minutes on 2 cores); pip caches the wheel.
+# llama-cpp-python builds from source on first install (several minutes on 2 cores). On x86-64 it is
+# built for any CPU with AVX2, not for this one: llama.cpp 0.3.36 built with -march=native crashed
+# (segmentation fault in decode) on prompts of a few hundred tokens on an AVX-512 machine. Not from pip's
+# wheel cache, which may hold a native build from another machine. CMAKE_ARGS set by the caller wins.
+LLAMA_CMAKE_ARGS := $(if $(filter x86_64,$(shell uname -m)),-DGGML_NATIVE=OFF -DGGML_AVX=ON -DGGML_AVX2=ON -DGGML_FMA=ON -DGGML_F16C=ON,)
+CMAKE_ARGS ?= $(LLAMA_CMAKE_ARGS)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(PY) -m pip install --quiet -e '.[dev,proxy]'
+	CMAKE_ARGS="$(CMAKE_ARGS)" CMAKE_BUILD_PARALLEL_LEVEL=$$(nproc) $(PY) -m pip install --quiet --no-cache-dir -e '.[dev,proxy]'
 	touch $(STAMP)
 
 demo: install
