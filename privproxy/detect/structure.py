@@ -441,15 +441,16 @@ def _line_pairs(text: str) -> Iterator[Pair]:
 
 def alternatives(key: str) -> list[str]:
     """The keys a label of alternatives names: "Insurer / member no" is "Insurer" and "member no";
-    "Name, DOB" is "Name" and "DOB". A one-word alternative after a label of more words shares its head:
-    "Születési hely, idő" is "Születési hely" and "Születési idő"; an alternative that starts with a
-    hyphen completes the first word's compound: "Geburtsort/-datum" is "Geburtsort" and "Geburtsdatum"
-    (read against the vocabulary: `_Vocabulary.type_of`, where each cut of the compound is tried)."""
+    "Name, DOB" is "Name" and "DOB". After a comma, a one-word alternative to a label of more words
+    shares its head: "Születési hely, idő" is "Születési hely" and "Születési idő" (not after a slash:
+    "Kod pocztowy / Miejscowość" is a postcode and a town). An alternative that starts with a hyphen
+    completes the first word's compound: "Geburtsort/-datum" is "Geburtsort" and "Geburtsdatum" (read
+    against the vocabulary by `FieldVocabulary.type_of`, where each cut of the compound is tried)."""
     separator = "/" if "/" in key.strip("/") else ", " if ", " in key else None
     if separator is None:
         return [key]
     parts = [part.strip() for part in key.split(separator)]
-    head = parts[0].split()[:-1]
+    head = parts[0].split()[:-1] if separator == ", " else []
     return [parts[0]] + [
         " ".join([*head, part]) if head and len(part.split()) == 1 and not part.startswith("-") else part
         for part in parts[1:]
