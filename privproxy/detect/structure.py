@@ -439,6 +439,11 @@ def _line_pairs(text: str) -> Iterator[Pair]:
             yield from _paired_alternatives(text, key, start, end)
 
 
+def _alternatives_separator(key: str) -> str | None:
+    """What separates a label's alternatives: a slash ("Insurer / member no"), else a comma ("Name, DOB")."""
+    return "/" if "/" in key.strip("/") else ", " if ", " in key else None
+
+
 def alternatives(key: str) -> list[str]:
     """The keys a label of alternatives names: "Insurer / member no" is "Insurer" and "member no";
     "Name, DOB" is "Name" and "DOB". After a comma, a one-word alternative to a label of more words
@@ -446,7 +451,7 @@ def alternatives(key: str) -> list[str]:
     "Kod pocztowy / Miejscowość" is a postcode and a town). An alternative that starts with a hyphen
     completes the first word's compound: "Geburtsort/-datum" is "Geburtsort" and "Geburtsdatum" (read
     against the vocabulary by `FieldVocabulary.type_of`, where each cut of the compound is tried)."""
-    separator = "/" if "/" in key.strip("/") else ", " if ", " in key else None
+    separator = _alternatives_separator(key)
     if separator is None:
         return [key]
     parts = [part.strip() for part in key.split(separator)]
@@ -461,8 +466,8 @@ def _paired_alternatives(text: str, key: str, start: int, end: int) -> Iterator[
     """ "Insurer / member no: AOK / LID-0766" is two pairs, one per alternative, and "Name, DOB: Jana
     Novak, 04/11/1982" too; other values one pair."""
     keys = alternatives(key)
-    separator = "/" if "/" in key.strip("/") else ","
-    values = text[start:end].split(separator)
+    separator = _alternatives_separator(key)
+    values = text[start:end].split(separator.strip()) if separator else []
     if len(keys) < 2 or len(keys) != len(values) or "://" in text[start:end]:
         yield Pair(key, start, end)
         return
