@@ -113,7 +113,9 @@ HOLDOUT = HERE / "accuracy" / "holdout"
 # `fresh9` (benchmarks/accuracy/fresh9/) again, with sv, sk, hr, sl, bg, is, ro, el, tr, hu, fi: 180
 # prompts (75 benign), 757 labels, 22 countries' ids, measured at the start of its round. `fresh10`
 # (benchmarks/accuracy/fresh10/) again, with cs, da, no, lt, lv, et, uk, ru, ca: 165 prompts (69 benign),
-# 923 labels, 26 countries' ids, measured at the start of its round.
+# 923 labels, 26 countries' ids, measured at the start of its round. `fresh11`
+# (benchmarks/accuracy/fresh11/) again, with sv, fi, hu, ro, tr, el, bg, hr, is, sk, sl: 162 prompts
+# (68 benign), 665 labels, 31 countries' ids, measured at the start of its round.
 HOLDOUT_FILES = {
     "structured": HOLDOUT / "structured.jsonl",
     "credentials": HOLDOUT / "credentials_ids.jsonl",
@@ -128,6 +130,7 @@ HOLDOUT_FILES = {
     "fresh8": HERE / "accuracy" / "fresh8" / "fresh8.jsonl",
     "fresh9": HERE / "accuracy" / "fresh9" / "fresh9.jsonl",
     "fresh10": HERE / "accuracy" / "fresh10" / "fresh10.jsonl",
+    "fresh11": HERE / "accuracy" / "fresh11" / "fresh11.jsonl",
 }
 # Every label in those corpora is sensitive; their types, grouped for the targets.
 HOLDOUT_DIRECT = DIRECT | {"NATIONAL_ID", "DATE_OF_BIRTH", "ACCOUNT_NUMBER", "USERNAME", "DRIVER_LICENSE"}
