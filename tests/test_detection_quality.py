@@ -1152,3 +1152,48 @@ def test_a_private_name_beside_a_public_figure_in_history_stays_private(guard: G
 
 def test_a_name_in_quotes_is_still_a_name(guard: Guard) -> None:
     assert_redacted(guard, 'Write to "Anna Maria Kowalska" today about the lease.', ["Kowalska"])
+
+
+@pytest.mark.parametrize(
+    ("text", "date"),
+    [
+        ("My husband Callum Dunn (03.11.1988) has well-controlled epilepsy.", "03.11.1988"),
+        ("Hej Birgitte! Asta (f. 4/2-2023, CPR 040223-4718) har svær ægallergi.", "4/2-2023"),
+    ],
+)
+def test_a_date_in_brackets_after_a_name_is_that_person_s_birth(guard: Guard, text: str, date: str) -> None:
+    findings = guard.inspect(text).findings
+    assert any(text[f["start"] : f["end"]] == date and f["entity_type"] == "DATE_OF_BIRTH" for f in findings)
+
+
+def test_years_in_brackets_after_a_figure_and_a_landmark_s_address_in_brackets_pass(guard: Guard) -> None:
+    for text in (
+        "Napoleon Bonaparte (1769-1821) lost at Waterloo.",
+        "Ha senso fare Colosseo (piazza del Colosseo, 1) e Foro Romano la mattina?",
+        "Vull portar la classe a la Sagrada Família (carrer de Mallorca, 401, Barcelona).",
+    ):
+        assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        (
+            "page_view,https://shop.example/welcome?first=Oluwaseun&last=Adeyemi&zip=60640",
+            ["Oluwaseun", "Adeyemi"],
+        ),
+        (
+            'ssh_keys: ["ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAIHk3mW0q8Dz1cLx4fJ2uRb7 akhanna@laptop"]',
+            ["akhanna"],
+        ),
+        ("She lives at 22 Jubilee Tce, Bardon QLD 4065.", ["Jubilee", "Bardon", "4065"]),
+        (
+            "Responsable : Sophie Lejeune, rue Saint-Nicolas 22, 5000 Namur",
+            ["Saint-Nicolas 22", "5000 Namur"],
+        ),
+    ],
+)
+def test_query_names_key_comments_and_addresses_of_more_countries(
+    guard: Guard, text: str, values: list[str]
+) -> None:
+    assert_redacted(guard, text, values)

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 import presidio_analyzer
+import regex
 import tldextract
 from presidio_analyzer import PatternRecognizer, RecognizerRegistry
 from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecognizer
@@ -28,7 +29,7 @@ from .addresses import extend_address_blocks
 from .cache import FindingsCache
 from .context import LinearContextEnhancer
 from .engine import Engine, GatedRegistry
-from .findings import Finding
+from .findings import Finding, recognizer_result
 from .lists import DETECTOR as LISTED
 from .lists import listed_names
 from .names import (
@@ -356,6 +357,7 @@ class Detector:
         listed = listed_names(scanned.text, results, self.settings.min_score)
         if listed:  # the names listed with names are judged like any other (places, figures, code)
             results = self._not_names(scanned.text, results + listed, only=listed)
+        results += births_in_brackets(scanned.text, results, self.settings.min_score)
         results += record_columns(scanned.text, results, self.settings.min_score)
         results += drugs.in_lists(scanned.text, results, self.settings.min_score)
         results = _drugs_are_not_names(results)
@@ -691,6 +693,33 @@ def _sentence_start(text: str, start: int) -> bool:
     return (start <= 3 and not any(char.isalnum() for char in text[:start])) or bool(
         _SENTENCE_START.search(window)
     )
+
+
+# A whole date first in the brackets right after a person's name, alone or after a birth mark
+# ("Callum Dunn (03.11.1988)", "Asta (f. 4/2-2023, CPR …)", "Ana Ruiz (b. 3 May 1961)").
+_BIRTH_IN_BRACKETS = regex.compile(
+    r"[ \t]*\([ \t]*(?:(?i:b|born|dob|d\.o\.b|geb|f|n|né|née|née|nat[ao]|nac|nar|ur|\*)\.?:?[ \t]*)?"
+    r"(?P<date>\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|\d{1,2}\.?[ \t]+\p{L}{3,12}\.?,?[ \t]+\d{4}"
+    r"|\p{L}{3,12}\.?[ \t]+\d{1,2}(?:st|nd|rd|th)?,?[ \t]+\d{4})[ \t]*[,;)]"
+)
+BIRTH_IN_BRACKETS = "BirthInBrackets"
+
+
+def births_in_brackets(text: str, results: list[Any], min_score: float) -> list[Any]:
+    """Dates of birth written in brackets right after a person's name: the way forms, letters and
+    lists give whose birthday it is. Only a whole date (day, month and year), only right after a
+    PERSON finding the policy would act on; a year range ("(1769-1821)") is no date here."""
+    found = []
+    for person in results:
+        if person.entity_type != "PERSON" or person.score < min_score:
+            continue
+        match = _BIRTH_IN_BRACKETS.match(text, person.end, person.end + 48)
+        if match is None:
+            continue
+        start, end = match.span("date")
+        why = "a date in brackets after a name"
+        found.append(recognizer_result("DATE_OF_BIRTH", start, end, 0.85, BIRTH_IN_BRACKETS, why))
+    return found
 
 
 def _health_words(results: list[Any], detectors: frozenset[str]) -> list[Any]:

@@ -45,6 +45,7 @@ from .names import (
     compound_noun,
     foreign_word,
     given_names,
+    known_name,
     ordinary_words,
     place_names,
     rare_given_name,
@@ -796,6 +797,10 @@ def venue_address(text: str, start: int, end: int) -> bool:
     numbers = _NUMBER_RANGE.search(text[start : end + 8])  # the span may stop before "-92"
     if numbers and int(numbers[1]) < int(numbers[2]):
         return True
+    named = _NAME_THEN_BRACKET.search(before)
+    words = named.group(1).split() if named else []
+    if words and words[-1][0].isupper() and not any(known_name(word) for word in words):
+        return True  # the address of the place just named: "Sagrada Família (carrer de Mallorca, 401)"
     for word in re.findall(r"[^\W\d_]+", before):
         folded = fold(word)
         if word[0].isupper() and (
@@ -803,6 +808,10 @@ def venue_address(text: str, start: int, end: int) -> bool:
         ):
             return True  # a named venue: "Van Gogh Museum", "Livraria Lello", "Schillerhaus" ("the restaurant" is none)
     return False
+
+
+# A capitalized name and an opening bracket right before an address: the address of what was named.
+_NAME_THEN_BRACKET = re.compile(r"((?:[^\W\d_][\w'\u2019-]*\s+){0,3}[^\W\d_][\w'\u2019-]*)\s*\(\s*$")
 
 
 # Words that make the name next to them a street's or a square's: "calle Lope de Vega", "Piazzale
