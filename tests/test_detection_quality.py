@@ -1197,3 +1197,50 @@ def test_query_names_key_comments_and_addresses_of_more_countries(
     guard: Guard, text: str, values: list[str]
 ) -> None:
     assert_redacted(guard, text, values)
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        (  # a psql result: no pipe at either end, a "---+---" rule under the header
+            " patron_id | card_no        | full_name\n-----------+----------------+-----------\n"
+            "     88120 | 21982004417336 | Bernadette Ruiz\n",
+            ["21982004417336", "Bernadette Ruiz"],
+        ),
+        (
+            '"Employee","Relationship"\n"Nguyen, Bao","spouse"\n"DE LA CRUZ, Ana Sofía","father"',
+            ["Nguyen", "Bao"],
+        ),
+        (
+            'b = pd.DataFrame({"patient": ["ATKINS, Bronwyn", "DEMIR, Yusuf"], "plan": ["A", "B"]})',
+            ["ATKINS", "DEMIR", "Bronwyn", "Yusuf"],
+        ),
+        (
+            "$ git shortlog -sne\n   412  Mireille Santos <ms@lumen.example>\n     2  sandwich-dev <sd@pm.example>",
+            ["sandwich-dev"],
+        ),
+        (
+            '81.2.77.203 - - [18/Nov/2025:08:14:02 +0000] "GET /u/wildflower_meg/settings HTTP/2" 200',
+            ["wildflower_meg"],
+        ),
+        ('{"name": "Ana Ruiz", "phone": "+1 505 555 0147"}', ["+1 505 555 0147"]),
+        ("Καλησπέρα κ. Παπαδάκη, σας ενημερώνω ότι λείπω.", ["Παπαδάκη"]),
+        ("Уважаеми г-н Петров, моля за неплатен отпуск.", ["Петров"]),  # noqa: RUF001
+    ],
+)
+def test_psql_tables_name_lists_and_handles_in_logs(guard: Guard, text: str, values: list[str]) -> None:
+    assert_redacted(guard, text, values)
+
+
+def test_the_rest_of_an_endpoint_path_is_no_handle(guard: Guard) -> None:
+    text = "GET /api/v2/users/{user_id}/settings and /users/me return 404."
+    assert not [f for f in guard.inspect(text).findings if f["entity_type"] == "USERNAME"]
+
+
+def test_a_possessive_eponym_is_the_whole_condition(guard: Guard) -> None:
+    text = "My mum Ann Doyle has Parkinson's, and her brother had Hodgkin's lymphoma."
+    inspection = guard.inspect(text)
+    found = {
+        text[f["start"] : f["end"]] for f in inspection.findings if f["entity_type"] == "MEDICAL_CONDITION"
+    }
+    assert {"Parkinson's", "Hodgkin's lymphoma"} <= found

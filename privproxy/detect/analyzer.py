@@ -833,6 +833,9 @@ def _health_of_somebody(text: str, results: list[Any], min_score: float) -> list
 _AND_BETWEEN_NAMES = re.compile(r"(?<=\w) (?:and|e|et|und|y|i|og|och|en|ou|o|oder|or|&) (?=[A-ZÀ-ÖØ-ÞĀ-Ž])")
 
 
+_POSSESSIVE_AFTER = re.compile(r"['\u2019]s(?![^\W\d_])")
+
+
 def _refined(text: str, results: list[Any]) -> list[Any]:
     """spaCy's PERSON / LOCATION spans without ordinary words and code (see detect.names), two names
     the NER or the given-name detector ran together taken apart."""
@@ -842,6 +845,8 @@ def _refined(text: str, results: list[Any]) -> list[Any]:
         if result.entity_type == "PERSON" and _detector_name(result) == "GivenNameRecognizer":
             refine = _as_is  # a run of names across "e" or "and": "Enzo Ferrari e Ferruccio Lamborghini"
         elif refine is None or _detector_name(result) != "SpacyRecognizer":
+            if result.entity_type in health.HEALTH_TYPES and _POSSESSIVE_AFTER.match(text, result.end):
+                result.end += 2  # "Parkinson's": the condition is the whole word
             kept.append(result)
             continue
         parts = _apart(text, result.start, result.end)

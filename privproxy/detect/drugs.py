@@ -29,7 +29,8 @@ from .findings import recognizer_result
 from .names import FOREIGN_LANGUAGES, known_name, word_rank
 from .normalize import without_diacritics
 
-_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*")
+_WORD = re.compile(r"[^\W\d_]+(?:-[^\W\d_]+)*(?:['\u2019]s(?![^\W\d_]))?")  # "Hodgkin's" is one word
+_POSSESSIVE = re.compile(r"['\u2019]s$")
 _GAP = re.compile(r"[ \t]+")
 _KEY_AFTER = re.compile(r"[\"']?[ \t]*[:=]")
 _MAX_WORDS = 3
@@ -67,7 +68,7 @@ def _first_words(filename: str) -> frozenset[str]:
 @functools.lru_cache(maxsize=2)
 def _folded_words(text: str) -> tuple[tuple[int, int, str], ...]:
     """The text's words, folded: read once for the drug and the condition list (both scan every word)."""
-    return tuple((m.start(), m.end(), fold(m.group())) for m in _WORD.finditer(text))
+    return tuple((m.start(), m.end(), _POSSESSIVE.sub("", fold(m.group()))) for m in _WORD.finditer(text))
 
 
 # Case endings (folded) that Polish, Czech, Finnish, Hungarian, Romanian and Turkish put on a name:

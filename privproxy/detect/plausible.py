@@ -115,6 +115,8 @@ def _born_long_ago(value: str) -> bool:
     return bool(years) and all(year < today - OLDEST or year > today for year in years)
 
 
+_NUMBER_AFTER_DIALLING_CODE = frozenset({"UK_NHS", "NATIONAL_ID", "US_SSN", "US_ITIN", "ACCOUNT_NUMBER"})
+_DIALLING_CODE = re.compile(r"(?<![\w+])\+\d{1,3}[ .\-]?\(?$")
 _CARD_GROUPS = re.compile(r"\d{4}([ -])\d{4}\1\d{4}\1\d{4}")
 
 
@@ -141,6 +143,8 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
         return False
     if entity_type in _NUMBER_TYPES and not _number_plausible(value, after, before, entity_type):
         return False
+    if entity_type in _NUMBER_AFTER_DIALLING_CODE and _DIALLING_CODE.search(before):
+        return False  # "+1 505 555 0147": a country calling code says phone, whatever checksum it passes
     if entity_type in ("US_SSN", "US_ITIN", "PHONE_NUMBER") and re.match(r"-\d", after):
         return False  # "978-83-7327" of "978-83-7327-126-5": the head of a longer code (an ISBN)
     if entity_type in _SECRET_TYPES:

@@ -123,6 +123,12 @@ _JSON = re.compile(
     r"(?P<q>\\*\")(?P<key>[^\"\\\n]{1,60})(?P=q)\s*:\s*"
     rf"(?:(?P=q)(?P<value>(?:[^\"\\\n]|\\(?!\")[^\n]){{0,{_MAX_TOKEN}}}?)(?P=q)|(?P<number>-?\d[\d.eE+\-]{{0,40}}))"
 )
+# A key over a one-line list of strings: "patient": ["ATKINS, Bronwyn", "DUARTE, Rafael"] (JSON, Python,
+# a pandas frame). Each string is a value of the key.
+_LIST = re.compile(
+    r"(?P<q>[\"'])(?P<key>[A-Za-z_][\w .\-]{0,59})(?P=q)\s*:\s*\[(?P<items>[^\[\]{}\n]{1,2000})\]"
+)
+_LIST_ITEM = re.compile(r"(?P<q>[\"'])(?P<value>(?:(?!(?P=q))[^\\\n]){1,200})(?P=q)")
 _SQL = re.compile(
     r"INSERT\s+INTO\s+[\w.`\"\[\]]+\s*\((?P<cols>[^)]{1,2000})\)\s*VALUES\s*(?P<rows>\((?:'(?:[^']|'')*'|[^;'])*)",
     re.IGNORECASE,
@@ -513,6 +519,10 @@ def _json_pairs(text: str) -> Iterator[Pair]:
             group = "value" if match.group("value") is not None else "number"
             if match.end(group) > match.start(group):
                 yield Pair(match.group("key"), match.start(group), match.end(group))
+    if "[" in text:
+        for match in _LIST.finditer(text):
+            for item in _LIST_ITEM.finditer(text, match.start("items"), match.end("items")):
+                yield Pair(match.group("key"), item.start("value"), item.end("value"))
 
 
 def _sql_pairs(text: str) -> Iterator[Pair]:
@@ -538,7 +548,7 @@ _DELIMITERS = (",", ";", "\t", "|")
 # A header given in prose: "columns (member_number, fname, family_name, email):" above the rows.
 _LISTED_HEADER = re.compile(r"\(([^()\n]{3,400})\)\s*:?\s*$")
 _FENCE = re.compile(r"^\s*(?:```|~~~)[\w+-]*\s*$")
-_RULE = re.compile(r"[\s|:=_*\-]{3,}")
+_RULE = re.compile(r"[\s|:=_*+\-]{3,}")  # "|---|", "---+---" (psql)
 
 
 def _table_pairs(text: str) -> Iterator[Pair]:
@@ -607,10 +617,12 @@ def split_cells(line: str, delimiter: str) -> list[tuple[int, int, str]]:
     begin, stop = 0, len(line)
     if delimiter == "|":
         stripped = line.strip()
-        if not stripped.startswith("|"):
-            return []
-        begin = line.index("|") + 1
-        stop = line.rstrip().rindex("|") if stripped.endswith("|") and len(stripped) > 1 else len(line)
+        if "|" not in stripped or "||" in stripped:
+            return []  # `a || b` is code, not two cells
+        if stripped.startswith("|"):
+            begin = line.index("|") + 1
+            stop = line.rstrip().rindex("|") if stripped.endswith("|") and len(stripped) > 1 else len(line)
+        # else a psql / MySQL client result: " id | name " with no pipe at either end
     cells: list[tuple[int, int, str]] = []
     position = begin
     while position <= stop:
