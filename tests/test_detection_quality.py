@@ -1244,3 +1244,18 @@ def test_a_possessive_eponym_is_the_whole_condition(guard: Guard) -> None:
         text[f["start"] : f["end"]] for f in inspection.findings if f["entity_type"] == "MEDICAL_CONDITION"
     }
     assert {"Parkinson's", "Hodgkin's lymphoma"} <= found
+
+
+def test_public_resolvers_v6_and_a_swedish_question_about_a_famous_author_pass(guard: Guard) -> None:
+    for text in (
+        "Is 2606:4700:4700::1111 faster than 2001:4860:4860::8888 for DNS over HTTPS?",
+        "Vilka av Astrid Lindgrens böcker passar för högläsning för en sexåring?",
+    ):
+        assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
+
+
+def test_a_login_and_password_written_as_a_pair_after_a_label(guard: Guard) -> None:
+    inspection = guard.inspect("Admin e-shopu: brigada.obchod / Bryndza&Halusky9. Packeta je v poriadku.")
+    assert inspection.action == "block"
+    found = {(f["entity_type"], f["start"]) for f in inspection.findings}
+    assert ("USERNAME", 15) in found and ("SECRET", 32) in found

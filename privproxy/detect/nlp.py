@@ -336,13 +336,66 @@ def _known_names_only(doc: Doc, language: str | None = None) -> Doc:
 
     doc.set_ents(
         [
-            ent
+            part
             for ent in doc.ents
-            if ent.label_ == "PERSON" and (holds_a_name(ent) or (name_shaped_too and name_shaped(ent)))
+            if ent.label_ == "PERSON"
+            for part in _capitalized_runs(ent)
+            if holds_a_name(part) or (name_shaped_too and name_shaped(part))
         ],
         default="outside",
     )
     return doc
+
+
+# Lower-case words a name may hold: "Ludwig van Beethoven", "Leonardo da Vinci", "Anna af Klercker".
+_NAME_PARTICLES = frozenset(
+    [
+        "de",
+        "da",
+        "di",
+        "do",
+        "du",
+        "des",
+        "del",
+        "della",
+        "dos",
+        "das",
+        "van",
+        "von",
+        "der",
+        "den",
+        "ten",
+        "ter",
+        "te",
+        "zu",
+        "la",
+        "le",
+        "y",
+        "e",
+        "i",
+        "bin",
+        "ibn",
+        "al",
+        "ben",
+        "af",
+    ]
+)
+
+
+def _capitalized_runs(ent: Any) -> list[Any]:
+    """The PERSON span cut at its lower-case words: the English model reads a sentence in another
+    language on into a name ("Vilka av Astrid Lindgrens" → "Vilka", "Astrid Lindgrens")."""
+    runs, start = [], ent.start
+    for token in ent:
+        if token.is_lower and token.text not in _NAME_PARTICLES:
+            if token.i > start:
+                runs.append(ent.doc[start : token.i])
+            start = token.i + 1
+    if ent.end > start:
+        runs.append(ent.doc[start : ent.end])
+    for run in runs:
+        run.label_ = ent.label_
+    return runs
 
 
 def _read_in_pieces(nlp: Language, text: str, runs: list[tuple[str, bool]]) -> Doc:

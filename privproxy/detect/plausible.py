@@ -61,6 +61,15 @@ _RESOLVERS = frozenset(
         "149.112.112.112",
         "208.67.222.222",
         "208.67.220.220",
+        # and their IPv6 addresses (Google, Cloudflare, Quad9, OpenDNS), as `ipaddress` writes them
+        "2001:4860:4860::8888",
+        "2001:4860:4860::8844",
+        "2606:4700:4700::1111",
+        "2606:4700:4700::1001",
+        "2620:fe::fe",
+        "2620:fe::9",
+        "2620:119:35::35",
+        "2620:119:53::53",
     }
 )
 _DOCUMENTATION_MAILBOX = re.compile(
