@@ -1259,3 +1259,20 @@ def test_a_login_and_password_written_as_a_pair_after_a_label(guard: Guard) -> N
     assert inspection.action == "block"
     found = {(f["entity_type"], f["start"]) for f in inspection.findings}
     assert ("USERNAME", 15) in found and ("SECRET", 32) in found
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("Account reference: 60041728\nProperty: 14 Fennel Close", ["60041728"]),
+        (
+            "She is currently at Ballycarney, Enniscorthy, Co. Wexford, Y21 K7F3.",
+            ["Ballycarney", "Enniscorthy"],
+        ),
+        ('Her note: "Sap in de koelkast, tablet max een uur per dag. Groetjes, Marloes"', ["Marloes"]),
+    ],
+)
+def test_reference_labels_townland_addresses_and_a_sign_off_on_the_same_line(
+    guard: Guard, text: str, values: list[str]
+) -> None:
+    assert_redacted(guard, text, values)

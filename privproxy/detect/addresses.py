@@ -16,7 +16,7 @@ from typing import Any
 import regex
 
 from .findings import recognizer_result
-from .names import SENTENCE_WORDS, place_names, word_rank, word_set
+from .names import SENTENCE_WORDS, given_names, place_names, word_rank, word_set
 
 NAME = "AddressBlockContinuation"
 ENTITY = "STREET_ADDRESS"
@@ -72,6 +72,8 @@ def extend_address_blocks(text: str, results: list[Any]) -> list[Any]:
             street = _STREET_BEFORE.search(text, max(0, result.start - 60), result.start)
             if street and not set(street.group().replace(",", " ").split()) & _NOT_PLACES:
                 start = street.start()
+        if start == result.start and _POSTCODE_ONLY.fullmatch(text, result.start, result.end):
+            start = _places_before(text, result.start)  # "Ballycarney, Enniscorthy, Co. Wexford, Y21 K7F3"
         if end > result.end or start < result.start:
             extra.append(_result(start, end, float(result.score)))
     return extra
@@ -89,6 +91,26 @@ _NUMBER_BEFORE = regex.compile(
 _STREET_BEFORE = regex.compile(
     rf"(?<![\w-])(?:{_WORD}[ \t]+(?:{_PARTICLE}[ \t]+)?){{1,3}}\d{{1,5}}(?:[/-]\d{{1,5}})?[A-Za-z]?,[ \t]*$"
 )
+
+
+# A finding that is a postcode alone (an Eircode, a UK postcode): an address with no house number may
+# still name its places before it, each followed by a comma.
+_POSTCODE_ONLY = regex.compile(rf"(?:{_POSTCODE}|[AC-FHKNPRTV-Y]\d[0-9W] ?[AC-FHKNPRTV-Y0-9]{{4}})")
+_PLACE_BEFORE = regex.compile(rf"(?<![\w-])(?P<place>{_PLACE}),[ \t]*$")
+
+
+def _places_before(text: str, position: int) -> int:
+    """Where the run of comma-separated places that ends right before `position` starts (at most
+    MAX_PARTS of them, on the same line, each a place by `_is_place`)."""
+    start = position
+    for _ in range(MAX_PARTS):
+        window = max(0, start - 48, text.rfind("\n", 0, start) + 1)
+        place = _PLACE_BEFORE.search(text, window, start)
+        run = place.group("place") if place else ""
+        if not run or not _is_place(run) or (run not in place_names() and run.split()[0] in given_names()):
+            break  # not "Glenys Pritchard, Pontypridd, CF37 4LR": a person's name ends the run
+        start = place.start()
+    return start
 
 
 def _block_end(text: str, position: int) -> int:
