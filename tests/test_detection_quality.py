@@ -1276,3 +1276,12 @@ def test_reference_labels_townland_addresses_and_a_sign_off_on_the_same_line(
     guard: Guard, text: str, values: list[str]
 ) -> None:
     assert_redacted(guard, text, values)
+
+
+def test_a_disease_head_word_and_its_romance_adjective_in_another_language(guard: Guard) -> None:
+    text = "A minha mãe tem retinopatia diabética e neuropatia periférica; a irmã teve eclampsia."
+    inspection = guard.inspect(text)
+    found = {
+        text[f["start"] : f["end"]] for f in inspection.findings if f["entity_type"] == "MEDICAL_CONDITION"
+    }
+    assert {"retinopatia diabética", "neuropatia periférica", "eclampsia"} <= found

@@ -36,6 +36,7 @@ _KEY_AFTER = re.compile(r"[\"']?[ \t]*[:=]")
 _MAX_WORDS = 3
 _FREQUENT = 20_000
 _MIN_LETTERS = 5
+_COGNATE = 8  # detectors/generate_conditions.py keeps such names another language uses as often
 
 
 def fold(text: str) -> str:
@@ -160,13 +161,15 @@ def _frequent() -> tuple[dict[str, int], ...]:
     return (word_rank("en"), *(word_rank(language) for language in FOREIGN_LANGUAGES))
 
 
-def ordinary_word(folded: str) -> bool:
-    """A frequent word of English or a language the name detectors read, a known name, place or technical word."""
+def ordinary_word(folded: str, foreign: bool = True) -> bool:
+    """A frequent word of English or (`foreign`) a language the name detectors read, a known name,
+    place or technical word."""
     from .code import technical_word
     from .public import known_place
 
+    ranks = _frequent() if foreign else _frequent()[:1]
     return (
-        any(rank.get(folded, _FREQUENT) < _FREQUENT for rank in _frequent())
+        any(rank.get(folded, _FREQUENT) < _FREQUENT for rank in ranks)
         or known_name(folded.capitalize())
         or known_place(folded)  # "Rhein"
         or technical_word(folded)
@@ -226,7 +229,10 @@ class DrugNameRecognizer(EntityRecognizer):
                     if (
                         any(form in names for form in forms)
                         or any(spelled_plainly(form) in plain for form in forms)
-                    ) and not ordinary_word(phrase):
+                    ) and not ordinary_word(
+                        phrase, foreign=not (phrase in names and len(phrase) >= _COGNATE)
+                    ):
+                        # a long listed name as written is that name in another language too ("eclampsia")
                         found = 1
                         break
             if found:

@@ -180,6 +180,11 @@ _WORD_BEFORE = re.compile(r"([^\W\d_]+(?:-[^\W\d_]+)?)[ \t]+$")
 _CLINICAL_ADJECTIVE = re.compile(
     r"[^\W\d_]{4,}(?:tic|oid|oidal|ic|al|ary|ous|ní|ná|ný|owa|owy|isch|ische|ique)"
 )
+# An adjective after the condition, as Romance languages place it: "retinopatia diabética",
+# "neuropatía periférica", "insuffisance cardiaque", "ipertensione arteriosa" (read folded).
+_ADJECTIVE_AFTER = re.compile(
+    r"[a-z]{3,}(?:ic[ao]s?|iche|ici|ique|iques|al|ale|ales|ali|ar|ares|ari[ao]s?|aire|iv[ao]s?|ive|os[ao]s?|euse|eux)"
+)
 _JOINED = re.compile(r"-[^\W\d_]{3,}")
 _WORD_AFTER = re.compile(r"[ \t]+([^\W\d_]+(?:-[^\W\d_]+)?)")
 
@@ -209,7 +214,8 @@ def with_qualifiers(text: str, results: list[Any]) -> list[Any]:
             r.start = level.start()
         while True:
             m = _WORD_AFTER.match(text, r.end)
-            if not (m and (qualifier(m[1]) or head(m[1]))):  # else "dyslexie-dysorthographie", "typ II"
+            if not (m and (qualifier(m[1]) or head(m[1]) or _ADJECTIVE_AFTER.fullmatch(fold(m[1])))):
+                # else "dyslexie-dysorthographie", "typ II"
                 m = _JOINED.match(text, r.end) or _GRADE_AFTER.match(text, r.end)
             if m is None:
                 break
