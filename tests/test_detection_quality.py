@@ -1285,3 +1285,12 @@ def test_a_disease_head_word_and_its_romance_adjective_in_another_language(guard
         text[f["start"] : f["end"]] for f in inspection.findings if f["entity_type"] == "MEDICAL_CONDITION"
     }
     assert {"retinopatia diabética", "neuropatia periférica", "eclampsia"} <= found
+
+
+def test_a_pregnancy_with_its_term_and_a_clinical_adjective_in_ive(guard: Guard) -> None:
+    text = "Lena is 11 weeks pregnant; her sister Ana has photosensitive epilepsy."
+    inspection = guard.inspect(text)
+    found = {
+        text[f["start"] : f["end"]] for f in inspection.findings if f["entity_type"] == "MEDICAL_CONDITION"
+    }
+    assert {"11 weeks pregnant", "photosensitive epilepsy"} <= found

@@ -178,7 +178,7 @@ _GRADE_AFTER = re.compile(
 _WORD_BEFORE = re.compile(r"([^\W\d_]+(?:-[^\W\d_]+)?)[ \t]+$")
 # An adjective that names the kind of a condition by its clinical ending, when it is no frequent word.
 _CLINICAL_ADJECTIVE = re.compile(
-    r"[^\W\d_]{4,}(?:tic|oid|oidal|ic|al|ary|ous|ní|ná|ný|owa|owy|isch|ische|ique)"
+    r"[^\W\d_]{4,}(?:tic|oid|oidal|ic|al|ar|ary|ous|ive|ní|ná|ný|owa|owy|isch|ische|ique)"
 )
 # An adjective after the condition, as Romance languages place it: "retinopatia diabética",
 # "neuropatía periférica", "insuffisance cardiaque", "ipertensione arteriosa" (read folded).
