@@ -1294,3 +1294,17 @@ def test_a_pregnancy_with_its_term_and_a_clinical_adjective_in_ive(guard: Guard)
         text[f["start"] : f["end"]] for f in inspection.findings if f["entity_type"] == "MEDICAL_CONDITION"
     }
     assert {"11 weeks pregnant", "photosensitive epilepsy"} <= found
+
+
+def test_a_german_genitive_of_a_given_name_is_that_name(guard: Guard) -> None:
+    text = "Die Belege von Jörgs Fahrten schicke ich nach, sagte meine Mutter gestern."
+    found = [
+        text[f["start"] : f["end"]] for f in guard.inspect(text).findings if f["entity_type"] == "PERSON"
+    ]
+    assert found == ["Jörgs"]
+
+
+def test_a_name_before_an_age_in_brackets_unless_a_public_figure(guard: Guard) -> None:
+    assert_redacted(guard, "Order: Hope Delacroix (age 7) plays first, then the duet.", ["Hope Delacroix"])
+    text = "Napoleon Bonaparte (age 51) died on Saint Helena."
+    assert "PERSON" not in {f["entity_type"] for f in guard.inspect(text).findings}

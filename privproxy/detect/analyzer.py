@@ -353,6 +353,7 @@ class Detector:
                 and not (documents and example_value(r.entity_type, scanned.text, r.start))
             ]
         results = self._public_births(scanned.text, results)
+        results += names_before_ages(scanned.text)
         results = self._not_names(scanned.text, results)
         listed = listed_names(scanned.text, results, self.settings.min_score)
         if listed:  # the names listed with names are judged like any other (places, figures, code)
@@ -673,6 +674,7 @@ def _quiet(name: str) -> Iterator[None]:
 _REFINE_NER = {"PERSON": refine_ner_span, "LOCATION": refine_ner_location}
 # The findings `Detector._not_names` judges: names and places from the NER and the name detectors.
 _NAME_TYPES = frozenset({"PERSON", "LOCATION"})
+NAME_BEFORE_AGE = "NameBeforeAge"
 _NAME_DETECTORS = frozenset(
     {
         "SpacyRecognizer",
@@ -680,6 +682,7 @@ _NAME_DETECTORS = frozenset(
         "TitledNameRecognizer",
         "SignatureNameRecognizer",
         "NameAfterRelationRecognizer",
+        NAME_BEFORE_AGE,
         LISTED,
     }
 )
@@ -720,6 +723,26 @@ def births_in_brackets(text: str, results: list[Any], min_score: float) -> list[
         why = "a date in brackets after a name"
         found.append(recognizer_result("DATE_OF_BIRTH", start, end, 0.85, BIRTH_IN_BRACKETS, why))
     return found
+
+
+# One to three capitalized words, then an age in brackets: "Hope Delacroix (age 7)", "Lucía (5 años)".
+_NAME_BEFORE_AGE = regex.compile(
+    r"(?<![\p{L}\p{N}])(?P<name>\p{Lu}[\p{Ll}'\u2019-]+(?:[ \t]+\p{Lu}[\p{Ll}'\u2019-]+){0,2})[ \t]*\("
+    r"(?:(?i:age|aged|âge|edad|età|idade|alter|leeftijd|wiek|ålder|alder|ikä)[ \t:]*)?\d{1,2}"
+    r"(?:[ \t]*(?i:y/?o|yrs?|years?(?:[ \t]+old)?|ans|años|anni|anos|jahre|jaar|lat|år|vuotta))?\)"
+)
+
+
+def names_before_ages(text: str) -> list[Any]:
+    """PERSON for the name written right before an age in brackets, the way rosters, programmes and
+    forms give a child's or a patient's age. Judged afterwards like any name (public figures, words)."""
+    if "(" not in text:
+        return []
+    why = "a name before an age in brackets"
+    return [
+        recognizer_result("PERSON", match.start("name"), match.end("name"), 0.7, NAME_BEFORE_AGE, why)
+        for match in _NAME_BEFORE_AGE.finditer(text)
+    ]
 
 
 def _health_words(results: list[Any], detectors: frozenset[str]) -> list[Any]:

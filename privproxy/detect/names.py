@@ -430,6 +430,9 @@ _CASE_ENDINGS = {
         *("ban", "ben", "nál", "ért", "ba", "be", "ra", "re", "on", "en", "ön", "ot", "et", "öt", "t", "n"),
     ),
 }
+# The German genitive of a given name ("die Belege von Jörgs Fahrten", "Annas Mutter"), read where the
+# writer speaks of their own people (not "Gretchens Rolle in Goethes Faust").
+_FIRST_PERSON_DE = re.compile(r"\b(?:ich|mein\w{0,2}|wir|uns|unser\w{0,2}|mir|mich)\b", re.IGNORECASE)
 _LONG_VOWELS = {"á": "a", "é": "e"}
 # Languages that change a name's last letters for its case: the ending written, and what the
 # nominative has instead ("Markéto" → "Markéta", "Jāni" → "Jānis", "Dariui" → "Darius", "Στέλιο" → "Στέλιος").
@@ -541,11 +544,12 @@ class GivenNameRecognizer(EntityRecognizer):
         # Words are read from the text itself, not spaCy's tokens: "1,Anna Kowalski,anna.k@wp.pl" in a
         # CSV row or "name='Ivan Petrov'" in code is one token to spaCy but plain words here.
         words = [(m.start(), m.end(), m.group()) for m in _NAME_WORD.finditer(text)]
+        genitive = language == "de" and _FIRST_PERSON_DE.search(text) is not None
         results: list[RecognizerResult] = []
         i = 0
         while i < len(words):
             word = words[i][2].rstrip(".")
-            if not self._is_given_name(word, language):
+            if not self._is_given_name(word, language, genitive):
                 if self._lower_case_after_kin(text, words, i):
                     results.append(
                         self._result(words[i][0], _word_end(words[i]), self._alone_score, "given name")
@@ -562,6 +566,8 @@ class GivenNameRecognizer(EntityRecognizer):
                 continue
             rank = self._rank.get(word.lower(), COMMON_ALONE)
             last = self._run_end(text, words, i)
+            if word not in self._names and word.endswith("s") and word[:-1] in self._names:
+                last = i  # a genitive ends the name: "Jörgs Fahrten" is Jörg's trips
             if last == i and language in FOREIGN_LANGUAGES:
                 # Alone, one of the text's own language's COMMON_IN_RUN most frequent words is that
                 # word first: "fünf Tage", "el Segundo" (while "María", "Elena" stay names).
@@ -617,13 +623,14 @@ class GivenNameRecognizer(EntityRecognizer):
             and own >= COMMON_IN_RUN
         )
 
-    def _is_given_name(self, word: str, language: str | None = None) -> bool:
+    def _is_given_name(self, word: str, language: str | None = None, genitive: bool = False) -> bool:
         if not _capitalized(word) or _function_word(word.lower(), language):
             return False  # "Sie", "Vous" are in some locale's list
         return (
             word in self._names
             or ("-" in word and word.split("-", 1)[0] in self._names)
             or any(stem in self._names for stem in inflection_stems(word, language))
+            or (genitive and word.endswith("s") and word[:-1] in self._names)
         )
 
     @staticmethod
