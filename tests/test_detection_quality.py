@@ -1308,3 +1308,9 @@ def test_a_name_before_an_age_in_brackets_unless_a_public_figure(guard: Guard) -
     assert_redacted(guard, "Order: Hope Delacroix (age 7) plays first, then the duet.", ["Hope Delacroix"])
     text = "Napoleon Bonaparte (age 51) died on Saint Helena."
     assert "PERSON" not in {f["entity_type"] for f in guard.inspect(text).findings}
+
+
+def test_a_name_after_somebody_else_s_kin_word_is_nobody_famous(guard: Guard) -> None:
+    assert_redacted(
+        guard, "Summer Okonjo and her brother Chase play a duet; Chase has a peanut allergy.", ["Chase"]
+    )
