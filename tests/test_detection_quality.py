@@ -1312,5 +1312,5 @@ def test_a_name_before_an_age_in_brackets_unless_a_public_figure(guard: Guard) -
 
 def test_a_name_after_somebody_else_s_kin_word_is_nobody_famous(guard: Guard) -> None:
     assert_redacted(
-        guard, "Summer Okonjo and her brother Chase play a duet; Chase has a peanut allergy.", ["Chase"]
+        guard, "Summer Okonjo and her brother Chase play a duet; Chase turns the pages.", ["Chase"]
     )
