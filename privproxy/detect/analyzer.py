@@ -701,7 +701,7 @@ def _sentence_start(text: str, start: int) -> bool:
 # A whole date first in the brackets right after a person's name, alone or after a birth mark
 # ("Callum Dunn (03.11.1988)", "Asta (f. 4/2-2023, CPR …)", "Ana Ruiz (b. 3 May 1961)").
 _BIRTH_IN_BRACKETS = regex.compile(
-    r"[ \t]*\([ \t]*(?:(?i:b|born|dob|d\.o\.b|geb|f|n|né|née|née|nat[ao]|nac|nar|ur|\*)\.?:?[ \t]*)?"
+    r"[ \t]*\([ \t]*(?:(?i:b|born|dob|d\.o\.b|geb|f|n|né|née|nat[ao]|nac|nar|ur|\*)\.?:?[ \t]*)?"
     r"(?P<date>\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|\d{1,2}\.?[ \t]+\p{L}{3,12}\.?,?[ \t]+\d{4}"
     r"|\p{L}{3,12}\.?[ \t]+\d{1,2}(?:st|nd|rd|th)?,?[ \t]+\d{4})[ \t]*[,;)]"
 )
