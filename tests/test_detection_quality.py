@@ -1314,3 +1314,21 @@ def test_a_name_after_somebody_else_s_kin_word_is_nobody_famous(guard: Guard) ->
     assert_redacted(
         guard, "Summer Okonjo and her brother Chase play a duet; Chase turns the pages.", ["Chase"]
     )
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        ("Verzekerde: Hendrik (Henk) Mulder\nPolisnummer: 210448193", ["Mulder"]),
+        ('| Nate "Moose" Oduya | 12/01/2009 | Gail Sorensen |', ["Oduya", "Moose"]),
+        (
+            "Split it: Venmo handles: @kit-alvarez-3, @jonah_b, @marguerite-o. Thanks!",
+            ["jonah_b", "marguerite-o"],
+        ),
+        ('Can you make this DM less awkward? "hey Precious! we are sending Dan flowers"', ["Precious"]),
+    ],
+)
+def test_nicknames_handle_lists_and_a_name_after_a_greeting(
+    guard: Guard, text: str, values: list[str]
+) -> None:
+    assert_redacted(guard, text, values)

@@ -359,6 +359,7 @@ class Detector:
         if listed:  # the names listed with names are judged like any other (places, figures, code)
             results = self._not_names(scanned.text, results + listed, only=listed)
         results += births_in_brackets(scanned.text, results, self.settings.min_score)
+        results += nicknames_between(scanned.text, results, self.settings.min_score)
         results += record_columns(scanned.text, results, self.settings.min_score)
         results += drugs.in_lists(scanned.text, results, self.settings.min_score)
         results = _drugs_are_not_names(results)
@@ -722,6 +723,28 @@ def births_in_brackets(text: str, results: list[Any], min_score: float) -> list[
         start, end = match.span("date")
         why = "a date in brackets after a name"
         found.append(recognizer_result("DATE_OF_BIRTH", start, end, 0.85, BIRTH_IN_BRACKETS, why))
+    return found
+
+
+# A nickname in quotes or brackets after a given name, then the surname: `Rajesh "Raj" Subramaniam`,
+# "Hendrik (Henk) Mulder", `Nate "Moose" Oduya`.
+_NICKNAME_THEN_SURNAME = regex.compile(
+    r"[ \t]+[\"\u201c'(]\p{Lu}[\p{L}.'\u2019-]{0,20}[\"\u201d')][ \t]+\p{Lu}[\p{Ll}'\u2019-]+(?:[ \t-]\p{Lu}[\p{Ll}'\u2019-]+)?"
+)
+NICKNAME = "NicknameThenSurname"
+
+
+def nicknames_between(text: str, results: list[Any], min_score: float) -> list[Any]:
+    """One PERSON over a name the policy acts on, the quoted or bracketed nickname after it and the
+    capitalized surname after that."""
+    found = []
+    for person in results:
+        if person.entity_type != "PERSON" or person.score < min_score:
+            continue
+        match = _NICKNAME_THEN_SURNAME.match(text, person.end, person.end + 64)
+        if match is not None:
+            why = "a nickname between a given name and a surname"
+            found.append(recognizer_result("PERSON", person.start, match.end(), person.score, NICKNAME, why))
     return found
 
 
