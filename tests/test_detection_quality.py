@@ -1332,3 +1332,15 @@ def test_nicknames_handle_lists_and_a_name_after_a_greeting(
     guard: Guard, text: str, values: list[str]
 ) -> None:
     assert_redacted(guard, text, values)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "<?php\n$agentKey = 'fcb8oy6sapzx36vz7b011madgf4smvvro39lvi9xwd';",
+        "Token KSeF wygenerowałam wczoraj: 28D3E14BE535893B80598E7D8A50F510DC6C4393A96E78C3403049D3E8474F2A.",
+        "Die TAN-App ist auf dem Vereinshandy, Entsperrcode 2 5 8 0 1 4.",
+    ],
+)
+def test_keys_in_code_tokens_in_prose_and_spaced_unlock_codes_are_blocked(guard: Guard, text: str) -> None:
+    assert guard.inspect(text).action == "block"
