@@ -72,6 +72,17 @@ def test_user_typed_placeholder_is_never_issued_or_restored_to_a_value() -> None
     assert restore_text(f"{typed} and {issued}", result.mapping) == f"{typed} and John Smith"
 
 
+def test_a_placeholder_typed_in_another_shape_is_never_issued_either() -> None:
+    probe = redact([_segment("John Smith")], [(0, Finding(0, 10, "PERSON", 0.9, "t"))], KEY)
+    typed = next(iter(probe.mapping))  # "<PERSON_xxxx>"
+    entity, digest = typed[1:-1].rsplit("_", 1)
+    for shape in (f"{entity.lower()}{digest}", f"{entity} {digest.upper()}", f"{entity}-{digest}"):
+        text = f"ref {shape}; my name is John Smith"
+        start = text.index("John")
+        result = redact([_segment(text)], [(0, Finding(start, start + 10, "PERSON", 0.9, "t"))], KEY)
+        assert next(iter(result.mapping)) != typed, shape
+
+
 def test_mangled_placeholders_restore_to_the_right_value_or_stay() -> None:
     mapping = {"<PERSON_7f3a>": "Ann Lee", "<EMAIL_ADDRESS_00b1>": "ann@example.com"}
     assert restore_text("Hi < person_7F3A >!", mapping) == "Hi Ann Lee!"

@@ -12,6 +12,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 from ..detect.findings import Finding
 from ..policy.schema import RedactionStyle
@@ -170,21 +171,38 @@ def _surrogate(ident: tuple[str, str], key: bytes, all_text: str, taken: set[str
     return None
 
 
-def _reserved_text(segments: Sequence[Segment]) -> tuple[str, str]:
-    """The request's text, lower-cased, as is and with spaces and dashes read as "_"."""
+class _Reserved(NamedTuple):
+    """The request's text, lower-cased, as is and with spaces and dashes read as "_", and every four
+    hex digits in a row it holds (a placeholder's digest can be there only if its first four are)."""
+
+    lowered: str
+    underscored: str
+    hex_quads: frozenset[str]
+
+
+_HEX_RUN = re.compile(r"[0-9a-f]{4,}")
+
+
+def _reserved_text(segments: Sequence[Segment]) -> _Reserved:
     lowered = "\n".join(segment.text for segment in segments).lower()
-    return lowered, re.sub(r"[\s\-]", "_", lowered)
+    quads = frozenset(
+        run[i : i + SHORT] for run in _HEX_RUN.findall(lowered) for i in range(len(run) - SHORT + 1)
+    )
+    return _Reserved(lowered, re.sub(r"[\s\-]", "_", lowered), quads)
 
 
-def _taken(candidate: str, reserved: tuple[str, str]) -> bool:
+def _taken(candidate: str, reserved: _Reserved) -> bool:
     """Whether the request already holds this placeholder in some shape (`PERSON_8bf6`, `person8bf6`)."""
     body = candidate[1:-1].lower()
-    joined = body[: body.rfind("_")] + body[body.rfind("_") + 1 :]
-    return body in reserved[1] or joined in reserved[0]
+    cut = body.rfind("_")
+    if body[cut + 1 : cut + 1 + SHORT] not in reserved.hex_quads:
+        return False  # its digest's first hex digits are nowhere in the request: no scan of the text
+    joined = body[:cut] + body[cut + 1 :]
+    return body in reserved.underscored or joined in reserved.lowered
 
 
 def _assign(
-    surfaces: dict[tuple[str, str], str], key: bytes, reserved: tuple[str, str]
+    surfaces: dict[tuple[str, str], str], key: bytes, reserved: _Reserved
 ) -> dict[tuple[str, str], str]:
     """Give each (type, value) the shortest free placeholder; order by full digest so it is deterministic."""
     digests = {ident: _digest(key, ident) for ident in surfaces}
