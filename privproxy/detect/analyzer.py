@@ -358,8 +358,7 @@ class Detector:
         listed = listed_names(scanned.text, results, self.settings.min_score)
         if listed:  # the names listed with names are judged like any other (places, figures, code)
             results = self._not_names(scanned.text, results + listed, only=listed)
-        results += births_in_brackets(scanned.text, results, self.settings.min_score)
-        results += nicknames_between(scanned.text, results, self.settings.min_score)
+        results += after_names(scanned.text, results, self.settings.min_score)
         results += record_columns(scanned.text, results, self.settings.min_score)
         results += drugs.in_lists(scanned.text, results, self.settings.min_score)
         results = _drugs_are_not_names(results)
@@ -709,23 +708,6 @@ _BIRTH_IN_BRACKETS = regex.compile(
 BIRTH_IN_BRACKETS = "BirthInBrackets"
 
 
-def births_in_brackets(text: str, results: list[Any], min_score: float) -> list[Any]:
-    """Dates of birth written in brackets right after a person's name: the way forms, letters and
-    lists give whose birthday it is. Only a whole date (day, month and year), only right after a
-    PERSON finding the policy would act on; a year range ("(1769-1821)") is no date here."""
-    found = []
-    for person in results:
-        if person.entity_type != "PERSON" or person.score < min_score:
-            continue
-        match = _BIRTH_IN_BRACKETS.match(text, person.end, person.end + 48)
-        if match is None:
-            continue
-        start, end = match.span("date")
-        why = "a date in brackets after a name"
-        found.append(recognizer_result("DATE_OF_BIRTH", start, end, 0.85, BIRTH_IN_BRACKETS, why))
-    return found
-
-
 # A nickname in quotes or brackets after a given name, then the surname: `Rajesh "Raj" Subramaniam`,
 # "Hendrik (Henk) Mulder", `Nate "Moose" Oduya`.
 _NICKNAME_THEN_SURNAME = regex.compile(
@@ -734,17 +716,23 @@ _NICKNAME_THEN_SURNAME = regex.compile(
 NICKNAME = "NicknameThenSurname"
 
 
-def nicknames_between(text: str, results: list[Any], min_score: float) -> list[Any]:
-    """One PERSON over a name the policy acts on, the quoted or bracketed nickname after it and the
-    capitalized surname after that."""
+def after_names(text: str, results: list[Any], min_score: float) -> list[Any]:
+    """What is written right after each name the policy acts on: a date of birth in brackets (a whole
+    date, day, month and year: "(1769-1821)" is none), or a quoted or bracketed nickname and the
+    surname after it (one PERSON over all three)."""
     found = []
     for person in results:
         if person.entity_type != "PERSON" or person.score < min_score:
             continue
-        match = _NICKNAME_THEN_SURNAME.match(text, person.end, person.end + 64)
-        if match is not None:
+        if birth := _BIRTH_IN_BRACKETS.match(text, person.end, person.end + 48):
+            start, end = birth.span("date")
+            why = "a date in brackets after a name"
+            found.append(recognizer_result("DATE_OF_BIRTH", start, end, 0.85, BIRTH_IN_BRACKETS, why))
+        elif nickname := _NICKNAME_THEN_SURNAME.match(text, person.end, person.end + 64):
             why = "a nickname between a given name and a surname"
-            found.append(recognizer_result("PERSON", person.start, match.end(), person.score, NICKNAME, why))
+            found.append(
+                recognizer_result("PERSON", person.start, nickname.end(), person.score, NICKNAME, why)
+            )
     return found
 
 
