@@ -31,6 +31,7 @@ VOCABULARY_DETECTORS = frozenset(
         "HealthConditionRecognizer",
         "CommonConditionRecognizer",
         "ConditionByHeadWordRecognizer",
+        "MedicalProcedureRecognizer",
     }
 )
 # Of those, the ones that find listed words only: a name inside their finding is that drug or
