@@ -930,6 +930,24 @@ def test_an_unlisted_brand_in_a_list_with_a_drug_and_a_drug_in_another_script_is
         found = [text[f["start"] : f["end"]] for f in guard.inspect(text).findings]
         assert drug in found, (text, found)
     assert guard.inspect("Что такое метформин и как он работает?").action == "allow"  # nobody's
+    # a brand-shaped word after a word for taking or prescribing one; a listed drug first in a compound
+    for text, drug in [
+        ("Mi médico me ha recetado Enantyum y Nolotil, dice mi madre.", "Enantyum"),
+        ("Mi médico me ha recetado Enantyum y Nolotil, dice mi madre.", "Nolotil"),
+        ("Moja córka przyjmuje też Vigantoletten.", "Vigantoletten"),
+        ("Min søn tager Medikinet om morgenen.", "Medikinet"),
+        ("Äiti sanoi, että Pirkolla on Xarelto-lääkitys.", "Xarelto"),
+    ]:
+        found = [text[f["start"] : f["end"]] for f in guard.inspect(text).findings]
+        assert drug in found, (text, found)
+    # not after an everyday verb in English, nor a word of any language we read, a name or a place
+    for text in [
+        "My sister takes Nordwind to Madrid every summer.",
+        "Mein Bruder nimmt Anna mit nach Berlin.",
+        "Ma mère prend Paris comme exemple.",
+    ]:
+        found = [f for f in guard.inspect(text).findings if f["entity_type"] == "MEDICATION"]
+        assert not found, (text, found)
     # after a comma a German sentence goes on with a capitalized noun: no drug
     text = "Mein Sohn nimmt morgens Ritalin, Wirkung lässt am Nachmittag nach."
     assert "Wirkung" not in [text[f["start"] : f["end"]] for f in guard.inspect(text).findings]

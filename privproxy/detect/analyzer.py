@@ -360,6 +360,7 @@ class Detector:
             results = self._not_names(scanned.text, results + listed, only=listed)
         results += after_names(scanned.text, results, self.settings.min_score)
         results += record_columns(scanned.text, results, self.settings.min_score)
+        results += drugs.after_cues(scanned.text, results)
         results += drugs.in_lists(scanned.text, results, self.settings.min_score)
         results = _drugs_are_not_names(results)
         if self.settings.public_places == "allow":

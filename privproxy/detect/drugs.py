@@ -235,6 +235,20 @@ class DrugNameRecognizer(EntityRecognizer):
                         # a long listed name as written is that name in another language too ("eclampsia")
                         found = 1
                         break
+            head = words[i][2].split("-", 1)[0] if not found and "-" in words[i][2] else ""
+            if len(head) >= _MIN_LETTERS and head in names and not ordinary_word(head):
+                # the drug first in a compound: "Xarelto-lääkitys", "Cetirizin-Saft" (a listed name as written)
+                results.append(
+                    recognizer_result(
+                        self.supported_entities[0],
+                        words[i][0],
+                        words[i][0] + len(head),
+                        0.6,
+                        self._label,
+                        f"listed in {self._file}",
+                        self.id,
+                    )
+                )
             if found:
                 start, end = words[i][0], words[i + found - 1][1]
                 results.append(
@@ -278,6 +292,40 @@ def _brand(word: str) -> bool:
     else:
         shaped = word[0].isupper() and len(letters) >= _MIN_LETTERS - 1
     return shaped and not ordinary_word(fold(word))
+
+
+# Words that say somebody takes or was given a medicine, in the languages the detectors read; English
+# only where the verb is a prescriber's ("takes" takes buses and Mondays too). What follows, past a
+# few filler words, is a drug when it is shaped like a brand: "me ha recetado Enantyum",
+# "przyjmuje też Vigantoletten", "tager Medikinet", "viņa lieto Aspirin Cardio".
+_TAKES = re.compile(
+    r"(?i)(?<![^\W\d_])(?:prescribed|was\s+put\s+on|started\s+(?:him\s+|her\s+|me\s+)?on|recetad[oa]s?|"
+    r"toma|tomo|tomando|verschrieben|verordnet|nimmt|nehme|prescrite?s?|prend|prends|prescritt[oaie]|prende|"
+    r"prendo|assume|receitou|receitad[oa]|przepisa\w{1,3}|przyjmuj[eę]|zażywa|bierze|slikt|gebruikt|"
+    r"tager|tar|käyttää|lieto|vartoja|võtab|užívá|užíva|berie|jemlje|uzima|szed|приема|приемам|"
+    r"принимает|принимаю|приймає|приймаю|παίρνει|παίρνω)"
+    r"(?:\s+(?:also|too|now|daily|still|auch|noch|täglich|jetzt|aussi|encore|también|ya|además|anche|ancora|"
+    r"também|ainda|też|nadal|ook|nog|også|även|fortsatt|myös|arī|taky|tudi|še|du|de\s+la|de\s+l['\u2019]|des|"
+    r"le|la|les|il|lo|el|los|las|o|os|a|as|die|den|das|een|het))*"
+    r"\s+((?-i:[A-ZÀ-ÖØ-Þ][^\W\d_]{3,}(?:-[^\W\d_]+)*))"
+)
+
+
+def after_cues(text: str, results: list[Any]) -> list[RecognizerResult]:
+    """Brand-shaped words after a word for taking or prescribing a medicine (see `_TAKES`), which no
+    finding holds yet: brands are many and local, the verb says what the word is. The findings are the
+    drug list's (DrugNameRecognizer): a health word like any other, judged as one."""
+    extra = []
+    for match in _TAKES.finditer(text):
+        start, end = match.span(1)
+        if any(r.start < end and start < r.end for r in results) or not _brand(match.group(1)):
+            continue
+        extra.append(
+            recognizer_result(
+                "MEDICATION", start, end, 0.6, "DrugNameRecognizer", "after a word for taking a medicine"
+            )
+        )
+    return extra
 
 
 def in_lists(text: str, results: list[Any], min_score: float) -> list[RecognizerResult]:
