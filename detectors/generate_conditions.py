@@ -39,7 +39,8 @@ CHAPTERS = re.compile(r"[A-R]\d\d(?:\.\d)?")
 EXTRA_CODES = ("Z73.0",)  # burn-out
 _SCAFFOLDING_WORDS = """other unspecified specified elsewhere classified not due with without and or of in
     on to by for from following after site part parts type stage state use involving affecting resulting
-    complicating associated unknown certain sequelae history personal family"""
+    complicating associated unknown certain sequelae history personal family medicament
+    medicaments substance substances"""
 SCAFFOLDING = frozenset(_SCAFFOLDING_WORDS.split())
 _NAME = re.compile(r"[a-z]+(?:[-'][a-z]+)*(?: [a-z]+(?:[-'][a-z]+)*){0,2}")
 _JOINS = re.compile(r"\s*(?:,|:|;|\band\b|\bor\b|\bwith\b|\bwithout\b|\bdue to\b|\bin\b)\s*")

@@ -953,6 +953,24 @@ def test_an_unlisted_brand_in_a_list_with_a_drug_and_a_drug_in_another_script_is
     assert "Wirkung" not in [text[f["start"] : f["end"]] for f in guard.inspect(text).findings]
 
 
+def test_a_condition_spelled_as_its_language_sounds_it_is_the_listed_condition(guard: Guard) -> None:
+    # Hungarian, Czech, Polish and the Baltic languages write Greek and Latin medical words by sound:
+    # "mononukleózis" is mononucleosis, "hypoglykémií" hypoglycaemia, "osteoporozės" osteoporosis.
+    for text, condition in [
+        ("A fiam, Kovács Bence két hétig hiányzott mononukleózis miatt.", "mononukleózis"),
+        ("Moje maminka má časté stavy hypoglykémií, píše Jana.", "hypoglykémií"),
+        ("Mano mama serga osteoporozės forma, rašo Jonas.", "osteoporozės"),
+    ]:
+        found = [text[f["start"] : f["end"]] for f in guard.inspect(text).findings]
+        assert any(condition in span for span in found), (text, found)
+    # a word that only sounds like a short brand is no drug: the drug list needs ten letters or more
+    assert not [
+        f
+        for f in guard.inspect("Mein Vater sagt: Aktivasse bitte prüfen.").findings
+        if f["entity_type"] == "MEDICATION"
+    ]
+
+
 def test_a_health_word_that_concerns_nobody_passes_and_one_about_somebody_stays_in_house(
     guard: Guard,
 ) -> None:

@@ -156,6 +156,37 @@ def _plain_names(filename: str) -> frozenset[str]:
     return frozenset(spelled_plainly(name) for name in listed_names(filename) if " " not in name)
 
 
+_COGNATE_SOUNDS = re.compile(r"qu|x|ck|c|z|ae|oe")
+_SOUND = {"qu": "kw", "x": "ks", "ck": "k", "c": "k", "z": "s", "ae": "e", "oe": "e"}
+_DOUBLED = re.compile(r"(.)\1")
+
+
+def as_sounded(word: str) -> str:
+    """A long medical word as the languages that spell by sound write it: "mononucleosis" and Hungarian
+    "mononukleózis", "apoplexy" and Danish "apopleksi", "leukaemia" and "leukemia" all read alike
+    (Greek letters plain, c and k, x and ks, z and s, doubled letters once)."""
+    plain = _COGNATE_SOUNDS.sub(lambda m: _SOUND[m.group()], spelled_plainly(word))
+    return _DOUBLED.sub(r"\1", plain)
+
+
+# How long a word must be to be read as sounded: the drug list holds ten times as many names as the
+# condition list, most of them short brands, so a word of another language meets one more often.
+_SOUNDED_LETTERS = {"medications.txt": 10}
+
+
+def _sounded_letters(filename: str) -> int:
+    return _SOUNDED_LETTERS.get(filename, _COGNATE)
+
+
+@functools.cache
+def _sounded_names(filename: str) -> frozenset[str]:
+    """The one-word listed names long enough to be read as sounded (see `as_sounded`)."""
+    least = _sounded_letters(filename)
+    return frozenset(
+        as_sounded(name) for name in listed_names(filename) if " " not in name and len(name) >= least
+    )
+
+
 @functools.lru_cache(maxsize=1)
 def _frequent() -> tuple[dict[str, int], ...]:
     return (word_rank("en"), *(word_rank(language) for language in FOREIGN_LANGUAGES))
@@ -195,6 +226,7 @@ class DrugNameRecognizer(EntityRecognizer):
     def load(self) -> None:
         _first_words(self._file)
         _plain_names(self._file)
+        _sounded_names(self._file)
         _frequent()
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
@@ -207,6 +239,7 @@ class DrugNameRecognizer(EntityRecognizer):
             nlp_artifacts, LIKELY_LANGUAGE, "en"
         ) in ("en", None)
         names, firsts = listed_names(self._file), _first_words(self._file)
+        least = _sounded_letters(self._file)
         words = _folded_words(text)
         results: list[RecognizerResult] = []
         i = 0
@@ -226,9 +259,11 @@ class DrugNameRecognizer(EntityRecognizer):
                     latin = in_latin_letters(phrase)  # a Cyrillic or Greek word is in no case English
                     forms = (phrase,) if (english and not latin) or key else _forms(latin or phrase)
                     plain = () if (english and not latin) or key else _plain_names(self._file)
+                    sounded = () if (english and not latin) or key else _sounded_names(self._file)
                     if (
                         any(form in names for form in forms)
                         or any(spelled_plainly(form) in plain for form in forms)
+                        or any(len(form) >= least and as_sounded(form) in sounded for form in forms)
                     ) and not ordinary_word(
                         phrase, foreign=not (phrase in names and len(phrase) >= _COGNATE)
                     ):
