@@ -115,7 +115,9 @@ HOLDOUT = HERE / "accuracy" / "holdout"
 # (benchmarks/accuracy/fresh10/) again, with cs, da, no, lt, lv, et, uk, ru, ca: 165 prompts (69 benign),
 # 923 labels, 26 countries' ids, measured at the start of its round. `fresh11`
 # (benchmarks/accuracy/fresh11/) again, with sv, fi, hu, ro, tr, el, bg, hr, is, sk, sl: 162 prompts
-# (68 benign), 665 labels, 31 countries' ids, measured at the start of its round.
+# (68 benign), 665 labels, 31 countries' ids, measured at the start of its round. `fresh12`
+# (benchmarks/accuracy/fresh12/) again, with da, no, cs, lt, lv, et, uk, ru, ca: 166 prompts (70
+# benign), 781 labels, 34 countries' ids, measured at the start of its round.
 HOLDOUT_FILES = {
     "structured": HOLDOUT / "structured.jsonl",
     "credentials": HOLDOUT / "credentials_ids.jsonl",
@@ -131,6 +133,7 @@ HOLDOUT_FILES = {
     "fresh9": HERE / "accuracy" / "fresh9" / "fresh9.jsonl",
     "fresh10": HERE / "accuracy" / "fresh10" / "fresh10.jsonl",
     "fresh11": HERE / "accuracy" / "fresh11" / "fresh11.jsonl",
+    "fresh12": HERE / "accuracy" / "fresh12" / "fresh12.jsonl",
 }
 # Every label in those corpora is sensitive; their types, grouped for the targets.
 HOLDOUT_DIRECT = DIRECT | {"NATIONAL_ID", "DATE_OF_BIRTH", "ACCOUNT_NUMBER", "USERNAME", "DRIVER_LICENSE"}
