@@ -772,6 +772,8 @@ def test_a_match_reports_teams_and_scorers_are_public(guard: Guard) -> None:
         guard, "Our son Tom scored twice when Riverside beat Hillcrest 3-1, write him a card.", ["Tom"]
     )
     assert_redacted(guard, "Meeting at 10:30 with Anna Kowalski about the 2-1 vote.", ["Kowalski"])
+    # a range of days is no score ("Feb 3-7 I'm out" is not the match "Feb 3-7 I'm")
+    assert_redacted(guard, "Lena Forsberg said thanks. Also Feb 3\u20137 I'm out.", ["Lena Forsberg"])
 
 
 def test_a_name_in_a_string_literal_or_comment_inside_code_is_still_found(guard: Guard) -> None:
@@ -1343,6 +1345,19 @@ def test_a_german_genitive_of_a_given_name_is_that_name(guard: Guard) -> None:
 def test_a_name_before_an_age_in_brackets_unless_a_public_figure(guard: Guard) -> None:
     assert_redacted(guard, "Order: Hope Delacroix (age 7) plays first, then the duet.", ["Hope Delacroix"])
     text = "Napoleon Bonaparte (age 51) died on Saint Helena."
+    assert "PERSON" not in {f["entity_type"] for f in guard.inspect(text).findings}
+
+
+def test_the_speakers_of_a_pasted_chat_are_people(guard: Guard) -> None:
+    # The time before a name at the start of a line says it is a chat's speaker, whatever the NER reads.
+    chat = (
+        "Turn this thread into a table.\n\n[9:02] Oona Tervahartiala: hi both, my shift starts Jan 6.\n"
+        "[9:05] Kwabena Osei-Tutu: of course. Oona, take Tuesday?\n"
+        "12/03/2024, 21:15 - Bryn: fine by me\nAnna Berg  9:02 AM\nsee you"
+    )
+    assert_redacted(guard, chat, ["Oona Tervahartiala", "Kwabena Osei-Tutu", "Bryn", "Anna Berg"])
+    # a label before a time is no speaker: "Meeting: 10:00" is a form line
+    text = "Agenda\nMeeting  10:00\nStandup: 9:30 every day"
     assert "PERSON" not in {f["entity_type"] for f in guard.inspect(text).findings}
 
 

@@ -354,6 +354,7 @@ class Detector:
             ]
         results = self._public_births(scanned.text, results)
         results += names_before_ages(scanned.text)
+        results += chat_speakers(scanned.text)
         results = self._not_names(scanned.text, results)
         listed = listed_names(scanned.text, results, self.settings.min_score)
         if listed:  # the names listed with names are judged like any other (places, figures, code)
@@ -676,8 +677,10 @@ _REFINE_NER = {"PERSON": refine_ner_span, "LOCATION": refine_ner_location}
 # The findings `Detector._not_names` judges: names and places from the NER and the name detectors.
 _NAME_TYPES = frozenset({"PERSON", "LOCATION"})
 NAME_BEFORE_AGE = "NameBeforeAge"
+SPEAKER = "ChatSpeaker"
 _NAME_DETECTORS = frozenset(
     {
+        SPEAKER,
         "SpacyRecognizer",
         "GivenNameRecognizer",
         "TitledNameRecognizer",
@@ -755,6 +758,40 @@ def names_before_ages(text: str) -> list[Any]:
         recognizer_result("PERSON", match.start("name"), match.end("name"), 0.7, NAME_BEFORE_AGE, why)
         for match in _NAME_BEFORE_AGE.finditer(text)
     ]
+
+
+# A chat export's speaker: a time (and date) at the start of a line, then one to three capitalized
+# words and a colon ("[9:02] Lena Forsberg: hi", "[12/03/2024, 09:02:11] Osei Mensah: ok",
+# "03.12.24, 21:15 - Bryn: ..."), or the name alone on its line before the time ("Lena Forsberg  9:02 AM").
+_NAME_WORDS = r"(?P<name>\p{Lu}[\p{Ll}'\u2019-]+(?:[ \t]+\p{Lu}[\p{Ll}'\u2019-]+){0,2})"
+_CLOCK = r"\d{1,2}:\d{2}(?::\d{2})?(?:[ \t]*[AaPp]\.?[Mm]\.?)?"
+_SPEAKER = regex.compile(
+    r"(?m)^[ \t]*(?:[\[(][ \t]*(?:\d{1,4}[./-]\d{1,2}[./-]\d{2,4},?[ \t]+)?" + _CLOCK + r"[ \t]*[\])][ \t]*"
+    r"|(?:\d{1,4}[./-]\d{1,2}[./-]\d{2,4},?[ \t]+)?"
+    + _CLOCK
+    + r"[ \t]+[-\u2013][ \t]+)"
+    + _NAME_WORDS
+    + r":[ \t]"
+    r"|^[ \t]*" + _NAME_WORDS + r"[ \t]+[\[(]?" + _CLOCK + r"[\])]?[ \t]*$"
+)
+
+
+def chat_speakers(text: str) -> list[Any]:
+    """PERSON for each speaker of a pasted chat (Teams, Slack, WhatsApp, a meeting transcript): the
+    time before the name says it is one. Judged afterwards like any name (public figures, words)."""
+    if ":" not in text:
+        return []
+    why = "a speaker's name after the time in a chat export"
+    found = []
+    for match in _SPEAKER.finditer(text):
+        start, end = match.span("name")
+        while (space := text.find(" ", start, end)) > 0 and ordinary_words(text[start:space]):
+            start = space + 1  # "Agent Ritu", "Support Bot": the words before a name are no name
+            while text[start] in " \t":
+                start += 1
+        if not ordinary_words(text[start:end]):
+            found.append(recognizer_result("PERSON", start, end, 0.7, SPEAKER, why))
+    return found
 
 
 def _health_words(results: list[Any], detectors: frozenset[str]) -> list[Any]:

@@ -332,17 +332,28 @@ def history_talk(text: str) -> bool:
 _SCORE = r"\d{1,3}[ \t]?[-\u2013\u2014][ \t]?\d{1,3}(?![\d/.-])|\d[ \t]?:[ \t]?\d(?!\d)"
 _TEAM = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'\u2019.-]*(?:[ \t]+[A-ZÀ-ÖØ-ÞĀ-Ž][\w'\u2019.-]*){0,3}"
 _MATCH_RESULT = re.compile(
-    rf"\b{_TEAM}[ \t]+(?:{_SCORE})[ \t]+{_TEAM}"
+    rf"\b(?P<home>{_TEAM})[ \t]+(?:{_SCORE})[ \t]+(?P<away>{_TEAM})"
     rf"|\b{_TEAM}[ \t]+(?:beat|beats|defeated|bat|battent|schlägt|schlug|besiegt|vence|venció|batte|"
     rf"verslaat|versloeg|pokonał\w*|pokonali|slog|slår|voitti|yendi|porazil\w*|legyőzte|învinge)[ \t]+{_TEAM}"
     rf"[ \t]+(?:{_SCORE})"
 )
+_FIRST_PERSON = re.compile(r"I(?:['\u2019]\w+)?")
 
 
 def sport_talk(text: str) -> bool:
     """Whether the text reports a match result: its teams and scorers are public (sport is played in
-    public), like the people of a text about history."""
-    return _MATCH_RESULT.search(text) is not None
+    public), like the people of a text about history. A range of days is no score: "Feb 3-7 I'm out"."""
+    for match in _MATCH_RESULT.finditer(text):
+        home, away = match.group("home"), match.group("away")
+        if home is None or away is None:
+            return True
+        month = home.split()[-1].rstrip(".")
+        if not (calendar_word(month) or fold(month) in _MONTH_ABBREVIATIONS or _FIRST_PERSON.fullmatch(away)):
+            return True
+    return False
+
+
+_MONTH_ABBREVIATIONS = frozenset(fold(name) for name in calendar.month_abbr if name) | {"sept"}
 
 
 def associate(text: str, start: int) -> bool:
