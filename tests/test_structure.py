@@ -27,6 +27,10 @@ SHAPES = {
         "ValidationError: row = {'member_no': 'CLF-004417', 'dob': '1993-02-13', 'age': 31}",
         {"member_no": "CLF-004417", "dob": "1993-02-13", "age": "31"},
     ),
+    "php array on one line": (
+        "$db = ['user' => 'bakery', 'pass' => 'jVJL#EhjjaMx3'];\n$c = [\"dsn\" => \"mysql:host=db\"];",
+        {"user": "bakery", "pass": "jVJL#EhjjaMx3", "dsn": "mysql:host=db"},
+    ),
     "yaml": ("customer:\n  vorname: Jürgen\n  geburtsdatum: 01.02.1990\n", {"vorname": "Jürgen"}),
     "env": ("DB_USER=svc\nDB_PASSWORD='hunter2Xq!9zz'\n", {"DB_PASSWORD": "hunter2Xq!9zz"}),
     "query": ("GET /api?user=jdoe&email=a%40b.c HTTP/1.1", {"user": "jdoe"}),

@@ -113,14 +113,15 @@ _INLINE = re.compile(
     rf"(?<![\w.\-])(?P<key>{_KEY})=(?P<value>\"[^\"\n]{{0,{_MAX_TOKEN}}}\"|'[^'\n]{{0,{_MAX_TOKEN}}}'|[^\s&;,|\"'<>]{{1,{_MAX_TOKEN}}})"
 )
 # A Python dict or a JavaScript object written with single quotes (a repr in an error, a log line):
-# {'member_no': 'CLF-004417', 'dob': '1993-02-13'}.
+# {'member_no': 'CLF-004417', 'dob': '1993-02-13'}; a PHP or Ruby array's `'pass' => 'value'` too.
 _PY_DICT = re.compile(
-    r"(?<![\w'])'(?P<key>[A-Za-z_][\w .\-]{0,59})'\s*:\s*"
+    r"(?<![\w'])'(?P<key>[A-Za-z_][\w .\-]{0,59})'\s*(?::|=>)\s*"
     rf"(?:'(?P<value>(?:[^'\\\n]|\\[^\n]){{0,{_MAX_TOKEN}}}?)'|(?P<number>-?\d[\d.eE+\-]{{0,40}}))"
 )
-# JSON pairs, also escaped inside strings or logs: "key": "value", \"key\": \"value\", "key": 123.
+# JSON pairs, also escaped inside strings or logs: "key": "value", \"key\": \"value\", "key": 123;
+# a PHP or Ruby array's "pass" => "value".
 _JSON = re.compile(
-    r"(?P<q>\\*\")(?P<key>[^\"\\\n]{1,60})(?P=q)\s*:\s*"
+    r"(?P<q>\\*\")(?P<key>[^\"\\\n]{1,60})(?P=q)\s*(?::|=>)\s*"
     rf"(?:(?P=q)(?P<value>(?:[^\"\\\n]|\\(?!\")[^\n]){{0,{_MAX_TOKEN}}}?)(?P=q)|(?P<number>-?\d[\d.eE+\-]{{0,40}}))"
 )
 # A key over a one-line list of strings: "patient": ["ATKINS, Bronwyn", "DUARTE, Rafael"] (JSON, Python,
