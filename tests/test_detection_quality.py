@@ -584,10 +584,27 @@ def test_a_known_name_in_such_text_is_still_a_name(guard: Guard) -> None:
         # a test's data: documentation mailboxes, reserved numbers as literals, a placeholder name
         '@pytest.fixture\ndef buyer():\n    return {"name": "John Doe", "email": "j.doe@example.net", "tel": "+1 312-555-0147"}',
         "module.exports = { mail: { user: process.env.MAIL_USER, pass: process.env.MAIL_PASS } };",  # references
+        # published sandbox cards, and nothing else read on their digits
+        "For our Braintree sandbox checklist: 3782 822463 10005 and 4000 1111 1111 1115 decline?",
+        "console.log(letraDNI(12345678)); // counted digits are a dummy, whatever checksum they pass",
+        "SESSION_SECRET=generate-with-openssl-rand-hex-32\nSECRET_KEY=replace_with_your_own",  # instructions
+        # the addresses a DNS lookup answered are a domain's servers
+        "$ dig +short example.com @1.1.1.1\n93.184.215.14\n$ dig +short AAAA example.com\n"
+        "2600:1406:3a00:21::173e:2e65\n$ host shop.example.net\nshop.example.net has address 151.101.1.195",
     ],
 )
 def test_placeholders_loopback_and_remotes_are_not_values(guard: Guard, text: str) -> None:
     assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
+
+
+def test_what_only_resembles_a_placeholder_or_a_lookup_stays_a_finding(guard: Guard) -> None:
+    # a passphrase that starts with a verb is a passphrase; a card beside no test word is a card
+    assert sent(guard, "SESSION_SECRET=copy-ninja-banana-42")[0] == "block"
+    assert sent(guard, "Charge my card 3782 822463 10005 for the renewal, please.")[0] != "allow"
+    # an address in a log line, not printed by a lookup, is a device's
+    assert_redacted(guard, "Failed login from 81.2.69.160 for jdoe at 03:12", ["81.2.69.160"])
+    # digits that do not count up or down by one stay an id
+    assert sent(guard, "PESEL 44051401359, prosze o kontakt")[0] == "local"
 
 
 @pytest.mark.parametrize(

@@ -337,8 +337,23 @@ class Detector:
         if self.settings.public_places == "allow":
             results = _venue_addresses(scanned.text, results, self.settings.min_score)
         results = _private_network_addresses(scanned.text, results, self.settings.min_score)
+        if (
+            "dig" in scanned.text
+            or "address" in scanned.text
+            or " IN " in scanned.text
+            or "host" in scanned.text
+        ):
+            results = _looked_up_addresses(scanned.text, results)
         documents, fiction = documentation_talk(scanned.text), fiction_talk(scanned.text)
         if documents or fiction:  # "Stripe's docs list 4242 4242 4242 4242 …", "Ofcom reserves 07700 900xxx"
+            # what else was read on a test card's digits goes with it ("3782 822463 10005" is no phone)
+            cards = [
+                (r.start, r.end)
+                for r in results
+                if documents
+                and r.entity_type == "CREDIT_CARD"
+                and documented_test_value(r.entity_type, scanned.text[r.start : r.end])
+            ]
             results = [
                 r
                 for r in results
@@ -351,6 +366,7 @@ class Detector:
                     and documented_test_value(r.entity_type, scanned.text[r.start : r.end])
                 )
                 and not (documents and example_value(r.entity_type, scanned.text, r.start))
+                and not any(a <= r.start and r.end <= b for a, b in cards)
             ]
         results = self._public_births(scanned.text, results)
         results += names_before_ages(scanned.text)
@@ -856,6 +872,39 @@ def _private_network_addresses(text: str, results: list[Any], min_score: float) 
         r for r in results if r.entity_type == "IP_ADDRESS" and private_network_address(text[r.start : r.end])
     ]
     return _without_unless_somebody(results, private, min_score)
+
+
+# Where a name lookup gives a server's address: a zone record ("example.com. 300 IN A 93.184.215.14"),
+# `host`'s answer ("has address …"), or the lines a `dig +short`, `host` or `nslookup` command printed.
+_RECORD_BEFORE = re.compile(r"(?i)(?:\bIN[ \t]+AAAA?|\bhas(?:[ \t]+IPv6)?[ \t]+address)[ \t]+\Z")
+_LOOKUP_COMMAND = re.compile(
+    r"^[ \t]*(?:[$#>%][ \t]*)?(?:dig|host|nslookup|drill|resolvectl[ \t]+query)[ \t]"
+)
+_ADDRESS_LINE = re.compile(r"[0-9A-Fa-f:.]+")
+
+
+def _looked_up_addresses(text: str, results: list[Any]) -> list[Any]:
+    """Without the IP addresses a DNS lookup answered (a domain's servers, nobody's device), and what
+    else was read on their digits."""
+
+    def answered(start: int, end: int) -> bool:
+        line_start = text.rfind("\n", 0, start) + 1
+        if _RECORD_BEFORE.search(text, max(line_start, start - 40), start):
+            return True
+        line_end = text.find("\n", end)
+        if text[line_start : len(text) if line_end < 0 else line_end].strip() != text[start:end]:
+            return False
+        while line_start > 0:  # up over the other answer lines to the command that printed them
+            above = text.rfind("\n", 0, line_start - 1) + 1
+            line = text[above : line_start - 1]
+            if not _ADDRESS_LINE.fullmatch(line.strip()):
+                return _LOOKUP_COMMAND.match(line) is not None
+            line_start = above
+        return False
+
+    spans = [(r.start, r.end) for r in results if r.entity_type == "IP_ADDRESS" and answered(r.start, r.end)]
+    # what else was read on those digits goes with them: "93.184.215.14" is no phone, ":173e:2e65" no key
+    return [r for r in results if not any(a <= r.start and r.end <= b for a, b in spans)]
 
 
 def _without_unless_somebody(results: list[Any], these: list[Any], min_score: float) -> list[Any]:

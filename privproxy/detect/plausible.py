@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime
 import ipaddress
+import itertools
 import re
 
 from stdnum import luhn
@@ -106,12 +107,20 @@ def _mask(value: str) -> bool:
     digits = [ch for ch in stripped if ch.isdigit()]
     if len(digits) >= 7 and len(set(digits)) == 1 and not any(ch.isalpha() for ch in stripped):
         return True
+    if len(digits) >= 6 and len(digits) == len(stripped) and _counted("".join(digits)):
+        return True  # "12345678", "987654321": counted up or down, a dummy, whatever checksum it passes
     tokens = [token for token in _MASK_SEPARATORS.split(stripped) if token]
     if not tokens or not _mask_token(tokens[0]):
         return False
     if not all(_mask_token(token) or (token.isdigit() and len(token) <= 4) for token in tokens[1:]):
         return False
     return any(ch in stripped for ch in "xX*#•_") or set(digits) == {"0"} or tokens[0].lower() in _DATE_TOKENS
+
+
+def _counted(digits: str) -> bool:
+    """Whether the digits count up or down by one ("0123456789", "87654321")."""
+    steps = {(int(b) - int(a)) % 10 for a, b in itertools.pairwise(digits)}
+    return steps in ({1}, {9})
 
 
 def _mask_token(token: str) -> bool:
@@ -238,6 +247,11 @@ _NO_SECRET_WORDS = frozenset(
 
 # "Change me" and "(put it) here" in the languages we read: a template's stand-in is lower case words
 # with one of these ("motdepasse-a-changer", "promijeni-me", "buraya-anahtar", "bitte-aendern").
+# The verb and the word after it that start a template's value when it tells the reader what to put
+# there ("generate-with-…", "replace_with_your_own", "paste-here"); a passphrase may start with a verb
+# ("copy-ninja-banana-42"), seldom with one of these pairs.
+_INSTRUCTION_WORDS = word_set("generate replace insert fill paste put enter")
+_INSTRUCTION_OBJECTS = word_set("with your me here this a an the in by using own it yours")
 _CHANGE_ME_WORDS = word_set(
     """changeme changer changez cambiar cambiame cambiami cambiare mudar alterar altere aendern ändern
     wijzigen wijzig veranderen zmien zmień zmienic zmienić promijeni promeni spremeni zmenit zmeniť
@@ -256,6 +270,14 @@ def _says_it_is_no_secret(value: str) -> bool:
         and all(w.isalpha() for w in said)
         and _CHANGE_ME_WORDS.intersection(said)
     ):
+        return True
+    if (
+        len(said) >= 2
+        and bare.islower()
+        and said[0] in _INSTRUCTION_WORDS
+        and said[1] in _INSTRUCTION_OBJECTS
+        and all(w.isalpha() or w.isdigit() for w in said)
+    ):  # "generate-with-openssl-rand-hex-32", "replace_with_your_own": an instruction, not a value
         return True
     return (
         len(words) >= 2
@@ -581,6 +603,20 @@ def example_value(entity_type: str, text: str, start: int) -> bool:
     return found is not None and _POSSESSIVE_WORD.search(window) is None
 
 
+# The card numbers payment providers publish for their sandboxes (Stripe, Braintree, Adyen, PayPal) that
+# the rule above does not already read as test numbers: no bank issues them.
+_PUBLISHED_TEST_CARDS = word_set(
+    """
+    378282246310005 371449635398431 378734493671000 30569309025904 38520000023237 36259600000004
+    6011111111111117 6011000990139424 6011000400000000 3530111333300000 3566002020360505 3566111111111113
+    5555555555554444 5105105105105100 5200828282828210 2223003122003222 2223000048400011 5454545454545454
+    4111111111111111 4012888888881881 4222222222222 4000111111111115 4000111111111511 4000002500003155
+    4000000000003220 4000056655665556 4000002760003184 4000008260003178 4988438843884305 6200000000000005
+    6243030000000001 4917610000000000 4462030000000000 4035501000000008 4400000000000008
+    """
+)
+
+
 def documentation_talk(text: str) -> bool:
     """Whether a text talks about tests, docs or examples, where documented test values are just that."""
     return _DOCUMENTATION_TALK.search(text) is not None or _TEST_CODE.search(text) is not None
@@ -593,7 +629,7 @@ def documented_test_value(entity_type: str, value: str) -> bool:
     at a documentation domain (RFC 2606: example.com, .org, .net), or a placeholder name (Jane Doe)."""
     if entity_type == "CREDIT_CARD":
         digits = re.sub(r"\D", "", value)
-        return len(set(digits)) <= 2 or digits.count("0") >= 8
+        return len(set(digits)) <= 2 or digits.count("0") >= 8 or digits in _PUBLISHED_TEST_CARDS
     if entity_type == "PHONE_NUMBER":
         return _FICTIONAL_PHONE.fullmatch(_national_digits(value)) is not None
     if entity_type == "EMAIL_ADDRESS":
