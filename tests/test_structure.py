@@ -27,6 +27,10 @@ SHAPES = {
         "ValidationError: row = {'member_no': 'CLF-004417', 'dob': '1993-02-13', 'age': 31}",
         {"member_no": "CLF-004417", "dob": "1993-02-13", "age": "31"},
     ),
+    "form columns": (
+        "RX# 0918342-04417   PATIENT: KOWALCZYK, TERESA M   DOB: 06/11/1977\nQTY 30   COPAY: $4.00",
+        {"PATIENT": "KOWALCZYK, TERESA M", "DOB": "06/11/1977", "COPAY": "$4.00"},
+    ),
     "php array on one line": (
         "$db = ['user' => 'bakery', 'pass' => 'jVJL#EhjjaMx3'];\n$c = [\"dsn\" => \"mysql:host=db\"];",
         {"user": "bakery", "pass": "jVJL#EhjjaMx3", "dsn": "mysql:host=db"},

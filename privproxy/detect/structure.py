@@ -159,6 +159,7 @@ def _all_pairs(text: str) -> Iterator[Pair]:
     yield from _json_pairs(text)
     yield from _sql_pairs(text)
     yield from _line_pairs(text)
+    yield from _column_pairs(text)
     yield from _table_pairs(text)
     yield from _inline_pairs(text)
     yield from _code_pairs(text)
@@ -419,6 +420,19 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 _NEXT_LABEL = re.compile(
     r"(?:[,;|]\s+|[ \t]{3,}|(?<=[^\W\d_]{4})\.\s+(?=[A-ZÀ-ÖØ-ÞĀ-Ž])(?!(?:No|Nr|N°|Nº)\b))(?P<key>[^\W\d_][\w .'/\-]{0,30}?)\s*:\s+"
 )
+
+
+# A label in a column of a printed or OCR'd form, after a wide gap: "RX# 0918342-04417   PATIENT: KOWALCZYK,
+# TERESA M" (the form lines above read a label at the start of a line, or after one already read).
+_COLUMN_LABEL = re.compile(
+    r"(?<=\S[ \t]{3})[ \t]*(?P<key>[^\W\d_][\w .'/\-]{0,30}?)[ \t]*:[ \t]+(?P<value>\S(?:[^\n]*?\S)?)(?=[ \t]{3}|[ \t]*$)",
+    re.MULTILINE,
+)
+
+
+def _column_pairs(text: str) -> Iterator[Pair]:
+    if "   " in text:
+        yield from _matched_pairs(text, _COLUMN_LABEL)
 
 
 def _line_pairs(text: str) -> Iterator[Pair]:
