@@ -205,6 +205,14 @@ def test_a_key_with_a_qualifier_after_it_is_read_by_the_words_before() -> None:
     assert vocabulary.type_of("phone model") is None
 
 
+def test_a_key_in_the_plural_is_read_as_its_singular_but_not_a_counter_or_pass() -> None:
+    vocabulary = FieldVocabulary({"PERSON": ["given name", "surname"], "PASSPORT": ["pas"]})
+    assert vocabulary.type_of("given_names") == vocabulary.type_of("Surnames") == "PERSON"
+    assert vocabulary.type_of("pass") is None  # "pas" is a passport in Dutch; "pass" is no plural of it
+    by_suffix = FieldVocabulary({"SECRET": ["token"]}, key_suffix=True)
+    assert by_suffix.type_of("prompt_tokens") is None  # a count of tokens
+
+
 def test_a_number_word_in_front_of_a_label_says_nothing_more() -> None:
     vocabulary = FieldVocabulary({"PASSPORT": ["passaporte", "paszportu", "passport"]})
     for key in ("Nº passaporte", "Nr paszportu", "No. of passport", "n° passport"):

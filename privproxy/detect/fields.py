@@ -9,6 +9,7 @@ import regex
 from presidio_analyzer import EntityRecognizer, RecognizerResult
 
 from .findings import recognizer_result
+from .names import ordinary_words
 from .structure import FieldVocabulary, read_pairs, record_name_cells
 
 
@@ -44,7 +45,8 @@ class FieldRecognizer(_StructureRecognizer):
     """`kind: fields`: a value under a key or label the pack names is that entity, however it looks.
 
     The score (0.6) is above every policy's threshold but below the specific detectors', so where a
-    pattern or checksum detector finds the same value, its finding (and its name) is the one kept.
+    pattern or checksum detector finds the same value, its finding (and its name) is the one kept. A
+    name field's value made of ordinary words only ("Red Team", "Media Player") is no one's name.
     """
 
     def __init__(
@@ -77,6 +79,7 @@ class FieldRecognizer(_StructureRecognizer):
                 if self._vocabulary.type_of(pair.key) == self._entity
                 and (self._value is None or self._value.search(text[pair.start : pair.end]))
                 and (self._check is None or self._check(text[pair.start : pair.end]))
+                and not (self._entity == "PERSON" and ordinary_words(text[pair.start : pair.end]))
             }
         )
 

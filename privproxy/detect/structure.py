@@ -803,6 +803,9 @@ def _bag(words: list[str]) -> tuple[str, ...] | None:
     return bag if len(bag) >= 2 and any(w != "#" for w in bag) else None
 
 
+# An English plural a key may take ("given_names", "surnames"); not "pass", "address" or a counter's
+# "prompt_tokens" (a vocabulary of key endings reads no plurals).
+_PLURAL = re.compile(r"[a-z]{3,}[^s]s")
 # The shortest listed name read at the end of a longer word (`rootpassword`, `appsecret`): shorter
 # ones end too many words of their own ("bypass", "compass").
 _GLUED_MIN = 6
@@ -861,6 +864,8 @@ class FieldVocabulary:
         if found is None:  # "birthday as sent", "phone if different": the words before a qualifier
             cut = next((i for i, word in enumerate(words) if i and word in _QUALIFIERS), 0)
             found = self._type_of_words(words[:cut]) if cut else None
+        if found is None and not self._key_suffix and _PLURAL.fullmatch(words[-1] if words else ""):
+            found = self._type_of_words([*words[:-1], words[-1][:-1]])  # "given_names": a given name
         return found
 
     def _type_of_words(self, words: list[str]) -> str | None:
