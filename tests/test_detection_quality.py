@@ -1116,6 +1116,9 @@ def test_a_public_figures_birth_is_history_and_a_private_persons_is_not(guard: G
         "Anne Frank werd geboren op 12 juni 1929 in Frankfurt. Wat schreef zij in het Achterhuis?",
         # the figure named a sentence before the birth, and the small town of it after "in"
         "A talk on Katherine Johnson for 5th grade. Facts: born August 26, 1918 in White Sulphur Springs.",
+        # the figure whose historic birth is told, and the people named beside them, are history
+        "Explica os heterónimos de Fernando Pessoa (nascido a 13 de junho de 1888 em Lisboa): "
+        "Alberto Caeiro, Ricardo Reis e Álvaro de Campos.",
     ):
         assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
     private = guard.inspect("Anna Kowalski werd geboren op 12 juni 1989 in Frankfurt.")

@@ -368,13 +368,15 @@ class Detector:
                 and not (documents and example_value(r.entity_type, scanned.text, r.start))
                 and not any(a <= r.start and r.end <= b for a, b in cards)
             ]
+        people = sum(r.entity_type == "PERSON" for r in results)
         results = self._public_births(scanned.text, results)
+        born_long_ago = sum(r.entity_type == "PERSON" for r in results) < people  # "Pessoa (nascido … 1888)"
         results += names_before_ages(scanned.text)
         results += chat_speakers(scanned.text)
-        results = self._not_names(scanned.text, results)
+        results = self._not_names(scanned.text, results, figure_named=born_long_ago)
         listed = listed_names(scanned.text, results, self.settings.min_score)
         if listed:  # the names listed with names are judged like any other (places, figures, code)
-            results = self._not_names(scanned.text, results + listed, only=listed)
+            results = self._not_names(scanned.text, results + listed, only=listed, figure_named=born_long_ago)
         results += after_names(scanned.text, results, self.settings.min_score)
         results += record_columns(scanned.text, results, self.settings.min_score)
         results += drugs.after_cues(scanned.text, results)
@@ -502,13 +504,16 @@ class Detector:
                 history.add(id(birth))
         return [r for r in results if id(r) not in history]
 
-    def _not_names(self, text: str, results: list[Any], only: list[Any] | None = None) -> list[Any]:
+    def _not_names(
+        self, text: str, results: list[Any], only: list[Any] | None = None, figure_named: bool = False
+    ) -> list[Any]:
         """Without the name and place findings that are code, calendar words, or public (if allowed).
 
         Only the name detectors' findings are judged (spaCy's, given names, titled names): a name
         under a record's key or in a pattern detector's finding stays what it is, unless it is an
         identifier or an abbreviation (`- name: DB_PASSWORD` in a manifest). `only`: judge just these
-        of `results` (the rest were judged already), in the context of them all.
+        of `results` (the rest were judged already), in the context of them all. `figure_named`: a
+        person of history was named already (and left out of `results` with their birth).
         """
         judged = [
             r
@@ -605,9 +610,14 @@ class Detector:
             # A text about the past that names a public figure: the other people it names beside them
             # are history too ("Mary Todd Lincoln and Edwin Stanton", "Bigot de Préameneu").
             people = [r for r in judged if r.entity_type == "PERSON" and id(r) not in dropped]
-            if people and any(
-                r.entity_type == "PERSON" and id(r) in dropped and public.public_figure(text, r.start, r.end)
-                for r in judged
+            if people and (
+                figure_named
+                or any(
+                    r.entity_type == "PERSON"
+                    and id(r) in dropped
+                    and public.public_figure(text, r.start, r.end)
+                    for r in judged
+                )
             ):
                 dropped.update(id(r) for r in people if public.associate(text, r.start))
         return [r for r in results if id(r) not in dropped]
