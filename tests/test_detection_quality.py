@@ -588,6 +588,7 @@ def test_a_known_name_in_such_text_is_still_a_name(guard: Guard) -> None:
         "For our Braintree sandbox checklist: 3782 822463 10005 and 4000 1111 1111 1115 decline?",
         "console.log(letraDNI(12345678)); // counted digits are a dummy, whatever checksum they pass",
         "SESSION_SECRET=generate-with-openssl-rand-hex-32\nSECRET_KEY=replace_with_your_own",  # instructions
+        "From KIX I'm taking the Haruka to Kyoto Station.",  # an English article makes a name a thing
         # the addresses a DNS lookup answered are a domain's servers
         "$ dig +short example.com @1.1.1.1\n93.184.215.14\n$ dig +short AAAA example.com\n"
         "2600:1406:3a00:21::173e:2e65\n$ host shop.example.net\nshop.example.net has address 151.101.1.195",

@@ -563,6 +563,11 @@ class Detector:
                     or (" " not in value.strip() and _sentence_start(text, r.start) and foreign_word(value))
                     or self._stop_word_first(text, r.start, value.strip())
                     or (r.entity_type == "PERSON" and compound_noun(value))
+                    or (  # "taking the Haruka to Kyoto", "the Victoria line": an English article makes a thing
+                        r.entity_type == "PERSON"
+                        and " " not in value.strip()
+                        and _THE_BEFORE.search(text, max(0, r.start - 4), r.start) is not None
+                    )
                     or (
                         _detector_name(r) == "SpacyRecognizer"
                         and not personal
@@ -717,6 +722,7 @@ _NAME_DETECTORS = frozenset(
     }
 )
 _STRUCTURE_NAMES = frozenset({"StructuredNameRecognizer"})
+_THE_BEFORE = re.compile(r"(?<![\w'])[Tt]he[ \t]+\Z")
 # Where a sentence starts: its first word may be a capitalized verb of any language ("Écris un test").
 _SENTENCE_START = re.compile(r"(?:[.!?:]\s+|\n)[^\w\n]{0,3}\Z")
 
