@@ -589,6 +589,7 @@ def test_a_known_name_in_such_text_is_still_a_name(guard: Guard) -> None:
         "console.log(letraDNI(12345678)); // counted digits are a dummy, whatever checksum they pass",
         "SESSION_SECRET=generate-with-openssl-rand-hex-32\nSECRET_KEY=replace_with_your_own",  # instructions
         "From KIX I'm taking the Haruka to Kyoto Station.",  # an English article makes a name a thing
+        "Unit tests for the SSN validator: 078-05-1120 and 987-65-4320 must both be rejected.",  # SSA's own
         # the addresses a DNS lookup answered are a domain's servers
         "$ dig +short example.com @1.1.1.1\n93.184.215.14\n$ dig +short AAAA example.com\n"
         "2600:1406:3a00:21::173e:2e65\n$ host shop.example.net\nshop.example.net has address 151.101.1.195",
@@ -604,6 +605,11 @@ def test_what_only_resembles_a_placeholder_or_a_lookup_stays_a_finding(guard: Gu
     assert sent(guard, "Charge my card 3782 822463 10005 for the renewal, please.")[0] != "allow"
     # an address in a log line, not printed by a lookup, is a device's
     assert_redacted(guard, "Failed login from 81.2.69.160 for jdoe at 03:12", ["81.2.69.160"])
+    # a login in `last` output; the name before a date of birth in brackets
+    assert_redacted(guard, "$ last -i\nmfernand pts/3        86.152.44.201   Fri Nov 28 22:14", ["mfernand"])
+    assert_redacted(
+        guard, "Sky and River Keller ride the bus. River (DOB 4/30/2013) takes the 3:40 one.", ["River"]
+    )
     # digits that do not count up or down by one stay an id
     assert sent(guard, "PESEL 44051401359, prosze o kontakt")[0] == "local"
 

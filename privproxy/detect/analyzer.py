@@ -346,12 +346,13 @@ class Detector:
             results = _looked_up_addresses(scanned.text, results)
         documents, fiction = documentation_talk(scanned.text), fiction_talk(scanned.text)
         if documents or fiction:  # "Stripe's docs list 4242 4242 4242 4242 …", "Ofcom reserves 07700 900xxx"
-            # what else was read on a test card's digits goes with it ("3782 822463 10005" is no phone)
-            cards = [
+            # what else was read on a documented value's digits goes with it ("3782 822463 10005", a test
+            # card, is no phone; nor is 078-05-1120, the Woolworth wallet's SSN)
+            documented = [
                 (r.start, r.end)
                 for r in results
                 if documents
-                and r.entity_type == "CREDIT_CARD"
+                and r.entity_type in ("CREDIT_CARD", "US_SSN", "US_ITIN")
                 and documented_test_value(r.entity_type, scanned.text[r.start : r.end])
             ]
             results = [
@@ -366,7 +367,7 @@ class Detector:
                     and documented_test_value(r.entity_type, scanned.text[r.start : r.end])
                 )
                 and not (documents and example_value(r.entity_type, scanned.text, r.start))
-                and not any(a <= r.start and r.end <= b for a, b in cards)
+                and not any(a <= r.start and r.end <= b for a, b in documented)
             ]
         people = sum(r.entity_type == "PERSON" for r in results)
         results = self._public_births(scanned.text, results)
@@ -772,17 +773,20 @@ def after_names(text: str, results: list[Any], min_score: float) -> list[Any]:
     return found
 
 
-# One to three capitalized words, then an age in brackets: "Hope Delacroix (age 7)", "Lucía (5 años)".
+# One to three capitalized words, then an age in brackets: "Hope Delacroix (age 7)", "Lucía (5 años)";
+# or a date of birth after its mark: "River (DOB 4/30/2013)", "Jonas (geb. 03.05.2015)".
 _NAME_BEFORE_AGE = regex.compile(
     r"(?<![\p{L}\p{N}])(?P<name>\p{Lu}[\p{Ll}'\u2019-]+(?:[ \t]+\p{Lu}[\p{Ll}'\u2019-]+){0,2})[ \t]*\("
-    r"(?:(?i:age|aged|âge|edad|età|idade|alter|leeftijd|wiek|ålder|alder|ikä)[ \t:]*)?\d{1,2}"
+    r"(?:(?:(?i:age|aged|âge|edad|età|idade|alter|leeftijd|wiek|ålder|alder|ikä)[ \t:]*)?\d{1,2}"
     r"(?:[ \t]*(?i:y/?o|yrs?|years?(?:[ \t]+old)?|ans|años|anni|anos|jahre|jaar|lat|år|vuotta))?\)"
+    r"|(?i:dob|d\.o\.b\.?|born|b\.|geb\.|née?|nacid[oa]|nat[oa]|ur\.)[ \t:]*\d{1,4}[./-]\d{1,2}[./-]\d{2,4}[ \t]*[,;)])"
 )
 
 
 def names_before_ages(text: str) -> list[Any]:
-    """PERSON for the name written right before an age in brackets, the way rosters, programmes and
-    forms give a child's or a patient's age. Judged afterwards like any name (public figures, words)."""
+    """PERSON for the name written right before an age (or a marked date of birth) in brackets, the way
+    rosters, programmes and forms give a child's or a patient's age. Judged afterwards like any name
+    (public figures, words)."""
     if "(" not in text:
         return []
     why = "a name before an age in brackets"

@@ -625,13 +625,19 @@ def documentation_talk(text: str) -> bool:
 def documented_test_value(entity_type: str, value: str) -> bool:
     """A card number payment providers document for tests (two digits only, or eight zeros: "4242 4242 4242
     4242", "4000 0000 0000 9995"), an address of a network reserved for documentation (RFC 5737, 3849), a
-    phone number regulators reserve for drama and examples (Ofcom, the NANP's 555-01xx, ACMA), a mailbox
-    at a documentation domain (RFC 2606: example.com, .org, .net), or a placeholder name (Jane Doe)."""
+    phone number regulators reserve for drama and examples (Ofcom, the NANP's 555-01xx, ACMA), a US social
+    security number the SSA set aside for advertising, a mailbox at a documentation domain (RFC 2606:
+    example.com, .org, .net), or a placeholder name (Jane Doe)."""
     if entity_type == "CREDIT_CARD":
         digits = re.sub(r"\D", "", value)
         return len(set(digits)) <= 2 or digits.count("0") >= 8 or digits in _PUBLISHED_TEST_CARDS
     if entity_type == "PHONE_NUMBER":
         return _FICTIONAL_PHONE.fullmatch(_national_digits(value)) is not None
+    if entity_type in ("US_SSN", "US_ITIN"):
+        # the Social Security Administration's numbers for advertisements (987-65-4320 … 4329) and the
+        # Woolworth wallet card's 078-05-1120, which no one holds any more
+        digits = re.sub(r"\D", "", value)
+        return (digits.startswith("98765432") and len(digits) == 9) or digits == "078051120"
     if entity_type == "EMAIL_ADDRESS":
         return _DOCUMENTATION_DOMAIN.search(value) is not None
     if entity_type == "PERSON":
