@@ -39,6 +39,11 @@ def sent(guard: Guard, text: str) -> tuple[str, str]:
     return inspection.action, content
 
 
+def found_values(guard: Guard, text: str) -> list[str]:
+    """The text of every finding `inspect` reports for `text`."""
+    return [text[f["start"] : f["end"]] for f in guard.inspect(text).findings]
+
+
 @pytest.mark.parametrize(
     ("text", "values"),
     [
@@ -945,7 +950,7 @@ def test_an_unlisted_brand_in_a_list_with_a_drug_and_a_drug_in_another_script_is
         ("Ja pijem Eliquis i Lupocet pa nisam za laptop.", "Lupocet"),
         ("My mum takes Zoloft, Trivexa and Lipitor every morning.", "Trivexa"),
     ]:
-        found = [text[f["start"] : f["end"]] for f in guard.inspect(text).findings]
+        found = found_values(guard, text)
         assert brand in found, (text, found)
     # a drug written in Cyrillic or Greek letters is read against the (Latin) list
     for text, drug in [
@@ -953,7 +958,7 @@ def test_an_unlisted_brand_in_a_list_with_a_drug_and_a_drug_in_another_script_is
         ("Мама принимает Метформин и Эналаприл.", "Эналаприл"),
         ("Ο πατέρας μου παίρνει Λεβοθυροξίνη.", "Λεβοθυροξίνη"),  # noqa: RUF001
     ]:
-        found = [text[f["start"] : f["end"]] for f in guard.inspect(text).findings]
+        found = found_values(guard, text)
         assert drug in found, (text, found)
     assert guard.inspect("Что такое метформин и как он работает?").action == "allow"  # nobody's
     # a brand-shaped word after a word for taking or prescribing one; a listed drug first in a compound
@@ -964,7 +969,7 @@ def test_an_unlisted_brand_in_a_list_with_a_drug_and_a_drug_in_another_script_is
         ("Min søn tager Medikinet om morgenen.", "Medikinet"),
         ("Äiti sanoi, että Pirkolla on Xarelto-lääkitys.", "Xarelto"),
     ]:
-        found = [text[f["start"] : f["end"]] for f in guard.inspect(text).findings]
+        found = found_values(guard, text)
         assert drug in found, (text, found)
     # not after an everyday verb in English, nor a word of any language we read, a name or a place
     for text in [
@@ -976,7 +981,7 @@ def test_an_unlisted_brand_in_a_list_with_a_drug_and_a_drug_in_another_script_is
         assert not found, (text, found)
     # after a comma a German sentence goes on with a capitalized noun: no drug
     text = "Mein Sohn nimmt morgens Ritalin, Wirkung lässt am Nachmittag nach."
-    assert "Wirkung" not in [text[f["start"] : f["end"]] for f in guard.inspect(text).findings]
+    assert "Wirkung" not in found_values(guard, text)
 
 
 def test_a_condition_spelled_as_its_language_sounds_it_is_the_listed_condition(guard: Guard) -> None:
@@ -987,7 +992,7 @@ def test_a_condition_spelled_as_its_language_sounds_it_is_the_listed_condition(g
         ("Moje maminka má časté stavy hypoglykémií, píše Jana.", "hypoglykémií"),
         ("Mano mama serga osteoporozės forma, rašo Jonas.", "osteoporozės"),
     ]:
-        found = [text[f["start"] : f["end"]] for f in guard.inspect(text).findings]
+        found = found_values(guard, text)
         assert any(condition in span for span in found), (text, found)
     # a word that only sounds like a short brand is no drug: the drug list needs ten letters or more
     assert not [
