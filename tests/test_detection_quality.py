@@ -263,8 +263,11 @@ def test_a_polish_name_in_another_case_is_a_name(guard: Guard) -> None:
 
 
 def test_a_lower_case_name_after_a_kinship_word_is_a_name(guard: Guard) -> None:
-    text = "theres a planned outage on thursday and my wife rhian is on a home oxygen concentrator"
+    text = "theres a planned outage on thursday and my wife rhian works from home all week"
     assert_redacted(guard, text, ["rhian"])
+    # her home oxygen is health data: the whole request stays on the local model
+    text = "theres a planned outage on thursday and my wife rhian is on a home oxygen concentrator"
+    assert guard.inspect(text).action == "local"
 
 
 def test_an_address_block_leaves_as_a_whole_placeholder(guard: Guard) -> None:
