@@ -618,6 +618,8 @@ def test_what_only_resembles_a_placeholder_or_a_lookup_stays_a_finding(guard: Gu
     assert_redacted(
         guard, "Sky and River Keller ride the bus. River (DOB 4/30/2013) takes the 3:40 one.", ["River"]
     )
+    # a name after "the" is a thing before "to" ("the Haruka to Kyoto"), somebody's before a noun
+    assert_redacted(guard, "Unlike the Sigurmundsson novel, it is short. Ask Anna Berg.", ["Sigurmundsson"])
     # digits that do not count up or down by one stay an id
     assert sent(guard, "PESEL 44051401359, prosze o kontakt")[0] == "local"
 

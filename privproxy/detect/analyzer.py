@@ -564,10 +564,12 @@ class Detector:
                     or (" " not in value.strip() and _sentence_start(text, r.start) and foreign_word(value))
                     or self._stop_word_first(text, r.start, value.strip())
                     or (r.entity_type == "PERSON" and compound_noun(value))
-                    or (  # "taking the Haruka to Kyoto", "the Victoria line": an English article makes a thing
+                    or (  # "taking the Haruka to Kyoto": an English article makes a thing (but "the
+                        # Mauer novel", "the Kowalski case" are somebody's: a noun after it)
                         r.entity_type == "PERSON"
                         and " " not in value.strip()
                         and _THE_BEFORE.search(text, max(0, r.start - 4), r.start) is not None
+                        and _THING_AFTER.match(text, r.end) is not None
                     )
                     or (
                         _detector_name(r) == "SpacyRecognizer"
@@ -724,6 +726,9 @@ _NAME_DETECTORS = frozenset(
 )
 _STRUCTURE_NAMES = frozenset({"StructuredNameRecognizer"})
 _THE_BEFORE = re.compile(r"(?<![\w'])[Tt]he[ \t]+\Z")
+_THING_AFTER = re.compile(
+    r"[ \t]*(?:[.,;:!?)\n]|$|(?:to|from|at|in|on|into|onto|for|of|and|or|is|was|via|by|with|line|train|station)\b)"
+)
 # Where a sentence starts: its first word may be a capitalized verb of any language ("Écris un test").
 _SENTENCE_START = re.compile(r"(?:[.!?:]\s+|\n)[^\w\n]{0,3}\Z")
 
