@@ -367,8 +367,8 @@ class Detector:
                     and documented_test_value(r.entity_type, scanned.text[r.start : r.end])
                 )
                 and not (documents and example_value(r.entity_type, scanned.text, r.start))
-                and not any(a <= r.start and r.end <= b for a, b in documented)
             ]
+            results = _outside(results, documented)
         people = sum(r.entity_type == "PERSON" for r in results)
         results = self._public_births(scanned.text, results)
         born_long_ago = sum(r.entity_type == "PERSON" for r in results) < people  # "Pessoa (nascido … 1888)"
@@ -929,6 +929,11 @@ def _looked_up_addresses(text: str, results: list[Any]) -> list[Any]:
 
     spans = [(r.start, r.end) for r in results if r.entity_type == "IP_ADDRESS" and answered(r.start, r.end)]
     # what else was read on those digits goes with them: "93.184.215.14" is no phone, ":173e:2e65" no key
+    return _outside(results, spans)
+
+
+def _outside(results: list[Any], spans: list[tuple[int, int]]) -> list[Any]:
+    """`results` without those inside one of `spans`."""
     return [r for r in results if not any(a <= r.start and r.end <= b for a, b in spans)]
 
 

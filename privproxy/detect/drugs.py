@@ -270,36 +270,24 @@ class DrugNameRecognizer(EntityRecognizer):
                         # a long listed name as written is that name in another language too ("eclampsia")
                         found = 1
                         break
+            span = (words[i][0], words[i + found - 1][1]) if found else None
             head = words[i][2].split("-", 1)[0] if not found and "-" in words[i][2] else ""
             if len(head) >= _MIN_LETTERS and head in names and not ordinary_word(head):
                 # the drug first in a compound: "Xarelto-lääkitys", "Cetirizin-Saft" (a listed name as written)
+                span = (words[i][0], words[i][0] + len(head))
+            if span is not None:
                 results.append(
                     recognizer_result(
                         self.supported_entities[0],
-                        words[i][0],
-                        words[i][0] + len(head),
+                        span[0],
+                        span[1],
                         0.6,
                         self._label,
                         f"listed in {self._file}",
                         self.id,
                     )
                 )
-            if found:
-                start, end = words[i][0], words[i + found - 1][1]
-                results.append(
-                    recognizer_result(
-                        self.supported_entities[0],
-                        start,
-                        end,
-                        0.6,
-                        self._label,
-                        f"listed in {self._file}",
-                        self.id,
-                    )
-                )
-                i += found
-                continue
-            i += 1
+            i += found or 1
         return results
 
 
