@@ -1345,6 +1345,16 @@ def test_a_login_and_password_written_as_a_pair_after_a_label(guard: Guard) -> N
             ["Ballycarney", "Enniscorthy"],
         ),
         ('Her note: "Sap in de koelkast, tablet max een uur per dag. Groetjes, Marloes"', ["Marloes"]),
+        # the numbered street line or unit before the places, even of common words
+        (
+            "Please post it to 9 Hazel Park, Killarney, Co. Kerry, V93 K2P4 before the weekend.",
+            ["9 Hazel Park", "Killarney"],
+        ),
+        (
+            "Send it to Flat 4, Mill Court, Church Street, Tralee, V92 T3X9 thanks",
+            ["Flat 4", "Mill Court", "Church"],
+        ),
+        ("Bydlím na adrese Lidická 87, 602 00 Brno 2 a telefon mám stejný.", ["Lidická 87", "Brno 2"]),
     ],
 )
 def test_reference_labels_townland_addresses_and_a_sign_off_on_the_same_line(

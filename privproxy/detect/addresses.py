@@ -101,16 +101,36 @@ _PLACE_BEFORE = regex.compile(rf"(?<![\w-])(?P<place>{_PLACE}),[ \t]*$")
 
 def _places_before(text: str, position: int) -> int:
     """Where the run of comma-separated places that ends right before `position` starts (at most
-    MAX_PARTS of them, on the same line, each a place by `_is_place`)."""
+    MAX_PARTS of them, on the same line, each a place by `_is_place` or a street by its type word),
+    with the numbered street line or unit that starts the address ("7 Ashgrove Park, Ballincollig,")."""
     start = position
     for _ in range(MAX_PARTS):
         window = max(0, start - 48, text.rfind("\n", 0, start) + 1)
+        numbered = _NUMBERED_LINE_BEFORE.search(text, window, start)
+        if numbered and not set(numbered.group().replace(",", " ").split()) & _NOT_PLACES:
+            return numbered.start()  # a house number or unit starts the address
         place = _PLACE_BEFORE.search(text, window, start)
         run = place.group("place") if place else ""
-        if not run or not _is_place(run) or (run not in place_names() and run.split()[0] in given_names()):
+        if not run or (run.split()[-1] not in _STREET_TYPES and not _is_place(run)):
+            break
+        if run not in place_names() and run.split()[0] in given_names():
             break  # not "Glenys Pritchard, Pontypridd, CF37 4LR": a person's name ends the run
         start = place.start()
     return start
+
+
+# The first part of an address before its places and postcode: a house number and street, or a unit
+# ("14 Cois Cuain,", "Apartment 12,", "Flat 3, 22 Mill Road,").
+_NUMBERED_LINE_BEFORE = regex.compile(
+    rf"(?<![\w.,/-])(?:(?:{_UNIT})[ \t]*,[ \t]*)?(?:(?:{_UNIT})|\d{{1,5}}[A-Za-z]?[ \t]+{_PLACE}),[ \t]*$"
+)
+# The type word that ends a street's name in English-speaking countries: a run that ends in one is a
+# street, however common its other words are ("Bridge Street", "Riverside Court").
+_STREET_TYPES = word_set("""
+    Street St Road Rd Avenue Ave Lane Ln Drive Dr Court Ct Close Crescent Cres Grove Park Place Pl Square Sq
+    Terrace Tce Way Gardens Gdns Hill Row Walk View Mews Rise Green Parade Heights Quay Wharf Boulevard Blvd
+    Circle Parkway Highway Manor Lawn Lawns Meadows Downs Vale Glen Wood Woods Estate Cottages Villas
+""")
 
 
 def _block_end(text: str, position: int) -> int:
