@@ -1442,3 +1442,28 @@ def test_nicknames_handle_lists_and_a_name_after_a_greeting(
 )
 def test_keys_in_code_tokens_in_prose_and_spaced_unlock_codes_are_blocked(guard: Guard, text: str) -> None:
     assert guard.inspect(text).action == "block"
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        # a column of surname-first cells: one known given name types the column
+        (
+            'umpire,cell,court\n"Du Plessis, Johan",082 555 0199,1\n"Dlamini, Zanele",071 555 0123,2',
+            ["Du Plessis, Johan", "Dlamini, Zanele"],
+        ),
+        ("| bed | patient |\n|---|---|\n| 2B | FAIRWEATHER, Maeve (79F) |", ["FAIRWEATHER, Maeve"]),
+        ("surname,given,mobile\nPOTTS,Baz,0438 555 017", ["POTTS", "Baz"]),
+        ("Beste dokter Verhoeven, ik heb sinds maandag koorts.", ["Verhoeven"]),
+    ],
+)
+def test_surname_first_table_cells_a_given_column_and_a_doctor_word(
+    guard: Guard, text: str, values: list[str]
+) -> None:
+    assert_redacted(guard, text, values)
+
+
+def test_a_place_and_its_country_in_a_table_cell_is_no_surname_first_name(guard: Guard) -> None:
+    text = 'venue,capacity\n"Lyon, France",59000\n"Porto, Portugal",50000'
+    found = [f for f in guard.inspect(text).findings if f["detector"] == "RecordNameCells"]
+    assert found == []

@@ -895,12 +895,13 @@ _NAME_CELL = re.compile(
 
 
 def record_name_cells(text: str) -> list[tuple[int, int]]:
-    """Name-like cells ("Julita", "Kornel Pazdan") of delimited rows that hold an e-mail address.
+    """Name-like cells ("Julita", "Kornel Pazdan") of delimited rows that hold an e-mail address,
+    and surname-first cells ("Van der Walt, Pieter", "PRENDERGAST, Oona (87F)") of any table.
 
     A row of a customer or employee export is one person's record: with or without its header,
     its capitalized one-to-three-word cells are that person's names.
     """
-    found: list[tuple[int, int]] = []
+    found: list[tuple[int, int]] = _surname_first_cells(text)
     for line_start, line in split_lines(text):
         if "@" not in line or not _EMAIL.search(line):
             continue
@@ -912,3 +913,41 @@ def record_name_cells(text: str) -> list[tuple[int, int]]:
                 cell_start = line.index(cell, start)
                 found.append((line_start + cell_start, line_start + cell_start + len(cell)))
     return found
+
+
+# A table cell that is a surname, a comma and given names ("Van der Walt, Pieter", "PRENDERGAST, Oona
+# (87F)", with an age or a note in brackets after it). It is a name when its given part starts with a
+# known given name and its surname part is no place ("Paris, France" is a place); the other cells of
+# the same column in that shape are names too ("Mokoena, Lerato" under "Naidoo, Kevin").
+_PARTICLES = r"(?:van|von|der|den|de|da|di|du|la|le|del|della|dos|das|ten|ter|bin|al)"
+_CAP = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'\u2019\-]*"
+_SURNAME_FIRST = re.compile(
+    rf"(?P<name>(?P<surname>{_CAP}(?: (?:{_CAP}|{_PARTICLES})){{0,3}}), (?P<given>{_CAP}(?: {_CAP}\.?){{0,2}}))"
+    r"(?: ?\([^()]{1,16}\))?"
+)
+
+
+def _surname_first_cells(text: str) -> list[tuple[int, int]]:
+    from .names import given_names, place_names
+
+    known, places = given_names(), place_names()
+    columns: dict[tuple[str, int], list[tuple[int, int, bool]]] = {}
+    for line_start, line in split_lines(text):
+        if ", " not in line:
+            continue
+        delimiter = max(_DELIMITERS, key=line.count)
+        if line.count(delimiter) < (1 if delimiter == "|" else 2):
+            continue
+        for column, (start, end, cell) in enumerate(split_cells(line, delimiter)):
+            shape = _SURNAME_FIRST.fullmatch(cell)
+            if shape is None or shape.group("surname") in places or shape.group("given") in places:
+                continue
+            at = line_start + line.index(cell, start, end) + shape.start("name")
+            evidence = shape.group("given").split()[0] in known
+            columns.setdefault((delimiter, column), []).append((at, at + len(shape.group("name")), evidence))
+    return [
+        (start, end)
+        for cells in columns.values()
+        if any(evidence for _, _, evidence in cells)
+        for start, end, _ in cells
+    ]
