@@ -1467,3 +1467,20 @@ def test_a_place_and_its_country_in_a_table_cell_is_no_surname_first_name(guard:
     text = 'venue,capacity\n"Lyon, France",59000\n"Porto, Portugal",50000'
     found = [f for f in guard.inspect(text).findings if f["detector"] == "RecordNameCells"]
     assert found == []
+
+
+def test_month_abbreviations_are_dates_and_a_name_span_stops_at_a_json_string_end(guard: Guard) -> None:
+    text = "Rota (Sep\u2013Dec): Sept \u2013 the library, Oct \u2013 the hall. The office shuts on Jan 1."
+    assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
+    record = 'Fix this: {"patient": {"name":"Oonagh Brennan-Hale","dob":"1951-03-27","sex":"F"'
+    names = [
+        record[f["start"] : f["end"]] for f in guard.inspect(record).findings if f["entity_type"] == "PERSON"
+    ]
+    assert names and all('"' not in name for name in names)
+
+
+def test_a_label_glued_to_its_id_by_json_punctuation_is_its_context(guard: Guard) -> None:
+    # a CNIC passes its check too often to count alone: only its label makes it one
+    inspection = guard.inspect('{"cnic":"43732-8483832-5","city":"Karachi"}')
+    assert inspection.action == "local"
+    assert guard.inspect('{"order":"43732-8483832-5"}').action != "local"

@@ -409,3 +409,11 @@ def test_a_city_is_an_address_part_only_beside_the_rest_of_an_address(shared_gua
     assert "Uppsala" not in (_sent(shared_guard, f"Format this: {home}") or "Uppsala")
     weather = 'Call the weather tool with {"city": "Uppsala", "units": "metric"} please'
     assert "Uppsala" in (_sent(shared_guard, weather) or "")
+
+
+def test_a_json_line_the_json_reader_cannot_take_gives_each_quoted_value_alone() -> None:
+    # the object is cut off, so only the line reader sees it: a value ends at its closing quote
+    text = 'payload: {"user": {\n "dob":"1988-04-02","phone":"+1 312 555 0188","tier":"gold",\n'
+    pairs = {(p.key, text[p.start : p.end]) for p in read_pairs(text)}
+    assert ("dob", "1988-04-02") in pairs
+    assert not any(value.startswith('"') or '","' in value for _, value in pairs)

@@ -1015,13 +1015,33 @@ def _as_is(text: str, start: int, end: int) -> tuple[int, int]:
 
 
 def _apart(text: str, start: int, end: int) -> list[tuple[int, int]]:
-    """The spans of `text[start:end]` either side of each "and" between capitalized words."""
+    """The spans of `text[start:end]` either side of each "and" between capitalized words, and of each
+    break of structure the NER read across (a JSON string's end, a table's or a line's): of those, the
+    ones with a letter that are no JSON key ('Brennan-Hale","dob":"1951-03-27' is "Brennan-Hale")."""
     parts, cursor = [], start
     for match in _AND_BETWEEN_NAMES.finditer(text, start, end):
         parts.append((cursor, match.start()))
         cursor = match.end()
     parts.append((cursor, end))
-    return parts
+    if not _STRUCTURE_BREAK.search(text, start, end):
+        return parts
+    pieces = []
+    for first, last in parts:
+        cursor = first
+        for match in _STRUCTURE_BREAK.finditer(text, first, last):
+            pieces.append((cursor, match.start()))
+            cursor = match.end()
+        pieces.append((cursor, last))
+    return [
+        (first, last)
+        for first, last in pieces
+        if any(ch.isalpha() for ch in text[first:last]) and not _JSON_KEY_END.match(text, last)
+    ]
+
+
+# Where a span leaves one value for the next: a JSON string's end, a table cell's, a tab, a line end.
+_STRUCTURE_BREAK = re.compile(r'"\s*[,:;}\]]\s*"?|\s*[|\t\n]\s*')
+_JSON_KEY_END = re.compile(r'"\s*:')
 
 
 def _detector_name(result: presidio_analyzer.RecognizerResult) -> str:

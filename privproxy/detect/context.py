@@ -8,13 +8,16 @@ differences, both so that pack context words work as written:
 
 - a context word a detector names counts even where spaCy calls it a stop word ("call me on ...":
   spaCy's English stop words include "call", so stock Presidio can never use it as context);
-- the window also looks `SUFFIX_WORDS` words after the match ("723 813 266 office").
+- the window also looks `SUFFIX_WORDS` words after the match ("723 813 266 office");
+- a context word in the `GLUED_CHARS` characters before the match counts even where spaCy made it
+  one token with the value ('{"cnic":"43732-8483832-5"}').
 
 Results of detectors without context words skip the enhancer (stock deep-copies them all first).
 """
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 from typing import Any
 
@@ -24,6 +27,8 @@ from presidio_analyzer.nlp_engine import NlpArtifacts
 
 _INDEX = "_privproxy_context_index"
 SUFFIX_WORDS = 2
+GLUED_CHARS = 24  # how far before a match a context word glued to it by punctuation is looked for
+_WORD = re.compile(r"[^\W_]+")
 
 
 class LinearContextEnhancer(LemmaContextAwareEnhancer):
@@ -95,4 +100,12 @@ class LinearContextEnhancer(LemmaContextAwareEnhancer):
         forward = self._add_n_words_forward(
             min(last, len(ends) - 1), self.context_suffix_count, nlp_artifacts.lemmas, keywords
         )
-        return list(set(backward + forward))
+        # A label glued to its value by punctuation is one token to spaCy ('{"cnic":"43732-…'): the
+        # context words written right before the match count as well.
+        text = getattr(nlp_artifacts.tokens, "text", "")
+        glued = [
+            word
+            for word in _WORD.findall(text[max(0, start - GLUED_CHARS) : start].lower())
+            if word in self._context_words
+        ]
+        return list(set(backward + forward + glued))

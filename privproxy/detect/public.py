@@ -607,8 +607,10 @@ _FEASTS = """
 
 @functools.lru_cache(maxsize=1)
 def calendar_words() -> frozenset[str]:
-    """Month, weekday and feast names, folded: every Faker locale's months and days, and English."""
-    words = {fold(name) for name in (*calendar.month_name, *calendar.day_name, *_FEASTS.split()) if name}
+    """Month, weekday and feast names, folded: every Faker locale's months and days, and English with
+    its abbreviations ("Sep", "Sept", "Thu")."""
+    english = (*calendar.month_name, *calendar.day_name, *calendar.month_abbr, *calendar.day_abbr)
+    words = {fold(name) for name in (*english, *_FEASTS.split(), "Sept", "Tues", "Thur", "Thurs") if name}
     package = importlib.import_module("faker.providers.date_time")
     for info in pkgutil.iter_modules(package.__path__):
         provider = getattr(importlib.import_module(f"{package.__name__}.{info.name}"), "Provider", None)

@@ -445,6 +445,14 @@ def _line_pairs(text: str) -> Iterator[Pair]:
         ):
             continue  # a sentence with a colon in it, a URL scheme or a call (`def f() -> str:`) is no label
         start, end = match.start("value"), match.end("value")
+        if start < end and text[start] in '"{[' and text[match.start("key") - 1 : match.start("key")] == '"':
+            # a line of JSON the JSON reader could not take whole: a quoted value ends at its quote
+            # ('"dob":"1995-12-19","phone":…' is "1995-12-19"), an object or a list is read by that reader
+            close = _QUOTED_END.match(text, start + 1, end) if text[start] == '"' else None
+            if close is not None or text[start] != '"':
+                if close is not None and close.end() - 1 > start + 1:
+                    yield Pair(key, start + 1, close.end() - 1)
+                continue  # else a string cut short: the rest of the line is its value
         for label in _NEXT_LABEL.finditer(text, start, end):
             value_start, value_end = _strip(text, start, label.start())
             if value_end > value_start:
@@ -458,6 +466,9 @@ def _line_pairs(text: str) -> Iterator[Pair]:
         start, end = _strip(text, start, end)
         if end > start:
             yield from _paired_alternatives(text, key, start, end)
+
+
+_QUOTED_END = re.compile(r'(?:[^"\\\n]|\\.)*"')
 
 
 def _alternatives_separator(key: str) -> str | None:
