@@ -1355,6 +1355,12 @@ def test_a_login_and_password_written_as_a_pair_after_a_label(guard: Guard) -> N
             ["Flat 4", "Mill Court", "Church"],
         ),
         ("Bydlím na adrese Lidická 87, 602 00 Brno 2 a telefon mám stejný.", ["Lidická 87", "Brno 2"]),
+        # a village and a house name before the town right before a UK postcode; an Icelandic postcode
+        (
+            "Pick-up: Rose Cottage, Mill Lane, Great Totham, Maldon CM9 8DE\nDrop-off: the depot",
+            ["Rose Cottage", "Great Totham", "Maldon"],
+        ),
+        ("Íbúðin er Laugavegur 31, 101 Reykjavík. Ég er", ["Laugavegur 31", "101 Reykjavík"]),
     ],
 )
 def test_reference_labels_townland_addresses_and_a_sign_off_on_the_same_line(

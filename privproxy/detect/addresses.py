@@ -16,7 +16,7 @@ from typing import Any
 import regex
 
 from .findings import recognizer_result
-from .names import SENTENCE_WORDS, given_names, place_names, word_rank, word_set
+from .names import SENTENCE_WORDS, given_names, place_names, surnames, word_rank, word_set
 
 NAME = "AddressBlockContinuation"
 ENTITY = "STREET_ADDRESS"
@@ -44,7 +44,8 @@ _PARTICLE = r"(?:de|del|da|do|dos|das|du|des|la|le|u|am|an|im|upon|on|sur|en|y|i
 _PLACE = rf"{_WORD}(?:(?<!\p{{Ll}}{{3}}\.)[ \t]+(?:{_PARTICLE}[ \t]+)?{_WORD}){{0,3}}"
 # Between parts: spaces, at most one comma or semicolon, at most one line break (a blank line ends it).
 _SEPARATOR = regex.compile(r"[ \t]*(?:[,;][ \t]*)?(?:\n[ \t]*)?(?:[,;][ \t]*)?")
-_UNIT_OR_POSTCODE = regex.compile(rf"(?:{_UNIT}|{_POSTCODE})(?![\w@]|-\d)")
+# After a street, a three-digit postcode before its town counts too (Iceland: "Hringbraut 54, 101 Reykjavík").
+_UNIT_OR_POSTCODE = regex.compile(rf"(?:{_UNIT}|{_POSTCODE}|\d{{3}}(?=[ \t]+\p{{Lu}}\p{{Ll}}))(?![\w@]|-\d)")
 # A place run must end where an address line ends: comma, line break, postcode, sentence end, end.
 # A postcode after the place ends it too: "Sheffield S6 3QT yes?".
 _PLACE_PART = regex.compile(
@@ -110,13 +111,22 @@ def _places_before(text: str, position: int) -> int:
         if numbered and not set(numbered.group().replace(",", " ").split()) & _NOT_PLACES:
             return numbered.start()  # a house number or unit starts the address
         place = _PLACE_BEFORE.search(text, window, start)
+        if place is None and start == position:  # the town right before a postcode: "Chelmsford CM3 4SS"
+            place = _TOWN_BEFORE.search(text, window, start)
         run = place.group("place") if place else ""
-        if not run or (run.split()[-1] not in _STREET_TYPES and not _is_place(run)):
+        if not run or not (
+            run.split()[-1] in _STREET_TYPES
+            or _is_place(run)
+            or (start < position and _village(run))  # once a town is read: "Little Baddow, Chelmsford"
+        ):
             break
-        if run not in place_names() and run.split()[0] in given_names():
+        if run not in place_names() and _person(run.split()):
             break  # not "Glenys Pritchard, Pontypridd, CF37 4LR": a person's name ends the run
         start = place.start()
     return start
+
+
+_TOWN_BEFORE = regex.compile(rf"(?<![\w-])(?P<place>{_PLACE})[ \t]+$")
 
 
 # The first part of an address before its places and postcode: a house number and street, or a unit
@@ -130,6 +140,7 @@ _STREET_TYPES = word_set("""
     Street St Road Rd Avenue Ave Lane Ln Drive Dr Court Ct Close Crescent Cres Grove Park Place Pl Square Sq
     Terrace Tce Way Gardens Gdns Hill Row Walk View Mews Rise Green Parade Heights Quay Wharf Boulevard Blvd
     Circle Parkway Highway Manor Lawn Lawns Meadows Downs Vale Glen Wood Woods Estate Cottages Villas
+    Cottage Farm Lodge Barn Villa Mill House Hall
 """)
 
 
@@ -148,6 +159,18 @@ def _block_end(text: str, position: int) -> int:
                 break
         end = part.end()
     return end
+
+
+def _village(run: str) -> bool:
+    """A run of capitalized words that may be a village or a house's name: no label, greeting or
+    sentence word, and not somebody's name (a given name alone, or a given name and a surname)."""
+    words = [word.strip(".,'\u2019") for word in run.split()]
+    return all(word[:1].isupper() and word not in _NOT_PLACES for word in words) and not _person(words)
+
+
+def _person(words: list[str]) -> bool:
+    """A given name alone, or a given name and a surname ("Little Baddow" is neither)."""
+    return words[0] in given_names() and (len(words) == 1 or words[-1] in surnames())
 
 
 def _is_place(run: str) -> bool:
