@@ -1490,3 +1490,12 @@ def test_a_label_glued_to_its_id_by_json_punctuation_is_its_context(guard: Guard
     inspection = guard.inspect('{"cnic":"43732-8483832-5","city":"Karachi"}')
     assert inspection.action == "local"
     assert guard.inspect('{"order":"43732-8483832-5"}').action != "local"
+
+
+def test_more_taking_verbs_cyrillic_brands_and_qualifiers_of_strength_and_type(guard: Guard) -> None:
+    text = (
+        "Pacijentica Vesna Horvat (OIB 69435151530) uzimam Lopresor; "
+        "Иван Петров пие Тромбекс. Ma sœur Inès a une forte myopie, mama ima dijabetes tipa 2."
+    )
+    found = {text[f["start"] : f["end"]] for f in guard.inspect(text).findings}
+    assert {"Lopresor", "Тромбекс", "forte myopie", "dijabetes tipa 2"} <= found

@@ -325,12 +325,13 @@ _TAKES = re.compile(
     r"(?i)(?<![^\W\d_])(?:prescribed|was\s+put\s+on|started\s+(?:him\s+|her\s+|me\s+)?on|recetad[oa]s?|"
     r"toma|tomo|tomando|verschrieben|verordnet|nimmt|nehme|prescrite?s?|prend|prends|prescritt[oaie]|prende|"
     r"prendo|assume|receitou|receitad[oa]|przepisa\w{1,3}|przyjmuj[eę]|zażywa|bierze|slikt|gebruikt|"
-    r"tager|tar|käyttää|lieto|vartoja|võtab|užívá|užíva|berie|jemlje|uzima|szed|приема|приемам|"
-    r"принимает|принимаю|приймає|приймаю|παίρνει|παίρνω)"
+    r"tager|tar|käyttää|käytän|otan|lieto|vartoja|võtab|užívá|užíva|berie|jemlje|jemljem|jemljemo|uzima|"
+    r"uzimam|uzimamo|pije|pijem|szed|szedem|szedi|iau|kullan[\u0131i]yor(?:um)?|приема|приемам|пия|пие|пием|"
+    r"принимает|принимаю|пьёт|пьет|пью|приймає|приймаю|п['\u2019]є|п['\u2019]ю|παίρνει|παίρνω)"
     r"(?:\s+(?:also|too|now|daily|still|auch|noch|täglich|jetzt|aussi|encore|también|ya|además|anche|ancora|"
     r"também|ainda|też|nadal|ook|nog|også|även|fortsatt|myös|arī|taky|tudi|še|du|de\s+la|de\s+l['\u2019]|des|"
     r"le|la|les|il|lo|el|los|las|o|os|a|as|die|den|das|een|het))*"
-    r"\s+((?-i:[A-ZÀ-ÖØ-Þ][^\W\d_]{3,}(?:-[^\W\d_]+)*))"
+    r"\s+((?-i:[A-ZÀ-ÖØ-ÞĀ-ŽА-ЯЁІЇЄΑ-Ω][^\W\d_]{3,}(?:-[^\W\d_]+)*))"
 )
 
 

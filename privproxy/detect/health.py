@@ -160,6 +160,7 @@ _QUALIFIERS = word_set(
     enyhe sulyos kronikus akut kozepes
     usoara severa cronica acuta moderata
     hafif agir kronik akut orta
+    forte fort forti fuerte stark starke starker hochgradig hochgradige high
     """
 )
 # Head nouns a condition's adjective stands before ("bipolär sjukdom", "bipolare Störung").
@@ -173,7 +174,7 @@ _HEAD_NOUNS = word_set(
 )
 _LEVEL = re.compile(r"\b[CTLS]\d{1,2}[ \t]+$")  # a spinal level in front: "T10 paraplegia"
 _GRADE_AFTER = re.compile(
-    r"[ \t,]+(?:(?:de|di|do|der|van)[ \t]+)?(?:type|typ|typu|tipo|tip|tyyppi|típus|grade|grado|grad|stade|stadium|"
+    r"[ \t,]+(?:(?:de|di|do|der|van)[ \t]+)?(?:type|typ|typu|tipo|tipa|tipu|tip|tipas|tüüpi|tyyppi|típus|tipus|grade|grado|grad|stade|stadium|"
     r"stage|stadio|estadio|fase|phase|class|klasse|classe|klasa|klass)[ \t]*(?:[IVX]{1,4}|\d{1,2}[a-c]?)\b"
 )
 _WORD_BEFORE = re.compile(r"([^\W\d_]+(?:-[^\W\d_]+)?)[ \t]+$")
