@@ -1499,3 +1499,8 @@ def test_more_taking_verbs_cyrillic_brands_and_qualifiers_of_strength_and_type(g
     )
     found = {text[f["start"] : f["end"]] for f in guard.inspect(text).findings}
     assert {"Lopresor", "Тромбекс", "forte myopie", "dijabetes tipa 2"} <= found
+
+
+def test_a_name_written_surname_first_with_a_known_given_name_after(guard: Guard) -> None:
+    text = "A nagymamám lakását Tóth Erzsébet örökölte 2019-ben."
+    assert_redacted(guard, text, ["Tóth", "Erzsébet"])

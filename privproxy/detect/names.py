@@ -600,13 +600,17 @@ class GivenNameRecognizer(EntityRecognizer):
     def _starts_with_surname_next(
         self, text: str, words: list[tuple[int, int, str]], i: int, language: str | None = None
     ) -> bool:
-        """An unknown capitalized word, then a known surname: "Đurđa Jovanović"."""
+        """An unknown capitalized word, then a known surname ("Đurđa Jovanović"); or a known surname,
+        then a given name ("Kertész Ádám")."""
         if i + 1 >= len(words) or words[i][2].endswith("."):
             return False
         first, second = words[i][2], words[i + 1][2].rstrip(".")
         if not _NAME_GAP.fullmatch(text[words[i][1] : words[i + 1][0]]):
             return False
-        if second not in surnames() or not _capitalized(second) or not _capitalized(first):
+        if not _capitalized(second) or not _capitalized(first):
+            return False
+        # "Đurđa Jovanović", or written surname first as in Hungarian: "Kertész Ádám", "Nagy Lilit"
+        if second not in surnames() and not (first in surnames() and self._is_given_name(second, language)):
             return False
         return all(self._uncommon(word, language) for word in (first, second))
 
