@@ -720,6 +720,7 @@ _NAME_DETECTORS = frozenset(
         "TitledNameRecognizer",
         "SignatureNameRecognizer",
         "NameAfterRelationRecognizer",
+        "AliasNameRecognizer",
         NAME_BEFORE_AGE,
         LISTED,
     }
