@@ -417,3 +417,9 @@ def test_a_json_line_the_json_reader_cannot_take_gives_each_quoted_value_alone()
     pairs = {(p.key, text[p.start : p.end]) for p in read_pairs(text)}
     assert ("dob", "1988-04-02") in pairs
     assert not any(value.startswith('"') or '","' in value for _, value in pairs)
+
+
+def test_a_value_that_is_its_own_types_field_name_is_a_column_not_a_value(shared_guard: Guard) -> None:
+    code = "select {{ mask_pii('date_of_birth', 'dob') }}, {{ mask_pii('email', 'email') }} from customers"
+    assert shared_guard.inspect(code).action == "allow"
+    assert shared_guard.inspect("email: ana.ruiz@correo.example\ndob: 1990-01-02").action != "allow"

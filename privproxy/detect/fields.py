@@ -41,6 +41,10 @@ class _StructureRecognizer(EntityRecognizer):
         ]
 
 
+# Types whose value may be any word, even a field's name ("password: password" is a password).
+_ANY_WORD_TYPES = frozenset({"SECRET", "API_KEY", "USERNAME"})
+
+
 class FieldRecognizer(_StructureRecognizer):
     """`kind: fields`: a value under a key or label the pack names is that entity, however it looks.
 
@@ -80,7 +84,17 @@ class FieldRecognizer(_StructureRecognizer):
                 and (self._value is None or self._value.search(text[pair.start : pair.end]))
                 and (self._check is None or self._check(text[pair.start : pair.end]))
                 and not (self._entity == "PERSON" and ordinary_words(text[pair.start : pair.end]))
+                and not self._names_a_field(text[pair.start : pair.end])
             }
+        )
+
+    def _names_a_field(self, value: str) -> bool:
+        """A value that is itself one of this type's field names is a column or a kind, not a value
+        (`mask_pii('date_of_birth', 'dob')`, `"email": "email"`); a password may be any word, though."""
+        return (
+            self._entity not in _ANY_WORD_TYPES
+            and len(value) <= 40
+            and self._vocabulary.type_of(value) == self._entity
         )
 
 
