@@ -1504,3 +1504,10 @@ def test_more_taking_verbs_cyrillic_brands_and_qualifiers_of_strength_and_type(g
 def test_a_name_written_surname_first_with_a_known_given_name_after(guard: Guard) -> None:
     text = "A nagymamám lakását Tóth Erzsébet örökölte 2019-ben."
     assert_redacted(guard, text, ["Tóth", "Erzsébet"])
+
+
+def test_a_name_under_a_name_key_is_no_landmark_but_a_famous_one_is_still_public(guard: Guard) -> None:
+    rsvp = "| child | parent | phone |\n|---|---|---|\n| Bay Nguyen | Thu | (612) 555-0152 |"
+    assert_redacted(guard, rsvp, ["Bay Nguyen", "Thu"])
+    scorers = "| Player | Goals |\n|---|---|\n| Lionel Messi | 12 |\n| Erling Haaland | 27 |"
+    assert sent(guard, scorers) == ("allow", scorers), guard.inspect(scorers).findings

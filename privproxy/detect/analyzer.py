@@ -259,6 +259,15 @@ class Detector:
             )
         self.revision = self._revision()
         self.cache = FindingsCache()
+        from .fields import FieldRecognizer
+
+        # The name fields' own detectors: a value under a name key is somebody's name, whatever the
+        # NER's span on it looks like to the place and landmark checks ("Bay Nguyen" under "child").
+        self._name_fields = [
+            r
+            for r in self.analyzer.registry.recognizers
+            if isinstance(r, FieldRecognizer) and r.supported_entities == ["PERSON"]
+        ]
         if "allow" in (detection.public_figures, detection.public_places):
             from .public import warm
 
@@ -539,8 +548,15 @@ class Detector:
             for word in words
         }
         dropped: set[int] = set()
+        under_name_keys = {span for field in self._name_fields for span in field.spans(text)}
         for r in judged:
             value = text[r.start : r.end]
+            if (
+                r.entity_type == "PERSON"
+                and (r.start, r.end) in under_name_keys
+                and not (figures and public.public_figure(text, r.start, r.end))
+            ):
+                continue  # a famous player in a "Player" column is still public
             if _detector_name(r) in _STRUCTURE_NAMES:
                 not_a_name = (
                     code.acronym(value)
