@@ -423,3 +423,10 @@ def test_a_value_that_is_its_own_types_field_name_is_a_column_not_a_value(shared
     code = "select {{ mask_pii('date_of_birth', 'dob') }}, {{ mask_pii('email', 'email') }} from customers"
     assert shared_guard.inspect(code).action == "allow"
     assert shared_guard.inspect("email: ana.ruiz@correo.example\ndob: 1990-01-02").action != "allow"
+
+
+def test_a_key_with_whose_it_is_in_brackets_after_it_is_read_without_the_owner() -> None:
+    vocabulary = FieldVocabulary({"PASSPORT": ["passport"], "PERSON": ["name"]})
+    assert vocabulary.type_of("Passport (Josée Théberge)") == "PASSPORT"
+    assert vocabulary.type_of("name (business name)") is None  # a note that changes what it names
+    assert vocabulary.type_of("model (Passport)") is None

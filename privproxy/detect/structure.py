@@ -468,6 +468,11 @@ def _line_pairs(text: str) -> Iterator[Pair]:
             yield from _paired_alternatives(text, key, start, end)
 
 
+# A person's name in brackets after a key says whose value it is ("Passport (Josée Théberge)"); a
+# lower-case note may change what the key means ("Name (business name)"), so it stays.
+_NOTE_AFTER = re.compile(
+    r"\s*\(\s*[A-ZÀ-ÖØ-ÞĀ-Ž][\w'\u2019.\-]*(?:\s+[A-ZÀ-ÖØ-ÞĀ-Ž][\w'\u2019.\-]*){0,3}\s*\)\s*$"
+)
 _QUOTED_END = re.compile(r'(?:[^"\\\n]|\\.)*"')
 
 
@@ -864,6 +869,10 @@ class FieldVocabulary:
                 found = self._type_of(".".join(parts[first:]))
                 if found is not None:
                     break
+        if found is None and key.rstrip().endswith(")"):
+            bare = _NOTE_AFTER.sub("", key)  # "Parent's passport (Josée Théberge)": whose it is
+            if bare and bare != key:
+                found = self.type_of(bare)
         return found
 
     def _type_of(self, key: str) -> str | None:
