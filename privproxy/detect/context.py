@@ -87,9 +87,11 @@ class LinearContextEnhancer(LemmaContextAwareEnhancer):
                 ends = (columns[:, 0] + columns[:, 1]).tolist() if len(columns) else []
             else:
                 ends = [i + len(t) for i, t in zip(nlp_artifacts.tokens_indices, doc, strict=False)]
-            index = (ends, frozenset(nlp_artifacts.keywords) | self._context_words)
+            # the text once per analysis: a spaCy Doc joins its tokens again on every `.text`
+            text = getattr(doc, "text", "")
+            index = (ends, frozenset(nlp_artifacts.keywords) | self._context_words, text)
             setattr(nlp_artifacts, _INDEX, index)
-        ends, keywords = index
+        ends, keywords, text = index
         token = bisect_right(ends, start)  # the first token that ends after `start`, as stock finds it
         if token >= len(ends):
             raise ValueError("a result lies outside the analysed text's tokens")
@@ -102,7 +104,6 @@ class LinearContextEnhancer(LemmaContextAwareEnhancer):
         )
         # A label glued to its value by punctuation is one token to spaCy ('{"cnic":"43732-…'): the
         # context words written right before the match count as well.
-        text = getattr(nlp_artifacts.tokens, "text", "")
         glued = [
             word
             for word in _WORD.findall(text[max(0, start - GLUED_CHARS) : start].lower())
