@@ -1361,6 +1361,8 @@ def test_a_login_and_password_written_as_a_pair_after_a_label(guard: Guard) -> N
             ["Rose Cottage", "Great Totham", "Maldon"],
         ),
         ("Íbúðin er Laugavegur 31, 101 Reykjavík. Ég er", ["Laugavegur 31", "101 Reykjavík"]),
+        # a house number's own suffix belongs to it
+        ("Het adres is Biltstraat 142-bis, 3572 BG Utrecht. Bel me", ["142-bis", "Biltstraat", "Utrecht"]),
     ],
 )
 def test_reference_labels_townland_addresses_and_a_sign_off_on_the_same_line(

@@ -146,6 +146,9 @@ _STREET_TYPES = word_set("""
 
 def _block_end(text: str, position: int) -> int:
     end = position
+    if position and text[position - 1].isdigit():  # the house number's own suffix: "301-bis", "12 ter"
+        suffix = _NUMBER_SUFFIX.match(text, position)
+        end = suffix.end() if suffix else position
     limit = min(len(text), position + MAX_EXTENSION)
     for _ in range(MAX_PARTS):
         separator = _SEPARATOR.match(text, end, limit)
@@ -159,6 +162,10 @@ def _block_end(text: str, position: int) -> int:
                 break
         end = part.end()
     return end
+
+
+# What may follow a house number as part of it: "301-bis", "12 ter", "4-huis", "7-2".
+_NUMBER_SUFFIX = regex.compile(r"(?:[ -](?:bis|ter|quater|huis|hs)|-\d{1,4}[A-Za-z]?)(?![\w-])")
 
 
 def _village(run: str) -> bool:
