@@ -26,6 +26,7 @@ from .policy import Action, Decision, LoadedPolicy, Policy, RequestContext, deci
 from .policy.live import LivePolicy, Snapshot
 from .request import Extensions, ScannedRequest, Segment, read_request
 from .transform import Redaction, redact
+from .transform.restore import restored_findings
 from .transform.stream import AsyncRestoringStream, RestoringStream, restore_response
 
 log = logging.getLogger("privproxy")
@@ -337,13 +338,18 @@ class Guard:
                 self.record(prepared, route, outcome="blocked")
                 raise Blocked(prepared.request_id, report.entity_types, reason="answer-side policy")
         restore_response(response, prepared.redaction.mapping, prepared.json_mode)
+        contents = answer_texts(response)
+        if len(contents) == 1:
+            self._remember_answer(prepared, route, contents[0][1])
         self.record(prepared, route, outcome="ok")
 
     def stream_done(self, prepared: Prepared, route: Route) -> Any:
         """The callback a restoring stream calls at its end: scan the whole answer, write the record."""
 
-        def done(error: BaseException | None, raw: str) -> None:
+        def done(error: BaseException | None, raw: str, restored: str | None = None) -> None:
             policy = prepared.snapshot.loaded.policy
+            if error is None:
+                self._remember_answer(prepared, route, restored)
             if policy.answer.scan and not route.local and error is None:
                 # A stream is already on its way to the caller: answer findings are recorded, not withheld.
                 prepared.answer = scan_answer_text(
@@ -357,6 +363,20 @@ class Guard:
                 )
 
         return done
+
+    def _remember_answer(self, prepared: Prepared, route: Route, text: str | None) -> None:
+        """Next turn, this answer comes back as chat history: what it holds is already known.
+
+        The text a closed model wrote is no news to it; the caller's values in it are exactly those
+        restore put back, so those are its findings (and whatever else the request's own findings
+        propagate into it next turn). The detector's cache keeps them under the answer's text, so an
+        unchanged answer sent back is not analysed again. A local model saw the raw request: its
+        answer is analysed like any other text.
+        """
+        if route.local or not text:
+            return
+        redaction = prepared.redaction
+        prepared.snapshot.detector.remember(text, restored_findings(text, redaction.mapping, redaction.types))
 
     def request_context(self, kwargs: Mapping[str, Any]) -> RequestContext:
         """Who is asking, for which model, from the request's metadata and this Guard's defaults."""

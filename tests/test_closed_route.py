@@ -145,3 +145,49 @@ def test_upstream_error_is_litellms_and_is_audited(guard: Guard, upstream: Stand
     assert_never_sent(upstream, SENSITIVE)
     record = audit_records(audit_path)[-1]
     assert record["outcome"]["status"] == "error"
+
+
+@pytest.mark.parametrize("stream", [False, True])
+def test_an_answer_sent_back_as_history_is_not_analysed_again(
+    guard: Guard, upstream: StandIn, monkeypatch: pytest.MonkeyPatch, stream: bool
+) -> None:
+    """Turn 2 re-sends turn 1's restored answer: its findings are the values restore put back, so the
+    detectors do not run on it again, and the closed model gets back exactly the text it wrote."""
+    first = [{"role": "user", "content": PROMPT}]
+    if stream:
+        answer = "".join(
+            c.choices[0].delta.content or ""
+            for c in guard.completion(messages=first, stream=True, **closed(upstream))
+            if c.choices
+        )
+    else:
+        answer = guard.completion(messages=first, **closed(upstream)).choices[0].message.content
+    assert answer == f"You said: {PROMPT}"
+    model_wrote = f"You said: {upstream.requests[0]['messages'][0]['content']}"
+
+    analysed: list[str] = []
+    run_analyzer = guard.detector._run_analyzer
+
+    def spy(text: str, size: int) -> object:
+        analysed.append(text)
+        return run_analyzer(text, size)
+
+    monkeypatch.setattr(guard.detector, "_run_analyzer", spy)
+    follow_up = "Thanks. Now also copy in Tomasz Nowak, tomasz.nowak@example.org."
+    history = [*first, {"role": "assistant", "content": answer}, {"role": "user", "content": follow_up}]
+    guard.completion(messages=history, **closed(upstream))
+
+    assert analysed == [follow_up]  # the prompt and the answer come from the cache
+    sent = upstream.requests[1]["messages"]
+    assert sent[1]["content"] == model_wrote
+    assert sent[0]["content"] == upstream.requests[0]["messages"][0]["content"]
+    assert_never_sent(upstream, [*SENSITIVE, "Tomasz Nowak", "tomasz.nowak@example.org"])
+
+    # An answer the caller changed is text nobody has read: it is analysed like any other.
+    edited = answer.replace("You said", "You wrote") + " Her backup number is +1 415 555 0199."
+    guard.completion(
+        messages=[*first, {"role": "assistant", "content": edited}, {"role": "user", "content": follow_up}],
+        **closed(upstream),
+    )
+    assert analysed[1:] == [edited]
+    assert_never_sent(upstream, [*SENSITIVE, "415 555 0199"])

@@ -322,6 +322,13 @@ class Detector:
                 found.append(dataclasses.replace(finding, start=start, end=end))
         return tuple(found)
 
+    def remember(self, text: str, findings: tuple[Finding, ...]) -> None:
+        """Record what `text` holds without analysing it: an answer this process restored, whose
+        sensitive values are exactly the ones it put back. When the caller sends the answer back as
+        chat history, `analyze` answers from the cache instead of running every detector on it."""
+        if text and text.strip():
+            self.cache.put(self.cache.key(self.revision, self.language, text), findings)
+
     def analyze(self, text: str, every_health_word: bool = False) -> tuple[Finding, ...]:
         """All findings in `text` (any score; the policy applies thresholds), cached by text hash.
 

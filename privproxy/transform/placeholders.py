@@ -57,6 +57,7 @@ class Redaction:
     replacements: dict[int, str] = field(default_factory=dict)
     mapping: dict[str, str] = field(default_factory=dict)
     operators: dict[str, str] = field(default_factory=dict)
+    types: dict[str, str] = field(default_factory=dict)  # placeholder → entity type, for `mapping`'s keys
 
 
 def merge_spans(findings: Sequence[Finding]) -> list[Span]:
@@ -139,6 +140,7 @@ def redact(
     for ident, token in tokens.items():
         if ident in reversible:
             redaction.mapping[token] = surfaces[ident]
+            redaction.types[token] = ident[0]
     return redaction
 
 

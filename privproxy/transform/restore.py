@@ -13,6 +13,7 @@ import json
 import re
 from collections.abc import Mapping
 
+from ..detect.findings import Finding
 from .placeholders import canonical
 
 _MAX_PARTIAL = 64
@@ -88,6 +89,25 @@ def restore_text(
     if isinstance(surrogates, re.Pattern):
         text = surrogates.sub(lambda m: encode(mapping[m.group(0)]), text)
     return text
+
+
+def restored_findings(text: str, mapping: Mapping[str, str], types: Mapping[str, str]) -> tuple[Finding, ...]:
+    """Where the values of `mapping` sit in an answer restored with it: every shape restore writes.
+
+    restore_text puts a value back as it is, JSON-escaped or HTML-escaped; each of those forms is
+    looked for, so no value this request restored is left out of the findings.
+    """
+    found: set[Finding] = set()
+    for token, value in mapping.items():
+        entity = types.get(token)
+        if entity is None or not value:
+            continue
+        for form in {value, json.dumps(value, ensure_ascii=False)[1:-1], html.escape(value, quote=False)}:
+            start = text.find(form)
+            while start != -1:
+                found.add(Finding(start, start + len(form), entity, 1.0, "restored-answer"))
+                start = text.find(form, start + 1)
+    return tuple(sorted(found))
 
 
 def _surrogate_pattern(mapping: Mapping[str, str]) -> re.Pattern[str] | None:

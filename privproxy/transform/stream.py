@@ -8,7 +8,9 @@ from typing import Any
 
 from .restore import StreamRestorer, restore_text
 
-Done = Callable[[BaseException | None, str], None]
+# Called once at the end of a stream: (error, the answer as the model sent it, the answer as restored
+# for the caller, or None when it was not one plain text: several choices, or none).
+Done = Callable[[BaseException | None, str, str | None], None]
 
 
 def restore_response(response: Any, mapping: Mapping[str, str], json_mode: bool = False) -> Any:
@@ -43,6 +45,7 @@ class _ChunkRestorer:
         self._tools: dict[tuple[int, int], StreamRestorer] = {}
         self._last: Any = None
         self.raw: list[str] = []  # the answer as the model sent it (placeholders in), for answer scanning
+        self._emitted: dict[int, list[str]] = {}  # per choice, the content as restored for the caller
 
     def chunk(self, chunk: Any) -> Any:
         for choice in getattr(chunk, "choices", None) or []:
@@ -52,7 +55,7 @@ class _ChunkRestorer:
             if isinstance(content, str):
                 self.raw.append(content)
         if not self._mapping:
-            return chunk
+            return self._collect(chunk)
         for choice in getattr(chunk, "choices", None) or []:
             index = getattr(choice, "index", 0) or 0
             delta = getattr(choice, "delta", None)
@@ -77,7 +80,22 @@ class _ChunkRestorer:
             if getattr(choice, "finish_reason", None) and restorer.pending:
                 delta.content = (delta.content or "") + restorer.flush()
         self._last = chunk
+        return self._collect(chunk)
+
+    def _collect(self, chunk: Any) -> Any:
+        """Keep each choice's content as the caller receives it."""
+        for choice in getattr(chunk, "choices", None) or []:
+            delta = getattr(choice, "delta", None)
+            content = getattr(delta, "content", None) if delta is not None else getattr(choice, "text", None)
+            if isinstance(content, str):
+                self._emitted.setdefault(getattr(choice, "index", 0) or 0, []).append(content)
         return chunk
+
+    def restored(self) -> str | None:
+        """The answer as the caller received it, when it is one choice's text."""
+        if len(self._emitted) != 1:
+            return None
+        return "".join(next(iter(self._emitted.values())))
 
     def tail(self) -> Any | None:
         """A final chunk carrying text still held back when the stream ended without finish_reason."""
@@ -92,18 +110,18 @@ class _ChunkRestorer:
                 choice.delta.tool_calls = None
             elif isinstance(getattr(choice, "text", None), str):
                 choice.text = pending.get(index, "")
-        return final
+        return self._collect(final)
 
 
 def _once(done: Done) -> Done:
     """The audit callback runs exactly once: at the end, on error, on close, or when dropped unread."""
     called = False
 
-    def run(error: BaseException | None, raw: str) -> None:
+    def run(error: BaseException | None, raw: str, restored: str | None = None) -> None:
         nonlocal called
         if not called:
             called = True
-            done(error, raw)
+            done(error, raw, restored)
 
     return run
 
@@ -118,7 +136,7 @@ class RestoringStream:
         self._iterator = self._run()
 
     def __del__(self) -> None:
-        self._done(None, "".join(self._restorer.raw))
+        self._done(None, "".join(self._restorer.raw), None)
 
     def __iter__(self) -> Iterator[Any]:
         return self
@@ -138,7 +156,11 @@ class RestoringStream:
             error = exc
             raise
         finally:
-            self._done(error if not isinstance(error, GeneratorExit) else None, "".join(self._restorer.raw))
+            self._done(
+                error if not isinstance(error, GeneratorExit) else None,
+                "".join(self._restorer.raw),
+                self._restorer.restored() if error is None else None,
+            )
 
     def close(self) -> None:
         self._iterator.close()
@@ -154,7 +176,7 @@ class AsyncRestoringStream:
         self._iterator = self._run()
 
     def __del__(self) -> None:
-        self._done(None, "".join(self._restorer.raw))
+        self._done(None, "".join(self._restorer.raw), None)
 
     def __aiter__(self) -> AsyncIterator[Any]:
         return self
@@ -174,7 +196,11 @@ class AsyncRestoringStream:
             error = exc
             raise
         finally:
-            self._done(error if not isinstance(error, GeneratorExit) else None, "".join(self._restorer.raw))
+            self._done(
+                error if not isinstance(error, GeneratorExit) else None,
+                "".join(self._restorer.raw),
+                self._restorer.restored() if error is None else None,
+            )
 
     async def aclose(self) -> None:
         await self._iterator.aclose()
