@@ -119,7 +119,9 @@ HOLDOUT = HERE / "accuracy" / "holdout"
 # (benchmarks/accuracy/fresh12/) again, with da, no, cs, lt, lv, et, uk, ru, ca: 166 prompts (70
 # benign), 781 labels, 34 countries' ids, measured at the start of its round. `fresh13`
 # (benchmarks/accuracy/fresh13/) again, with sv, fi, hu, ro, tr, el, bg, hr, sk, sl, is: 162 prompts (57
-# benign), 816 labels, 21 countries' ids, measured at the start of its round.
+# benign), 816 labels, 21 countries' ids, measured at the start of its round. `fresh14`
+# (benchmarks/accuracy/fresh14/) again, with da, no, cs, lt, lv, et, uk, ru, ca: 183 prompts (60
+# benign), 904 labels, 28 countries' ids, measured at the start of its round.
 HOLDOUT_FILES = {
     "structured": HOLDOUT / "structured.jsonl",
     "credentials": HOLDOUT / "credentials_ids.jsonl",
@@ -137,6 +139,7 @@ HOLDOUT_FILES = {
     "fresh11": HERE / "accuracy" / "fresh11" / "fresh11.jsonl",
     "fresh12": HERE / "accuracy" / "fresh12" / "fresh12.jsonl",
     "fresh13": HERE / "accuracy" / "fresh13" / "fresh13.jsonl",
+    "fresh14": HERE / "accuracy" / "fresh14" / "fresh14.jsonl",
 }
 # Every label in those corpora is sensitive; their types, grouped for the targets.
 HOLDOUT_DIRECT = DIRECT | {"NATIONAL_ID", "DATE_OF_BIRTH", "ACCOUNT_NUMBER", "USERNAME", "DRIVER_LICENSE"}
