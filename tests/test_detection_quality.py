@@ -1513,3 +1513,84 @@ def test_a_name_under_a_name_key_is_no_landmark_but_a_famous_one_is_still_public
     assert_redacted(guard, rsvp, ["Bay Nguyen", "Thu"])
     scorers = "| Player | Goals |\n|---|---|\n| Lionel Messi | 12 |\n| Erling Haaland | 27 |"
     assert sent(guard, scorers) == ("allow", scorers), guard.inspect(scorers).findings
+
+
+def test_keys_and_headers_are_labels_not_data(guard: Guard) -> None:
+    """A key or header the field vocabulary knows names a field: it is never redacted, in compact
+    JSON, a YAML flow mapping, a CSV header or a markdown table; the values under it still are."""
+    texts = {
+        '{"_source":{"full_name":"Ana Lucía Rivera","email":"ana.rivera@postbox.example",\n'
+        '  "phone":"+1 305 555 0148","dob":"1991-08-26",\n  "tags":["vip"]}}': [
+            "Ana Lucía Rivera",
+            "ana.rivera@postbox.example",
+            "1991-08-26",
+        ],
+        'oncall:\n  primary: {name: "Oona Fitzgerald", slack: "@oona.fitz", phone: "+353 86 417 2290"}\n'
+        '  backup:  {name: "Marek Nowicki", slack: "@mnowicki", phone: "+48 601 228 914"}': [
+            "Oona Fitzgerald",
+            "Marek Nowicki",
+        ],
+        "Date (UTC),User,Username,IP address,Status\n"
+        "2026-12-01 08:41,Priya Raghunathan,priya.r@corvell.example,49.207.52.118,Failure\n"
+        "2026-12-01 09:02,Stefan Wouters,stefan.w@corvell.example,81.82.200.4,Success": [
+            "Priya Raghunathan",
+            "Stefan Wouters",
+        ],
+        "| contractor | phone | paid 2025 | mailing address |\n|---|---|---|---|\n"
+        "| Reyes, Tomás | (480) 555-0143 | $4,100 | 880 W Birch Ave, Apt 12, Mesa AZ 85201 |\n"
+        "| Delaney Ruck | (602) 555-0187 | $7,250 | 3317 E Pinchot Ave, Phoenix AZ 85018 |": [
+            "Reyes, Tomás",
+            "(480) 555-0143",
+        ],
+    }
+    for text, values in texts.items():
+        action, out = sent(guard, text)
+        assert action in ("redact", "local")
+        labels = [
+            '"full_name":"',
+            '"email":"',
+            '"dob":"',
+            "name: ",
+            "slack: ",
+            "Username",
+            "Status",
+            "Failure",
+        ]
+        labels += ["| contractor | TIN | paid 2025 | mailing address |"]
+        for label in labels:
+            assert text.count(label) == out.count(label), (label, out)
+        if action == "redact":
+            assert not any(value in out for value in values), out
+
+
+def test_a_month_the_ner_reads_as_a_date_is_one_unless_it_is_somebody_s(guard: Guard) -> None:
+    for text in (
+        "During the January assessment period I was ill.",
+        "Timeline: June planning offsite, August freeze.",
+    ):
+        assert sent(guard, text) == ("allow", text)
+    assert_redacted(guard, "August said he would call back tomorrow.", ["August"])
+    assert_redacted(guard, "Ask April about the keys, her number is 07700 900123.", ["April"])
+
+
+def test_a_date_built_by_a_call_in_a_repr_is_the_value_of_its_key(guard: Guard) -> None:
+    text = "assert Customer(id=5521, name='Hannah Okonkwo', dob=datetime.date(1979, 4, 30)) == other"
+    assert_redacted(guard, text, ["Hannah Okonkwo", "1979, 4, 30"])
+
+
+def test_a_given_name_before_two_ordinary_words_names_a_thing(guard: Guard) -> None:
+    catalogue = "Which of these sell best: Jordan Trail Shoe, Morgan Rain Jacket or the wool scarf?"
+    assert sent(guard, catalogue) == ("allow", catalogue)
+    assert_redacted(guard, "have you heard Nate Sage speak yet? Mail him at nate@sage.example", ["Nate Sage"])
+
+
+def test_people_born_or_dead_long_ago_are_history_wherever_they_are_named(guard: Guard) -> None:
+    for text in (
+        "Organizza una gita a Vinci: Leonardo nacque il 15 aprile 1452 ad Anchiano.",
+        "Faz um roteiro: Fernando Pessoa nasceu a 13 de junho de 1888; a Casa Fernando Pessoa fica no Campo de Ourique.",
+    ):
+        assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
+    assert_redacted(
+        guard, "My great-grandmother Anna Kowalska, born 1901 in Kraków, kept a diary.", ["Kowalska"]
+    )
+    assert_redacted(guard, "Anna Kowalska, born 3 May 1985, asked for a refund.", ["Kowalska", "3 May 1985"])

@@ -6,6 +6,7 @@ import concurrent.futures
 import contextlib
 import copy
 import dataclasses
+import datetime
 import difflib
 import functools
 import hashlib
@@ -46,6 +47,7 @@ from .nlp import LIKELY_LANGUAGE, OfflineSpacyNlpEngine
 from .normalize import decoded_views, normalize_for_detection
 from .packs import Pack, load_pack, resolve_pack
 from .plausible import (
+    OLDEST,
     documentation_talk,
     documented_test_value,
     example_value,
@@ -55,6 +57,7 @@ from .plausible import (
 )
 from .prefilter import Unfiltered
 from .records import record_columns
+from .structure import read_pairs
 
 # Texts this long or longer are analysed under a watchdog (detection.timeout_s): on a pooled worker
 # thread (a fresh thread per request cost ~2 ms), so the caller can stop waiting and fail closed. A
@@ -263,11 +266,8 @@ class Detector:
 
         # The name fields' own detectors: a value under a name key is somebody's name, whatever the
         # NER's span on it looks like to the place and landmark checks ("Bay Nguyen" under "child").
-        self._name_fields = [
-            r
-            for r in self.analyzer.registry.recognizers
-            if isinstance(r, FieldRecognizer) and r.supported_entities == ["PERSON"]
-        ]
+        self._fields = [r for r in self.analyzer.registry.recognizers if isinstance(r, FieldRecognizer)]
+        self._name_fields = [r for r in self._fields if r.supported_entities == ["PERSON"]]
         if "allow" in (detection.public_figures, detection.public_places):
             from .public import warm
 
@@ -391,6 +391,7 @@ class Detector:
         results += names_before_ages(scanned.text)
         results += chat_speakers(scanned.text)
         results = self._not_names(scanned.text, results, figure_named=born_long_ago)
+        results = self._not_labels(scanned.text, results)
         listed = listed_names(scanned.text, results, self.settings.min_score)
         if listed:  # the names listed with names are judged like any other (places, figures, code)
             results = self._not_names(scanned.text, results + listed, only=listed, figure_named=born_long_ago)
@@ -404,6 +405,7 @@ class Detector:
         results = health.with_qualifiers(scanned.text, results)
         if self.settings.impersonal_health == "allow" and not every_health_word:
             results = _health_of_somebody(scanned.text, results, self.settings.min_score)
+        results = self._born_long_ago(scanned.text, results)
         regions: tuple[str, ...] | None = None
         for r in results:
             before, after = scanned.text[max(0, r.start - 24) : r.start], scanned.text[r.end : r.end + 24]
@@ -466,6 +468,32 @@ class Detector:
             else _LANGUAGE_REGIONS.get(language, ()) or tuple(self.settings.phone_regions)
         )
 
+    def _born_long_ago(self, text: str, results: list[Any]) -> list[Any]:
+        """Without the people the text says were born or died more than `plausible.OLDEST` years ago
+        ("Leonardo nacque il 15 aprile 1452", "Fernando Pessoa nasceu a 13 de junho de 1888"), wherever
+        their name stands in the text: history, nobody living (unless the writer says whose: "my
+        great-grandmother Anna, born 1901"). Where public figures are a policy's to redact, they stay."""
+        if self.settings.public_figures != "allow" or not _LIFE_EVENT.search(text):
+            return results
+        from . import public
+
+        today = datetime.date.today().year
+        gone: list[set[str]] = []
+        for told in _TOLD_LIFE.finditer(text):
+            years = _LONG_AGO_YEAR.findall(told.group("when"))
+            if years and int(years[0]) < today - OLDEST and public.associate(text, told.start()):
+                gone.append(set(told.group("name").split()))
+        if not gone:
+            return results
+        return [
+            r
+            for r in results
+            if not (
+                r.entity_type == "PERSON"
+                and any(set(text[r.start : r.end].removesuffix("'s").split()) <= name for name in gone)
+            )
+        ]
+
     def _public_births(self, text: str, results: list[Any]) -> list[Any]:
         """Without the dates of birth that are history, before they make the text about somebody: born
         more than `plausible.OLDEST` years ago, or the birth of the public figure named just before
@@ -521,6 +549,30 @@ class Detector:
                 history.add(id(birth))
         return [r for r in results if id(r) not in history]
 
+    def _not_labels(self, text: str, results: list[Any]) -> list[Any]:
+        """Without the findings that are a key of the text's own fields, written as a key ("Username" in
+        a CSV header, `"email":` in JSON), where the field vocabulary knows that key: a label names a
+        field, it holds nobody's data. A key the vocabulary does not know ("Anna" heading a column of
+        hours) stays a finding, and so do secrets."""
+        pairs = read_pairs(text)
+        if not pairs or not results:
+            return results
+        keys = {pair.key.strip() for pair in pairs}
+        values = sorted((pair.start, pair.end) for pair in pairs)
+        labels: set[tuple[int, int]] = set()
+        for r in results:
+            word = text[r.start : r.end].strip()
+            if (
+                word in keys
+                and r.entity_type not in _NEVER_LABELS
+                and not any(start <= r.start and r.end <= end for start, end in values)
+                # a label read with the name before it ("TULLY, Margaret Ann    DOB:") is no label
+                and not any(known_name(part) for part in word.split())
+                and any(field.names(word) for field in self._fields)
+            ):
+                labels.add((r.start, r.end))
+        return [r for r in results if (r.start, r.end) not in labels] if labels else results
+
     def _not_names(
         self, text: str, results: list[Any], only: list[Any] | None = None, figure_named: bool = False
     ) -> list[Any]:
@@ -554,6 +606,14 @@ class Detector:
             if r.entity_type == "PERSON" and len(words := text[r.start : r.end].split()) > 1
             for word in words
         }
+        # Spans the NER read as dates: a month or day name it reads so is one ("the January assessment",
+        # "June planning offsite"), though a name list knows it as a given name too, unless the text
+        # holds contact data.
+        ner_dates = {
+            (r.start, r.end)
+            for r in results
+            if r.entity_type == "DATE_TIME" and _detector_name(r) == "SpacyRecognizer"
+        }
         dropped: set[int] = set()
         under_name_keys = {span for field in self._name_fields for span in field.spans(text)}
         for r in judged:
@@ -583,6 +643,12 @@ class Detector:
                     or (code.technical_word(value) and not known_name(value.strip()))
                     or code.acronym(value)
                     or public.calendar_span(text, r.start, r.end)
+                    or (
+                        (r.start, r.end) in ner_dates
+                        and not personal  # "Ask April, her number is …": somebody you can reach
+                        and all(public.calendar_word(word) for word in value.split())
+                        and not _SUBJECT_OF.match(text, r.end)  # "August said he would call"
+                    )
                     or (r.entity_type == "LOCATION" and ordinary_words(value))
                     or (" " not in value.strip() and _sentence_start(text, r.start) and foreign_word(value))
                     or self._stop_word_first(text, r.start, value.strip())
@@ -733,6 +799,29 @@ def _quiet(name: str) -> Iterator[None]:
 _REFINE_NER = {"PERSON": refine_ner_span, "LOCATION": refine_ner_location}
 # The findings `Detector._not_names` judges: names and places from the NER and the name detectors.
 _NAME_TYPES = frozenset({"PERSON", "LOCATION"})
+# A name followed, in the same sentence, by the verb of a birth or a death and its date ("nacque il 15
+# aprile 1452", "(born 22 May 1859", "died in 1519", "urodził się w 1867"); the date's year comes first.
+_LIFE_EVENT = re.compile(
+    r"[ \t,(]{1,3}(?:[^\W\d_]+[ \t]+){0,2}?(?i:born|b\.|died|d\.|nacque|nato|nata|morì|nasceu|naceu|morreu|"
+    r"nació|nacido|nacida|murió|née?|naquit|mourut|mort|geboren|gestorben|starb|werd\s+geboren|overleed|"
+    r"urodził(?:a)?(?:\s+się)?|zmarł(?:a)?|narodil(?:a)?(?:\s+se)?|zemřel(?:a)?|født|døde|föddes|född|dog|"
+    r"syntyi|kuoli|született|meghalt|родил(?:ся|ась)|умер(?:ла)?|народив(?:ся|ся)|народилася|помер(?:ла)?|"
+    r"gimė|mirė|dzimis|dzimusi|miris|sündis|suri|va\s+néixer|va\s+morir|s-a\s+născut|a\s+murit)"
+    r"(?P<when>[^.!?;\n]{0,40})"
+)
+_LONG_AGO_YEAR = re.compile(r"(?<!\d)(1[0-9]\d\d)(?!\d)")
+_TOLD_LIFE = regex.compile(
+    r"(?P<name>\p{Lu}[\p{L}'\u2019\-]+(?:[ \t]+(?:\p{Lu}[\p{L}'\u2019\-]+|da|de|di|do|dos|van|von|der|den)){0,3})"
+    + _LIFE_EVENT.pattern
+)
+# A verb right after a word makes it the sentence's subject: somebody, even if the NER reads a date.
+_SUBJECT_OF = re.compile(
+    r"\s+(?:said|says|told|tells|asked|asks|wrote|writes|is|was|will|would|has|had|can|could|should|"
+    r"might|must|may|did|does|wants|wanted|thinks|thought|called|calls|came|comes|went|goes|and\s+I|"
+    r"[a-z]+ed)\b"
+)
+# Types a key itself may hold (`"sk-live-…": true`, a token used as a key): never taken for a label.
+_NEVER_LABELS = frozenset({"SECRET", "API_KEY", "PRIVATE_KEY", "EMAIL_ADDRESS", "PHONE_NUMBER"})
 NAME_BEFORE_AGE = "NameBeforeAge"
 SPEAKER = "ChatSpeaker"
 _NAME_DETECTORS = frozenset(

@@ -72,6 +72,10 @@ class FieldRecognizer(_StructureRecognizer):
         self._with = FieldVocabulary({"with": with_fields}) if with_fields else None
         self._vocabulary = FieldVocabulary({supported_entity: fields}, key_suffix=key_suffix)
 
+    def names(self, key: str) -> bool:
+        """Whether `key` is one of this detector's field names."""
+        return self._vocabulary.type_of(key) is not None
+
     def spans(self, text: str) -> list[tuple[int, int]]:
         pairs = read_pairs(text)
         if self._with is not None and not any(self._with.type_of(pair.key) for pair in pairs):

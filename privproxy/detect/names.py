@@ -574,6 +574,9 @@ class GivenNameRecognizer(EntityRecognizer):
                 own = word_rank(language).get(word.lower(), COMMON_IN_RUN)
                 if own < COMMON_IN_RUN:
                     rank = min(rank, own)
+            if last > i and self._thing_named(words, i, last, language):
+                i = last + 1  # "Jordan Trail Shoe", "Florence Tote": a product or a place, named after nobody
+                continue
             if last > i and rank >= COMMON_IN_RUN:
                 results.append(
                     self._result(words[i][0], _word_end(words[last]), self._score, "given name + surname")
@@ -613,6 +616,17 @@ class GivenNameRecognizer(EntityRecognizer):
         if second not in surnames() and not (first in surnames() and self._is_given_name(second, language)):
             return False
         return all(self._uncommon(word, language) for word in (first, second))
+
+    def _thing_named(
+        self, words: list[tuple[int, int, str]], i: int, last: int, language: str | None
+    ) -> bool:
+        """Whether the two or more capitalized words after a given name are all frequent words and none a
+        surname: the run names a thing ("Jordan Trail Shoe", "Morgan Rain Jacket"), not a given name +
+        surname."""
+        rest = [words[j][2].rstrip(".") for j in range(i + 1, last + 1)]
+        return len(rest) >= 2 and all(  # one word may be a surname the lists lack ("Nate Sage")
+            len(word) > 2 and word not in surnames() and not self._uncommon(word, language) for word in rest
+        )
 
     def _uncommon(self, word: str, language: str | None = None) -> bool:
         """Not a frequent word of English or of the text's own language ("¿Cuántos Roland Garros…")."""

@@ -29,8 +29,21 @@ COMMON_WORD = 5_000
 _NOT_A_SECRET = re.compile(
     r"EXAMPLE|(?i:^(?:example|dummy|changeme|placeholder|redacted|secret|password|token)$)"
     r"|(?i:your[-_][\w-]*?(?:key|token|secret|password)|your(?:api)?(?:key|token|secret|password))"
-    r"|(?i:x{4,})|\*{3,}|<[^<>]*>|\$\{[^}]*\}|\$\([^)]*\)|%[A-Z_]+%"
+    r"|(?i:x{4,})|(?i:[_\-]x{3,}$)|\*{3,}|<[^<>]*>|\$\{[^}]*\}|\$\([^)]*\)|%[A-Z_]+%"
 )
+# A dotted module or package path ("django.db.backends.postgresql"): code, when a part of it names a
+# tool or language ("correct.horse.battery.staple" names none and may be a passphrase).
+_DOTTED_PATH = re.compile(r"[a-z_]+(?:\.[a-z_]+){2,}")
+
+
+def _module_path(value: str) -> bool:
+    from .code import technical_word
+
+    return _DOTTED_PATH.fullmatch(value) is not None and any(
+        technical_word(part) for part in value.split(".")
+    )
+
+
 # The name of the variable that holds a password ("USER:PASSWORD", "$DB_PASSWORD"): capital words
 # joined by "_"; never a key id like AKIA5JM4PSFA5K6PIFE7 (digits inside a word).
 # The marks around a template's slot: "[NOM DU LOCATAIRE]", "<FIRST NAME>", "{{CUSTOMER}}", "%NAME%".
@@ -155,6 +168,12 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
     # `user: process.env.SMTP_USER }`, `SMTP_HASLO`: where the value comes from, not the value
     if entity_type in ("USERNAME", "SECRET", "API_KEY") and _CODE_REFERENCE.fullmatch(
         value.rstrip(" \t});,")
+    ):
+        return False
+    if entity_type in _SECRET_TYPES and (
+        # `"PASSWORD": os.environ["DB_PASSWORD"]` (with a digit it may be a password: "Pa55(")
+        (is_placeholder(value.lstrip(":= \t\"'")) and not any(ch.isdigit() for ch in value))
+        or _module_path(value)  # "django.db.backends.postgresql" next to a password key
     ):
         return False
     if entity_type == "DATE_OF_BIRTH" and _born_long_ago(value):

@@ -73,7 +73,7 @@ _TITLE_BEFORE = re.compile(r"\b([^\W\d_]+)\.?\s+$")
 # Words right before a name that make it somebody the writer knows.
 _PERSONAL = re.compile(
     r"(?i)\b(?:my|our|your|mon|ma|mes|notre|mein|meine|meinem|meiner|unser|unsere|mi|mis|nuestro|nuestra"
-    r"|mio|mia|meu|minha|mijn|onze|mój|moja|min|mitt)\b(?:\s+\w+){0,2}\s*$"
+    r"|mio|mia|meu|minha|mijn|onze|mój|moja|min|mitt)\b(?:\s+[\w\-\u2019']+){0,2}\s*$"  # "my great-grandmother"
     # somebody else's own people: "her brother Chase", "his daughter Grace"
     r"|\b(?:his|her|their)\s+(?:little\s+|older\s+|younger\s+|baby\s+)?(?:brother|sister|son|daughter|husband|wife"
     r"|partner|mother|mum|mom|father|dad|child|kid|cousin|aunt|uncle|niece|nephew|grandson|granddaughter"

@@ -62,6 +62,11 @@ _DATE = re.compile(
 # or six digits or more; no decimal point, no thousands separator.
 _IDENTIFIER = re.compile(r"(?:[A-Za-z]{1,5}[ \-/]?\d{4,}[A-Za-z0-9\-]*|\d{6,})")
 _YOUNGEST = 14  # years: a date less long ago is no date of birth in a record
+# A markdown table's rule under its header ("|---|:---:|"): the rows above it are the header.
+_RULE_CELL = re.compile(r":?-{2,}:?")
+# A cell that starts with a key ("\"email\":\"…", "phone: …", "user=…"): the line is key/value pairs
+# (compact JSON, a YAML flow mapping, a log line), read by the structure reader, not a table row.
+_PAIR_CELL = re.compile(r"[\s{\[]*[\"']?[A-Za-z_][\w .\-]{0,40}[\"']?\s*(?::(?!//)|=)")
 
 
 def record_columns(text: str, results: list[Any], min_score: float) -> list[Any]:
@@ -75,6 +80,11 @@ def record_columns(text: str, results: list[Any], min_score: float) -> list[Any]
         first = [text[start:end] for start, end in rows[0]]
         if looks_like_header(first) and not any(ch.isdigit() for cell in first for ch in cell):
             continue  # a header names the columns: the structure reader types them by it
+        rules = [i for i, row in enumerate(rows) if all(_RULE_CELL.fullmatch(text[s:e]) for s, e in row)]
+        if rules:  # a markdown table: its header ("| contractor | TIN | paid 2025 |") names, holds nothing
+            rows = rows[rules[-1] + 1 :]
+            if len(rows) < 2:
+                continue
         personal = sum(1 for row in rows if _holds(found, row[0][0], row[-1][1], _PERSONAL))
         if personal * 2 < len(rows) or personal < 2:
             continue
@@ -97,6 +107,8 @@ def _blocks(text: str) -> list[list[list[tuple[int, int]]]]:
         row = [
             _stripped(text, line_start + start, min(line_start + end, line_end)) for start, end, _ in cells
         ]
+        if sum(1 for start, end in row if _PAIR_CELL.match(text, start, end)) * 2 > len(row):
+            row = []
         if row and shape == (delimiter, len(row)):
             current.append(row)
             continue

@@ -57,11 +57,12 @@ _PLACEHOLDER = re.compile(
 
 # What a value may carry after it that is not the value: a YAML or shell comment, a note in brackets.
 _TRAILING_NOTE = re.compile(r"(?:\s+#\s.*|\s*\([^()]*\))$")
-# A value cut short ("sk_test_..."), a method call that computes it (`secrets.token_urlsafe(32)`), code
+# A value cut short ("sk_test_..."), a call that computes it (`secrets.token_urlsafe(32)`, `parse(raw)`), code
 # that reads it (`os.environ[`, `process.env.STRIPE_KEY`, a call cut at its bracket) or a name of what
 # goes there ("REPLACE_ME", "str", "username").
 _STAND_IN = re.compile(
     r".*(?:\.\.\.|\u2026)|[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+\([^()]*\)|[A-Za-z_][\w.]*[\[(]|"
+    r"[a-z_]\w*\([a-z_][\w.]*(?:,\s*[a-z_][\w.]*)*\)|"  # `parse_date(raw_value)`: a call of names
     r"(?:os\.environ|os\.getenv|process\.env|System\.getenv|ENV\[|getenv\()\S*|(?i:replace[_-]?me|fill[_-]?me[_-]?in|to[_ -]?be[_ -]?(?:set|filled)|str|string|int|integer|"
     r"bool|boolean|float|number|date|datetime|uuid|username|user|value|text|required|optional)"
 )
@@ -341,8 +342,15 @@ _SET_COMMAND = re.compile(
 )
 
 
+# A keyword argument built by a call of number literals, as a repr prints it: `dob=datetime.date(1979,
+# 4, 30)`, `joined=date(2021, 3, 1)`: the numbers are the value (a call of names is code, not data).
+_LITERAL_CALL = re.compile(
+    r"(?<![\w.\-])(?P<key>[A-Za-z_][\w]{0,40})\s*=\s*[A-Za-z_][\w.]{0,40}\((?P<value>[\d\s,./\-]{4,40})\)"
+)
+
+
 def _code_pairs(text: str) -> Iterator[Pair]:
-    for pattern in (_CALL, _KEYED_CALL, _SUBSCRIPT, _COMPARE, _FLAG, _SET_COMMAND):
+    for pattern in (_CALL, _KEYED_CALL, _SUBSCRIPT, _COMPARE, _FLAG, _SET_COMMAND, _LITERAL_CALL):
         yield from _matched_pairs(text, pattern)
 
 
@@ -921,6 +929,8 @@ def record_name_cells(text: str) -> list[tuple[int, int]]:
     A row of a customer or employee export is one person's record: with or without its header,
     its capitalized one-to-three-word cells are that person's names.
     """
+    from .names import ordinary_words
+
     found: list[tuple[int, int]] = _surname_first_cells(text)
     for line_start, line in split_lines(text):
         if "@" not in line or not _EMAIL.search(line):
@@ -929,9 +939,10 @@ def record_name_cells(text: str) -> list[tuple[int, int]]:
         if line.count(delimiter) < 2:
             continue
         for start, _end, cell in split_cells(line, delimiter):
-            if _NAME_CELL.fullmatch(cell):
-                cell_start = line.index(cell, start)
-                found.append((line_start + cell_start, line_start + cell_start + len(cell)))
+            # ordinary words are a status or a label ("Failure", "Success"), no one's name
+            if _NAME_CELL.fullmatch(cell) and not ordinary_words(cell):
+                cell_start = line_start + line.index(cell, start)
+                found.append((cell_start, cell_start + len(cell)))
     return found
 
 
