@@ -82,6 +82,7 @@ LANGUAGES = {
     "LV": ["lv"],
     "RU": ["ru"],
     "UA": ["uk"],
+    "AD": ["ca"],
     "RO": ["ro"],
     "AT": ["de"],
     "CH": ["de", "fr", "it"],
@@ -236,6 +237,8 @@ IDS: list[tuple[str, str, str, float, list[str]]] = [
     ("RU", "ru.inn", r"\b\d{12}\b", LABELLED, ["инн", "inn"]),
     ("CO", "co.nit", r"\b\d{3}\.?\d{3}\.?\d{3}-?\d\b", LABELLED, ["nit"]),
     ("VE", "ve.rif", r"\b[VEJPG]-?\d{8}-?\d\b", LABELLED, ["rif"]),
+    # Andorra's tax number (F: a resident, E: a non-resident person; other letters, a company's)
+    ("AD", "ad.nrt", r"\b[A-Z]-?\d{6}-?[A-Z]\b", LABELLED, ["nrt", "número de registre tributari", "registre tributari"]),
 ]
 
 _DOCTEST = re.compile(r">>> (?:validate|is_valid|compact|format)\('([^']+)'\)")
@@ -297,6 +300,10 @@ _GENERIC = frozenset(
         "code",
         "personal",
         "card",
+        "de",  # "número de contribuinte": the joining word of every Romance label
+        "du",
+        "di",
+        "da",
     }
 )
 

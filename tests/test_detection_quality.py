@@ -280,6 +280,14 @@ def test_an_address_block_leaves_as_a_whole_placeholder(guard: Guard) -> None:
     ("text", "parts"),
     [
         ("The bus station is on Via Pasquale Scura 127", ["Scura", "127"]),
+        # a village of ordinary words before a full British postcode, and the house name before it
+        (
+            "I can do Fri at Ridgeway Cottage, Lower Slaughter GL54 2HS, Jo does Mon",
+            ["Ridgeway", "Slaughter"],
+        ),
+        # a Cyrillic town after its mark ("м." for misto) and a town before a closing quotation mark
+        ("Адреса: вул. Городоцька, 174, кв. 35, м. Львів, 79022. Дякую", ["Городоцька", "Львів", "79022"]),
+        ("«Тарас Бондар, вул. Сумська, 48, кв. 7, Харків.»", ["Сумська", "Харків"]),  # noqa: RUF001
         ("The bus drops you off at 6889 Lumbyholmvej 46 St.", ["Lumbyholmvej"]),
         ("What is your address? it is PSC 2322, Box 6025\nAPO AA 88307", ["2322", "6025", "88307"]),
         (
@@ -1594,3 +1602,23 @@ def test_people_born_or_dead_long_ago_are_history_wherever_they_are_named(guard:
         guard, "My great-grandmother Anna Kowalska, born 1901 in Kraków, kept a diary.", ["Kowalska"]
     )
     assert_redacted(guard, "Anna Kowalska, born 3 May 1985, asked for a refund.", ["Kowalska", "3 May 1985"])
+
+
+def test_a_prescriber_s_verb_names_the_medicine_and_its_release_form_belongs_to_it(guard: Guard) -> None:
+    text = (
+        "La Núria Vidal diu que el metge li ha receptat Enantyum. Лікарка Олена Петренко призначила "
+        "Ацикловір. Pan Jaroslav Kučera užívá Eliquis a Betaloc ZOK; his son Tom takes Concerta XL."
+    )
+    found = {
+        text[f["start"] : f["end"]] for f in guard.inspect(text).findings if f["entity_type"] == "MEDICATION"
+    }
+    assert {"Enantyum", "Ацикловір", "Betaloc ZOK", "Concerta XL"} <= found, found
+
+
+def test_the_name_before_a_personal_identifier_is_its_holder_s(guard: Guard) -> None:
+    text = "I'm a single dad, Thabo Mokoena, ID 8807235082088. I earn R9,400 a month."
+    inspection = guard.inspect(text)
+    people = {text[f["start"] : f["end"]] for f in inspection.findings if f["entity_type"] == "PERSON"}
+    assert "Thabo Mokoena" in people
+    invoice = "Invoice from Acme Trading, VAT GB123456789, is overdue."
+    assert not any(f["entity_type"] == "PERSON" for f in guard.inspect(invoice).findings)

@@ -48,9 +48,12 @@ _SEPARATOR = regex.compile(r"[ \t]*(?:[,;][ \t]*)?(?:\n[ \t]*)?(?:[,;][ \t]*)?")
 _UNIT_OR_POSTCODE = regex.compile(rf"(?:{_UNIT}|{_POSTCODE}|\d{{3}}(?=[ \t]+\p{{Lu}}\p{{Ll}}))(?![\w@]|-\d)")
 # A place run must end where an address line ends: comma, line break, postcode, sentence end, end.
 # A postcode after the place ends it too: "Sheffield S6 3QT yes?".
+# The mark of a town before its name in Cyrillic addresses ("m." of misto / gorod, "g.", "s.", "smt",
+# "pgt": "\u043c. \u041b\u044c\u0432\u0456\u0432", Lviv), written with escapes here.
+_TOWN_MARK = r"(?:(?:\u043c|\u0433|\u0433\u0440|\u0441|\u0441\u043c\u0442|\u043f\u0433\u0442)\.[ \t]?)?"
 _PLACE_PART = regex.compile(
-    rf"(?P<place>{_PLACE})(?:[ \t]*[-\u2013/][ \t]*[A-Z]{{2}}\b)?"  # a state after a town: "Rio de Janeiro - RJ"
-    rf"(?:[ \t]+(?P<postcode>{_POSTCODE})(?![\w@-])|(?=[ \t]*(?:[,;\n?!)]|\.(?:\s|$)|$)))"
+    rf"{_TOWN_MARK}(?P<place>{_PLACE})(?:[ \t]*[-\u2013/][ \t]*[A-Z]{{2}}\b)?"  # a state after a town: "Rio de Janeiro - RJ"
+    rf"(?:[ \t]+(?P<postcode>{_POSTCODE})(?![\w@-])|(?=[ \t]*(?:[,;\n?!)\u00bb\u201d\"]|\.(?:[\s\u00bb\u201d\")]|$)|$)))"
 )
 # Words that start a label, a greeting or a sentence rather than a place.
 _NOT_PLACES = SENTENCE_WORDS | word_set("""
@@ -105,6 +108,8 @@ def _places_before(text: str, position: int) -> int:
     MAX_PARTS of them, on the same line, each a place by `_is_place` or a street by its type word),
     with the numbered street line or unit that starts the address ("7 Ashgrove Park, Ballincollig,")."""
     start = position
+    # a full British postcode follows its town or village, whatever its words: "Lower Slaughter GL54 2HS"
+    british = _BRITISH_POSTCODE.match(text, position) is not None
     for _ in range(MAX_PARTS):
         window = max(0, start - 48, text.rfind("\n", 0, start) + 1)
         numbered = _NUMBERED_LINE_BEFORE.search(text, window, start)
@@ -117,7 +122,9 @@ def _places_before(text: str, position: int) -> int:
         if not run or not (
             run.split()[-1] in _STREET_TYPES
             or _is_place(run)
-            or (start < position and _village(run))  # once a town is read: "Little Baddow, Chelmsford"
+            or (
+                (start < position or british) and _village(run)
+            )  # once a town is read: "Little Baddow, Chelmsford"
         ):
             break
         if run not in place_names() and _person(run.split()):
@@ -127,6 +134,7 @@ def _places_before(text: str, position: int) -> int:
 
 
 _TOWN_BEFORE = regex.compile(rf"(?<![\w-])(?P<place>{_PLACE})[ \t]+$")
+_BRITISH_POSTCODE = regex.compile(r"[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}(?![\w-])")
 
 
 # The first part of an address before its places and postcode: a house number and street, or a unit

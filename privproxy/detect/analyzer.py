@@ -22,6 +22,7 @@ import tldextract
 from presidio_analyzer import PatternRecognizer, RecognizerRegistry
 from presidio_analyzer.predefined_recognizers import EmailRecognizer, PhoneRecognizer
 
+from ..entity_types import COUNTRY_ID_TYPES
 from ..errors import DetectionError, PolicyError
 from ..policy.loader import LoadedPolicy
 from ..policy.schema import Detection
@@ -389,6 +390,7 @@ class Detector:
         results = self._public_births(scanned.text, results)
         born_long_ago = sum(r.entity_type == "PERSON" for r in results) < people  # "Pessoa (nascido … 1888)"
         results += names_before_ages(scanned.text)
+        results += names_before_ids(scanned.text, results, self.settings.min_score)
         results += chat_speakers(scanned.text)
         results = self._not_names(scanned.text, results, figure_named=born_long_ago)
         results = self._not_labels(scanned.text, results)
@@ -823,6 +825,7 @@ _SUBJECT_OF = re.compile(
 # Types a key itself may hold (`"sk-live-…": true`, a token used as a key): never taken for a label.
 _NEVER_LABELS = frozenset({"SECRET", "API_KEY", "PRIVATE_KEY", "EMAIL_ADDRESS", "PHONE_NUMBER"})
 NAME_BEFORE_AGE = "NameBeforeAge"
+NAME_BEFORE_ID = "NameBeforeIdentifier"
 SPEAKER = "ChatSpeaker"
 _NAME_DETECTORS = frozenset(
     {
@@ -834,6 +837,7 @@ _NAME_DETECTORS = frozenset(
         "NameAfterRelationRecognizer",
         "AliasNameRecognizer",
         NAME_BEFORE_AGE,
+        NAME_BEFORE_ID,
         LISTED,
     }
 )
@@ -912,6 +916,35 @@ def names_before_ages(text: str) -> list[Any]:
         recognizer_result("PERSON", match.start("name"), match.end("name"), 0.7, NAME_BEFORE_AGE, why)
         for match in _NAME_BEFORE_AGE.finditer(text)
     ]
+
+
+# Two or three capitalized words, a comma or a bracket, at most a short label, then a personal identifier
+# ("Thabo Mokoena, ID 8807235082088", "Ana Ruiz Vidal (DNI 12345678Z)"): the holder's name.
+_NAME_BEFORE_ID = regex.compile(
+    r"(?<![\p{L}\p{N}])(?P<name>\p{Lu}[\p{Ll}'\u2019-]+(?:[ \t]+\p{Lu}[\p{Ll}'\u2019-]+){1,2})"
+    r"[ \t]*[,(][ \t]*(?:[\p{L}.#\u00ba\u00b0]{1,12}[ \t:.#-]*){0,3}$"
+)
+_HELD_IDS = COUNTRY_ID_TYPES | {"NATIONAL_ID", "UK_NHS", "PASSPORT", "DRIVER_LICENSE", "US_PASSPORT"}
+
+
+def names_before_ids(text: str, results: list[Any], min_score: float) -> list[Any]:
+    """PERSON for the name written right before a personal identifier found in the text, the way a
+    form or a letter gives whose it is; a name no list knows ("Thabo Mokoena", read by the NER as an
+    organisation) is still its holder's. Judged afterwards like any name (places, figures, words)."""
+    from .names import place_names
+
+    why = "a name right before a personal identifier"
+    found = []
+    for r in results:
+        if r.entity_type not in _HELD_IDS or r.score < min_score:
+            continue
+        match = _NAME_BEFORE_ID.search(text, max(0, r.start - 60), r.start)
+        if match is None or ordinary_words(match["name"]) or match["name"] in place_names():
+            continue
+        found.append(
+            recognizer_result("PERSON", match.start("name"), match.end("name"), 0.6, NAME_BEFORE_ID, why)
+        )
+    return found
 
 
 # A chat export's speaker: a time (and date) at the start of a line, then one to three capitalized

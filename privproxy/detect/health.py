@@ -192,7 +192,8 @@ _WORD_AFTER = re.compile(r"[ \t]+([^\W\d_]+(?:-[^\W\d_]+)?)")
 
 
 def with_qualifiers(text: str, results: list[Any]) -> list[Any]:
-    """Each condition finding widened over the qualifiers, levels and grades written against it."""
+    """Each condition finding widened over the qualifiers, levels and grades written against it, and each
+    medicine over its release form ("Betaloc ZOK")."""
     from .drugs import ordinary_word
     from .public import fold
 
@@ -222,4 +223,15 @@ def with_qualifiers(text: str, results: list[Any]) -> list[Any]:
             if m is None:
                 break
             r.end = m.end()
+    for r in results:
+        if r.entity_type == "MEDICATION":
+            while m := _RELEASE_FORM.match(text, r.end):
+                r.end = m.end()
     return results
+
+
+# The release form or strength word written after a brand: "Betaloc ZOK", "Concerta XL", "Seroquel XR",
+# "Madopar Depot", "Xarelto mite": part of the medicine's name.
+_RELEASE_FORM = re.compile(
+    r"[ \t]+(?:[A-Z]{2,4}|Plus|Duo|Comp|Rapid|(?i:retard|forte|mite|depot|dépôt|zok|zoc))(?![\w-])"
+)
