@@ -1622,3 +1622,12 @@ def test_the_name_before_a_personal_identifier_is_its_holder_s(guard: Guard) -> 
     assert "Thabo Mokoena" in people
     invoice = "Invoice from Acme Trading, VAT GB123456789, is overdue."
     assert not any(f["entity_type"] == "PERSON" for f in guard.inspect(invoice).findings)
+
+
+def test_more_births_of_history_a_part_number_and_a_password_abbreviation(guard: Guard) -> None:
+    castle = "Hrad založil Karel IV. (narozen 14. května 1316 v Praze), vlak jede z Prahy."
+    assert sent(guard, castle) == ("allow", castle)
+    assert_redacted(guard, "Jan Novák (narozen 14. května 1986) žije v Brně.", ["Novák", "1986"])
+    part = "Box 3 of 7, part no. 0207-946-0321-B, batch code 44X"
+    assert sent(guard, part) == ("allow", part)
+    assert guard.inspect("bitwarden master pw is correct-Horse-lighthouse-1987").action == "block"

@@ -804,12 +804,14 @@ _NAME_TYPES = frozenset({"PERSON", "LOCATION"})
 # A name followed, in the same sentence, by the verb of a birth or a death and its date ("nacque il 15
 # aprile 1452", "(born 22 May 1859", "died in 1519", "urodził się w 1867"); the date's year comes first.
 _LIFE_EVENT = re.compile(
-    r"[ \t,(]{1,3}(?:[^\W\d_]+[ \t]+){0,2}?(?i:born|b\.|died|d\.|nacque|nato|nata|morì|nasceu|naceu|morreu|"
+    r"\.?[ \t,(]{1,3}(?:[^\W\d_]+[ \t]+){0,2}?(?i:born|b\.|died|d\.|nacque|nato|nata|morì|nasceu|naceu|morreu|"
+    r"narozen[aý]?|narodený|narodená|urodzon[ya]|rođena?|rojena?|родена?|γεννήθηκε|doğdu|syntynyt|gimęs|"
+    r"gimusi|sündinud|"
     r"nació|nacido|nacida|murió|née?|naquit|mourut|mort|geboren|gestorben|starb|werd\s+geboren|overleed|"
     r"urodził(?:a)?(?:\s+się)?|zmarł(?:a)?|narodil(?:a)?(?:\s+se)?|zemřel(?:a)?|født|døde|föddes|född|dog|"
     r"syntyi|kuoli|született|meghalt|родил(?:ся|ась)|умер(?:ла)?|народив(?:ся|ся)|народилася|помер(?:ла)?|"
     r"gimė|mirė|dzimis|dzimusi|miris|sündis|suri|va\s+néixer|va\s+morir|s-a\s+născut|a\s+murit)"
-    r"(?P<when>[^.!?;\n]{0,40})"
+    r"(?P<when>(?:[^.!?;\n]|\.(?!\s+[A-Z]|\s*$)){0,40})"  # a date's own dots go on: "14. května 1316"
 )
 _LONG_AGO_YEAR = re.compile(r"(?<!\d)(1[0-9]\d\d)(?!\d)")
 _TOLD_LIFE = regex.compile(

@@ -271,6 +271,10 @@ def ordinary_words(value: str) -> bool:
     return any(words) and all(_ordinary_word(word) for word in words if word)
 
 
+# A key and its equals sign (and quote) the NER read into a name: `name="Dwayne Ellery"`, `user='Ann Lee'`.
+_KEY_BEFORE_VALUE = re.compile(r"[A-Za-z_][\w.\-]{0,40}=[\"']?(?=[^\W\d_])")
+
+
 def refine_ner_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """spaCy's PERSON span without its leading ordinary words; None if it is no name at all.
 
@@ -278,6 +282,8 @@ def refine_ner_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """
     while start < end and not text[start].isalpha():
         start += 1  # "1,Anna Kowalski" in a CSV row: a name starts at a letter
+    if key := _KEY_BEFORE_VALUE.match(text, start, end):
+        start = key.end()  # 'name="Dwayne Ellery' in a log line: the key is no part of the name
     start, end = _tight(text, start, end)
     value = text[start:end]
     if not any(char.isupper() for char in value):

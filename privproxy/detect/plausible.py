@@ -105,7 +105,7 @@ _MASKABLE = frozenset(
     {"PERSON", "PHONE_NUMBER", "US_SSN", "NATIONAL_ID", "DATE_OF_BIRTH", "CREDIT_CARD", "ACCOUNT_NUMBER",
      "PASSPORT", "DRIVER_LICENSE", "US_DRIVER_LICENSE", "IBAN_CODE", "MEDICAL_RECORD_NUMBER", "UK_NINO"}
 )  # fmt: skip
-_YEAR = re.compile(r"(?<!\d)(1[5-9]\d\d|20\d\d)(?!\d)")
+_YEAR = re.compile(r"(?<!\d)(1[0-9]\d\d|20\d\d)(?!\d)")  # a year of the second millennium or this century
 # Nobody alive was born this many years ago: a birth date before it is history ("nasceu a 13 de junho
 # de 1888"), not a person's data. records.py reads columns of birth dates with it too.
 OLDEST = 110
@@ -182,8 +182,10 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
         return False
     if entity_type in _NUMBER_AFTER_DIALLING_CODE and _DIALLING_CODE.search(before):
         return False  # "+1 505 555 0147": a country calling code says phone, whatever checksum it passes
-    if entity_type in ("US_SSN", "US_ITIN", "PHONE_NUMBER") and re.match(r"-\d", after):
-        return False  # "978-83-7327" of "978-83-7327-126-5": the head of a longer code (an ISBN)
+    if entity_type in ("US_SSN", "US_ITIN", "PHONE_NUMBER") and re.match(r"-(?:\d|[A-Z]{1,3}\b)", after):
+        # "978-83-7327" of "978-83-7327-126-5", "0207-946-0321" of part no. "0207-946-0321-B": the head
+        # of a longer code (an ISBN, a part number)
+        return False
     if entity_type in _SECRET_TYPES:
         rest = _WORD_TAIL.match(after)
         if rest and _NOT_A_SECRET.search(value + rest.group()):
