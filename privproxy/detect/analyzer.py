@@ -475,7 +475,7 @@ class Detector:
         ("Leonardo nacque il 15 aprile 1452", "Fernando Pessoa nasceu a 13 de junho de 1888"), wherever
         their name stands in the text: history, nobody living (unless the writer says whose: "my
         great-grandmother Anna, born 1901"). Where public figures are a policy's to redact, they stay."""
-        if self.settings.public_figures != "allow" or not _LIFE_EVENT.search(text):
+        if self.settings.public_figures != "allow" or not _LONG_AGO_YEAR.search(text):
             return results
         from . import public
 
