@@ -803,7 +803,7 @@ _REFINE_NER = {"PERSON": refine_ner_span, "LOCATION": refine_ner_location}
 _NAME_TYPES = frozenset({"PERSON", "LOCATION"})
 # A name followed, in the same sentence, by the verb of a birth or a death and its date ("nacque il 15
 # aprile 1452", "(born 22 May 1859", "died in 1519", "urodził się w 1867"); the date's year comes first.
-_LIFE_EVENT = re.compile(
+_LIFE_EVENT = (
     r"\.?[ \t,(]{1,3}(?:[^\W\d_]+[ \t]+){0,2}?(?i:born|b\.|died|d\.|nacque|nato|nata|morì|nasceu|naceu|morreu|"
     r"narozen[aý]?|narodený|narodená|urodzon[ya]|rođena?|rojena?|родена?|γεννήθηκε|doğdu|syntynyt|gimęs|"
     r"gimusi|sündinud|"
@@ -813,10 +813,10 @@ _LIFE_EVENT = re.compile(
     r"gimė|mirė|dzimis|dzimusi|miris|sündis|suri|va\s+néixer|va\s+morir|s-a\s+născut|a\s+murit)"
     r"(?P<when>(?:[^.!?;\n]|\.(?!\s+[A-Z]|\s*$)){0,40})"  # a date's own dots go on: "14. května 1316"
 )
-_LONG_AGO_YEAR = re.compile(r"(?<!\d)(1[0-9]\d\d)(?!\d)")
+_LONG_AGO_YEAR = re.compile(r"(?<!\d)(1[0-9]\d\d)(?!\d)")  # a year before 2000: the check opens on one
 _TOLD_LIFE = regex.compile(
     r"(?P<name>\p{Lu}[\p{L}'\u2019\-]+(?:[ \t]+(?:\p{Lu}[\p{L}'\u2019\-]+|da|de|di|do|dos|van|von|der|den)){0,3})"
-    + _LIFE_EVENT.pattern
+    + _LIFE_EVENT
 )
 # A verb right after a word makes it the sentence's subject: somebody, even if the NER reads a date.
 _SUBJECT_OF = re.compile(
