@@ -238,7 +238,7 @@ class Guard:
             located = [
                 (index, finding)
                 for index, segment in enumerate(request.segments)
-                for finding in snapshot.detector.analyze_labelled(segment.text, segment.label)
+                for finding in self._findings(snapshot.detector, segment)
             ]
             located += propagate([segment.text for segment in request.segments], located, policy.counts)
             decision = decide(policy, located, context, closed_target=context.model)
@@ -364,14 +364,25 @@ class Guard:
 
         return done
 
+    @staticmethod
+    def _findings(detector: Detector, segment: Segment) -> tuple[Finding, ...]:
+        """A segment's findings: an assistant turn this process restored is known (`_remember_answer`);
+        everything else is analysed."""
+        if segment.role == "assistant" and segment.label is None:
+            known = detector.remembered(segment.text)
+            if known is not None:
+                return known
+        return detector.analyze_labelled(segment.text, segment.label)
+
     def _remember_answer(self, prepared: Prepared, route: Route, text: str | None) -> None:
         """Next turn, this answer comes back as chat history: what it holds is already known.
 
         The text a closed model wrote is no news to it; the caller's values in it are exactly those
         restore put back, so those are its findings (and whatever else the request's own findings
         propagate into it next turn). The detector's cache keeps them under the answer's text, so an
-        unchanged answer sent back is not analysed again. A local model saw the raw request: its
-        answer is analysed like any other text.
+        unchanged answer sent back as an assistant turn is not analysed again (answer scanning and
+        `inspect` still analyse every text). A local model saw the raw request: its answer is analysed
+        like any other text.
         """
         if route.local or not text:
             return

@@ -263,6 +263,7 @@ class Detector:
             )
         self.revision = self._revision()
         self.cache = FindingsCache()
+        self.answers = FindingsCache(max_entries=5_000)  # answers restored here (see `remember`)
         from .fields import FieldRecognizer
 
         # The name fields' own detectors: a value under a name key is somebody's name, whatever the
@@ -324,11 +325,15 @@ class Detector:
         return tuple(found)
 
     def remember(self, text: str, findings: tuple[Finding, ...]) -> None:
-        """Record what `text` holds without analysing it: an answer this process restored, whose
-        sensitive values are exactly the ones it put back. When the caller sends the answer back as
-        chat history, `analyze` answers from the cache instead of running every detector on it."""
+        """Record what an answer this process restored holds: exactly the values it put back. Kept apart
+        from the analysis cache: only `remembered` (an assistant turn of a later request) reads it,
+        never `analyze` (answer scanning, inspect), which always runs every detector."""
         if text and text.strip():
-            self.cache.put(self.cache.key(self.revision, self.language, text), findings)
+            self.answers.put(self.answers.key(self.revision, self.language, text), findings)
+
+    def remembered(self, text: str) -> tuple[Finding, ...] | None:
+        """The findings `remember` recorded for this exact text, or None (then it is analysed)."""
+        return self.answers.get(self.answers.key(self.revision, self.language, text)) if text else None
 
     def analyze(self, text: str, every_health_word: bool = False) -> tuple[Finding, ...]:
         """All findings in `text` (any score; the policy applies thresholds), cached by text hash.
