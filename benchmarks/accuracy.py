@@ -140,6 +140,7 @@ HOLDOUT_FILES = {
     "fresh12": HERE / "accuracy" / "fresh12" / "fresh12.jsonl",
     "fresh13": HERE / "accuracy" / "fresh13" / "fresh13.jsonl",
     "fresh14": HERE / "accuracy" / "fresh14" / "fresh14.jsonl",
+    "fresh15": HERE / "accuracy" / "fresh15" / "fresh15.jsonl",
 }
 # Every label in those corpora is sensitive; their types, grouped for the targets.
 HOLDOUT_DIRECT = DIRECT | {"NATIONAL_ID", "DATE_OF_BIRTH", "ACCOUNT_NUMBER", "USERNAME", "DRIVER_LICENSE"}
