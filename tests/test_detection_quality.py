@@ -1631,3 +1631,86 @@ def test_more_births_of_history_a_part_number_and_a_password_abbreviation(guard:
     part = "Box 3 of 7, part no. 0207-946-0321-B, batch code 44X"
     assert sent(guard, part) == ("allow", part)
     assert guard.inspect("bitwarden master pw is correct-Horse-lighthouse-1987").action == "block"
+
+
+def test_a_typed_declaration_holds_its_value_and_a_public_key_is_no_secret(guard: Guard) -> None:
+    # Rust, TypeScript: a type between the name and the value; the peer's public key is public
+    rust = (
+        'const PRIVATE_KEY: &str = "uB3qT8cW1zLr5yNx0vKa7hMd2sEo9pQj4fGi6tRb1Yw=";\n'
+        'const PEER_PUBLIC_KEY: &str = "Zk4rP0wQ8nT2vB6xL1mC9sD3fH5jG7aE0uY2iO4kR8c=";'
+    )
+    values = found_values(guard, rust)
+    assert "uB3qT8cW1zLr5yNx0vKa7hMd2sEo9pQj4fGi6tRb1Yw=" in values
+    assert not any("Zk4rP0wQ8nT2vB6xL1mC9sD3fH5jG7aE0uY2iO4kR8c" in v for v in values)
+    assert "Hx7!pL2qZ9mR" in found_values(guard, 'const dbPassword: string = "Hx7!pL2qZ9mR";')
+
+
+def test_a_name_written_out_from_a_mailbox_is_that_person_wherever_it_stands(guard: Guard) -> None:
+    text = '<h2>Oriel Fenwick</h2>\n<a href="mailto:oriel.fenwick@mail.example">mail</a>'
+    assert_redacted(guard, text, ["Oriel Fenwick", "oriel.fenwick@"])
+    # a role mailbox's words are no one's name
+    text = "Write to customer.service@shop.example. Customer Service answers within a day."
+    people = [
+        text[f["start"] : f["end"]] for f in guard.inspect(text).findings if f["entity_type"] == "PERSON"
+    ]
+    assert "Customer Service" not in people
+
+
+def test_a_particle_between_two_found_parts_of_a_name_goes_with_them(guard: Guard) -> None:
+    out = assert_redacted(
+        guard,
+        "Mijn dochter Fenna van Rijswijk is ziek. Contact: Ilse van Rijswijk, 06 41 27 93 58.",
+        ["Fenna", "Ilse", "Rijswijk"],
+    )
+    assert " van " not in out.split("Contact:")[1]
+    # "Ana y Luis": two people, two placeholders
+    assert " y " in sent(guard, "Ana y Luis Pérez viven en Toledo.")[1]
+
+
+def test_a_number_column_of_a_table_of_people_is_their_numbers(guard: Guard) -> None:
+    table = (
+        "| player | DOB | club id | league code |\n|---|---|---|---|\n"
+        "| Tobiah Wrenfield | 2013-04-11 | 58204117 | 204981M |\n"
+        "| Cressida Oyinlola | 2014-09-02 | 58211930 | 219044R |\n"
+    )
+    assert_redacted(guard, table, ["58204117", "204981M", "58211930", "219044R"])
+    # an order's number in the same kind of table stays (it is no person's)
+    orders = (
+        "| customer | email | order no |\n|---|---|---|\n"
+        "| Tobiah Wrenfield | t.w@mail.example | 77120458 |\n| Cressida Oyinlola | c.o@mail.example | 77120912 |\n"
+    )
+    assert "77120458" in sent(guard, orders)[1]
+
+
+def test_a_url_password_with_an_at_sign_is_whole(guard: Guard) -> None:
+    action, _ = sent(guard, "DATABASE_URL=postgres://svc_rw:Kq2!vB8@xN5@pg.internal:5432/app")
+    assert action == "block"
+    assert "Kq2!vB8@xN5" in [
+        v.split(":", 1)[-1] for v in found_values(guard, "postgres://svc_rw:Kq2!vB8@xN5@pg.internal:5432/app")
+    ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        'Mi validador acepta 87654321X y también "+34 000 000 000" como teléfono de ejemplo.',
+        "Explain the check digits of the registry's example IBAN GB29 NWBK 6016 1331 9268 19.",
+        "My regex rejects the example postcodes SW1A 2AA and W1A 0AX in the unit tests. Why?",
+        "components:\n  schemas:\n    User:\n      properties:\n"
+        '        phone: {type: string, example: "+1-202-555-0143"}\n'
+        "        birth_date: {type: string, format: date}",
+        "Summarise Roger Federer's career for a class: born August 8, 1981 in Basel; 20 Grand Slam titles.",
+        "Írj egy kvízt: Kertész Imre (Sorstalanság) és Puskás Ferenc (született 1927. április 1.).",
+        "How old would someone born on 3 March 2011 be at the 2034 World Cup? Mark Twain said it best.",
+        "Mark your diaries: the fete is on Saturday.",
+        "Yazar 1 Ocak 1900'de doğdu, 5 Mart 1961'de İstanbul'da öldü. Şiirlerini özetle.",
+    ],
+)
+def test_examples_figures_and_hypothetical_births_pass_unchanged(guard: Guard, text: str) -> None:
+    action, out = sent(guard, text)
+    assert action == "allow" or out == text, found_values(guard, text)
+
+
+def test_a_death_date_is_no_birth_date_but_the_birth_before_it_stays(guard: Guard) -> None:
+    values = found_values(guard, "Ma grand-mère, née le 3 juin 1941, décédée le 4 mai 2020, vivait à Lyon.")
+    assert "3 juin 1941" in values

@@ -35,6 +35,7 @@ from .findings import Finding, recognizer_result
 from .lists import DETECTOR as LISTED
 from .lists import listed_names
 from .names import (
+    ENGLISH_WORD,
     any_stop_word,
     compound_noun,
     foreign_word,
@@ -43,6 +44,7 @@ from .names import (
     refine_ner_location,
     refine_ner_span,
     stop_words,
+    word_rank,
 )
 from .nlp import LIKELY_LANGUAGE, OfflineSpacyNlpEngine
 from .normalize import decoded_views, normalize_for_detection
@@ -132,6 +134,15 @@ _ENGLISH_REGIONS = ("US", "GB", "CA", "AU", "IE", "NZ")
 
 # How far after a public figure's name a date of birth is still that figure's, on the same line.
 _BIOGRAPHY_REACH = 150
+# A birth date of nobody in particular: "someone born on 1 January 2010", "a child born in March 2020",
+# "quelqu'un né le", "alguien nacido el".
+_SOMEONE_BORN = re.compile(
+    r"(?i)\b(?:someone|somebody|anyone|anybody|everyone|whoever|a person|people|a child|children|a baby|babies"
+    r"|quelqu'un|quiconque|une personne|un enfant|alguien|una persona|un niño|qualcuno|alguém"
+    r"|uma pessoa|iemand|ktoś|jemand|eine person|ein kind)"
+    r"(?:,?\s+(?:who|that|qui|que|der|die|che|die)\s+(?:is|was|were|are|est|fue|è|é))?"
+    r"\s+(?:born|né|née|nés|nacid[oa]s?|nat[oa]|nascid[oa]|geboren|urodzon[ya])\b[^.!?\n]{0,20}$"
+)
 
 # More digits of the same number after a finding: "0111" after "0800 111".
 _NUMBER_GOES_ON = re.compile(r"(?:[ \t./-]?\d)+")
@@ -531,6 +542,9 @@ class Detector:
                 and re.search(r"[^\W\d_]{2,}", text[subject.end : birth.start])
                 is not None  # "was born on", not "||"
             )
+            if _SOMEONE_BORN.search(text, max(0, birth.start - 48), birth.start):
+                history.add(id(birth))  # "how old would someone born on 1 January 2010 be": nobody's birth
+                continue
             if not plausible("DATE_OF_BIRTH", text[birth.start : birth.end], "", ""):
                 history.add(id(birth))
                 # Whoever was born then is history too ("Štefan Banič sa narodil 23. novembra 1870"),
@@ -660,6 +674,14 @@ class Detector:
                     or (" " not in value.strip() and _sentence_start(text, r.start) and foreign_word(value))
                     or self._stop_word_first(text, r.start, value.strip())
                     or (r.entity_type == "PERSON" and compound_noun(value))
+                    or (  # "Mark your calendars!", "Sue the company?": a verb that opens a sentence
+                        r.entity_type == "PERSON"
+                        and not personal
+                        and " " not in value.strip()
+                        and _sentence_start(text, r.start)
+                        and _OBJECT_AFTER.match(text, r.end) is not None
+                        and word_rank("en").get(value.strip().lower(), ENGLISH_WORD) < _VERB_RANK
+                    )
                     or (  # "taking the Haruka to Kyoto": an English article makes a thing (but "the
                         # Mauer novel", "the Kowalski case" are somebody's: a noun after it)
                         r.entity_type == "PERSON"
@@ -853,6 +875,12 @@ _THE_BEFORE = re.compile(r"(?<![\w'])[Tt]he[ \t]+\Z")
 _THING_AFTER = re.compile(
     r"[ \t]*(?:[.,;:!?)\n]|$|(?:to|from|at|in|on|into|onto|for|of|and|or|is|was|via|by|with|line|train|station)\b)"
 )
+# A determiner or pronoun right after a sentence's first word makes that word a verb taking an object:
+# "Mark your calendars", "Sue the landlord", "Grant them access". Only a word this frequent in English.
+_OBJECT_AFTER = re.compile(
+    r"[ \t]+(?:your|the|my|our|their|his|her|its|this|that|these|those|a|an|it|them|us|me|him|all|every)\b"
+)
+_VERB_RANK = 5_000
 # Where a sentence starts: its first word may be a capitalized verb of any language ("Écris un test").
 _SENTENCE_START = re.compile(r"(?:[.!?:]\s+|\n)[^\w\n]{0,3}\Z")
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import Any
 
@@ -82,15 +83,25 @@ class FieldRecognizer(_StructureRecognizer):
             return []
         return sorted(
             {
-                (pair.start, pair.end)
+                (start, end)
                 for pair in pairs
                 if self._vocabulary.type_of(pair.key) == self._entity
-                and (self._value is None or self._value.search(text[pair.start : pair.end]))
-                and (self._check is None or self._check(text[pair.start : pair.end]))
-                and not (self._entity == "PERSON" and ordinary_words(text[pair.start : pair.end]))
-                and not self._names_a_field(text[pair.start : pair.end])
+                for start, end in [self._value_span(text, pair.start, pair.end)]
+                if (self._value is None or self._value.search(text[start:end]))
+                and (self._check is None or self._check(text[start:end]))
+                and not (self._entity == "PERSON" and ordinary_words(text[start:end]))
+                and not self._names_a_field(text[start:end])
             }
         )
+
+    def _value_span(self, text: str, start: int, end: int) -> tuple[int, int]:
+        """A name with the person's contact data after a comma ("Contact: Marloes van Leeuwen, 06 18 27
+        49 33") is the name before the comma; every other value is the whole value."""
+        if self._entity == "PERSON" and self._value is not None and not self._value.search(text[start:end]):
+            comma = text.find(",", start, end)
+            if comma > start and _CONTACT_AFTER.match(text, comma + 1, end):
+                return start, comma
+        return start, end
 
     def _names_a_field(self, value: str) -> bool:
         """A value that is itself one of this type's field names is a column or a kind, not a value
@@ -100,6 +111,10 @@ class FieldRecognizer(_StructureRecognizer):
             and len(value) <= 40
             and self._vocabulary.type_of(value) == self._entity
         )
+
+
+# What follows a name on a contact line: a phone number or an e-mail address.
+_CONTACT_AFTER = re.compile(r"\s*(?:\+?\(?\d[\d ()./\-]{5,}|[\w.+\-]+@)")
 
 
 class RecordNameRecognizer(_StructureRecognizer):

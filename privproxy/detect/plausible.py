@@ -120,14 +120,23 @@ def _mask(value: str) -> bool:
     digits = [ch for ch in stripped if ch.isdigit()]
     if len(digits) >= 7 and len(set(digits)) == 1 and not any(ch.isalpha() for ch in stripped):
         return True
-    if len(digits) >= 6 and len(digits) == len(stripped) and _counted("".join(digits)):
-        return True  # "12345678", "987654321": counted up or down, a dummy, whatever checksum it passes
+    if len(digits) >= 6 and len(stripped) - len(digits) <= 2 and _counted("".join(digits)):
+        # "12345678", "987654321", "12345678Z": counted up or down (with a check letter or two after),
+        # a dummy, whatever checksum it passes
+        return len(digits) == len(stripped) or _COUNTED_WITH_LETTERS.fullmatch(stripped) is not None
     tokens = [token for token in _MASK_SEPARATORS.split(stripped) if token]
+    if stripped.startswith("+") and len(tokens) > 1:
+        national = "".join(tokens[1:])
+        if national.isdigit() and len(national) >= 6 and len(set(national)) == 1:
+            return True  # "+351 000 000 000": a country code before a blank or dummy number
     if not tokens or not _mask_token(tokens[0]):
         return False
     if not all(_mask_token(token) or (token.isdigit() and len(token) <= 4) for token in tokens[1:]):
         return False
     return any(ch in stripped for ch in "xX*#•_") or set(digits) == {"0"} or tokens[0].lower() in _DATE_TOKENS
+
+
+_COUNTED_WITH_LETTERS = re.compile(r"\d+[A-Za-z]{1,2}")
 
 
 def _counted(digits: str) -> bool:
@@ -138,6 +147,22 @@ def _counted(digits: str) -> bool:
 
 def _mask_token(token: str) -> bool:
     return bool(_MASK_TOKEN.fullmatch(token)) or token.lower() in _DATE_TOKENS
+
+
+# The verb or noun of a death (en fr de es it pt nl pl cs sk sl hr da no sv fi hu ro tr el lt lv et ru
+# uk bg is): a date right after it, or right before it with no "and" between (and no date of its own
+# after it), is when somebody died.
+_DEATH = (
+    r"died|death|deceased|passed\s+away|décédée?|décès|mort|morte|gestorben|starb|verstorben|murió|fallecid[oa]|"
+    r"falleció|morì|morto|morta|morreu|faleceu|overleden|overleed|zmarł[a]?|zemřel[a]?|zomrel[a]?|umrl[a]?|"
+    r"preminu[oa]|umro|umrla|døde|dødde|dó|kuoli|meghalt|elhunyt|a\s+murit|decedat|öldü|vefat\s+etti|πέθανε|"
+    r"mirė|miris|mirusi|suri|умер(?:ла)?|помер(?:ла)?|почина(?:л|ла)?|lést"
+)
+_DEATH_BEFORE = re.compile(rf"(?i)\b(?:{_DEATH})\b\W{{0,3}}(?:[\w']+\W{{1,3}}){{0,2}}$")
+_DEATH_AFTER = re.compile(
+    rf"(?i)[\w']*\W{{1,3}}(?:(?!(?:and|und|et|y|e|i|og|och|en|ve|és|și|a|и|και|ja|un|ir)\b)[\w']+\W{{1,3}}){{0,2}}(?:{_DEATH})\b"
+    r"(?![\s,]{0,3}(?:[\w']+\W{1,3}){0,2}\d)"  # "née le 3 juin 1990, décédée le 4 mai 2020": the death has its own date
+)
 
 
 def _born_long_ago(value: str) -> bool:
@@ -151,9 +176,45 @@ _DIALLING_CODE = re.compile(r"(?<![\w+])\+\d{1,3}[ .\-]?\(?$")
 _CARD_GROUPS = re.compile(r"\d{4}([ -])\d{4}\1\d{4}\1\d{4}")
 
 
+# The example IBAN of each country in SWIFT's IBAN registry (and the ECBS's GB82 WEST …): documented
+# for validators and forms, nobody's account.
+_REGISTRY_EXAMPLE_IBANS = word_set(
+    """
+    DE89370400440532013000 GB29NWBK60161331926819 GB82WEST12345698765432 FR1420041010050500013M02606
+    ES9121000418450200051332 IT60X0542811101000000123456 NL91ABNA0417164300 AT611904300234573201
+    CH9300762011623852957 PL61109010140000071219812874 SI56191000000123438 PT50000201231234567890154
+    SE4550000000058398257466 DK5000400440116243 FI2112345600000785 NO9386011117947
+    IE29AIBK93115212345678 LU280019400644750000 CZ6508000000192000145399 SK3112000000198742637541
+    HU42117730161111101800000000 RO49AAAA1B31007593840000 BG80BNBG96611020345678
+    HR1210010051863000160 GR1601101250000000012300695 LT121000011101001000 LV80BANK0000435195001
+    EE382200221020145685 IS140159260076545510730339 TR330006100519786457841326
+    CY17002001280000001200527600 MT84MALT011000012345MTLCAST001S LI21088100002324013AA
+    MC5811222000010123456789030 SM86U0322509800000000270100 AD1200012030200359100100
+    GI75NWBK000000007099453 FO6264600001631634 GL8964710001000206 ME25505000012345678951
+    RS35260005601001611379 MK07250120000058984 AL47212110090000000235698741 BA391290079401028494
+    XK051212012345678906 SA0380000000608010167519 AE070331234567890123456 IL620108000000099999999
+    QA58DOHB00001234567890ABCDEFG KW81CBKU0000000000001234560101 BH67BMAG00001299123456
+    JO94CBJO0010000000000131000302 LB62099900000001001901229114 EG380019000500000000263180002
+    TN5910006035183598478831 MU17BOMM0101101030300200000MUR PK36SCBL0000001123456702
+    GE29NB0000000101904917 AZ21NABZ00000000137010001944 KZ86125KZT5004100100
+    UA213223130000026007233566001 BY13NBRB3600900000002Z00AB00 MD24AG000225100013104168
+    BR1800360305000010009795493C1 CR05015202001026284066 DO28BAGR00000001212453611324
+    GT82TRAJ01020000001210029690 VG96VPVG0000012345678901 TL380080012345678910157
+    LC55HEMM000100010012001200023015 SC18SSCB11010000000000001497USD ST68000100010051845310112
+    SV62CENR00000000000000700025 IQ98NBIQ850123456789012 PS92PALS000000000400123456702
+    SD2129010501234001 LY83002048000020100120361 VA59001123000012345678 NI45BAPR00000013000003558124
+    RU0304452522540817810538091310419 MR1300020001010000123456753 BI4210000100010000332045181
+    DJ2100010000000154000100186 SO211000001001000100141 FK88SC123456789012 OM810180000001299123456
+    MN121234123456789123 YE15CBYE0001018861234567891234 HN88CABF00000000000250005469
+    """
+)
+
+
 def plausible(entity_type: str, value: str, after: str, before: str = "") -> bool:
     """Whether a finding of `entity_type` on `value` (between `before` and `after`) can be what it says."""
-    if entity_type in _MASKABLE and _mask(value):
+    if entity_type == "IBAN_CODE" and re.sub(r"[\s\-]", "", value).upper() in _REGISTRY_EXAMPLE_IBANS:
+        return False  # "NL91 ABNA 0417 1643 00", "DE89 3704 0044 0532 0130 00": the registry's examples
+    if (entity_type in _MASKABLE or entity_type in COUNTRY_ID_TYPES) and _mask(value):
         return False
     if _template_slot(before, value, after):
         return False  # "[NOM DU LOCATAIRE]", "<FIRST NAME>", "{{CUSTOMER}}": where a template's value goes
@@ -176,8 +237,10 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
         or _module_path(value)  # "django.db.backends.postgresql" next to a password key
     ):
         return False
-    if entity_type == "DATE_OF_BIRTH" and _born_long_ago(value):
-        return False
+    if entity_type == "DATE_OF_BIRTH" and (
+        _born_long_ago(value) or _DEATH_BEFORE.search(before) or _DEATH_AFTER.match(after)
+    ):
+        return False  # history, or the date of a death: "died 3 June 1963", "3 Haziran 1963'te … öldü"
     if entity_type in _NUMBER_TYPES and not _number_plausible(value, after, before, entity_type):
         return False
     if entity_type in _NUMBER_AFTER_DIALLING_CODE and _DIALLING_CODE.search(before):
@@ -374,6 +437,13 @@ _OTHER_IDENTIFIER = re.compile(
 )
 
 
+# The characters of a base64 or URL-safe token on either side of a value: a value with such a token
+# this long around it is a piece of that token.
+_TOKEN_BEFORE = re.compile(r"[A-Za-z0-9+/_\-]+$")
+_TOKEN_AFTER = re.compile(r"[A-Za-z0-9+/_\-=]+")
+_TOKEN_MIN = 24
+
+
 # The start of a DOI right before a number (a DOI names a publication, never a person).
 _IN_DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"'<>]*$")
 
@@ -388,6 +458,9 @@ _UNIT_AFTER = re.compile(
 def _number_plausible(value: str, after: str, before: str, entity_type: str = "") -> bool:
     if before[-1:].isalnum() and after[:1].isalnum():
         return False  # "…aa4fb7921833a34…": inside a hash or a longer code
+    left, right = _TOKEN_BEFORE.search(before), _TOKEN_AFTER.match(after)
+    if left and right and len(left.group()) + len(value) + len(right.group()) >= _TOKEN_MIN:
+        return False  # "…gX1zf+i9M1Y=": a piece of a base64 key or a long token
     if (
         entity_type != "ACCOUNT_NUMBER"
         and not value.lstrip().startswith("+")
@@ -638,6 +711,14 @@ _PUBLISHED_TEST_CARDS = word_set(
 )
 
 
+# A postcode alone, no street: British, Canadian, Dutch, Polish, Portuguese, US ZIP(+4), or four or five
+# digits (with a country letter: "D-10115", "CH-8001").
+_BARE_POSTCODE = re.compile(
+    r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d|\d{4}\s?[A-Z]{2}|\d{2}-\d{3}|\d{4}-\d{3}"
+    r"|\d{5}(?:-\d{4})?|(?:[A-Z]{1,2}-)?\d{4,5}"
+)
+
+
 def documentation_talk(text: str) -> bool:
     """Whether a text talks about tests, docs or examples, where documented test values are just that."""
     return _DOCUMENTATION_TALK.search(text) is not None or _TEST_CODE.search(text) is not None
@@ -648,7 +729,7 @@ def documented_test_value(entity_type: str, value: str) -> bool:
     4242", "4000 0000 0000 9995"), an address of a network reserved for documentation (RFC 5737, 3849), a
     phone number regulators reserve for drama and examples (Ofcom, the NANP's 555-01xx, ACMA), a US social
     security number the SSA set aside for advertising, a mailbox at a documentation domain (RFC 2606:
-    example.com, .org, .net), or a placeholder name (Jane Doe)."""
+    example.com, .org, .net), a placeholder name (Jane Doe), or a postcode with no street ("SW1A 1AA")."""
     if entity_type == "CREDIT_CARD":
         digits = re.sub(r"\D", "", value)
         return len(set(digits)) <= 2 or digits.count("0") >= 8 or digits in _PUBLISHED_TEST_CARDS
@@ -663,6 +744,8 @@ def documented_test_value(entity_type: str, value: str) -> bool:
         return _DOCUMENTATION_DOMAIN.search(value) is not None
     if entity_type == "PERSON":
         return " ".join(value.split()).casefold() in _PLACEHOLDER_NAMES
+    if entity_type == "STREET_ADDRESS":
+        return _BARE_POSTCODE.fullmatch(value.strip()) is not None  # "SW1A 1AA" in a validator's tests
     if entity_type == "IP_ADDRESS":
         addresses = [_ip(part) for part in _ip_parts(value)]
         return bool(addresses) and all(

@@ -10,6 +10,7 @@ for in every segment, and each occurrence not already covered gets the same type
 from __future__ import annotations
 
 import functools
+import itertools
 import re
 from collections.abc import Callable, Sequence
 
@@ -58,7 +59,17 @@ def _surfaces(entity: str, value: str) -> list[tuple[str, str]]:
         local = value.split("@", 1)[0]
         if len(local) >= 4 and any(ch.isalpha() for ch in local):
             found.append((local, "USERNAME"))
+        # "tamsin.oyelowo@…" is Tamsin Oyelowo's mailbox: her name, written out, is a name wherever it
+        # stands ("<h2>Tamsin Oyelowo</h2>"); words a role mailbox is made of ("customer.service") are none
+        words = _LOCAL_SEPARATORS.split(local)
+        if 2 <= len(words) <= 3 and all(
+            word.isalpha() and len(word) >= 2 and not _frequent_word(word.lower()) for word in words
+        ):
+            found.append((" ".join(word.capitalize() for word in words), "PERSON"))
     return found
+
+
+_LOCAL_SEPARATORS = re.compile(r"[._\-]")
 
 
 def propagate(
@@ -126,7 +137,37 @@ def propagate(
         if not any(taken[index][start:end]) and not (found is not None and all(found[start:end])):
             taken[index][start:end] = b"\x01" * (end - start)
             added.append((index, Finding(start, end, "PERSON", score, DETECTOR)))
-    return added
+    return added + _joined(texts, [*((i, f) for i, f in located if counts(f)), *added])
+
+
+# Particles that are also "and" ("Ana y Luis", "Anna e Marco"): two names, each with its own placeholder.
+_CONJUNCTIONS = frozenset({"e", "y", "st"})
+
+
+def _joined(texts: Sequence[str], located: Sequence[tuple[int, Finding]]) -> list[tuple[int, Finding]]:
+    """A name whose particle stayed in clear between two found parts ("Marloes" … "Leeuwen" of
+    "Marloes van Leeuwen", the surname found again elsewhere): the whole name, particle and all."""
+    from .names import PARTICLES
+
+    people: dict[int, list[Finding]] = {}
+    for index, finding in located:
+        if finding.entity_type == "PERSON":
+            people.setdefault(index, []).append(finding)
+    joined = []
+    for index, findings in people.items():
+        findings.sort(key=lambda f: (f.start, -f.end))
+        text = texts[index]
+        for first, second in itertools.pairwise(findings):
+            gap = text[first.end : second.start].split()
+            if (
+                first.end < second.start
+                and 1 <= len(gap) <= 2
+                and all(word in PARTICLES and word not in _CONJUNCTIONS for word in gap)
+                and text[first.end : second.start].strip(" ") == " ".join(gap)
+            ):
+                score = min(first.score, second.score)
+                joined.append((index, Finding(first.start, second.end, "PERSON", score, DETECTOR)))
+    return joined
 
 
 # Inflecting languages put a case ending on a name ("Marek Baláž" → "splnomocňujem Mareka Baláža",

@@ -196,9 +196,18 @@ def public_figure(text: str, start: int, end: int) -> bool:
         value = value[: cut.start()]  # "Abraham Lincoln's Gettysburg Address": the name before 's
     numeral = _REGNAL.match(text, end)
     words = value.split() + ([numeral[1]] if numeral else [])  # "Vittorio Emanuele" + " II"
-    while len(words) > 1 and (ordinary_words(words[0]) or foreign_word(words[0])):
-        words.pop(0)  # "Explain Euler", "Perché Giuseppe Garibaldi": a sentence's first word
     full, last = _figures()
+    while len(words) > 1 and (
+        ordinary_words(words[0])
+        or foreign_word(words[0])
+        or (
+            fold(" ".join(words[1:])) in full
+            and not _known(words[0])
+            and _SENTENCE_START.search(text, max(0, start - 8), start) is not None
+        )
+    ):
+        # "Explain Euler", "Perché Giuseppe Garibaldi", "Summarise Serena Williams": a sentence's first word
+        words.pop(0)
     while (
         len(words) > 1
         and fold(" ".join(words)) not in full
@@ -239,6 +248,10 @@ def public_figure(text: str, start: int, end: int) -> bool:
     return not _PERSONAL.search(text[max(0, start - 40) : start])
 
 
+# Where a sentence starts: the text's start, or after a full stop, a colon or a line break.
+_SENTENCE_START = re.compile(r"(?:^|[.!?:\n])[\s\"'“„(]*$")
+
+
 # Capitalized words right before or after a name span, on the same line.
 _NAME_WORDS_AFTER = re.compile(r"(?:[ \t]+[A-ZÀ-ÖØ-ÞĀ-Ž][\w'\u2019-]*){1,2}")
 _NAME_WORDS_BEFORE = re.compile(r"(?:[A-ZÀ-ÖØ-ÞĀ-Ž][\w'\u2019-]*[ \t]+){1,2}$")
@@ -269,10 +282,13 @@ def _listed_in_any_form(words: list[str]) -> bool:
         else [word, *{stem for language in _INFLECTING for stem in inflection_stems(word, language)}]
         for word in words
     ]
+    # a family name first, as Hungarian writes it ("Kertész Imre"): a surname, then a given name
+    family_first = len(words) == 2 and words[1] in given_names() and words[0] not in given_names()
     for combo in itertools.product(*forms):
         inflected = list(combo) != words
-        # the other order only for an inflected name: "Puskás Ferencről", not "Zhang Li" as "Li Zhang"
-        for ordered in (combo, combo[::-1]) if inflected else (combo,):
+        # the other order only for an inflected name or a family name first: "Puskás Ferencről",
+        # "Kertész Imre", not "Zhang Li" as "Li Zhang"
+        for ordered in (combo, combo[::-1]) if inflected or family_first else (combo,):
             if fold(" ".join(ordered)) in full or (inflected and _inflected_figure(list(ordered))):
                 return True
     return False

@@ -16,7 +16,9 @@ address or phone number, the block is a table of people, and its columns are rea
 
 A block needs two rows or more, and three cells a row or more. A block under a header is left to
 the structure reader, which types each column by its name (an "author" column of a bibliography
-holds names, but nobody's record). A table of public figures is no table of people: their names
+holds names, but nobody's record); only a column of identifiers whose header names a number the
+vocabulary does not know ("FIDE id", "ECF code"; not an order's or an invoice's) is read here, in a
+table of people, as their numbers. A table of public figures is no table of people: their names
 are dropped before this step.
 """
 
@@ -29,7 +31,7 @@ from collections import Counter
 from typing import Any
 
 from .findings import recognizer_result
-from .plausible import OLDEST
+from .plausible import _OTHER_IDENTIFIER, OLDEST
 from .structure import is_placeholder, looks_like_header, split_cells, split_lines
 
 DETECTOR = "RecordColumns"
@@ -60,7 +62,7 @@ _DATE = re.compile(
 )
 # A record's number: letters then at least four digits ("MRN8861195", "NHC 1348974", "PAT-690797"),
 # or six digits or more; no decimal point, no thousands separator.
-_IDENTIFIER = re.compile(r"(?:[A-Za-z]{1,5}[ \-/]?\d{4,}[A-Za-z0-9\-]*|\d{6,})")
+_IDENTIFIER = re.compile(r"(?:[A-Za-z]{1,5}[ \-/]?\d{4,}[A-Za-z0-9\-]*|\d{6,}[A-Za-z]?)")
 _YOUNGEST = 14  # years: a date less long ago is no date of birth in a record
 # A markdown table's rule under its header ("|---|:---:|"): the rows above it are the header.
 _RULE_CELL = re.compile(r":?-{2,}:?")
@@ -79,7 +81,10 @@ def record_columns(text: str, results: list[Any], min_score: float) -> list[Any]
     for rows in _blocks(text):
         first = [text[start:end] for start, end in rows[0]]
         if looks_like_header(first) and not any(ch.isdigit() for cell in first for ch in cell):
-            continue  # a header names the columns: the structure reader types them by it
+            # a header names the columns: the structure reader types them by it; but a column of
+            # numbers it does not know ("FIDE id", "ECF code") in a table of people is their numbers
+            extra += _headed_identifiers(text, first, rows[1:], found)
+            continue
         rules = [i for i, row in enumerate(rows) if all(_RULE_CELL.fullmatch(text[s:e]) for s, e in row)]
         if rules:  # a markdown table: its header ("| contractor | TIN | paid 2025 |") names, holds nothing
             rows = rows[rules[-1] + 1 :]
@@ -91,6 +96,35 @@ def record_columns(text: str, results: list[Any], min_score: float) -> list[Any]
         health = any(_holds(found, row[0][0], row[-1][1], _HEALTH) for row in rows)
         for column in zip(*rows, strict=True):
             extra += _typed(text, column, found, health)
+    return extra
+
+
+# A header that names a number of its own ("FIDE id", "ECF code", "Club no."), not one of an order,
+# an invoice or a product (`plausible`'s labels of other identifiers).
+_NUMBER_HEADER = re.compile(r"(?i)\b(?:id|code|no\.?|nr\.?|number|num|#|ref)\s*$")
+
+
+def _headed_identifiers(
+    text: str, header: list[str], rows: list[list[tuple[int, int]]], found: _Findings
+) -> list[Any]:
+    """The identifier cells of the columns whose header names a number, in a table of people."""
+    rows = [row for row in rows if not all(_RULE_CELL.fullmatch(text[s:e]) for s, e in row)]
+    personal = sum(1 for row in rows if _holds(found, row[0][0], row[-1][1], _PERSONAL))
+    if len(rows) < 2 or personal * 2 < len(rows):
+        return []
+    health = any(_holds(found, row[0][0], row[-1][1], _HEALTH) for row in rows)
+    extra = []
+    for name, column in zip(header, zip(*rows, strict=True), strict=True):
+        if not _NUMBER_HEADER.search(name) or _OTHER_IDENTIFIER.search(name):
+            continue
+        cells = [(start, end) for start, end in column if end > start and not is_placeholder(text[start:end])]
+        if len(cells) >= 2 and all(_IDENTIFIER.fullmatch(text[start:end]) for start, end in cells):
+            kind = "MEDICAL_RECORD_NUMBER" if health else "ACCOUNT_NUMBER"
+            extra += [
+                _result(kind, start, end)
+                for start, end in cells
+                if not _holds(found, start, end, _COLUMN_TYPES)
+            ]
     return extra
 
 

@@ -349,8 +349,18 @@ _LITERAL_CALL = re.compile(
 )
 
 
+# A declaration with a type between its name and its value: Rust's `const PRIVATE_KEY: &str = "…";`,
+# TypeScript's `const apiKey: string = "…"`, Kotlin's `val dbPassword: String = "…"`, Swift's `let
+# token: String? = "…"`, a Python annotation `SMTP_PASS: Final[str] = "…"`.
+_TYPED = re.compile(
+    r"(?<![\w.$])(?P<key>[A-Za-z_]\w{1,40})[ \t]*:[ \t]*&?(?:'static[ \t]+)?(?:mut[ \t]+)?"
+    r"[A-Za-z_][\w.<>\[\]|?]{0,40}(?:,[ \t]*[\w.<>\[\]|?]{1,40}){0,3}[ \t]*=[ \t]*"
+    r"(?P<q>[\"'`])(?P<value>[^\"'`\n]{1,2048})(?P=q)"
+)
+
+
 def _code_pairs(text: str) -> Iterator[Pair]:
-    for pattern in (_CALL, _KEYED_CALL, _SUBSCRIPT, _COMPARE, _FLAG, _SET_COMMAND, _LITERAL_CALL):
+    for pattern in (_CALL, _KEYED_CALL, _SUBSCRIPT, _COMPARE, _FLAG, _SET_COMMAND, _LITERAL_CALL, _TYPED):
         yield from _matched_pairs(text, pattern)
 
 
@@ -424,9 +434,9 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 
 # A further label on the same line: "Kundennummer: 884213, Vertragsnummer: V-2231", "Duty manager:
 # Riaan van der Merwe. Lifeguard: Thandeka Nkosi" (after a full stop, a capitalized label), a form's
-# next column after three spaces or more ("MRN: ________   NHS no.: ________").
+# next column after two spaces or more ("MRN: ________   NHS no.: ________", "Nom : LEFEBVRE  Prénom : Maryvonne").
 _NEXT_LABEL = re.compile(
-    r"(?:[,;|]\s+|[ \t]{3,}|(?<=[^\W\d_]{4})\.\s+(?=[A-ZÀ-ÖØ-ÞĀ-Ž])(?!(?:No|Nr|N°|Nº)\b))(?P<key>[^\W\d_][\w .'/\-]{0,30}?)\s*:\s+"
+    r"(?:[,;|]\s+|[ \t]{2,}|(?<=[^\W\d_]{4})\.\s+(?=[A-ZÀ-ÖØ-ÞĀ-Ž])(?!(?:No|Nr|N°|Nº)\b))(?P<key>[^\W\d_][\w .'/\-]{0,30}?)\s*:\s+"
 )
 
 
@@ -461,6 +471,10 @@ def _line_pairs(text: str) -> Iterator[Pair]:
                 if close is not None and close.end() - 1 > start + 1:
                     yield Pair(key, start + 1, close.end() - 1)
                 continue  # else a string cut short: the rest of the line is its value
+        # `email: {type: string, example: …}`, `{ mail: { user: … } }`: a flow mapping's own pairs
+        while (flow := _FLOW_MAPPING.match(text, start, end)) is not None:
+            key, start = flow.group("key"), flow.end()
+            end = start + len(text[start:end].rstrip().removesuffix("}").rstrip())
         for label in _NEXT_LABEL.finditer(text, start, end):
             value_start, value_end = _strip(text, start, label.start())
             if value_end > value_start:
@@ -474,6 +488,9 @@ def _line_pairs(text: str) -> Iterator[Pair]:
         start, end = _strip(text, start, end)
         if end > start:
             yield from _paired_alternatives(text, key, start, end)
+
+
+_FLOW_MAPPING = re.compile(r"\{[ \t]*(?P<key>[^\W\d_][\w.\-]{0,40})[ \t]*:[ \t]+")
 
 
 # A person's name in brackets after a key says whose value it is ("Passport (Josée Théberge)"); a
@@ -835,6 +852,9 @@ _PLURAL = re.compile(r"[a-z]{3,}[^s]s")
 _GLUED_MIN = 6
 
 
+_PUBLIC_WORDS = frozenset({"public", "pub", "publishable"})
+
+
 class FieldVocabulary:
     """Field and label names → entity type, matched on normalized keys (owner words stripped).
 
@@ -898,15 +918,17 @@ class FieldVocabulary:
 
     def _type_of_words(self, words: list[str]) -> str | None:
         last = words[-1] if words else ""
+        before = ""
         while words:
             found = self._types.get("".join(words))
             if found is None and (bag := _bag(words)) is not None:
                 found = self._bags.get(bag)
             if found is not None:
-                return found
+                # `PEER_PUBLIC_KEY`, `stripePublishableKey`: the key anyone may see, not the secret one
+                return None if self._key_suffix and before in _PUBLIC_WORDS else found
             if not self._key_suffix and words[0] not in _OWNERS and words[0] not in _NUMBER_WORDS:
                 return None
-            words = words[1:]
+            before, words = words[0], words[1:]
         if self._key_suffix:  # a name glued to what comes first: `dbpassword`, `clientsecret`
             for cut in range(1, len(last) - _GLUED_MIN + 1):
                 found = self._types.get(last[cut:])
