@@ -1714,3 +1714,17 @@ def test_examples_figures_and_hypothetical_births_pass_unchanged(guard: Guard, t
 def test_a_death_date_is_no_birth_date_but_the_birth_before_it_stays(guard: Guard) -> None:
     values = found_values(guard, "Ma grand-mère, née le 3 juin 1941, décédée le 4 mai 2020, vivait à Lyon.")
     assert "3 juin 1941" in values
+
+
+def test_a_birth_of_someone_named_and_a_birth_before_a_death_stay_births(guard: Guard) -> None:
+    values = found_values(guard, "how old is someone born on 14 October 1983? it's for Tendai Moyo's form")
+    assert "14 October 1983" in values
+    values = found_values(guard, "- Deceased: Harold Lusk, born 9 March 1941, died Tuesday at home")
+    assert "9 March 1941" in values
+    # a piece of a URL's path or of a zero-padded account is no piece of a token
+    log = (
+        '91.64.151.29 - - [11/Mar/2025:23:17:31 +0100] "GET /api/v1/customers/K-408113/invoices HTTP/1.1" 304 7\n'
+        '91.64.151.29 - - [12/Mar/2025:23:17:31 +0100] "GET /api/v1/customers/68411945/invoices HTTP/1.1" 200 5'
+    )
+    assert "K-408113" in found_values(guard, log)
+    assert_redacted(guard, "Kovács Anna bankszámlaszáma: 11773016-01472093-00000000", ["01472093"])

@@ -55,6 +55,7 @@ from .plausible import (
     documented_test_value,
     example_value,
     fiction_talk,
+    owned,
     plausible,
     service_number,
 )
@@ -134,6 +135,8 @@ _ENGLISH_REGIONS = ("US", "GB", "CA", "AU", "IE", "NZ")
 
 # How far after a public figure's name a date of birth is still that figure's, on the same line.
 _BIOGRAPHY_REACH = 150
+# Findings that make a text somebody's record.
+_SOMEBODY = frozenset({"PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER"})
 # A birth date of nobody in particular: "someone born on 1 January 2010", "a child born in March 2020",
 # "quelqu'un né le", "alguien nacido el".
 _SOMEONE_BORN = re.compile(
@@ -385,9 +388,12 @@ class Detector:
                 (r.start, r.end)
                 for r in results
                 if documents
-                and r.entity_type in ("CREDIT_CARD", "US_SSN", "US_ITIN")
-                and documented_test_value(r.entity_type, scanned.text[r.start : r.end])
+                and r.entity_type in ("CREDIT_CARD", "US_SSN", "US_ITIN", "IBAN_CODE")
+                and _documented(scanned.text, r)
             ]
+            # a postcode alone is an example in a text of examples, but a part of somebody's address in a
+            # record that names or reaches somebody (a test fixture's `"zip": "40-003"` next to an e-mail)
+            somebody = any(r.entity_type in _SOMEBODY and r.score >= self.settings.min_score for r in results)
             results = [
                 r
                 for r in results
@@ -395,9 +401,9 @@ class Detector:
                     (
                         fiction or (documents and _quoted(scanned.text, r.start, r.end))
                         if r.entity_type == "PHONE_NUMBER"
-                        else documents
+                        else documents and not (r.entity_type == "STREET_ADDRESS" and somebody)
                     )
-                    and documented_test_value(r.entity_type, scanned.text[r.start : r.end])
+                    and _documented(scanned.text, r)
                 )
                 and not (documents and example_value(r.entity_type, scanned.text, r.start))
             ]
@@ -542,8 +548,14 @@ class Detector:
                 and re.search(r"[^\W\d_]{2,}", text[subject.end : birth.start])
                 is not None  # "was born on", not "||"
             )
-            if _SOMEONE_BORN.search(text, max(0, birth.start - 48), birth.start):
-                history.add(id(birth))  # "how old would someone born on 1 January 2010 be": nobody's birth
+            if _SOMEONE_BORN.search(text, max(0, birth.start - 48), birth.start) and not any(
+                not (figures and public.public_figure(text, p.start, p.end))
+                and not public.calendar_span(text, p.start, p.end)  # "January" of its date
+                for p in people
+            ):
+                # "how old would someone born on 1 January 2010 be": nobody's birth, in a text that names
+                # nobody ("someone born on …? it's for Anna's form" is Anna's)
+                history.add(id(birth))
                 continue
             if not plausible("DATE_OF_BIRTH", text[birth.start : birth.end], "", ""):
                 history.add(id(birth))
@@ -883,6 +895,13 @@ _OBJECT_AFTER = re.compile(
 _VERB_RANK = 5_000
 # Where a sentence starts: its first word may be a capitalized verb of any language ("Écris un test").
 _SENTENCE_START = re.compile(r"(?:[.!?:]\s+|\n)[^\w\n]{0,3}\Z")
+
+
+def _documented(text: str, r: Any) -> bool:
+    """A documented test or example value, but not the registry's example IBAN somebody calls theirs."""
+    return documented_test_value(r.entity_type, text[r.start : r.end]) and not (
+        r.entity_type == "IBAN_CODE" and owned(text, r.start, r.end)
+    )
 
 
 def _sentence_start(text: str, start: int) -> bool:

@@ -158,6 +158,13 @@ _DEATH = (
     r"preminu[oa]|umro|umrla|døde|dødde|dó|kuoli|meghalt|elhunyt|a\s+murit|decedat|öldü|vefat\s+etti|πέθανε|"
     r"mirė|miris|mirusi|suri|умер(?:ла)?|помер(?:ла)?|почина(?:л|ла)?|lést"
 )
+# A birth word written before its date ("born 2 November 1938, died Thursday"): a death after it is
+# another event. Not a verb that ends its clause after the date ("… 1963'te doğdu").
+_BIRTH_BEFORE = re.compile(
+    r"(?i)\b(?:born|b\.|n[ée]e?|geboren|nacid[oa]|nat[oa]|nascid[oa]|urodzon[ya]|född|født|syntyi|született|"
+    r"narozen[aáý]?|rođen[aio]?|rojen[aio]?|роден[\u0430\u043e]?|родил(?:ся|ась)|γεννήθηκε)"
+    r"\W{0,3}(?:(?:on|le|am|el|il|em|the|den|dne|dia)\W{1,3})?$"
+)
 _DEATH_BEFORE = re.compile(rf"(?i)\b(?:{_DEATH})\b\W{{0,3}}(?:[\w']+\W{{1,3}}){{0,2}}$")
 _DEATH_AFTER = re.compile(
     rf"(?i)[\w']*\W{{1,3}}(?:(?!(?:and|und|et|y|e|i|og|och|en|ve|és|și|a|и|και|ja|un|ir)\b)[\w']+\W{{1,3}}){{0,2}}(?:{_DEATH})\b"
@@ -177,7 +184,8 @@ _CARD_GROUPS = re.compile(r"\d{4}([ -])\d{4}\1\d{4}\1\d{4}")
 
 
 # The example IBAN of each country in SWIFT's IBAN registry (and the ECBS's GB82 WEST …): documented
-# for validators and forms, nobody's account.
+# for validators and forms, and an example in a text that talks of examples or tests (other texts use
+# them as somebody's account as often).
 _REGISTRY_EXAMPLE_IBANS = word_set(
     """
     DE89370400440532013000 GB29NWBK60161331926819 GB82WEST12345698765432 FR1420041010050500013M02606
@@ -212,8 +220,6 @@ _REGISTRY_EXAMPLE_IBANS = word_set(
 
 def plausible(entity_type: str, value: str, after: str, before: str = "") -> bool:
     """Whether a finding of `entity_type` on `value` (between `before` and `after`) can be what it says."""
-    if entity_type == "IBAN_CODE" and re.sub(r"[\s\-]", "", value).upper() in _REGISTRY_EXAMPLE_IBANS:
-        return False  # "NL91 ABNA 0417 1643 00", "DE89 3704 0044 0532 0130 00": the registry's examples
     if (entity_type in _MASKABLE or entity_type in COUNTRY_ID_TYPES) and _mask(value):
         return False
     if _template_slot(before, value, after):
@@ -238,7 +244,9 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
     ):
         return False
     if entity_type == "DATE_OF_BIRTH" and (
-        _born_long_ago(value) or _DEATH_BEFORE.search(before) or _DEATH_AFTER.match(after)
+        _born_long_ago(value)
+        or _DEATH_BEFORE.search(before)
+        or (_DEATH_AFTER.match(after) and not _BIRTH_BEFORE.search(before))
     ):
         return False  # history, or the date of a death: "died 3 June 1963", "3 Haziran 1963'te … öldü"
     if entity_type in _NUMBER_TYPES and not _number_plausible(value, after, before, entity_type):
@@ -439,8 +447,8 @@ _OTHER_IDENTIFIER = re.compile(
 
 # The characters of a base64 or URL-safe token on either side of a value: a value with such a token
 # this long around it is a piece of that token.
-_TOKEN_BEFORE = re.compile(r"[A-Za-z0-9+/_\-]+$")
-_TOKEN_AFTER = re.compile(r"[A-Za-z0-9+/_\-=]+")
+_TOKEN_BEFORE = re.compile(r"[A-Za-z0-9+_\-]+$")  # no "/": a URL's path segments are values of their own
+_TOKEN_AFTER = re.compile(r"[A-Za-z0-9+_\-=]+")
 _TOKEN_MIN = 24
 
 
@@ -459,7 +467,12 @@ def _number_plausible(value: str, after: str, before: str, entity_type: str = ""
     if before[-1:].isalnum() and after[:1].isalnum():
         return False  # "…aa4fb7921833a34…": inside a hash or a longer code
     left, right = _TOKEN_BEFORE.search(before), _TOKEN_AFTER.match(after)
-    if left and right and len(left.group()) + len(value) + len(right.group()) >= _TOKEN_MIN:
+    if (
+        left
+        and right
+        and len(token := left.group() + value + right.group()) >= _TOKEN_MIN
+        and any(ch.isalpha() for ch in token)  # "11773016-01472093-00000000" is an account, no token
+    ):
         return False  # "…gX1zf+i9M1Y=": a piece of a base64 key or a long token
     if (
         entity_type != "ACCOUNT_NUMBER"
@@ -588,7 +601,7 @@ _DOCUMENTATION_TALK = re.compile(
     r"|luhn|qa|pytest|unittest|jest|junit|rspec|fixtures?|mocks?|stubs?|seed(?:s|er|ers)?"
     r"|ejemplos?|exemplos?|esempio|esempi|exemples?|beispiele?|voorbeeld(?:en)?|przykład\w*|exempel|eksempel|"
     r"esimerkki\w*|örnek|příklad\w*|példa|exemplu|testnummer|prueba|teste|documentación|documentação|"
-    r"documentazione|dokumentation|documentatie|dokumentacja)"
+    r"documentazione|dokumentation|documentatie|dokumentacja|dokumentacij\w*|dokumentáci\w*|primer|primjer)"
     r"(?![A-Za-z0-9@-]|\.\w)"
 )
 # Test code: a test framework's decorator or import, a spec's describe/it/test call.
@@ -684,6 +697,13 @@ _POSSESSIVE_WORD = re.compile(
     r"(?i)\b(?:my|our|mine|mein\w*|unser\w*|mon|ma|mes|notre|mi|mis|nuestr\w+|mio|mia|miei|meu|minha|mijn|"
     r"onze|m[óo]j\w*|min|mitt|mina|minun|benim|můj|moje|az én)\b"
 )
+
+
+def owned(text: str, start: int, end: int) -> bool:
+    """Whether a possessive word stands near the value: "my salary account", "unser Konto"."""
+    return _POSSESSIVE_WORD.search(text, max(0, start - 60), min(len(text), end + 40)) is not None
+
+
 # Identifier types an example talks about: numbers with a checksum or a documented shape.
 _EXAMPLE_TYPES = frozenset({"NATIONAL_ID", "IBAN_CODE", "CREDIT_CARD", "PHONE_NUMBER"}) | COUNTRY_ID_TYPES
 
@@ -729,7 +749,8 @@ def documented_test_value(entity_type: str, value: str) -> bool:
     4242", "4000 0000 0000 9995"), an address of a network reserved for documentation (RFC 5737, 3849), a
     phone number regulators reserve for drama and examples (Ofcom, the NANP's 555-01xx, ACMA), a US social
     security number the SSA set aside for advertising, a mailbox at a documentation domain (RFC 2606:
-    example.com, .org, .net), a placeholder name (Jane Doe), or a postcode with no street ("SW1A 1AA")."""
+    example.com, .org, .net), a placeholder name (Jane Doe), a postcode with no street ("SW1A 1AA"), or
+    the example IBAN of SWIFT's registry."""
     if entity_type == "CREDIT_CARD":
         digits = re.sub(r"\D", "", value)
         return len(set(digits)) <= 2 or digits.count("0") >= 8 or digits in _PUBLISHED_TEST_CARDS
@@ -746,6 +767,8 @@ def documented_test_value(entity_type: str, value: str) -> bool:
         return " ".join(value.split()).casefold() in _PLACEHOLDER_NAMES
     if entity_type == "STREET_ADDRESS":
         return _BARE_POSTCODE.fullmatch(value.strip()) is not None  # "SW1A 1AA" in a validator's tests
+    if entity_type == "IBAN_CODE":  # "NL91 ABNA 0417 1643 00": the registry's example for the Netherlands
+        return re.sub(r"[\s\-]", "", value).upper() in _REGISTRY_EXAMPLE_IBANS
     if entity_type == "IP_ADDRESS":
         addresses = [_ip(part) for part in _ip_parts(value)]
         return bool(addresses) and all(

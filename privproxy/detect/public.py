@@ -197,13 +197,17 @@ def public_figure(text: str, start: int, end: int) -> bool:
     numeral = _REGNAL.match(text, end)
     words = value.split() + ([numeral[1]] if numeral else [])  # "Vittorio Emanuele" + " II"
     full, last = _figures()
-    while len(words) > 1 and (
-        ordinary_words(words[0])
-        or foreign_word(words[0])
-        or (
-            fold(" ".join(words[1:])) in full
-            and not _known(words[0])
-            and _SENTENCE_START.search(text, max(0, start - 8), start) is not None
+    while (
+        len(words) > 1
+        and (
+            ordinary_words(words[0])
+            or foreign_word(words[0])
+            or (
+                len(words) > 2  # the rest a full name: "Ahoj Miro" is no greeting of Joan Miró
+                and fold(" ".join(words[1:])) in full
+                and not _known(words[0])
+                and _SENTENCE_START.search(text, max(0, start - 8), start) is not None
+            )
         )
     ):
         # "Explain Euler", "Perché Giuseppe Garibaldi", "Summarise Serena Williams": a sentence's first word
