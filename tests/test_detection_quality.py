@@ -1728,3 +1728,8 @@ def test_a_birth_of_someone_named_and_a_birth_before_a_death_stay_births(guard: 
     )
     assert "K-408113" in found_values(guard, log)
     assert_redacted(guard, "Kovács Anna bankszámlaszáma: 11773016-01472093-00000000", ["01472093"])
+
+
+def test_an_address_with_its_postcode_and_town_first(guard: Guard) -> None:
+    assert_redacted(guard, "Cím: 1137 Budapest, Pozsonyi út 12. 3/8, telefon", ["1137 Budapest", "Pozsonyi"])
+    assert "4411 Versand" in sent(guard, "Bestellung 4411 Versand, Hauptstraße 5, 10115 Berlin")[1]

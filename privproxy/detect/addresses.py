@@ -78,9 +78,23 @@ def extend_address_blocks(text: str, results: list[Any]) -> list[Any]:
                 start = street.start()
         if start == result.start and _POSTCODE_ONLY.fullmatch(text, result.start, result.end):
             start = _places_before(text, result.start)  # "Ballycarney, Enniscorthy, Co. Wexford, Y21 K7F3"
+        if start == result.start and (town := _POSTCODE_TOWN_BEFORE.search(text, max(0, start - 40), start)):
+            from .public import fold, known_place
+
+            if known_place(fold(town.group("town"))):
+                start = (
+                    town.start()
+                )  # postcode and town first, as Hungarian writes it: "6720 Szeged, Kárász utca 11."
         if end > result.end or start < result.start:
             extra.append(_result(start, end, float(result.score)))
     return extra
+
+
+# A postcode and its town right before a street, on the same line: "6720 Szeged, Kárász utca 11.", "1052
+# Budapest, Váci utca 4." (Hungarian order).
+_POSTCODE_TOWN_BEFORE = regex.compile(
+    r"(?<![\w.,/-])\d{4}[ \t]+(?P<town>\p{Lu}[\p{L}\-]+(?:[ \t]+\p{Lu}[\p{L}\-]+)?),[ \t]*$"
+)
 
 
 # A building or unit number right before the street on its line: "86589 8 Rue Hedi Labidi", "Apt 4, 12 Main St".
