@@ -3,8 +3,9 @@
 Detection reads each piece of text on its own, so a name found in a CSV row can stay in clear in the
 prose below it, a surname used alone after the full name is missed, and a value the NER calls an
 ORGANIZATION in one sentence is a PERSON in another. After detection, every value acted on (and
-its parts: each capitalized word of a name, the local part of an e-mail as a username) is searched
-for in every segment, and each occurrence not already covered gets the same type.
+its parts: each capitalized word of a name, the local part of an e-mail as a username, the name a
+mailbox spells) is searched for in every segment, and each occurrence not already covered gets the
+same type; a particle left in clear between two found parts of a name goes with them.
 """
 
 from __future__ import annotations
