@@ -645,14 +645,14 @@ def calendar_words() -> frozenset[str]:
 # June", "22 June 1941", "April 2024", "next Monday", "Monat August", "the August bank holiday",
 # "Easter this year").
 _DATE_BEFORE = re.compile(
-    r"(?i)(?:\d\.?|\b(?:early|late|mid|in|since|until|till|by|from|next|last|this|every|each|on|end of|"
+    r"(?i)(?:\d[./]?|\b(?:early|late|mid|in|since|until|till|by|from|next|last|this|every|each|on|end of|"
     r"month of|début|fin|mois d[e']|im|am|seit|bis|monat|anfang|mitte|ende|en|desde|hasta|mes de|"
     r"principios de|mediados de|finales de|a|di|de|mese di|inizio|metà|maand|begin|eind|miesiąc|"
     r"początek|koniec|von|jeden|jede|chaque|cada|ogni|elke|każdy|(?:time|season|month|period|"
     r"weather|zeit|saison|époque|temporada|época|stagione|periodo|tijd|seizoen)\b[^.?!\n]{0,40}\bthan))\s*-?\s*$"
 )
 _DATE_AFTER = re.compile(
-    r"(?i)^\s*,?\s*(?:\d|(?:bank\s+)?holidays?\b|break\b|weekend\b|week\b|term\b|vacation\b|(?:is|was)\s+when\b|"
+    r"(?i)^\s*[,/]?\s*(?:\d|(?:bank\s+)?holidays?\b|break\b|weekend\b|week\b|term\b|vacation\b|(?:is|was)\s+when\b|"
     r"(?:this|next|last)\s+year\b|ferien\b|urlaub\b|woche\b|vacances\b|semaine\b|vacaciones\b|"
     r"semana\b|ferie\b|settimana\b|vakantie\b|feriado\b)"
 )
