@@ -1643,6 +1643,8 @@ def test_a_typed_declaration_holds_its_value_and_a_public_key_is_no_secret(guard
     assert "uB3qT8cW1zLr5yNx0vKa7hMd2sEo9pQj4fGi6tRb1Yw=" in values
     assert not any("Zk4rP0wQ8nT2vB6xL1mC9sD3fH5jG7aE0uY2iO4kR8c" in v for v in values)
     assert "Hx7!pL2qZ9mR" in found_values(guard, 'const dbPassword: string = "Hx7!pL2qZ9mR";')
+    # only a public *key* is public: a token or a secret under a "pub" name is still one
+    assert sent(guard, "PUB_TOKEN=Qm7vT2xLp9RkW4sZ8nBc3Hj6Yd1Fg5Ae")[0] == "block"
 
 
 def test_a_name_written_out_from_a_mailbox_is_that_person_wherever_it_stands(guard: Guard) -> None:

@@ -925,7 +925,9 @@ class FieldVocabulary:
                 found = self._bags.get(bag)
             if found is not None:
                 # `PEER_PUBLIC_KEY`, `stripePublishableKey`: the key anyone may see, not the secret one
-                return None if self._key_suffix and before in _PUBLIC_WORDS else found
+                # (a "public" password, secret or token is still one)
+                public = self._key_suffix and before in _PUBLIC_WORDS and words[-1] == "key"
+                return None if public else found
             if not self._key_suffix and words[0] not in _OWNERS and words[0] not in _NUMBER_WORDS:
                 return None
             before, words = words[0], words[1:]
