@@ -91,8 +91,10 @@ def propagate(
     if not wanted:
         return []
     covered: dict[int, bytearray] = {}
+    counted: list[tuple[int, Finding]] = []
     for index, finding in located:
         if counts(finding):
+            counted.append((index, finding))
             mask = covered.setdefault(index, bytearray(len(texts[index])))
             mask[finding.start : finding.end] = b"\x01" * (finding.end - finding.start)
     # Each value is looked for with str.find (no regex alternation to compile per request: with a
@@ -138,7 +140,7 @@ def propagate(
         if not any(taken[index][start:end]) and not (found is not None and all(found[start:end])):
             taken[index][start:end] = b"\x01" * (end - start)
             added.append((index, Finding(start, end, "PERSON", score, DETECTOR)))
-    return added + _joined(texts, [*((i, f) for i, f in located if counts(f)), *added])
+    return added + _joined(texts, counted + added)
 
 
 # Particles that are also "and" ("Ana y Luis", "Anna e Marco"): two names, each with its own placeholder.
