@@ -1736,3 +1736,29 @@ def test_a_birth_of_someone_named_and_a_birth_before_a_death_stay_births(guard: 
 def test_an_address_with_its_postcode_and_town_first(guard: Guard) -> None:
     assert_redacted(guard, "Cím: 1137 Budapest, Pozsonyi út 12. 3/8, telefon", ["1137 Budapest", "Pozsonyi"])
     assert "4411 Versand" in sent(guard, "Bestellung 4411 Versand, Hauptstraße 5, 10115 Berlin")[1]
+
+
+def test_a_birth_date_with_spaces_after_its_dots_in_brackets_after_a_name(guard: Guard) -> None:
+    values = found_values(guard, "Vlagatelj: Nina Kovačič (2. 9. 1985), Celovška cesta 88, 1000 Ljubljana")
+    assert "2. 9. 1985" in values
+    assert "Nina Kovačič" in values
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ficha para la visita: Frida Kahlo nació el 6 de julio de 1907 en la Casa Azul (calle Londres 247,"
+        " hoy Museo Frida Kahlo) y se casó con Diego Rivera en 1929.",
+        "Texto para a visita: Amália Rodrigues viveu na Rua de São Bento 193, hoje Casa-Museu.",
+        "Charles Dickens lived at 48 Doughty Street, now a museum. Plan a two-hour walk from there.",
+    ],
+)
+def test_an_address_that_is_a_museum_today_is_nobodys(guard: Guard, text: str) -> None:
+    action, out = sent(guard, text)
+    assert action == "allow" and out == text, found_values(guard, text)
+
+
+def test_an_address_somebody_lives_at_now_stays_found(guard: Guard) -> None:
+    assert_redacted(
+        guard, "Anna lives at 48 Doughty Street, next to the museum; call her on 07700 912345.", ["Doughty"]
+    )

@@ -370,8 +370,6 @@ class Detector:
         found: list[Finding] = []
         results = _refined(scanned.text, results)
         results += extend_address_blocks(scanned.text, results)
-        if self.settings.public_places == "allow":
-            results = _venue_addresses(scanned.text, results, self.settings.min_score)
         results = _private_network_addresses(scanned.text, results, self.settings.min_score)
         if (
             "dig" in scanned.text
@@ -410,6 +408,8 @@ class Detector:
             results = _outside(results, documented)
         people = sum(r.entity_type == "PERSON" for r in results)
         results = self._public_births(scanned.text, results)
+        if self.settings.public_places == "allow":  # after the births that are history ("nació … 1907")
+            results = _venue_addresses(scanned.text, results, self.settings.min_score)
         born_long_ago = sum(r.entity_type == "PERSON" for r in results) < people  # "Pessoa (nascido … 1888)"
         results += names_before_ages(scanned.text)
         results += names_before_ids(scanned.text, results, self.settings.min_score)
@@ -912,10 +912,10 @@ def _sentence_start(text: str, start: int) -> bool:
 
 
 # A whole date first in the brackets right after a person's name, alone or after a birth mark
-# ("Callum Dunn (03.11.1988)", "Asta (f. 4/2-2023, CPR …)", "Ana Ruiz (b. 3 May 1961)").
+# ("Callum Dunn (03.11.1988)", "Asta (f. 4/2-2023, CPR …)", "Ana Ruiz (b. 3 May 1961)", "Nina Kos (2. 9. 1985)").
 _BIRTH_IN_BRACKETS = regex.compile(
     r"[ \t]*\([ \t]*(?:(?i:b|born|dob|d\.o\.b|geb|f|n|né|née|nat[ao]|nac|nar|ur|\*)\.?:?[ \t]*)?"
-    r"(?P<date>\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{4}-\d{2}-\d{2}|\d{1,2}\.?[ \t]+\p{L}{3,12}\.?,?[ \t]+\d{4}"
+    r"(?P<date>\d{1,2}[./-]\d{1,2}[./-](?:\d{4}|\d{2})|\d{1,2}\.[ \t]\d{1,2}\.[ \t]?\d{4}|\d{4}-\d{2}-\d{2}|\d{1,2}\.?[ \t]+\p{L}{3,12}\.?,?[ \t]+\d{4}"
     r"|\p{L}{3,12}\.?[ \t]+\d{1,2}(?:st|nd|rd|th)?,?[ \t]+\d{4})[ \t]*[,;)]"
 )
 BIRTH_IN_BRACKETS = "BirthInBrackets"

@@ -53,6 +53,7 @@ from .names import (
     word_set,
 )
 from .normalize import without_diacritics
+from .plausible import owned
 
 # Titles and honorifics in front of a name: "President Lincoln", "Mr. Darcy", "Dr. Watson".
 _TITLES = word_set(
@@ -824,9 +825,17 @@ _NUMBER_RANGE = re.compile(r"\b(\d{1,4})\s*[-\u2013]\s*(\d{1,4})\b")
 
 
 def venue_address(text: str, start: int, end: int) -> bool:
-    """Whether a street address is that of a museum, shop, church or historic house named beside it
-    (a capitalized venue word within the line before it), or spans a block of numbers ("Rua de Belém 84-92"), with
-    no word near it that makes it somebody's (my, lives, address, ship to…)."""
+    """Whether a street address is that of a museum, shop, church or historic house: what it is today
+    right after it ("…, now a museum"), or a venue named beside it (a capitalized venue word within the
+    line before it) or a block of numbers ("Rua de Belém 84-92"), with no word near it that makes it
+    somebody's (my, lives, address, ship to…)."""
+    now = _NOW_A_VENUE.match(text, end, min(len(text), end + 60))
+    if (
+        now is not None
+        and any(_venue_word(word) for word in re.findall(r"[^\W\d_]+", now.group(1)))
+        and not owned(text, start, end)  # not "my flat at 4 Elm Road, now a shop below it"
+    ):
+        return True  # what it is today says whose it is: "Dickens lived at 48 Doughty Street, now a museum"
     line_start = max(text.rfind("\n", 0, start) + 1, start - 80)
     before = text[line_start:start]
     if _RESIDENT.search(before) or _RESIDENT.search(text[end : end + 40]):
@@ -838,13 +847,26 @@ def venue_address(text: str, start: int, end: int) -> bool:
     words = named.group(1).split() if named else []
     if words and words[-1][0].isupper() and not any(known_name(word) for word in words):
         return True  # the address of the place just named: "Sagrada Família (carrer de Mallorca, 401)"
-    for word in re.findall(r"[^\W\d_]+", before):
-        folded = fold(word)
-        if word[0].isupper() and (
-            folded in _VENUE_WORDS or (len(folded) > 7 and folded.endswith(_VENUE_HEADS))
-        ):
-            return True  # a named venue: "Van Gogh Museum", "Livraria Lello", "Schillerhaus" ("the restaurant" is none)
-    return False
+    # a named venue: "Van Gogh Museum", "Livraria Lello", "Schillerhaus" ("the restaurant" is none)
+    return any(word[0].isupper() and _venue_word(word) for word in re.findall(r"[^\W\d_]+", before))
+
+
+# What an address is today, right after it: "(calle Londres 247, hoy Museo Frida Kahlo)", "na Rua de São
+# Bento 193, hoje Casa-Museu", "przy ul. Freta 16 (dziś muzeum)", "at 48 Doughty Street, now a museum".
+_NOW_A_VENUE = re.compile(
+    r"[\s,;(\u2013\u2014-]{1,4}(?i:today|now|nowadays|hoy|hoje|dzi[sś]|heute|aujourd'hui|aujourd\u2019hui|oggi|nu"
+    r"|idag|i dag|t[aä]n[aä][aä]n|danes|danas|dnes|ast[aă]zi|ma|bug[uü]n|\u03c3\u03ae\u03bc\u03b5\u03c1\u03b1"
+    r"|\u0434\u043d\u0435\u0441|\u0441\u0435\u0433\u043e\u0434\u043d\u044f)\b,?((?:\s+[^\W\d_][\w'\u2019-]*){1,4})"
+)
+
+
+def _venue_word(word: str) -> bool:
+    folded = fold(word)
+    return (
+        folded in _VENUE_WORDS
+        or (len(folded) > 7 and folded.endswith(_VENUE_HEADS))
+        or any(fold(part) in _VENUE_WORDS for part in word.split("-"))
+    )
 
 
 # A capitalized name and an opening bracket right before an address: the address of what was named.
