@@ -141,6 +141,7 @@ HOLDOUT_FILES = {
     "fresh13": HERE / "accuracy" / "fresh13" / "fresh13.jsonl",
     "fresh14": HERE / "accuracy" / "fresh14" / "fresh14.jsonl",
     "fresh15": HERE / "accuracy" / "fresh15" / "fresh15.jsonl",
+    "fresh16": HERE / "accuracy" / "fresh16" / "fresh16.jsonl",
 }
 # Every label in those corpora is sensitive; their types, grouped for the targets.
 HOLDOUT_DIRECT = DIRECT | {"NATIONAL_ID", "DATE_OF_BIRTH", "ACCOUNT_NUMBER", "USERNAME", "DRIVER_LICENSE"}
