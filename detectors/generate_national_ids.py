@@ -199,8 +199,9 @@ IDS: list[tuple[str, str, str, float, list[str]]] = [
     ("FR", "fr.nif", r"\b[0-3]\d ?\d{2} ?\d{3} ?\d{3} ?\d{3}\b", LABELLED, ["numéro fiscal", "nif", "spi"]),
     # The Greek tax number (ΑΦΜ) is a person's as well as a firm's; stdnum.gr.vat checks it.
     ("GR", "gr.vat", r"\b\d{9}\b", LABELLED, ["afm", "αφμ", "α.φ.μ"]),
-    # A Latvian personal code is checked by stdnum.lv.pvn (which knows natural persons' numbers).
-    ("LV", "lv.pvn", r"\b[0-3]\d[01]\d{3}-?[0-2]\d{4}\b", LABELLED, ["personas kods", "personas koda", "personas kodu"]),
+    # A Latvian personal code is checked by stdnum.lv.pvn (which knows natural persons' numbers): the
+    # date-of-birth form, and the form given since July 2017 (32, then ten digits without a date).
+    ("LV", "lv.pvn", r"\b(?:[0-3]\d[01]\d{3}-?[0-2]\d{4}|32\d{4}-?\d{5})\b", LABELLED, ["personas kods", "personas koda", "personas kodu"]),
     ("HR", "hr.oib", r"\b\d{11}\b", LABELLED, ["oib"]),
     ("IS", "is_.kennitala", r"\b\d{6}-?\d{4}\b", LABELLED, ["kennitala", "kt"]),
     ("IL", "il.idnr", r"\b\d{7,8}-?\d\b", LABELLED, ["teudat zehut", "תעודת זהות", "id number"]),

@@ -1762,3 +1762,63 @@ def test_an_address_somebody_lives_at_now_stays_found(guard: Guard) -> None:
     assert_redacted(
         guard, "Anna lives at 48 Doughty Street, next to the museum; call her on 07700 912345.", ["Doughty"]
     )
+
+
+def test_the_logins_an_organisation_makes_of_a_found_name_are_usernames(guard: Guard) -> None:
+    log = (
+        "postfix/smtpd[21877]: 4F2A81C0E3: client=unknown[86.14.201.77], sasl_method=PLAIN, sasl_username=dpenhaligon\n"
+        "postfix/qmgr[1102]: 4F2A81C0E3: from=<dora.penhaligon@penhaligon-accounts.example>, size=2210"
+    )
+    assert_redacted(guard, log, ["dpenhaligon", "dora.penhaligon"])
+
+
+def test_a_hyphen_joining_a_latin_and_a_cyrillic_word_is_no_evasion(guard: Guard) -> None:
+    # "PIN-код": folding its Cyrillic look-alikes to Latin made "код" unreadable for the PIN pattern
+    action, _ = sent(guard, "Привіт! PIN-код від термінала в магазині 5519, дякую.")
+    assert action == "block"
+
+
+@pytest.mark.parametrize(
+    "text, part",
+    [
+        ("The account RunnerRick_LDN keeps posting runs that start outside my house.", "RunnerRick_LDN"),
+        ("Personas kods: 327265-83978\nPase: FT418290", "327265-83978"),
+        ("Personas kods: 327265-83978\nPase: FT418290", "FT418290"),
+        ("дата рождения 3 мая 1951 г., СНИЛС 454-990-781 39, проживает", "454-990-781 39"),  # noqa: RUF001
+        ("дата рождения 3 мая 1951 г., СНИЛС 454-990-781 39, проживает", "1951 г."),  # noqa: RUF001
+        ("Číslo pojistné smlouvy: 8201547736", "8201547736"),
+        ("Household: husband Emrys, 81, vascular dementia", "Emrys"),
+        ("Household: husband Emrys, 81, vascular dementia", "vascular dementia"),
+        ('"Привіт, Тарасе! Поки я у відрядженні, все на тобі."', "Тарасе"),  # noqa: RUF001
+    ],
+)
+def test_labels_handles_relations_and_greetings_of_more_languages(guard: Guard, text: str, part: str) -> None:
+    assert any(part in value or value == part for value in found_values(guard, text)), found_values(
+        guard, text
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Which of these are free from a UK mobile? Apple Support 0800 107 6285, HMRC 0300 200 3300, "
+        "National Rail enquiries 03457 48 49 50.",
+        "Make a quiz for trainee clinical coders: E11.9 (type 2 diabetes without complications), I48.91 "
+        "(atrial fibrillation), F32.A (depression, unspecified). No patient scenarios with names.",
+        'Translate the login strings: "Username", "Password", "Forgot your password?", "Sign in".',
+    ],
+)
+def test_service_lines_code_lists_and_interface_strings_pass_unchanged(guard: Guard, text: str) -> None:
+    action, out = sent(guard, text)
+    assert action == "allow" and out == text, found_values(guard, text)
+
+
+def test_a_placeholder_name_written_apart_in_a_docs_example_is_nobody(guard: Guard) -> None:
+    text = (
+        'The docs example shows "Dear Ms Doe," for a record with first_name=Jane, last_name=Doe, '
+        "phone=+44 20 7946 0000. How do I add a fallback?"
+    )
+    values = found_values(guard, text)
+    assert not {"Jane", "Doe", "Ms Doe", "+44 20 7946 0000"} & set(values), values
+    # a real person beside the placeholder in the same docs text stays found
+    assert "Tamsin Oyelowo" in found_values(guard, text + " Our real customer Tamsin Oyelowo gets it too.")

@@ -430,3 +430,23 @@ def test_a_key_with_whose_it_is_in_brackets_after_it_is_read_without_the_owner()
     assert vocabulary.type_of("Passport (Josée Théberge)") == "PASSPORT"
     assert vocabulary.type_of("name (business name)") is None  # a note that changes what it names
     assert vocabulary.type_of("model (Passport)") is None
+
+
+def test_a_javascript_object_and_a_terraform_variable_are_read_by_their_keys() -> None:
+    text = "await db.patient.create({ firstName: \"Oluwaseun\", mrn: 'RJZ4471093', notes: `none` })"
+    found = {(pair.key, text[pair.start : pair.end]) for pair in read_pairs(text)}
+    assert {("firstName", "Oluwaseun"), ("mrn", "RJZ4471093")} <= found
+    hcl = 'variable "db_admin" {\n  type      = string\n  default   = "Lomond-Harbour-19"\n  sensitive = true\n}'
+    found = {(pair.key, hcl[pair.start : pair.end]) for pair in read_pairs(hcl)}
+    assert {("db_admin", "Lomond-Harbour-19"), ("secret", "Lomond-Harbour-19")} <= found
+    plain = 'variable "region" {\n  default = "fsn1"\n}'
+    pairs = {(p.key, plain[p.start : p.end]) for p in read_pairs(plain)}
+    assert ("region", "fsn1") in pairs and ("secret", "fsn1") not in pairs
+
+
+def test_a_terraform_token_default_and_a_sensitive_default_are_blocked(guard: Guard) -> None:
+    for text in (
+        'variable "hcloud_token" {\n  default = "c4k5BgyegLsXQf3esPnUbkaokCsdrv4udFhF0RabNwRimZ0qlFvBICfdWcmJVUwD"\n}',
+        'variable "db_admin" {\n  default   = "Lomond-Harbour-19"\n  sensitive = true\n}',
+    ):
+        assert guard.inspect(text).action == "block", text

@@ -56,6 +56,8 @@ from .plausible import (
     example_value,
     fiction_talk,
     owned,
+    placeholder_name_part,
+    placeholder_name_words,
     plausible,
     service_number,
 )
@@ -392,12 +394,20 @@ class Detector:
             # a postcode alone is an example in a text of examples, but a part of somebody's address in a
             # record that names or reaches somebody (a test fixture's `"zip": "40-003"` next to an e-mail)
             somebody = any(r.entity_type in _SOMEBODY and r.score >= self.settings.min_score for r in results)
+            placeholders = placeholder_name_words(scanned.text) if documents else frozenset()
             results = [
                 r
                 for r in results
                 if not (
+                    placeholders
+                    and r.entity_type == "PERSON"
+                    and placeholder_name_part(scanned.text[r.start : r.end], placeholders)
+                )
+                and not (
                     (
-                        fiction or (documents and _quoted(scanned.text, r.start, r.end))
+                        # in a docs example of Jane Doe's record, the drama number beside her is hers too
+                        fiction
+                        or (documents and (bool(placeholders) or _quoted(scanned.text, r.start, r.end)))
                         if r.entity_type == "PHONE_NUMBER"
                         else documents and not (r.entity_type == "STREET_ADDRESS" and somebody)
                     )
@@ -1185,6 +1195,30 @@ _AND_BETWEEN_NAMES = re.compile(r"(?<=\w) (?:and|e|et|und|y|i|og|och|en|ou|o|ode
 
 
 _POSSESSIVE_AFTER = re.compile(r"['\u2019]s(?![^\W\d_])")
+# The clinical qualifier right before a condition and the kind of condition right after it: "vascular
+# dementia", "early-onset Alzheimer's", "sickle cell trait", "migraine attacks" are each one condition.
+_QUALIFIER_BEFORE = re.compile(
+    r"(?i)(?<![^\W\d_])(?:vascular|chronic|acute|severe|mild|moderate|early[- ]onset|late[- ]onset|bilateral|"
+    r"congenital|juvenile|postnatal|postpartum|gestational|paroxysmal|persistent|recurrent|secondary|primary|"
+    r"malignant|metastatic|allergic|rheumatoid|psoriatic|atopic|frontotemporal|generali[sz]ed|diabetic|"
+    r"obstructive|bipolar|chronische?[nr]?|akute?[nr]?|schwere?[nr]?|chronique|aigu[ëe]?|s[ée]v[èe]re|"
+    r"cr[óo]nic[oa]|agud[oa]|grave|cronic[oa]|acut[oa]|chronisch|acuut|ernstige?|przewlek[łl]\w{1,2}|ostr\w{1,2})"
+    r"[ \t]+$"
+)
+_KIND_AFTER = re.compile(
+    r"(?i)[ \t]+(?:trait|crisis|crises|attacks?|episodes?|flare(?:-?ups?)?|disease|disorder)(?![^\W\d_])"
+)
+
+
+def _qualified(text: str, start: int, end: int) -> tuple[int, int]:
+    before = _QUALIFIER_BEFORE.search(text, max(0, start - 24), start)
+    after = _KIND_AFTER.match(text, end)
+    return (before.start() if before else start), (after.end() if after else end)
+
+
+# The abbreviated word "year" written after a date's year: Russian and Bulgarian "g.", Ukrainian "r." (both
+# in Cyrillic), Polish "r.", Lithuanian "m.".
+_YEAR_MARK_AFTER = re.compile(r"(?<=\d{4})[ \t\xa0]?(?:\u0433|\u0440|r|m)\.")
 
 
 def _refined(text: str, results: list[Any]) -> list[Any]:
@@ -1198,6 +1232,12 @@ def _refined(text: str, results: list[Any]) -> list[Any]:
         elif refine is None or _detector_name(result) != "SpacyRecognizer":
             if result.entity_type in health.HEALTH_TYPES and _POSSESSIVE_AFTER.match(text, result.end):
                 result.end += 2  # "Parkinson's": the condition is the whole word
+            elif result.entity_type == "MEDICAL_CONDITION":
+                result.start, result.end = _qualified(text, result.start, result.end)
+            elif result.entity_type == "DATE_OF_BIRTH" and (year := _YEAR_MARK_AFTER.match(text, result.end)):
+                result.end = (
+                    year.end()
+                )  # a Russian date's "1951 g." (in Cyrillic): the year's mark goes with it
             kept.append(result)
             continue
         parts = _apart(text, result.start, result.end)

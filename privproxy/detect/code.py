@@ -56,7 +56,7 @@ def code_spans(text: str) -> list[tuple[int, int]]:
             regions.append((inline.start(1), inline.end(1)))
     inline_mask = _cover(regions, len(text))
     for line in _LINE.finditer(text):
-        if inline_mask[line.start()] or _CONFIG_LINE.fullmatch(line.group()):
+        if inline_mask[line.start()] or _CONFIG_LINE.fullmatch(line.group()) or _prose(line.group()):
             continue
         signs = fenced[line.start()] + sum(1 for signal in _SIGNALS if signal.search(line.group()))
         if signs >= 2:
@@ -71,6 +71,20 @@ def code_spans(text: str) -> list[tuple[int, int]]:
         if position < end:
             spans.append((position, end))
     return spans
+
+
+# A plain word of prose, with its punctuation: "Also", "Oyelowo,", "2019." (not "first_name=Jane,").
+_PLAIN_WORD = re.compile(r"[\"'(\u201c]?[^\W_]+(?:['\u2019-][^\W_]+)*[.,;:!?\"')\u201d]*")
+
+
+def _prose(line: str) -> bool:
+    """Whether a line is a sentence or two of prose that merely names an identifier or a setting ("… a
+    record with first_name=Jane, last_name=Doe. Also send it to …"): eight words or more, most of them
+    plain, ending as a sentence ends. Its names are names, not code."""
+    words = line.split()
+    if len(words) < 8 or not line.rstrip().endswith((".", "?", "!", ".)", '."', "?)")):
+        return False
+    return sum(1 for word in words if _PLAIN_WORD.fullmatch(word)) >= 0.75 * len(words)
 
 
 def _cover(regions: list[tuple[int, int]], length: int) -> bytearray:

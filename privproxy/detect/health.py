@@ -82,7 +82,8 @@ _PERSON_WORDS = """
 # "kind", "far", "min" (minutes), "ja" ("yes"), "vi" (an editor), "i" (Polish and Czech "and"),
 # Czech "já" (Portuguese "already"), Turkish "hasta" (Spanish "until").
 _PERSON_WORD = frozenset(_PERSON_WORDS.split())
-_WORD = re.compile(r"[^\W\d_]+(?:['\u2019][a-z]+|['\u2019])?")
+# A word, not the letters of a code ("I48.91", "F32.A": no "I", no "A").
+_WORD = re.compile(r"(?<![\w.])[^\W\d_]+(?:['\u2019][a-z]+|['\u2019])?(?![\w.]\w)")
 # An age: "54 y/o", "42-year-old", "a 7 year old", "42 ans", "35 Jahre", "60 años", "45 anni", "lat 67".
 _AGE = re.compile(
     r"(?i)\b\d{1,3}\s*(?:y/?o\b|yo\b|-?\s*years?[- ]old|ans\b|jahre\b|jährig|años\b|anni\b|anos\b|jaar\b|lat\b|år\b)"

@@ -293,8 +293,11 @@ def refine_ner_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     if value.endswith(("'s", "\u2019s")):
         end -= 2  # "Grace Liu's": the name, not the possessive
     matches = [m for m in _WORD.finditer(text, start, end) if m.group().strip(_EDGE_PUNCTUATION)]
-    while len(matches) > 1 and matches[-1].group().strip(_EDGE_PUNCTUATION)[0].islower():
-        matches.pop()  # "John F. at": a name ends with a capitalized word
+    while len(matches) > 1 and (
+        matches[-1].group().strip(_EDGE_PUNCTUATION)[0].islower()
+        or matches[-1].group().strip(_EDGE_PUNCTUATION).isdigit()
+    ):
+        matches.pop()  # "John F. at", "Apple Support 0800": a name ends with a capitalized word
         start, end = _tight(text, start, matches[-1].end())
     while (
         len(matches) > 1

@@ -83,13 +83,23 @@ def _mixed_script_positions(text: str) -> bytearray:
 
     Look-alikes are folded there only: a Cyrillic a inside "jane@example.com" hides a Latin one,
     while a word written wholly in Greek or Cyrillic ("κωδικός", "Москва") is that language, not an
-    evasion, and stays as written.
+    evasion, and stays as written, also when a hyphen joins it to a Latin one ("PIN-код": its "д" is no
+    look-alike; a part made of look-alikes only is folded).
     """
     mask = bytearray(len(text))
     for token in _TOKEN.finditer(text):
         if _LATIN_OR_DIGIT.search(token.group()) and token.group().translate(_CONFUSABLES) != token.group():
-            mask[token.start() : token.end()] = b"\x01" * (token.end() - token.start())
+            for part in _HYPHENATED_PART.finditer(text, token.start(), token.end()):
+                if not _LATIN_OR_DIGIT.search(part.group()) and any(
+                    char.isalpha() and not char.isascii() and char.translate(_CONFUSABLES) == char
+                    for char in part.group()
+                ):
+                    continue  # a word of its own script joined by a hyphen: "PIN-код", "SMS-повідомлення"
+                mask[part.start() : part.end()] = b"\x01" * (part.end() - part.start())
     return mask
+
+
+_HYPHENATED_PART = re.compile(r"[^\s-]+-?|-")
 
 
 def _normalize_characters(text: str) -> Normalized:

@@ -550,8 +550,9 @@ _PRIVATE_NETWORKS = tuple(
 
 
 def service_number(value: str, regions: tuple[str, ...]) -> bool:
-    """Whether the PHONE_NUMBER value reaches an organisation, never a person: a toll-free or shared-cost
-    line ("0808 800 4444", "1-800-273-8255", "0180 5 123456") or a free short service number ("116 123",
+    """Whether the PHONE_NUMBER value reaches an organisation, never a person: a toll-free, shared-cost,
+    premium-rate or universal-access line ("0808 800 4444", "1-800-273-8255", "0180 5 123456", "0300 200
+    3300", "0900 …": numbering plans give those to businesses and public bodies only) or a free short service number ("116 123",
     "112"), read in international format or in the national format of `regions`, the most likely first:
     the first plan that reads it as a valid number decides ("0180 5 123456" is a German shared-cost line
     and an Austrian landline; in a German text it is the former)."""
@@ -569,6 +570,8 @@ def service_number(value: str, regions: tuple[str, ...]) -> bool:
             return phonenumbers.number_type(number) in (
                 PhoneNumberType.TOLL_FREE,
                 PhoneNumberType.SHARED_COST,
+                PhoneNumberType.PREMIUM_RATE,
+                PhoneNumberType.UAN,
             )
         if short and region is not None and not free_short:  # an emergency service or a helpline
             free_short = (
@@ -737,6 +740,27 @@ _BARE_POSTCODE = re.compile(
     r"[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}|[A-Z]\d[A-Z]\s?\d[A-Z]\d|\d{4}\s?[A-Z]{2}|\d{2}-\d{3}|\d{4}-\d{3}"
     r"|\d{5}(?:-\d{4})?|(?:[A-Z]{1,2}-)?\d{4,5}"
 )
+
+
+def placeholder_name_words(text: str) -> frozenset[str]:
+    """The words of each placeholder name (Jane Doe, Max Mustermann) all of whose words the text holds:
+    a docs example writes them apart too ("first_name=Jane, last_name=Doe", "Dear Ms Doe")."""
+    words = set(re.findall(r"\w+", text.casefold()))
+    return frozenset(
+        word
+        for name in _PLACEHOLDER_NAMES
+        if all(part in words for part in name.split())
+        for word in name.split()
+    )
+
+
+_COURTESY_TITLE = re.compile(r"(?i)(?:mr|mrs|ms|miss|mx|dr|herr|frau|mme|mlle|m|sr|sra)\.?")
+
+
+def placeholder_name_part(value: str, words: frozenset[str]) -> bool:
+    """Whether a PERSON value is made of those words only, a courtesy title aside ("Ms Doe", "Jane")."""
+    parts = [part for part in value.split() if not _COURTESY_TITLE.fullmatch(part)]
+    return bool(parts) and all(part.casefold() in words for part in parts)
 
 
 def documentation_talk(text: str) -> bool:

@@ -54,7 +54,9 @@ def _surfaces(entity: str, value: str) -> list[tuple[str, str]]:
         if not _NAME_LIKE.fullmatch(value) or value.isupper():
             return []
         parts = [part for part in _NAME_PART.findall(value) if part != value and not part.isupper()]
-        return [(value, entity)] + [(part, "PERSON") for part in parts]
+        words = value.split()
+        logins = _logins(words[0], words[-1]) if len(words) >= 2 else []
+        return [(value, entity)] + [(part, "PERSON") for part in parts] + logins
     found = [(value, entity)]
     if entity == "EMAIL_ADDRESS" and "@" in value:
         local = value.split("@", 1)[0]
@@ -67,7 +69,27 @@ def _surfaces(entity: str, value: str) -> list[tuple[str, str]]:
             word.isalpha() and len(word) >= 2 and not _frequent_word(word.lower()) for word in words
         ):
             found.append((" ".join(word.capitalize() for word in words), "PERSON"))
+            found += [login for login in _logins(words[0], words[-1]) if login[0] != local.casefold()]
     return found
+
+
+def _logins(given: str, surname: str) -> list[tuple[str, str]]:
+    """The logins an organisation makes of a name (USERNAME): Dora Penhaligon's "dpenhaligon",
+    "d.penhaligon", "penhaligond", "dora.penhaligon", "dora_penhaligon", "dorapenhaligon"."""
+    from .normalize import without_diacritics
+
+    first, last = (without_diacritics(word).casefold() for word in (given, surname))
+    if not (first.isalpha() and last.isalpha() and len(first) >= 2 and len(last) >= 4):
+        return []
+    forms = {
+        first[0] + last,
+        f"{first[0]}.{last}",
+        last + first[0],
+        f"{first}.{last}",
+        f"{first}_{last}",
+        first + last,
+    }
+    return [(form, "USERNAME") for form in sorted(forms) if len(form) >= 6 and not _frequent_word(form)]
 
 
 _LOCAL_SEPARATORS = re.compile(r"[._\-]")

@@ -125,6 +125,11 @@ _JSON = re.compile(
     r"(?P<q>\\*\")(?P<key>[^\"\\\n]{1,60})(?P=q)\s*(?::|=>)\s*"
     rf"(?:(?P=q)(?P<value>(?:[^\"\\\n]|\\(?!\")[^\n]){{0,{_MAX_TOKEN}}}?)(?P=q)|(?P<number>-?\d[\d.eE+\-]{{0,40}}))"
 )
+# A JavaScript or TypeScript object literal's unquoted keys: `{ firstName: "Oluwaseun", mrn: 'RJZ…' }`.
+_JS_OBJECT = re.compile(
+    r"[{,][ \t]*(?P<key>[A-Za-z_$][\w$]{0,40})[ \t]*:[ \t]*(?P<q>[\"'`])"
+    rf"(?P<value>(?:(?!(?P=q))[^\\\n]|\\[^\n]){{1,{_MAX_TOKEN}}}?)(?P=q)"
+)
 # A key over a one-line list of strings: "patient": ["ATKINS, Bronwyn", "DUARTE, Rafael"] (JSON, Python,
 # a pandas frame). Each string is a value of the key.
 _LIST = re.compile(
@@ -169,6 +174,7 @@ def _all_pairs(text: str) -> Iterator[Pair]:
     yield from _named_value_pairs(text)
     yield from _dicom_pairs(text)
     yield from _directory_name_pairs(text)
+    yield from _variable_pairs(text)
     yield from _key_row_pairs(text)
     yield from _answer_pairs(text)
     for key, start, end in hl7_fields(text):
@@ -230,6 +236,27 @@ def _named_value_pairs(text: str) -> Iterator[Pair]:
                 start = match.start() + value.start("value")
                 yield Pair(named.group("key"), start, start + len(value.group("value")))
     yield from _matched_pairs(text, _ENV_ENTRY)
+
+
+# A Terraform (HCL) variable's default is read under the variable's name, and under "secret" when the
+# variable is marked sensitive: `variable "hcloud_token" {\n  default = "…"\n  sensitive = true\n}`.
+_VARIABLE_BLOCK = re.compile(r'\bvariable\s+"(?P<key>[\w.\-]{1,60})"\s*\{(?P<body>[^{}]{0,800})\}')
+_VARIABLE_DEFAULT = re.compile(r'(?m)^\s*default\s*=\s*"(?P<value>(?:[^"\\\n]|\\.){1,400})"')
+_SENSITIVE = re.compile(r"(?m)^\s*sensitive\s*=\s*true\b")
+
+
+def _variable_pairs(text: str) -> Iterator[Pair]:
+    if 'variable "' not in text:
+        return
+    for block in _VARIABLE_BLOCK.finditer(text):
+        default = _VARIABLE_DEFAULT.search(block.group("body"))
+        if default is None:
+            continue
+        start = block.start("body") + default.start("value")
+        end = start + len(default.group("value"))
+        yield Pair(block.group("key"), start, end)
+        if _SENSITIVE.search(block.group("body")):
+            yield Pair("secret", start, end)
 
 
 # A DICOM header dump, as dcmdump and pydicom print it: the element's keyword names the value.
@@ -575,6 +602,9 @@ def _json_pairs(text: str) -> Iterator[Pair]:
             group = "value" if match.group("value") is not None else "number"
             if match.end(group) > match.start(group):
                 yield Pair(match.group("key"), match.start(group), match.end(group))
+    if "{" in text:
+        for match in _JS_OBJECT.finditer(text):
+            yield Pair(match.group("key"), match.start("value"), match.end("value"))
     if "[" in text:
         for match in _LIST.finditer(text):
             for item in _LIST_ITEM.finditer(text, match.start("items"), match.end("items")):
