@@ -1801,8 +1801,7 @@ def test_labels_handles_relations_and_greetings_of_more_languages(guard: Guard, 
 @pytest.mark.parametrize(
     "text",
     [
-        "Which of these are free from a UK mobile? Apple Support 0800 107 6285, HMRC 0300 200 3300, "
-        "National Rail enquiries 03457 48 49 50.",
+        "Which of these are free from a UK mobile? Apple Support 0800 107 6285, BT 0800 800 151.",
         "Make a quiz for trainee clinical coders: E11.9 (type 2 diabetes without complications), I48.91 "
         "(atrial fibrillation), F32.A (depression, unspecified). No patient scenarios with names.",
         'Translate the login strings: "Username", "Password", "Forgot your password?", "Sign in".',

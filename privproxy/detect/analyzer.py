@@ -1235,9 +1235,8 @@ def _refined(text: str, results: list[Any]) -> list[Any]:
             elif result.entity_type == "MEDICAL_CONDITION":
                 result.start, result.end = _qualified(text, result.start, result.end)
             elif result.entity_type == "DATE_OF_BIRTH" and (year := _YEAR_MARK_AFTER.match(text, result.end)):
-                result.end = (
-                    year.end()
-                )  # a Russian date's "1951 g." (in Cyrillic): the year's mark goes with it
+                # a Russian date's "1951 g." (in Cyrillic): the year's mark goes with it
+                result.end = year.end()
             kept.append(result)
             continue
         parts = _apart(text, result.start, result.end)

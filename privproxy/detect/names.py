@@ -293,11 +293,8 @@ def refine_ner_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     if value.endswith(("'s", "\u2019s")):
         end -= 2  # "Grace Liu's": the name, not the possessive
     matches = [m for m in _WORD.finditer(text, start, end) if m.group().strip(_EDGE_PUNCTUATION)]
-    while len(matches) > 1 and (
-        matches[-1].group().strip(_EDGE_PUNCTUATION)[0].islower()
-        or matches[-1].group().strip(_EDGE_PUNCTUATION).isdigit()
-    ):
-        matches.pop()  # "John F. at", "Apple Support 0800": a name ends with a capitalized word
+    while len(matches) > 1 and matches[-1].group().strip(_EDGE_PUNCTUATION)[0].islower():
+        matches.pop()  # "John F. at": a name ends with a capitalized word
         start, end = _tight(text, start, matches[-1].end())
     while (
         len(matches) > 1
@@ -309,8 +306,8 @@ def refine_ner_span(text: str, start: int, end: int) -> tuple[int, int] | None:
         matches.pop(0)  # "heterónimos de Fernando Pessoa": a name starts capitalized or with a particle
         start, end = _tight(text, matches[0].start(), end)
     words = [(m.start(), m.group().strip(_EDGE_PUNCTUATION)) for m in matches]
-    if all(_ordinary_word(word) for _, word in words):
-        return None
+    if all(_ordinary_word(word) or word.isdigit() for _, word in words):
+        return None  # "Apple Support 0800": ordinary words and a number ("Telma 40" stays, a code then)
     first = next(i for i, (_, word) in enumerate(words) if not _ordinary_word(word))
     if first and words[first][1].capitalize() in given_names():
         return words[first][0], end

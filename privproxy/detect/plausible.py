@@ -550,9 +550,8 @@ _PRIVATE_NETWORKS = tuple(
 
 
 def service_number(value: str, regions: tuple[str, ...]) -> bool:
-    """Whether the PHONE_NUMBER value reaches an organisation, never a person: a toll-free, shared-cost,
-    premium-rate or universal-access line ("0808 800 4444", "1-800-273-8255", "0180 5 123456", "0300 200
-    3300", "0900 …": numbering plans give those to businesses and public bodies only) or a free short service number ("116 123",
+    """Whether the PHONE_NUMBER value reaches an organisation, never a person: a toll-free or shared-cost
+    line ("0808 800 4444", "1-800-273-8255", "0180 5 123456") or a free short service number ("116 123",
     "112"), read in international format or in the national format of `regions`, the most likely first:
     the first plan that reads it as a valid number decides ("0180 5 123456" is a German shared-cost line
     and an Austrian landline; in a German text it is the former)."""
@@ -570,8 +569,6 @@ def service_number(value: str, regions: tuple[str, ...]) -> bool:
             return phonenumbers.number_type(number) in (
                 PhoneNumberType.TOLL_FREE,
                 PhoneNumberType.SHARED_COST,
-                PhoneNumberType.PREMIUM_RATE,
-                PhoneNumberType.UAN,
             )
         if short and region is not None and not free_short:  # an emergency service or a helpline
             free_short = (
