@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 from ..entity_types import COUNTRY_ID_TYPES
 from .findings import Finding
+from .normalize import without_diacritics
 
 DETECTOR = "propagated"
 # Types whose values identify someone wherever they appear again; dates and places do not.
@@ -76,8 +77,6 @@ def _surfaces(entity: str, value: str) -> list[tuple[str, str]]:
 def _logins(given: str, surname: str) -> list[tuple[str, str]]:
     """The logins an organisation makes of a name (USERNAME): Dora Penhaligon's "dpenhaligon",
     "d.penhaligon", "penhaligond", "dora.penhaligon", "dora_penhaligon", "dorapenhaligon"."""
-    from .normalize import without_diacritics
-
     first, last = (without_diacritics(word).casefold() for word in (given, surname))
     if not (first.isalpha() and last.isalpha() and len(first) >= 2 and len(last) >= 4):
         return []
