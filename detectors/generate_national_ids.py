@@ -100,6 +100,13 @@ LANGUAGES = {
 # country, stdnum module, regex (as written, separators allowed), score, label words
 IDS: list[tuple[str, str, str, float, list[str]]] = [
     ("PL", "pl.pesel", r"\b\d{11}\b", LABELLED, ["pesel"]),
+    (
+        "GB",
+        "gb.utr",
+        r"\b\d{5} ?\d{5}K?\b",
+        LABELLED,
+        ["utr", "taxpayer"],
+    ),
     ("IN", "in_.pan", r"\b[A-Z]{3}[ABCFGHLJPT][A-Z]\d{4}[A-Z]\b", ALONE, ["pan", "permanent account number"]),
     (
         "IN",

@@ -30,7 +30,9 @@ _UNIT = (
     # a Romanian block, staircase, floor, flat, county or Bucharest sector: "bl. C3, sc. B, ap. 14, jud. Vâlcea"
     r"|(?:bl|sc|et|ap)\.\s*(?:[A-Z]\d{0,3}|\d{1,4}[A-Z]?)\b|(?:jud|județul|judetul)\.?\s+\p{Lu}[\p{L}-]+|sector(?:ul)?\s+\d"
     # a floor and side: "2. tv." (Danish), "st. th.", "3. OG", "2º B", "2.º esq." (pt; "2.o" once normalized), "4e étage"
-    r"|(?:\d{1,2}\.|st\.)\s?(?:tv|th|mf|sal|OG|Stock|etg)\.?|\d{1,2}(?:\.?\s?[ºª°]|\.[oa](?=\s))\s?[A-Za-z]{0,4}\.?|\d{1,2}e\s+étage)"
+    r"|(?:\d{1,2}\.|st\.)\s?(?:tv|th|mf|sal|OG|Stock|etg)\.?|\d{1,2}(?:\.?\s?[ºª°]|\.[oa](?=\s))\s?[A-Za-z]{0,4}\.?|\d{1,2}e\s+étage"
+    # a Catalan floor and door: "3r 2a", "1r 1a", "4t", "àtic", "baixos"; the Spanish "bajo", "ático", "pral."
+    r"|\d{1,2}(?:r|n|t|è|er)(?:[ \t]+\d{1,2}[aª])?|àtic|baixos|bajo|ático|entl?o?\.|pral\.)"
 )
 _POSTCODE = (
     r"(?:[A-Z]{1,2}[ -])?\d{4,6}(?:-\d{4})?"  # 35172, D-10115, 62704-1234, NY 10118
@@ -53,7 +55,9 @@ _UNIT_OR_POSTCODE = regex.compile(rf"(?:{_UNIT}|{_POSTCODE}|\d{{3}}(?=[ \t]+\p{{
 _TOWN_MARK = r"(?:(?:\u043c|\u0433|\u0433\u0440|\u0441|\u0441\u043c\u0442|\u043f\u0433\u0442)\.[ \t]?)?"
 _PLACE_PART = regex.compile(
     rf"{_TOWN_MARK}(?P<place>{_PLACE})(?:[ \t]*[-\u2013/][ \t]*[A-Z]{{2}}\b)?"  # a state after a town: "Rio de Janeiro - RJ"
-    rf"(?:[ \t]+(?P<postcode>{_POSTCODE})(?![\w@-])|(?=[ \t]*(?:[,;\n?!)\u00bb\u201d\"]|\.(?:[\s\u00bb\u201d\")]|$)|$)))"
+    rf"(?:[ \t]+(?P<postcode>{_POSTCODE})(?![\w@-])|(?=[ \t]*(?:[,;\n?!)\u00bb\u201d\"]|\.(?:[\s\u00bb\u201d\")]|$)|$))"
+    # or a town the place lists know, with the sentence going on: "Mustamäe tee 51, Tallinn veenäidud"
+    r"|(?P<prose>(?=[ \t]+\p{Ll})))"
 )
 # Words that start a label, a greeting or a sentence rather than a place.
 _NOT_PLACES = SENTENCE_WORDS | word_set("""
@@ -182,6 +186,11 @@ def _block_end(text: str, position: int) -> int:
             part = _PLACE_PART.match(text, at, limit)
             if part is None or not _is_place(part.group("place")):
                 break
+            if part.group("prose") is not None:
+                from .public import fold, known_place
+
+                if not known_place(fold(part.group("place"))):
+                    break
         end = part.end()
     return end
 

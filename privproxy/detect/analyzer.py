@@ -1192,6 +1192,8 @@ def _health_of_somebody(text: str, results: list[Any], min_score: float) -> list
 # "and" between two capitalized words, in the languages we read: where the NER ran two names into one
 # span ("Holmes e Hercule Poirot"), each is a name of its own and is judged on its own.
 _AND_BETWEEN_NAMES = re.compile(r"(?<=\w) (?:and|e|et|und|y|i|og|och|en|ou|o|oder|or|&) (?=[A-ZÀ-ÖØ-ÞĀ-Ž])")
+# The Spanish or Catalan "y" / "i" before a name's last word: the second surname, not a second person.
+_SECOND_SURNAME = re.compile(r" [yi] [^\W\d_][\w'\-]*")
 
 
 _POSSESSIVE_AFTER = re.compile(r"['\u2019]s(?![^\W\d_])")
@@ -1259,6 +1261,8 @@ def _apart(text: str, start: int, end: int) -> list[tuple[int, int]]:
     ones with a letter that are no JSON key ('Brennan-Hale","dob":"1951-03-27' is "Brennan-Hale")."""
     parts, cursor = [], start
     for match in _AND_BETWEEN_NAMES.finditer(text, start, end):
+        if _SECOND_SURNAME.fullmatch(text, match.start(), end) and " " in text[cursor : match.start()]:
+            continue  # "Montserrat Puigdomènech i Vila", "José García y Pérez": one name, two surnames
         parts.append((cursor, match.start()))
         cursor = match.end()
     parts.append((cursor, end))

@@ -40,10 +40,16 @@ def word_set(text: str) -> frozenset[str]:
     return frozenset(text.split())
 
 
-# Lower-case words inside a name: "Christiane S de Vaan", "Ahmad bin Ali", "Ludwig van Beethoven".
+# Lower-case words inside a name: "Christiane S de Vaan", "Ahmad bin Ali", "Ludwig van Beethoven",
+# "Maria do Carmo", "Anna af Klercker", "Siti binte Osman".
 PARTICLES = word_set("""
-    de del della der di da das dos du la le van von ten ter bin binti ibn al el y e zu st
+    de del della der di da das do dos du la le van von ten ter bin binti binte bint ibn al el y e zu st af
 """)
+# Particles that are one only in a longer name: "den" after "van" ("Godelieve Van den Broeck", not German
+# "Peter den Schlüssel"); the Catalan "i" between two surnames ("Montserrat Puigdomènech i Vila"), not
+# the "and" between two given names.
+_AFTER_VAN = frozenset({"den", "het"})
+_BETWEEN_SURNAMES = frozenset({"i"})
 # Words that open a sentence, a greeting or a sign-off: never a surname, never a place.
 SENTENCE_WORDS = word_set("""
     The A An To From I We You He She It They My Our Your Dear Hi Hello Thanks Regards His Her
@@ -621,6 +627,8 @@ class GivenNameRecognizer(EntityRecognizer):
         # "Đurđa Jovanović", or written surname first as in Hungarian: "Kertész Ádám", "Nagy Lilit"
         if second not in surnames() and not (first in surnames() and self._is_given_name(second, language)):
             return False
+        if self._is_given_name(second, language) and self._run_end(text, words, i + 1) > i + 1:
+            return False  # "Sóc Montserrat Puigdomènech i Vila": the given name opens its own full name
         return all(self._uncommon(word, language) for word in (first, second))
 
     def _thing_named(
@@ -671,7 +679,12 @@ class GivenNameRecognizer(EntityRecognizer):
             if _initial(word):
                 j += 1
                 continue
-            if word in PARTICLES and j + 1 < len(words) and _capitalized(words[j + 1][2]):
+            particle = (
+                word in PARTICLES
+                or (word in _AFTER_VAN and previous[2].lower() == "van")
+                or (word in _BETWEEN_SURNAMES and last - start >= 1 and last == j - 1)
+            )
+            if particle and j + 1 < len(words) and _capitalized(words[j + 1][2]):
                 j += 1
                 continue
             if _capitalized(word.rstrip(".")) and word.rstrip(".") not in NOT_SURNAMES:
