@@ -1821,3 +1821,38 @@ def test_a_placeholder_name_written_apart_in_a_docs_example_is_nobody(guard: Gua
     assert not {"Jane", "Doe", "Ms Doe", "+44 20 7946 0000"} & set(values), values
     # a real person beside the placeholder in the same docs text stays found
     assert "Tamsin Oyelowo" in found_values(guard, text + " Our real customer Tamsin Oyelowo gets it too.")
+
+
+@pytest.mark.parametrize(
+    "text, name",
+    [
+        ("Beneficiari: Jordi Casadevall i Pujol, DNI a l'annex.", "Jordi Casadevall i Pujol"),
+        ("Aanvrager: Jozefien Van den Abeele\nAdres: op aanvraag", "Jozefien Van den Abeele"),
+        ("Sóc Montserrat Casadevall i Pujol i us escric per la factura.", "Montserrat Casadevall i Pujol"),
+    ],
+)
+def test_a_name_with_particles_and_a_second_surname_is_one_name(guard: Guard, text: str, name: str) -> None:
+    assert name in found_values(guard, text), found_values(guard, text)
+
+
+def test_two_people_joined_by_and_are_still_two(guard: Guard) -> None:
+    values = found_values(guard, "Thanks to Enzo Ferrante and Ferruccio Lambretti for the report.")
+    assert "Enzo Ferrante" in values and "Ferruccio Lambretti" in values, values
+
+
+def test_an_app_log_sign_in_user_is_a_username_wherever_it_recurs(guard: Guard) -> None:
+    log = (
+        "Which of these are my kids? (wren.k is my daughter)\n"
+        "2025-02-01 20:11:04 [INF] User wren.k authenticated from 10.0.0.12\n"
+        "2025-02-02 03:10:40 [WRN] Failed login for user admin from 203.0.113.9"
+    )
+    action, out = sent(guard, log)
+    assert action == "redact" and "wren.k" not in out
+    assert "user admin" in out  # a service account is nobody's login
+
+
+def test_a_known_town_after_a_street_goes_with_it_though_the_sentence_goes_on(guard: Guard) -> None:
+    _, out = sent(guard, "Korteriühistu Pärnu tee 17, Tallinn koosolek on reedel.")
+    assert "Tallinn" not in out and "Pärnu tee 17" not in out
+    _, out = sent(guard, "Send it to 4 Elm Road, Mum says it is fine.")
+    assert "Mum says" in out  # a word that is no town ends the address
