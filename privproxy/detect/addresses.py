@@ -41,7 +41,7 @@ _POSTCODE = (
     r"|\d{2}-\d{3}|\d{4,5}-\d{3}"  # Poland 44-230, Portugal 1000-001, Brazil 80010-000
 )
 _WORD = r"\p{Lu}[\p{L}'\u2019.-]*"
-_PARTICLE = r"(?:de|del|da|do|dos|das|du|des|la|le|u|am|an|im|upon|on|sur|en|y|i)"
+_PARTICLE = r"(?:de|del|da|do|dos|das|du|des|la|le|u|am|an|im|upon|on|sur|en|y|i|na)"
 # A word that ends in three small letters and a full stop ends a sentence ("9000 Gent. Merci"); "St." does not.
 _PLACE = rf"{_WORD}(?:(?<!\p{{Ll}}{{3}}\.)[ \t]+(?:{_PARTICLE}[ \t]+)?{_WORD}){{0,3}}"
 # Between parts: spaces, at most one comma or semicolon, at most one line break (a blank line ends it).
@@ -55,10 +55,10 @@ _UNIT_OR_POSTCODE = regex.compile(rf"(?:{_UNIT}|{_POSTCODE}|\d{{3}}(?=[ \t]+\p{{
 _TOWN_MARK = r"(?:(?:\u043c|\u0433|\u0433\u0440|\u0441|\u0441\u043c\u0442|\u043f\u0433\u0442)\.[ \t]?)?"
 _PLACE_PART = regex.compile(
     rf"{_TOWN_MARK}(?P<place>{_PLACE})(?:[ \t]*[-\u2013/][ \t]*[A-Z]{{2}}\b)?"  # a state after a town: "Rio de Janeiro - RJ"
-    rf"(?:[ \t]+(?P<postcode>{_POSTCODE})(?![\w@-])|(?=[ \t]*(?:[,;\n?!)\u00bb\u201d\"]|\.(?:[\s\u00bb\u201d\")]|$)|$))"
-    # or a town the place lists know, with the sentence going on: "Mustamäe tee 51, Tallinn veenäidud"
-    r"|(?P<prose>(?=[ \t]+\p{Ll})))"
+    rf"(?:[ \t]+(?P<postcode>{_POSTCODE})(?![\w@-])|(?=[ \t]*(?:[,;\n?!)\u00bb\u201d\"]|\.(?:[\s\u00bb\u201d\")]|$)|$)))"
 )
+# Or a town the place lists know, with the sentence going on: "Mustamäe tee 51, Tallinn veenäidud".
+_TOWN_IN_PROSE = regex.compile(rf"(?P<place>{_WORD})(?=[ \t]+\p{{Ll}})")
 # Words that start a label, a greeting or a sentence rather than a place.
 _NOT_PLACES = SENTENCE_WORDS | word_set("""
     Please Thank Best Cheers Phone Mobile Tel Fax Email E-mail Website Web Name Address
@@ -183,16 +183,18 @@ def _block_end(text: str, position: int) -> int:
             break  # parts are separated by something
         part = _UNIT_OR_POSTCODE.match(text, at, limit)
         if part is None:
-            part = _PLACE_PART.match(text, at, limit)
+            part = _PLACE_PART.match(text, at, limit) or _known_town(text, at, limit)
             if part is None or not _is_place(part.group("place")):
                 break
-            if part.group("prose") is not None:
-                from .public import fold, known_place
-
-                if not known_place(fold(part.group("place"))):
-                    break
         end = part.end()
     return end
+
+
+def _known_town(text: str, at: int, limit: int) -> Any:
+    from .public import fold, known_place
+
+    town = _TOWN_IN_PROSE.match(text, at, limit)
+    return town if town is not None and known_place(fold(town.group("place").rstrip("."))) else None
 
 
 # What may follow a house number as part of it: "301-bis", "12 ter", "4-huis", "7-2".

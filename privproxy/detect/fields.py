@@ -113,8 +113,11 @@ class FieldRecognizer(_StructureRecognizer):
         )
 
 
-# What follows a name on a contact line: a phone number or an e-mail address.
-_CONTACT_AFTER = re.compile(r"\s*(?:\+?\(?\d[\d ()./\-]{5,}|[\w.+\-]+@)")
+# What follows a name on a contact line: a phone number (its word first or not) or an e-mail address.
+_CONTACT_AFTER = re.compile(
+    r"\s*(?:(?i:tel|t\u00e9l|\u0442\u0435\u043b|phone|ph|mob|mobile|gsm|cell|tlf|tfn|puh|mobil|handy|cel)\w{0,6}\.?:?\s*)?"
+    r"(?:\+?\(?\d[\d ()./\-]{5,}|[\w.+\-]+@)"
+)
 
 
 class RecordNameRecognizer(_StructureRecognizer):

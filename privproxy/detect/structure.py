@@ -749,6 +749,14 @@ _NUMBER_WORDS = frozenset(
     ["n", "no", "nr", "nro", "num", "numero", "numer", "nummer", "number", "of", "de", "du"]
 )
 # Words that say whose a field is, not what it is: "customer_email" is an email, "patient_name" a name.
+# Whose country's: "Czech birth number", "Irish PPSN", "Polish PESEL".
+_NATIONALITIES = frozenset({
+    "czech", "slovak", "polish", "german", "austrian", "swiss", "french", "belgian", "dutch", "spanish",
+    "portuguese", "italian", "irish", "uk", "british", "us", "american", "canadian", "swedish", "norwegian",
+    "danish", "finnish", "icelandic", "estonian", "latvian", "lithuanian", "hungarian", "romanian",
+    "bulgarian", "croatian", "slovenian", "greek", "turkish", "indian", "brazilian", "mexican", "chilean",
+    "australian", "korean", "chinese", "japanese",
+})  # fmt: skip
 _OWNERS = frozenset(
     [
         "customer",
@@ -819,7 +827,7 @@ _OWNERS = frozenset(
         "logon",
         "login",
     ]
-)
+) | _NATIONALITIES
 
 
 # Words that say "the identifier of": "membership_no", "N° adhérent", "Codice cliente" and "customer
@@ -837,6 +845,13 @@ _QUALIFIERS = frozenset(
         "if",
         "when",
         "per",
+        "for",
+        "pour",
+        "fur",
+        "para",
+        "voor",
+        "dla",
+        "для",
         "at",
         "from",
         "on",
