@@ -1856,3 +1856,20 @@ def test_a_known_town_after_a_street_goes_with_it_though_the_sentence_goes_on(gu
     assert "Tallinn" not in out and "Pärnu tee 17" not in out
     _, out = sent(guard, "Send it to 4 Elm Road, Mum says it is fine.")
     assert "Mum says" in out  # a word that is no town ends the address
+
+
+def test_input_masks_examples_and_descriptions_under_labels_are_no_values(guard: Guard) -> None:
+    form = (
+        "Helper text for our sign-up form's input masks:\n"
+        "Date of birth: DD/MM/YYYY\nMobile: +44 7XXX XXXXXX\nNational Insurance number: AA 99 99 99 A\n"
+        "Sort code: 00-00-00\nAccount number: 8 digits\nPostcode: e.g. AB1 2CD"
+    )
+    found = found_values(guard, form)
+    assert not {"+44 7XXX XXXXXX", "AA 99 99 99 A", "8 digits", "e.g. AB1 2CD"} & set(found), found
+    # a real value under the same labels is still one
+    assert "+44 7700 183 442" in found_values(guard, "Mobile: +44 7700 183 442\nAccount number: 40912277")
+
+
+def test_a_documentation_network_written_in_cidr_is_nobodys_address(guard: Guard) -> None:
+    text = "Using only the documentation ranges, show 203.0.113.77/28 with its broadcast address."
+    assert "203.0.113.77/28" not in found_values(guard, text)

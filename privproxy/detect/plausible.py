@@ -120,8 +120,17 @@ def _mask(value: str) -> bool:
     digits = [ch for ch in stripped if ch.isdigit()]
     if len(digits) >= 7 and len(set(digits)) == 1 and not any(ch.isalpha() for ch in stripped):
         return True
-    if len(digits) >= 6 and len(stripped) - len(digits) <= 2 and _counted("".join(digits)):
-        # "12345678", "987654321", "12345678Z": counted up or down (with a check letter or two after),
+    if (
+        len(digits) >= 6
+        and len(set(digits)) == 1
+        and {ch.upper() for ch in stripped if ch.isalpha()} <= {"A", "X"}
+    ):
+        return True  # "AA 99 99 99 A": an input mask of a national insurance number
+    runs = re.findall(r"\d+", stripped)
+    if len(runs) >= 2 and any(len(run) >= 7 and _counted(run) for run in runs):
+        return True  # "12345678-1-42": a tax number's parts explained on a counted dummy
+    if len(digits) >= 6 and len(stripped) - len(digits) <= 3 and _counted("".join(digits)):
+        # "12345678", "987654321", "12345678Z", "AB123456D": counted up or down (a letter or two around),
         # a dummy, whatever checksum it passes
         return len(digits) == len(stripped) or _COUNTED_WITH_LETTERS.fullmatch(stripped) is not None
     tokens = [token for token in _MASK_SEPARATORS.split(stripped) if token]
@@ -136,7 +145,7 @@ def _mask(value: str) -> bool:
     return any(ch in stripped for ch in "xX*#•_") or set(digits) == {"0"} or tokens[0].lower() in _DATE_TOKENS
 
 
-_COUNTED_WITH_LETTERS = re.compile(r"\d+[A-Za-z]{1,2}")
+_COUNTED_WITH_LETTERS = re.compile(r"\d+[A-Za-z]{1,2}|[A-Za-z]{2}\d+[A-Za-z]")  # "12345678Z", "AB123456D"
 
 
 def _counted(digits: str) -> bool:
@@ -791,7 +800,7 @@ def documented_test_value(entity_type: str, value: str) -> bool:
     if entity_type == "IBAN_CODE":  # "NL91 ABNA 0417 1643 00": the registry's example for the Netherlands
         return re.sub(r"[\s\-]", "", value).upper() in _REGISTRY_EXAMPLE_IBANS
     if entity_type == "IP_ADDRESS":
-        addresses = [_ip(part) for part in _ip_parts(value)]
+        addresses = [_ip(part.split("/", 1)[0]) for part in _ip_parts(value)]  # a host in CIDR: "…77/28"
         return bool(addresses) and all(
             address is not None and any(address in network for network in _DOCUMENTATION_NETWORKS)
             for address in addresses

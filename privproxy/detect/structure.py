@@ -50,7 +50,18 @@ _PLACEHOLDER = re.compile(
     # "mio_utente", "tu_usuario", "la_tua_password", "dein_passwort": "your_name" in other languages
     # (not "ma", "mi", "tu", "min", "mia": "ma_chen", "min_jun" and "mia_k" are somebody's)
     r"(?:(?:il|la|le|el)[_\-])?(?:my|mein\w?|dein\w?|mon|votre|mio|tuo|tua|meu|minha|mijn|jouw|"
-    r"twoj\w?|ditt|mitt|sinun|tvuj)(?:[_\-][^\W\d_]+){1,3})",
+    r"twoj\w?|ditt|mitt|sinun|tvuj)(?:[_\-][^\W\d_]+){1,3}|"
+    # an input mask: "+44 7XXX XXXXXX", "AA 99 99 99 A", "00-00-00", "DD/MM/YYYY", "JJ.MM.AAAA"
+    r"(?=(?:[^x#*]*[x#*]){3})\+?[0-9x#*()]+(?:[\s./\-]+[0-9x#*()]+)*|"
+    r"(?=(?:[^9]*9){4})(?=[^a]*a)[a9]+(?:[\s./\-][a9]+)*|0+(?:[\s./\-]0+){2,}|"
+    r"(?:dd?|jj?|tt?|gg?)[./\- ](?:mm?)[./\- ](?:yy|yyyy|aa|aaaa|jj|jjjj|rrrr)|"
+    r"(?:yyyy|aaaa|jjjj|rrrr)[./\-](?:mm)[./\-](?:dd|jj|tt|gg)|(?:mm)[./\-](?:dd)[./\-](?:yy|yyyy)|"
+    # an example or a description of the value, not the value: "e.g. SW1A 1AA", "8 digits"
+    r"(?:e\.\s?g\.|z\.\s?b\.|p\.\s?ex\.|ej\.|np\.|for example|par exemple|por ejemplo|zum beispiel)[\s:].*|"
+    r"\d{1,2}\s+(?:digits?|characters?|chars|letters|numbers|ziffern|stellen|zeichen|chiffres|caract[eè]res|"
+    r"d[ií]gitos|caracteres|cifre|caratteri|cijfers|tekens|cyfr\w*|znak\w*)|"
+    # a sentinel date a constructor starts a record with: `LocalDate.of(1970, 1, 1)`, `date(1900, 1, 1)`
+    r"(?:1970|1900),\s*0?1,\s*0?1)",
     re.IGNORECASE,
 )
 
@@ -757,77 +768,80 @@ _NATIONALITIES = frozenset({
     "bulgarian", "croatian", "slovenian", "greek", "turkish", "indian", "brazilian", "mexican", "chilean",
     "australian", "korean", "chinese", "japanese",
 })  # fmt: skip
-_OWNERS = frozenset(
-    [
-        "customer",
-        "client",
-        "user",
-        "patient",
-        "employee",
-        "member",
-        "contact",
-        "holder",
-        "account",
-        "billing",
-        "shipping",
-        "home",
-        "work",
-        "mobile",
-        "cell",
-        "primary",
-        "secondary",
-        "personal",
-        "private",
-        "emergency",
-        "legal",
-        "main",
-        "new",
-        "old",
-        "current",
-        "my",
-        "your",
-        "his",
-        "her",
-        "their",
-        "applicant",
-        "beneficiary",
-        "insured",
-        "policyholder",
-        "guardian",
-        "parent",
-        "mother",
-        "father",
-        "spouse",
-        "partner",
-        "recipient",
-        "sender",
-        "owner",
-        "cardholder",
-        "person",
-        "student",
-        "teacher",
-        "doctor",
-        "kunde",
-        "kunden",
-        "mitarbeiter",
-        "patienten",
-        "inhaber",
-        "client",
-        "cliente",
-        "paciente",
-        "utente",
-        "klant",
-        "klanta",
-        "pacjent",
-        "pracownik",
-        # a log's or directory's qualifiers: TargetUserName, SubjectUserName, login_username
-        "target",
-        "subject",
-        "remote",
-        "logon",
-        "login",
-    ]
-) | _NATIONALITIES
+_OWNERS = (
+    frozenset(
+        [
+            "customer",
+            "client",
+            "user",
+            "patient",
+            "employee",
+            "member",
+            "contact",
+            "holder",
+            "account",
+            "billing",
+            "shipping",
+            "home",
+            "work",
+            "mobile",
+            "cell",
+            "primary",
+            "secondary",
+            "personal",
+            "private",
+            "emergency",
+            "legal",
+            "main",
+            "new",
+            "old",
+            "current",
+            "my",
+            "your",
+            "his",
+            "her",
+            "their",
+            "applicant",
+            "beneficiary",
+            "insured",
+            "policyholder",
+            "guardian",
+            "parent",
+            "mother",
+            "father",
+            "spouse",
+            "partner",
+            "recipient",
+            "sender",
+            "owner",
+            "cardholder",
+            "person",
+            "student",
+            "teacher",
+            "doctor",
+            "kunde",
+            "kunden",
+            "mitarbeiter",
+            "patienten",
+            "inhaber",
+            "client",
+            "cliente",
+            "paciente",
+            "utente",
+            "klant",
+            "klanta",
+            "pacjent",
+            "pracownik",
+            # a log's or directory's qualifiers: TargetUserName, SubjectUserName, login_username
+            "target",
+            "subject",
+            "remote",
+            "logon",
+            "login",
+        ]
+    )
+    | _NATIONALITIES
+)
 
 
 # Words that say "the identifier of": "membership_no", "N° adhérent", "Codice cliente" and "customer
