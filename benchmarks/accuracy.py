@@ -142,6 +142,7 @@ HOLDOUT_FILES = {
     "fresh14": HERE / "accuracy" / "fresh14" / "fresh14.jsonl",
     "fresh15": HERE / "accuracy" / "fresh15" / "fresh15.jsonl",
     "fresh16": HERE / "accuracy" / "fresh16" / "fresh16.jsonl",
+    "fresh17": HERE / "accuracy" / "fresh17" / "fresh17.jsonl",
 }
 # Every label in those corpora is sensitive; their types, grouped for the targets.
 HOLDOUT_DIRECT = DIRECT | {"NATIONAL_ID", "DATE_OF_BIRTH", "ACCOUNT_NUMBER", "USERNAME", "DRIVER_LICENSE"}
