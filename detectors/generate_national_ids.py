@@ -322,6 +322,8 @@ def _context_words(labels: list[str]) -> list[str]:
         for word in re.split(r"[\s.\-]+", label.lower()):
             if len(word) >= 2 and word not in _GENERIC and word not in words:
                 words.append(word)
+        if re.fullmatch(r"(?:\w\.){2,}", label.lower()) and label.lower() not in words:
+            words.append(label.lower())  # "T.C.": one token to the NLP, dots and all
     return words
 
 

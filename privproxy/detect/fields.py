@@ -101,6 +101,9 @@ class FieldRecognizer(_StructureRecognizer):
             comma = text.find(",", start, end)
             if comma > start and _CONTACT_AFTER.match(text, comma + 1, end):
                 return start, comma
+            dash = _ID_AFTER.search(text, start, end)  # "Hasta: Naciye Kaplan - T.C. 83088774162"
+            if dash is not None and self._value.search(text[start : dash.start()]):
+                return start, dash.start()
         return start, end
 
     def _names_a_field(self, value: str) -> bool:
@@ -113,6 +116,8 @@ class FieldRecognizer(_StructureRecognizer):
         )
 
 
+# A dash or a slash after a name, then the person's number or id: "Naciye Kaplan - T.C. 83088774162".
+_ID_AFTER = re.compile(r"\s+[-\u2013\u2014/]\s+(?=[^\n]*\d)")
 # What follows a name on a contact line: a phone number (its word first or not) or an e-mail address.
 _CONTACT_AFTER = re.compile(
     r"\s*(?:(?i:tel|t\u00e9l|\u0442\u0435\u043b|phone|ph|mob|mobile|gsm|cell|tlf|tfn|puh|mobil|handy|cel)\w{0,6}\.?:?\s*)?"
