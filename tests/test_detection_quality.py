@@ -1873,3 +1873,20 @@ def test_input_masks_examples_and_descriptions_under_labels_are_no_values(guard:
 def test_a_documentation_network_written_in_cidr_is_nobodys_address(guard: Guard) -> None:
     text = "Using only the documentation ranges, show 203.0.113.77/28 with its broadcast address."
     assert "203.0.113.77/28" not in found_values(guard, text)
+
+
+def test_monarchs_by_regnal_number_or_sovereign_title_are_public_figures(guard: Guard) -> None:
+    quiz = (
+        "Write quiz answers: the execution of Charles I (30 January 1649), Queen Victoria's coronation "
+        "(28 June 1838) and Elizabeth II's coronation (2 June 1953)."
+    )
+    action, out = sent(guard, quiz)
+    assert action == "allow" and out == quiz, found_values(guard, quiz)
+    # an American name suffix after a surname is somebody's: "Charles Ives II" is no king
+    assert "Charles Ives II" in found_values(
+        guard, "Please call my neighbour Charles Ives II about the fence."
+    )
+
+
+def test_the_year_of_a_date_is_no_phone_number(guard: Guard) -> None:
+    assert "1649" not in found_values(guard, "Parliament met again on 30 January 1649 in the evening.")

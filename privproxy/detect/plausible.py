@@ -472,7 +472,13 @@ _UNIT_AFTER = re.compile(
 )
 
 
+# The fewest digits a person's phone number has, in any numbering plan (a few islands: five).
+_PHONE_DIGITS_MIN = 5
+
+
 def _number_plausible(value: str, after: str, before: str, entity_type: str = "") -> bool:
+    if entity_type == "PHONE_NUMBER" and sum(ch.isdigit() for ch in value) < _PHONE_DIGITS_MIN:
+        return False  # "1649" in "30 January 1649": a year, no subscriber's line is that short
     if before[-1:].isalnum() and after[:1].isalnum():
         return False  # "…aa4fb7921833a34…": inside a hash or a longer code
     left, right = _TOKEN_BEFORE.search(before), _TOKEN_AFTER.match(after)

@@ -69,6 +69,9 @@ _TITLES = word_set(
 _OFFICE_TITLES = _TITLES - word_set(
     "mr mrs ms miss dr prof professor herr frau monsieur madame mademoiselle señor señora signor signora"
 )
+# A sovereign's or a saint's title before one given name names that one ("Queen Victoria", "Pope Pius"):
+# nobody else is called so.
+_SOVEREIGN_TITLES = word_set("king queen emperor empress pope saint tsar czar sultan shah pharaoh kaiser")
 _REGNAL = re.compile(r" ([IVX]{1,4})\b")
 _TITLE_BEFORE = re.compile(r"\b([^\W\d_]+)\.?\s+$")
 # Words right before a name that make it somebody the writer knows.
@@ -238,6 +241,11 @@ def public_figure(text: str, start: int, end: int) -> bool:
         name = f"{fold(before[1])} {name}"  # "Mr. Darcy" as listed, the NER span being "Darcy"
     if " " not in name and titles - _OFFICE_TITLES:
         return False  # "Mrs. Lincoln", "Herr Newton": a courtesy title makes a one-word name somebody's
+    if name not in full and (
+        (" " not in name and titles & _SOVEREIGN_TITLES)  # "Queen Victoria", "Pope Gregory", "Tsar Nicholas"
+        or (numeral and len(words) == 2 and _known(words[0]))  # "Charles I", "Elizabeth II": a regnal name
+    ):
+        return not _PERSONAL.search(text[max(0, start - 40) : start])
     if name not in full:
         if name not in last or " " in name:
             return False
