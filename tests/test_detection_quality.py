@@ -1890,3 +1890,20 @@ def test_monarchs_by_regnal_number_or_sovereign_title_are_public_figures(guard: 
 
 def test_the_year_of_a_date_is_no_phone_number(guard: Guard) -> None:
     assert "1649" not in found_values(guard, "Parliament met again on 30 January 1649 in the evening.")
+
+
+def test_a_wallet_recovery_phrase_is_a_secret(guard: Guard) -> None:
+    # BIP-39's own test vector: its checksum holds, so it is one even inside a sentence
+    phrase = "legal winner thank year wave sausage worth useful legal winner thank yellow"
+    action, _ = sent(guard, f"Is {phrase} enough to restore my wallet on a new phone?")
+    assert action == "block"
+    # twelve word-list words that fail the checksum are prose unless they stand alone or follow a seed word
+    prose = "river tunnel giant absorb lunar kitten decade orbit velvet pony shiver fabric"
+    assert sent(guard, f"Use {prose} in a spelling test for class.")[0] != "block"
+    assert sent(guard, f"My recovery phrase, written on the card:\n{prose}")[0] == "block"
+
+
+def test_a_smart_lock_logs_code_is_a_secret(guard: Guard) -> None:
+    log = '2025-04-18T15:02:11Z lock=front action=unlock method=keypad code_name="guests" code=582031'
+    _, out = sent(guard, log)
+    assert "582031" not in out

@@ -32,7 +32,9 @@ _UNIT = (
     # a floor and side: "2. tv." (Danish), "st. th.", "3. OG", "2º B", "2.º esq." (pt; "2.o" once normalized), "4e étage"
     r"|(?:\d{1,2}\.|st\.)\s?(?:tv|th|mf|sal|OG|Stock|etg)\.?|\d{1,2}(?:\.?\s?[ºª°]|\.[oa](?=\s))\s?[A-Za-z]{0,4}\.?|\d{1,2}(?:e|er|ème)\s+étage(?:\s+(?:gauche|droite|face|fond))?"
     # a Catalan floor and door: "3r 2a", "1r 1a", "4t", "àtic", "baixos"; the Spanish "bajo", "ático", "pral."
-    r"|\d{1,2}(?:r|n|t|è|er)(?:[ \t]+\d{1,2}[aª])?|àtic|baixos|bajo|ático|entl?o?\.|pral\.)"
+    r"|\d{1,2}(?:r|n|t|è|er)(?:[ \t]+\d{1,2}[aª])?|àtic|baixos|bajo|ático|entl?o?\.|pral\."
+    # an Italian staircase, flat and floor ("scala B, interno 9", "piano 3"); a Croatian floor and flat ("2. kat, stan 7")
+    r"|(?:scala|interno|int\.|piano|stan|kat)[ \t]*[A-Z0-9]{1,3}\b|\d{1,2}\.[ \t]?kat\b)"
 )
 _POSTCODE = (
     r"(?:[A-Z]{1,2}[ -])?\d{4,6}(?:-\d{4})?"  # 35172, D-10115, 62704-1234, NY 10118

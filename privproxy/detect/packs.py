@@ -114,6 +114,7 @@ class RecognizerSpec(BaseModel):
     # "record_names": the name-like cells of a delimited row (a CSV export line) that holds an e-mail.
     # "drug_names": drug names in any language (detectors/medications.txt, privproxy.detect.drugs);
     # "condition_names": disease and disorder names the same way (detectors/conditions.txt, from ICD-10).
+    # "seed_phrases": a wallet's BIP-39 recovery phrase (the `mnemonic` package's word lists and checksum).
     kind: Literal[
         "pattern",
         "detect_secrets",
@@ -123,6 +124,7 @@ class RecognizerSpec(BaseModel):
         "record_names",
         "drug_names",
         "condition_names",
+        "seed_phrases",
     ] = "pattern"
     fields: list[str] = Field(default_factory=list)
     value_pattern: str | None = None  # with kind: fields, a value must match this (regex module syntax)
@@ -296,6 +298,10 @@ def _library_recognizer(spec: RecognizerSpec, language: str) -> EntityRecognizer
         from .secrets import DetectSecretsRecognizer
 
         return DetectSecretsRecognizer(entity, name, language, plugins=spec.plugins)
+    if spec.kind == "seed_phrases":
+        from .secrets import SeedPhraseRecognizer
+
+        return SeedPhraseRecognizer(entity, name, language)
     if spec.kind == "fields":
         from .fields import FieldRecognizer
 

@@ -99,3 +99,86 @@ def _first_token_if_secret(value: str) -> str:
     first = value.split()[0]
     looks_random = any(c.isdigit() for c in first) and any(c.isalpha() for c in first)
     return first if len(first) >= 6 and looks_random else ""
+
+
+class SeedPhraseRecognizer(EntityRecognizer):
+    """`kind: seed_phrases`: a wallet's recovery phrase, 12 to 24 words of one BIP-39 word list in a row.
+
+    A phrase whose BIP-39 checksum holds is one wherever it stands; one that fails the checksum (mistyped,
+    or written out of order on purpose) still is on a line of its own or after a seed, phrase, mnemonic,
+    recovery or wallet word: twelve word-list words in a row are rare in prose, and never the checksum.
+    """
+
+    def __init__(self, supported_entity: str, name: str, supported_language: str, score: float = 0.9) -> None:
+        self._label = name
+        self._score = score
+        self._lists: list[tuple[Any, frozenset[str]]] = []
+        super().__init__(
+            supported_entities=[supported_entity], name=name, supported_language=supported_language
+        )
+
+    def load(self) -> None:
+        from mnemonic import Mnemonic
+
+        for language in _SEED_LANGUAGES:
+            mnemonic = Mnemonic(language)
+            self._lists.append((mnemonic, frozenset(mnemonic.wordlist)))
+
+    def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
+        if self.supported_entities[0] not in entities:
+            return []
+        results = []
+        words = list(_SEED_WORD.finditer(text))
+        for mnemonic, wordlist in self._lists:
+            run: list[Any] = []
+            for word in [*words, None]:
+                joined = (
+                    word is not None
+                    and word.group() in wordlist
+                    and (not run or _SEED_GAP.fullmatch(text, run[-1].end(), word.start()) is not None)
+                )
+                if joined:
+                    run.append(word)
+                    continue
+                if len(run) >= _SEED_MIN:
+                    results.extend(self._phrase(text, run, mnemonic))
+                run = [word] if word is not None and word.group() in wordlist else []
+        return results
+
+    def _phrase(self, text: str, run: list[Any], mnemonic: Any) -> list[RecognizerResult]:
+        checked = False
+        for size in (24, 21, 18, 15, 12):  # the run may go on into the sentence: "… yellow enough to"
+            for first in range(len(run) - size + 1):
+                window = run[first : first + size]
+                if mnemonic.check(" ".join(word.group() for word in window)):
+                    run, checked = window, True
+                    break
+            if checked:
+                break
+        start, end = run[0].start(), run[-1].end()
+        line_start = text.rfind("\n", 0, start) + 1
+        line_end = text.find("\n", end)
+        alone = not text[line_start:start].strip(" \t\"'`:-") and not text[
+            end : None if line_end < 0 else line_end
+        ].strip(" \t\"'`.,;)")
+        told = _SEED_WORDS.search(text, max(0, start - 200), start) is not None
+        if not (checked or alone or told):
+            return []
+        why = "BIP-39 recovery phrase" + (" (checksum holds)" if checked else "")
+        return [
+            recognizer_result(  # type: ignore[no-any-return]
+                self.supported_entities[0], start, end, self._score, self._label, why, self.id
+            )
+        ]
+
+
+# BIP-39 word lists in Latin script (the others are read as written by nobody here).
+_SEED_LANGUAGES = ("english", "spanish", "french", "italian", "portuguese", "czech")
+_SEED_MIN = 12
+_SEED_WORD = re.compile(r"(?<![\w-])[a-zà-ÿ]{3,8}(?![\w-])")
+# Between two words of a phrase: spaces or a line break, maybe the next word's number ("3. lunar", "4) crisp").
+_SEED_GAP = re.compile(r"[ \t,]*\n?[ \t]*(?:\d{1,2}[.):][ \t]*)?[ \t]*")
+_SEED_WORDS = re.compile(
+    r"(?i)\b(?:seed|phrase|mnemonic|recovery|wallet|backup|secret\s+words|semilla|frase|phrase\s+de|"
+    r"graine|seme|semente|Wiederherstellung\w*|herstel\w*|odzyskiwani\w*|ledger|trezor|metamask)\b"
+)
