@@ -185,7 +185,9 @@ def _block_end(text: str, position: int) -> int:
             break  # parts are separated by something
         part = _UNIT_OR_POSTCODE.match(text, at, limit)
         if part is None:
-            part = _PLACE_PART.match(text, at, limit) or _known_town(text, at, limit)
+            part = _PLACE_PART.match(text, at, limit)
+            if part is None and "\n" not in text[end:at]:  # the town on the street's own line
+                part = _known_town(text, at, limit)
             if part is None or not _is_place(part.group("place")):
                 break
         end = part.end()
