@@ -639,19 +639,17 @@ class Detector:
         spans = code.code_spans(text)
         figures = self.settings.public_figures == "allow"
         places = self.settings.public_places == "allow"
-        personal = public.personal_context(
-            {
-                r.entity_type
-                for r in results
-                if r.score >= self.settings.min_score
-                # a finding dropped later as implausible ("1649" of a date read as a phone) says nothing
-                and plausible(
-                    r.entity_type,
-                    text[r.start : r.end],
-                    text[r.end : r.end + 24],
-                    text[max(0, r.start - 24) : r.start],
-                )
-            }
+        personal = any(
+            r.score >= self.settings.min_score
+            and public.personal_context({r.entity_type})
+            # a finding dropped later as implausible ("1649" of a date read as a phone) says nothing
+            and plausible(
+                r.entity_type,
+                text[r.start : r.end],
+                text[r.end : r.end + 24],
+                text[max(0, r.start - 24) : r.start],
+            )
+            for r in results
         )
         # Words of the full names found here: a word that is one is no place ("Calan Stevenson ... Calan").
         name_words = {

@@ -241,12 +241,11 @@ def public_figure(text: str, start: int, end: int) -> bool:
         name = f"{fold(before[1])} {name}"  # "Mr. Darcy" as listed, the NER span being "Darcy"
     if " " not in name and titles - _OFFICE_TITLES:
         return False  # "Mrs. Lincoln", "Herr Newton": a courtesy title makes a one-word name somebody's
-    if name not in full and (
-        (" " not in name and titles & _SOVEREIGN_TITLES)  # "Queen Victoria", "Pope Gregory", "Tsar Nicholas"
-        or (numeral and len(words) == 2 and _known(words[0]))  # "Charles I", "Elizabeth II": a regnal name
-    ):
-        return not _PERSONAL.search(text[max(0, start - 40) : start])
     if name not in full:
+        if (" " not in name and titles & _SOVEREIGN_TITLES) or (  # "Queen Victoria", "Pope Gregory"
+            numeral and len(words) == 2 and _known(words[0])  # "Charles I", "Elizabeth II": a regnal name
+        ):
+            return not _PERSONAL.search(text[max(0, start - 40) : start])
         if name not in last or " " in name:
             return False
         # A famous surname alone: public when the full name is in the same text, or when the name
