@@ -1907,3 +1907,52 @@ def test_a_smart_lock_logs_code_is_a_secret(guard: Guard) -> None:
     log = '2025-04-18T15:02:11Z lock=front action=unlock method=keypad code_name="guests" code=582031'
     _, out = sent(guard, log)
     assert "582031" not in out
+
+
+def test_a_range_of_days_before_a_month_is_no_match_result(guard: Guard) -> None:
+    text = "Bookings were Sigrun Aasheim 3-6 May and Tom & Ella Hartwell 6-9 May; the cleaner has a code."
+    found = found_values(guard, text)
+    assert "Sigrun Aasheim" in found and any("Hartwell" in value for value in found)
+
+
+@pytest.mark.parametrize("login", ["fergus", "walsh"])
+def test_a_login_that_is_somebodys_name_under_a_user_key_is_a_username(guard: Guard, login: str) -> None:
+    assert login in found_values(guard, f'wifi_ssid: "Hollow Lane"\nmqtt_user: {login}\nmqtt_port: 1883')
+    # a service's own login is a word of its own, and a common word is that word
+    for service in ("postgres", "admin", "sales"):
+        assert service not in found_values(guard, f"mqtt_user: {service}\nmqtt_port: 1883")
+
+
+def test_a_given_name_after_the_last_sentence_of_a_quoted_message_signs_it(guard: Guard) -> None:
+    text = 'Rewrite this for my brother: "The gate code changed on Monday, the new one is in the usual place. Fergus"'
+    assert "Fergus" in found_values(guard, text)
+    assert sent(guard, 'Rewrite this: "The build is green again. Thanks"')[0] == "allow"
+
+
+def test_a_finnish_name_in_s_is_found_in_its_case_forms(guard: Guard) -> None:
+    text = "Poikani Tobias Lehtinen sairastui. Tobiaksen isä on työmatkalla koko viikon."
+    assert "Tobiaksen" in found_values(guard, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        (
+            "Post it to Room 4, 9 Highfield Park, London N5 2AB by Friday.",
+            ["Room 4", "9 Highfield Park", "N5 2AB"],
+        ),
+        (
+            "Her new address is Flat 3, Larch Court, 17 Chapel Road, Macclesfield SK11 6AA.",
+            ["Flat 3", "Larch Court", "17 Chapel Road", "SK11 6AA"],
+        ),
+        (
+            "Najmoprimac stanuje na adresi Ilica 12, 3. kat, stan 9, 10000 Zagreb.",
+            ["Ilica 12", "stan 9", "10000"],
+        ),
+    ],
+)
+def test_an_address_line_with_a_town_named_like_a_person_or_units_before_the_postcode(
+    guard: Guard, text: str, parts: list[str]
+) -> None:
+    _, out = sent(guard, text)
+    assert not [part for part in parts if part in out], out

@@ -79,18 +79,18 @@ def extend_address_blocks(text: str, results: list[Any]) -> list[Any]:
         number = _NUMBER_BEFORE.search(text, max(0, result.start - 16), result.start)
         start = number.start() if number else result.start
         if text[result.start : result.start + 1].isdigit():  # a postcode and town: its street line before it
-            street = _STREET_BEFORE.search(text, max(0, result.start - 60), result.start)
+            street = _STREET_BEFORE.search(text, max(0, result.start - 80), result.start)
             if street and not set(street.group().replace(",", " ").split()) & _NOT_PLACES:
                 start = street.start()
         if start == result.start and _POSTCODE_ONLY.fullmatch(text, result.start, result.end):
             start = _places_before(text, result.start)  # "Ballycarney, Enniscorthy, Co. Wexford, Y21 K7F3"
-        if start == result.start and (town := _POSTCODE_TOWN_BEFORE.search(text, max(0, start - 40), start)):
-            from .public import fold, known_place
-
-            if known_place(fold(town.group("town"))):
-                start = (
-                    town.start()
-                )  # postcode and town first, as Hungarian writes it: "6720 Szeged, Kárász utca 11."
+        # postcode and town first, as Hungarian writes it: "6720 Szeged, Kárász utca 11."
+        if (
+            start == result.start
+            and (town := _POSTCODE_TOWN_BEFORE.search(text, max(0, start - 40), start))
+            and _town(town.group("town"))
+        ):
+            start = town.start()
         if end > result.end or start < result.start:
             extra.append(_result(start, end, float(result.score)))
     return extra
@@ -113,7 +113,8 @@ _NUMBER_BEFORE = regex.compile(
 # The street line right before a postcode and town, in any language: "Koněvova 1843/57, 130 00 Praha",
 # "Riia 140-8, 50411 Tartu" (house and flat).
 _STREET_BEFORE = regex.compile(
-    rf"(?<![\w-])(?:{_WORD}[ \t]+(?:{_PARTICLE}[ \t]+)?){{1,3}}\d{{1,5}}(?:[/-]\d{{1,5}})?[A-Za-z]?,[ \t]*$"
+    rf"(?<![\w-])(?:{_WORD}[ \t]+(?:{_PARTICLE}[ \t]+)?){{1,3}}\d{{1,5}}(?:[/-]\d{{1,5}})?[A-Za-z]?,[ \t]*"
+    rf"(?:(?:{_UNIT})[ \t]*,[ \t]*){{0,3}}$"  # its floor and flat: "Vlaška 40, 2. kat, stan 7, 10000 Zagreb"
 )
 
 
@@ -131,7 +132,7 @@ def _places_before(text: str, position: int) -> int:
     # a full British postcode follows its town or village, whatever its words: "Lower Slaughter GL54 2HS"
     british = _BRITISH_POSTCODE.match(text, position) is not None
     for _ in range(MAX_PARTS):
-        window = max(0, start - 48, text.rfind("\n", 0, start) + 1)
+        window = max(0, start - 72, text.rfind("\n", 0, start) + 1)
         numbered = _NUMBERED_LINE_BEFORE.search(text, window, start)
         if numbered and not set(numbered.group().replace(",", " ").split()) & _NOT_PLACES:
             return numbered.start()  # a house number or unit starts the address
@@ -147,8 +148,8 @@ def _places_before(text: str, position: int) -> int:
             )  # once a town is read: "Little Baddow, Chelmsford"
         ):
             break
-        if run not in place_names() and _person(run.split()):
-            break  # not "Glenys Pritchard, Pontypridd, CF37 4LR": a person's name ends the run
+        if run not in place_names() and _person(run.split()) and not _town(run):
+            break  # not "Glenys Pritchard, Pontypridd, CF37 4LR": a person's name ends the run ("London" is a town)
         start = place.start()
     return start
 
@@ -158,9 +159,11 @@ _BRITISH_POSTCODE = regex.compile(r"[A-Z]{1,2}\d[A-Z\d]?[ \t]?\d[A-Z]{2}(?![\w-]
 
 
 # The first part of an address before its places and postcode: a house number and street, or a unit
-# ("14 Cois Cuain,", "Apartment 12,", "Flat 3, 22 Mill Road,").
+# ("14 Cois Cuain,", "Apartment 12,", "Flat 3, 22 Mill Road,"), a unit with its building's name first
+# ("Flat 12, Beech Court, 40 Mobberley Road,").
 _NUMBERED_LINE_BEFORE = regex.compile(
-    rf"(?<![\w.,/-])(?:(?:{_UNIT})[ \t]*,[ \t]*)?(?:(?:{_UNIT})|\d{{1,5}}[A-Za-z]?[ \t]+{_PLACE}),[ \t]*$"
+    rf"(?<![\w.,/-])(?:(?:{_UNIT})[ \t]*,[ \t]*(?:{_PLACE}[ \t]*,[ \t]*)?)?"
+    rf"(?:(?:{_UNIT})|\d{{1,5}}[A-Za-z]?[ \t]+{_PLACE}),[ \t]*$"
 )
 # The type word that ends a street's name in English-speaking countries: a run that ends in one is a
 # street, however common its other words are ("Bridge Street", "Riverside Court").
@@ -210,6 +213,13 @@ def _village(run: str) -> bool:
     sentence word, and not somebody's name (a given name alone, or a given name and a surname)."""
     words = [word.strip(".,'\u2019") for word in run.split()]
     return all(word[:1].isupper() and word not in _NOT_PLACES for word in words) and not _person(words)
+
+
+def _town(run: str) -> bool:
+    """A town of 15,000 people or more (GeoNames), whatever else its name is ("London", "Florence")."""
+    from .public import fold, known_place
+
+    return known_place(fold(run))
 
 
 def _person(words: list[str]) -> bool:

@@ -450,6 +450,9 @@ _LONG_VOWELS = {"á": "a", "é": "e"}
 # nominative has instead ("Markéto" → "Markéta", "Jāni" → "Jānis", "Dariui" → "Darius", "Στέλιο" → "Στέλιος").
 # Not the genitive: streets, squares and castles are named in it ("Gedimino pilis", "Brīvības iela").
 _ENDING_SWAPS = {
+    # Finnish names in -s and -nen take the stem -kse-/-se- before a case ending: "Eeliksen" (Eelis),
+    # "Virtaselle" (Virtanen)
+    "fi": (("kse", "s"), ("se", "nen")),
     "cs": (("o", "a"), ("e", "a"), ("ě", "a"), ("u", "a"), ("ou", "a"), ("ovi", ""), ("em", ""), ("e", "")),
     "sk": (("o", "a"), ("u", "a"), ("ou", "a"), ("ovi", ""), ("om", ""), ("e", "a")),
     "lv": (("i", "is"), ("im", "is"), ("am", "s"), ("ei", "e"), ("u", "s"), ("ā", "a")),

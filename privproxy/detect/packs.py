@@ -397,6 +397,7 @@ def _digit_count(low: int, high: int) -> Any:
 
 
 _RUN = re.compile(r"[A-Za-z0-9]+")
+COMMON_WORDS = 5_000  # a name among the most frequent English words is that word as a login ("sales")
 _HEX = re.compile(r"[0-9a-f]+|[0-9A-F]+")
 
 
@@ -427,8 +428,22 @@ def random_run(text: str) -> bool:
     return changes >= (0.3 if mixed_case else 0.2) and _entropy(body) >= (4.0 if mixed_case else 3.8)
 
 
+def person_name(text: str) -> bool:
+    """Whether `text` is one word the name lists know as a given name or a surname ("hamish", "Walsh"),
+    and no common English word ("sales", "reader"): a login that is somebody's name, where a service's
+    login is a word of its own ("postgres", "admin")."""
+    from .names import known_name, word_rank
+
+    word = text.strip()
+    return (
+        word.isalpha()
+        and known_name(word.capitalize())
+        and word_rank("en").get(word.lower(), COMMON_WORDS) >= COMMON_WORDS
+    )
+
+
 def _validator(name: str | list[str]) -> Any:
-    """`luhn`, `random` or a python-stdnum module path (or a list: any of them) → a function text → bool."""
+    """`luhn`, `random`, `name` or a python-stdnum module path (or a list: any of them) → a function text → bool."""
     if isinstance(name, list):
         if not name:
             raise ValueError("validator: an empty list checks nothing; name at least one module")
@@ -436,10 +451,12 @@ def _validator(name: str | list[str]) -> Any:
         return lambda text: any(check(text) for check in checks)
     if name == "random":
         return random_run
+    if name == "name":
+        return person_name
     module_name = "stdnum.luhn" if name == "luhn" else name
     if not module_name.startswith("stdnum."):
         raise ValueError(
-            f"validator must be 'luhn', 'random' or a python-stdnum module like 'stdnum.fr.nir', got {name!r}"
+            f"validator must be 'luhn', 'random', 'name' or a python-stdnum module like 'stdnum.fr.nir', got {name!r}"
         )
     try:
         module = importlib.import_module(module_name)

@@ -370,13 +370,15 @@ _FIRST_PERSON = re.compile(r"I(?:['\u2019]\w+)?")
 
 def sport_talk(text: str) -> bool:
     """Whether the text reports a match result: its teams and scorers are public (sport is played in
-    public), like the people of a text about history. A range of days is no score: "Feb 3-7 I'm out"."""
+    public), like the people of a text about history. A range of days is no score: "Feb 3-7 I'm out",
+    "Halvorsen 18-21 Apr"."""
     for match in _MATCH_RESULT.finditer(text):
         home, away = match.group("home"), match.group("away")
         if home is None or away is None:
             return True
-        month = home.split()[-1].rstrip(".")
-        if not (calendar_word(month) or fold(month) in _MONTH_ABBREVIATIONS or _FIRST_PERSON.fullmatch(away)):
+        month, after = home.split()[-1].rstrip("."), away.split()[0].rstrip(".")
+        dated = any(calendar_word(word) or fold(word) in _MONTH_ABBREVIATIONS for word in (month, after))
+        if not dated and not _FIRST_PERSON.fullmatch(away):
             return True
     return False
 
