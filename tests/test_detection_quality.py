@@ -1956,3 +1956,20 @@ def test_an_address_line_with_a_town_named_like_a_person_or_units_before_the_pos
 ) -> None:
     _, out = sent(guard, text)
     assert not [part for part in parts if part in out], out
+
+
+def test_the_names_on_a_reading_list_row_with_an_isbn_13_are_its_authors(guard: Guard) -> None:
+    table = "| title | author | ISBN | pages |\n|---|---|---|---|\n| Piranesi | Susanna Clarke | 978-0-306-40615-7 | 272 |"
+    assert sent(guard, f"Order these by pages:\n\n{table}") == ("allow", f"Order these by pages:\n\n{table}")
+    # a check digit that fails makes it no ISBN: the row is somebody's record
+    assert "Susanna Clarke" in found_values(guard, table.replace("40615-7", "40615-3"))
+
+
+def test_towns_named_like_people_in_a_sentence_of_landmarks_and_places_are_places(guard: Guard) -> None:
+    text = "Draft an itinerary: Chester first, then Preston and Florence (via Paris), a night in Fitzrovia and a flight from Heathrow."
+    assert sent(guard, text) == ("allow", text)
+    # with somebody's contact data in the text, a given name is somebody
+    assert "Chester" in found_values(
+        guard,
+        "I met Chester at the pub in Fitzrovia, then we drove from Heathrow; his number is 07700 900123.",
+    )

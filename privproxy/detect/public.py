@@ -392,17 +392,22 @@ def associate(text: str, start: int) -> bool:
 
 
 def cited_work(text: str, start: int, end: int) -> bool:
-    """Whether text[start:end] sits on a line that cites a published work (an ISBN or DOI, and a year)."""
+    """Whether text[start:end] sits on a line that cites a published work: an ISBN or a DOI, and a year;
+    or an ISBN-13 alone (its 978/979 prefix and check digit are no phone's or account's), as a reading
+    list or a library export writes it ("| Piranesi | <author> | 978-1-5266-2242-7 | 272 |")."""
     from stdnum import isbn
 
     line_start = text.rfind("\n", 0, start) + 1
     line_end = text.find("\n", end)
     line = text[line_start : len(text) if line_end < 0 else line_end]
+    numbers = [m[1].replace("-", "").replace(" ", "") for m in _ISBN_CANDIDATE.finditer(line)]
+    if any(
+        len(number) == 13 and number[:3] in ("978", "979") and isbn.is_valid(number) for number in numbers
+    ):
+        return True
     if not _YEAR.search(line):
         return False
-    if _DOI.search(line):
-        return True
-    return any(isbn.is_valid(m[1].replace("-", "").replace(" ", "")) for m in _ISBN_CANDIDATE.finditer(line))
+    return _DOI.search(line) is not None or any(isbn.is_valid(number) for number in numbers)
 
 
 def personal_context(entity_types: set[str]) -> bool:
@@ -486,8 +491,9 @@ _NAME_GAP = re.compile(r"[ \t]+")
 
 
 def _among_places(text: str, start: int, end: int) -> bool:
-    """Whether the sentence around the span names two other places, each a word of its own (not part
-    of a longer name) that is no common word and nobody's name."""
+    """Whether the sentence around the span names two other places (towns or landmarks), each a word of
+    its own (not part of a longer name) that is no common word and nobody's name, or a name after a
+    place word ("via Paris")."""
     ends = [m.end() for m in _SENTENCE_END.finditer(text, max(0, start - 300), start)]
     first = ends[-1] if ends else max(0, start - 300)
     stop = _SENTENCE_END.search(text, end, end + 300)
@@ -503,9 +509,9 @@ def _among_places(text: str, start: int, end: int) -> bool:
             word.start() != start
             and alone
             and value != text[start:end]
-            and not _known(value)
             and not ordinary_words(value)
-            and fold(value) in _places()
+            and known_place(fold(value))
+            and (not _known(value) or _PLACE_WORD.search(text, max(0, word.start() - 12), word.start()))
         ):
             places += 1
             if places == 2:
