@@ -1973,3 +1973,13 @@ def test_towns_named_like_people_in_a_sentence_of_landmarks_and_places_are_place
         guard,
         "I met Chester at the pub in Fitzrovia, then we drove from Heathrow; his number is 07700 900123.",
     )
+
+
+def test_a_condition_known_by_an_icd_10_cm_inclusion_term_is_health_data(guard: Guard) -> None:
+    # ICD-10-CM E04.1 "Nontoxic single thyroid nodule" includes "Thyroid (cystic) nodule NOS"
+    assert "thyroid nodule" in found_values(
+        guard, "My son was told he has a thyroid nodule; his GP wants a scan."
+    )
+    # a lone adjective of a title is no condition: "Confluent" is a company, "macular" a region
+    text = "We use Confluent Cloud for Kafka; the macular region of the diagram is confluent."
+    assert sent(guard, text) == ("allow", text)
