@@ -964,7 +964,7 @@ def test_an_unlisted_brand_in_a_list_with_a_drug_and_a_drug_in_another_script_is
         ("My mum takes Zoloft, Trivexa and Lipitor every morning.", "Trivexa"),
     ]:
         found = found_values(guard, text)
-        assert brand in found, (text, found)
+        assert any(brand in value for value in found), (text, found)  # alone, or in the value of its field
     # a drug written in Cyrillic or Greek letters is read against the (Latin) list
     for text, drug in [
         ("Ліки: Метформін, Лізиноприл, Кардіомагніл. Син: Олександр Коваль", "Лізиноприл"),
@@ -1983,3 +1983,90 @@ def test_a_condition_known_by_an_icd_10_cm_inclusion_term_is_health_data(guard: 
     # a lone adjective of a title is no condition: "Confluent" is a company, "macular" a region
     text = "We use Confluent Cloud for Kafka; the macular region of the diagram is confluent."
     assert sent(guard, text) == ("allow", text)
+
+
+def test_openwrt_uci_options_are_read_as_keys_and_values(guard: Guard) -> None:
+    config = (
+        "config wifi-iface 'default_radio0'\n\toption ssid 'Fernhill-5G'\n\toption key 'heron-Moss-5512-lake'\n\n"
+        "config interface 'wan'\n\toption proto 'pppoe'\n\toption username 'ab9912345@isp'\n"
+        "\toption private_key 'mQpR2ZtV9xKc4Lw8Yb1Nf6Hd3Gs7Ja0Ue5Io2Py8Tr4='\n"
+    )
+    _, out = sent(guard, config)
+    for value in ("heron-Moss-5512-lake", "ab9912345@isp", "mQpR2ZtV9xKc4Lw8Yb1Nf6Hd3Gs7Ja0Ue5Io2Py8Tr4="):
+        assert value not in out
+    # a section's name is no password, though "wifi" starts its type
+    assert "default_radio0" not in found_values(
+        guard, "config wifi-iface 'default_radio0'\n\toption ssid 'x'"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("Medlemsnummer i foreningen: M-5531", "M-5531"),
+        ("Číslo účtu pro výplatu: 1234567899/0800", "1234567899/0800"),
+        ("Lidnummer (uit de bevestigingsmail): LW-5512098", "LW-5512098"),
+        ("Service user: Bethan Rhys-Llewellyn", "Bethan Rhys-Llewellyn"),
+        ("nazwisko i imię;data ur.;telefon\nNowak Ewa;14.05.1961;601 223 118", "14.05.1961"),
+    ],
+)
+def test_a_key_with_a_place_purpose_or_source_note_keeps_its_meaning(
+    guard: Guard, text: str, value: str
+) -> None:
+    assert value in found_values(guard, text)
+
+
+def test_names_written_with_a_common_given_name_first_or_surname_first_are_whole(guard: Guard) -> None:
+    found = found_values(guard, "No\tMember\tPhone\n2\tGrace Wanjiku Kamau\t+254 712 305 118\n")
+    assert "Grace Wanjiku Kamau" in found
+    assert "Шевченко Артем" in found_values(guard, "2. Шевченко Артем, рівень B1, тел. 050 731 12 09")
+
+
+@pytest.mark.parametrize(
+    ("text", "parts"),
+    [
+        (
+            "Adresse : 8, rue des Tanneurs, bât. C, 2e étage, 17000 La Rochelle",
+            ["8, rue des Tanneurs", "bât. C"],
+        ),
+        ("residente na Rua do Almada, 41, r/c esq., 4050-038 Porto", ["Rua do Almada, 41", "r/c esq."]),
+        ("Místo: Dolní Lomná č. p. 112, 739 91 Jablunkov", ["č. p. 112", "739 91"]),
+    ],
+)
+def test_buildings_ground_floors_and_house_numbers_join_the_address(
+    guard: Guard, text: str, parts: list[str]
+) -> None:
+    _, out = sent(guard, text)
+    assert not [part for part in parts if part in out], out
+
+
+def test_the_nearest_date_after_born_is_the_birth_date(guard: Guard) -> None:
+    assert "9 March 1951" in found_values(
+        guard, "She is a widow, born 9 March 1951 (09/03/1951 on the form)."
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Explain the check digit of a German IBAN with the Bundesbank example DE89 3704 0044 0532 0130 00 "
+        "(BLZ 370 400 44, account 0532013000).",
+        "Our form needs an input mask for the Canadian SIN; CRA's documentation uses 046 454 286 as the example.",
+        "Spiegami il codice fiscale con l'esempio dei manuali: RSSMRA80A01H501U.",
+    ],
+)
+def test_ids_their_issuers_print_as_examples_and_parts_of_example_ibans_pass(guard: Guard, text: str) -> None:
+    assert sent(guard, text) == ("allow", text)
+
+
+def test_a_call_in_code_is_no_value_of_its_field(guard: Guard) -> None:
+    code = (
+        '    email = request.form.get("email", "").strip().lower()\n'
+        "    user = User.query.filter_by(email=email).first()\n"
+    )
+    assert found_values(guard, code) == []
+    assert "Summer(2024)" in found_values(guard, "password: Summer(2024)")
+
+
+def test_a_russian_given_name_in_the_dative_after_a_kinship_word_is_a_name(guard: Guard) -> None:
+    assert "Сергею" in found_values(guard, "Если меня нет дома, звоните сыну Сергею: +7 925 318-11-04.")

@@ -34,7 +34,11 @@ _UNIT = (
     # a Catalan floor and door: "3r 2a", "1r 1a", "4t", "àtic", "baixos"; the Spanish "bajo", "ático", "pral."
     r"|\d{1,2}(?:r|n|t|è|er)(?:[ \t]+\d{1,2}[aª])?|àtic|baixos|bajo|ático|entl?o?\.|pral\."
     # an Italian staircase, flat and floor ("scala B, interno 9", "piano 3"); a Croatian floor and flat ("2. kat, stan 7")
-    r"|(?:scala|interno|int\.|piano|stan|kat)[ \t]*[A-Z0-9]{1,3}\b|\d{1,2}\.[ \t]?kat\b)"
+    r"|(?:scala|interno|int\.|piano|stan|kat)[ \t]*[A-Z0-9]{1,3}\b|\d{1,2}\.[ \t]?kat\b"
+    # a French building, a Portuguese ground floor and side, a Czech house number, a block, a house number
+    # ("bât. B", "r/c dto.", "č. p. 57", "Block C", "House No. 14")
+    r"|b[âa]t(?:iment|\.)?[ \t]*[A-Z0-9]{1,3}\b|r/c(?:[ \t]+(?:dto|esq|dt|e)\.?)?|č\.[ \t]?p\.[ \t]?\d{1,5}"
+    r"|Block[ \t]+[A-Z0-9]{1,3}\b|House[ \t]+No\.?[ \t]*\d{1,5}[A-Za-z]?)"
 )
 _POSTCODE = (
     r"(?:[A-Z]{1,2}[ -])?\d{4,6}(?:-\d{4})?"  # 35172, D-10115, 62704-1234, NY 10118
@@ -191,8 +195,10 @@ def _block_end(text: str, position: int) -> int:
             part = _PLACE_PART.match(text, at, limit)
             if part is None and "\n" not in text[end:at]:  # the town on the street's own line
                 part = _known_town(text, at, limit)
-            if part is None or not _is_place(part.group("place")):
-                break
+            if part is None or not (
+                _is_place(part.group("place")) or part.group("place").split()[-1] in _STREET_TYPES
+            ):
+                break  # a place, or a named street or estate after a unit: "Flat 6, Ocean Pearl Estate"
         end = part.end()
     return end
 

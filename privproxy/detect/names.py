@@ -166,7 +166,7 @@ FOREIGN_WORD = 20_000
 FOREIGN_LANGUAGES = ("fr", "de", "es", "it", "pt", "nl")
 _RANKS_KEPT = {
     "en": max(ENGLISH_WORD, COMMON_ALONE),
-    **{language: FOREIGN_WORD for language in FOREIGN_LANGUAGES},
+    **{language: FOREIGN_WORD for language in (*FOREIGN_LANGUAGES, "ru", "lv")},
 }
 # Languages whose function words ("El", "Che", "Perché", "Ben") are read only in a text found to be
 # in that language: several are given names elsewhere ("Ben", "Ella", "Mira").
@@ -449,6 +449,20 @@ _LONG_VOWELS = {"á": "a", "é": "e"}
 # Languages that change a name's last letters for its case: the ending written, and what the
 # nominative has instead ("Markéto" → "Markéta", "Jāni" → "Jānis", "Dariui" → "Darius", "Στέλιο" → "Στέλιος").
 # Not the genitive: streets, squares and castles are named in it ("Gedimino pilis", "Brīvības iela").
+# Where a sentence or a line starts: the text's start, or a sentence end or line break before the word.
+_OPENS_SENTENCE = re.compile(r"(?:\A|[.!?:]\s+|\n)[\s\"'(]*\Z")
+# The endings of Slavic surnames: Ukrainian, Russian, Polish, Czech, Slovak, Croatian, Serbian, Slovenian.
+_SLAVIC_SURNAME = re.compile(
+    r"\w{2,}(?:енко|ський|ська|цький|цька|ский|ская|чук|щук|юк|ович|евич|ова|ева|ов|ев|ин|ина|ін|іна"
+    r"|enko|czyk|czak|ski|ska|cki|cka|dzki|dzka|owicz|ewicz|ová|ský|ská|ović|ević|vić|ić|chuk|czuk)$"
+)
+
+
+def _swap_pairs(spec: str) -> tuple[tuple[str, str], ...]:
+    """Ending swaps written "written>nominative ...": "ia>ij u>" (an empty nominative drops the ending)."""
+    return tuple((written, nominative) for written, nominative in (pair.split(">") for pair in spec.split()))
+
+
 _ENDING_SWAPS = {
     # Finnish names in -s and -nen take the stem -kse-/-se- before a case ending: "Eeliksen" (Eelis),
     # "Virtaselle" (Virtanen)
@@ -468,6 +482,10 @@ _ENDING_SWAPS = {
         ("e", "as"),
     ),
     "el": (("ο", "ος"), ("η", "ης"), ("α", "ας")),  # noqa: RUF001
+    # Russian and Ukrainian cases of a given name: "сыну Дмитрию" (Дмитрий), "Марии" (Мария), "Ольге"
+    # (Ольга), "Ивану" (Иван), "Олені" (Олена), "Андрієві" (Андрій)
+    "ru": _swap_pairs("ею>ей ея>ей еем>ей ию>ий ия>ий ием>ий ии>ия ой>а ей>я е>а у> у>а ом> а> ы>а и>я ю>я"),  # noqa: RUF001
+    "uk": _swap_pairs("ію>ій ієві>ій ія>ій ії>ія ою>а і>а у> у>а ові> ом> ем> а> и>а ю>я"),  # noqa: RUF001
     # Polish: "Robercie" (Robert), "Lewandowskim", "Lewandowskiego" (Lewandowski), "Skłodowskiej"
     # (Skłodowska), "Pawłem" (Paweł), "Markiem" (Marek), "Zosi" (Zosia), "Müllera" (Müller)
     "pl": (
@@ -499,7 +517,22 @@ _ENDING_SWAPS = {
 
 
 # Polish swaps many short endings: a word of three letters ("Uri", "Ali") is read as written.
-_MIN_SWAPPED = {"pl": 4}
+_MIN_SWAPPED = {"pl": 4, "ru": 4, "uk": 4}
+
+
+def _frequent_inflected(word: str, language: str | None) -> bool:
+    """An inflected word among its language's most frequent (Russian "Very", of faith, before "Vera"), where
+    a word list for it ships with pyspellchecker (Russian, Latvian)."""
+    if language not in ("ru", "lv"):
+        return False
+    return word_rank(language).get(word.lower(), COMMON_IN_RUN) < COMMON_IN_RUN
+
+
+def _swaps(language: str | None) -> tuple[tuple[str, str], ...]:
+    """A language's ending swaps; Russian and Ukrainian share theirs (a short text is told apart badly)."""
+    if language in ("ru", "uk"):
+        return _ENDING_SWAPS["ru"] + _ENDING_SWAPS["uk"]
+    return _ENDING_SWAPS.get(language or "", ())
 
 
 def inflection_stems(word: str, language: str | None) -> list[str]:
@@ -509,7 +542,7 @@ def inflection_stems(word: str, language: str | None) -> list[str]:
     stems: list[str] = []
     if len(word) < _MIN_SWAPPED.get(language or "", 0):
         return stems
-    for written, nominative in _ENDING_SWAPS.get(language or "", ()):
+    for written, nominative in _swaps(language):
         if word.endswith(written) and len(word) - len(written) >= 2:
             stems.append(word[: -len(written)] + nominative)
     for ending in _CASE_ENDINGS.get(language or "", ()):
@@ -520,7 +553,7 @@ def inflection_stems(word: str, language: str | None) -> list[str]:
                 stems.append(stem[:-1] + _LONG_VOWELS[stem[-1]])
             stems += [  # the stem a case ending goes on may itself change its last letters
                 stem[: -len(written)] + nominative
-                for written, nominative in _ENDING_SWAPS.get(language or "", ())
+                for written, nominative in _swaps(language)
                 if stem.endswith(written) and len(stem) - len(written) >= 2
             ]
     return stems
@@ -553,9 +586,11 @@ class GivenNameRecognizer(EntityRecognizer):
         self._rank = word_rank("en")
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> list[RecognizerResult]:
-        from .nlp import TEXT_LANGUAGE
+        from .nlp import LIKELY_LANGUAGE, TEXT_LANGUAGE
 
         language = getattr(nlp_artifacts, TEXT_LANGUAGE, None)  # the text's, where it was found
+        if getattr(nlp_artifacts, LIKELY_LANGUAGE, None) in ("ru", "uk") and language not in ("ru", "uk"):
+            language = getattr(nlp_artifacts, LIKELY_LANGUAGE)  # a short Cyrillic text: its cases still apply
         # Words are read from the text itself, not spaCy's tokens: "1,Anna Kowalski,anna.k@wp.pl" in a
         # CSV row or "name='Ivan Petrov'" in code is one token to spaCy but plain words here.
         words = [(m.start(), m.end(), m.group()) for m in _NAME_WORD.finditer(text)]
@@ -572,8 +607,9 @@ class GivenNameRecognizer(EntityRecognizer):
                     i += 1
                     continue
                 if self._starts_with_surname_next(text, words, i, language):
+                    first = i - 1 if self._given_name_before(text, words, i) else i
                     results.append(
-                        self._result(words[i][0], _word_end(words[i + 1]), self._alone_score, "surname")
+                        self._result(words[first][0], _word_end(words[i + 1]), self._alone_score, "surname")
                     )
                     i += 2
                     continue
@@ -593,17 +629,38 @@ class GivenNameRecognizer(EntityRecognizer):
                 i = last + 1  # "Jordan Trail Shoe", "Florence Tote": a product or a place, named after nobody
                 continue
             if last > i and rank >= COMMON_IN_RUN:
+                first = i - 1 if self._given_name_before(text, words, i) else i
                 results.append(
-                    self._result(words[i][0], _word_end(words[last]), self._score, "given name + surname")
+                    self._result(words[first][0], _word_end(words[last]), self._score, "given name + surname")
                 )
                 i = last + 1
                 continue
             if rank >= COMMON_ALONE:
+                first = i - 1 if self._slavic_surname_before(text, words, i) else i
                 results.append(
-                    self._result(words[i][0], _word_end(words[i]), self._alone_score, "given name")
+                    self._result(words[first][0], _word_end(words[i]), self._alone_score, "given name")
                 )
             i += 1
         return results
+
+    @staticmethod
+    def _slavic_surname_before(text: str, words: list[tuple[int, int, str]], i: int) -> bool:
+        """A capitalized word with a Slavic surname's ending right before a given name, as lists write a
+        name surname first ("Бондаренко Артем", "Kowalczyk Halina", "Marković Ivana")."""
+        if i == 0 or not _NAME_GAP.fullmatch(text[_word_end(words[i - 1]) : words[i][0]]):
+            return False
+        word = words[i - 1][2]
+        return _capitalized(word) and _SLAVIC_SURNAME.search(word) is not None
+
+    def _given_name_before(self, text: str, words: list[tuple[int, int, str]], i: int) -> bool:
+        """A given name that is also a common word right before a name found by its surname, on the same
+        line ("Grace Chebet Koech", "Will Ochieng Otieno"): the name's first word."""
+        if i == 0 or not _NAME_GAP.fullmatch(text[_word_end(words[i - 1]) : words[i][0]]):
+            return False
+        word = words[i - 1][2]
+        if _OPENS_SENTENCE.search(text, 0, words[i - 1][0]) and word.lower() in self._rank:
+            return False  # "Add Garry Kasparov's title": a sentence's first word, a verb as often as a name
+        return word in self._names and _capitalized(word) and not _function_word(word.lower())
 
     def _lower_case_after_kin(self, text: str, words: list[tuple[int, int, str]], i: int) -> bool:
         """A given name written in lower case right after a kinship or role word and "my", "our",
@@ -664,7 +721,10 @@ class GivenNameRecognizer(EntityRecognizer):
         return (
             word in self._names
             or ("-" in word and word.split("-", 1)[0] in self._names)
-            or any(stem in self._names for stem in inflection_stems(word, language))
+            or (
+                any(stem in self._names for stem in inflection_stems(word, language))
+                and not _frequent_inflected(word, language)
+            )
             or (genitive and word.endswith("s") and word[:-1] in self._names)
         )
 

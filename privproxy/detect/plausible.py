@@ -775,6 +775,29 @@ def placeholder_name_part(value: str, words: frozenset[str]) -> bool:
     return bool(parts) and all(part.casefold() in words for part in parts)
 
 
+# Identifiers their issuers or the standard manuals print as the example of a valid one: the Canada
+# Revenue Agency's SIN 046 454 286, Mario Rossi's codice fiscale (the Agenzia delle Entrate's and every
+# manual's), HMRC's National Insurance number QQ 12 34 56 C (the QQ prefix is never issued).
+_DOCUMENTED_IDS = frozenset({"046454286", "RSSMRA80A01H501U", "QQ123456C"})
+_IBAN_IN_TEXT = re.compile(r"\b[A-Z]{2}\d{2}(?:[ ]?[A-Z0-9]{4}){2,7}(?:[ ]?[A-Z0-9]{1,4})?\b")
+
+
+def example_identifier(text: str, value: str) -> bool:
+    """Whether a value is an identifier its issuer prints as the example of a valid one, or a number of six
+    digits or more inside a registry example IBAN written in the same text (the bank code and account
+    number of "DE89 3704 0044 0532 0130 00": "BLZ 370 400 44"), whatever detector read it."""
+    digits = re.sub(r"[\s\-]", "", value)
+    if digits.upper() in _DOCUMENTED_IDS:
+        return True
+    if len(digits) < 6 or not digits.isdigit():
+        return False
+    return any(
+        digits in iban
+        for match in _IBAN_IN_TEXT.finditer(text)
+        if (iban := re.sub(r"[\s\-]", "", match.group()).upper()) in _REGISTRY_EXAMPLE_IBANS
+    )
+
+
 def documentation_talk(text: str) -> bool:
     """Whether a text talks about tests, docs or examples, where documented test values are just that."""
     return _DOCUMENTATION_TALK.search(text) is not None or _TEST_CODE.search(text) is not None
@@ -785,8 +808,8 @@ def documented_test_value(entity_type: str, value: str) -> bool:
     4242", "4000 0000 0000 9995"), an address of a network reserved for documentation (RFC 5737, 3849), a
     phone number regulators reserve for drama and examples (Ofcom, the NANP's 555-01xx, ACMA), a US social
     security number the SSA set aside for advertising, a mailbox at a documentation domain (RFC 2606:
-    example.com, .org, .net), a placeholder name (Jane Doe), a postcode with no street ("SW1A 1AA"), or
-    the example IBAN of SWIFT's registry."""
+    example.com, .org, .net), a placeholder name (Jane Doe), a postcode with no street ("SW1A 1AA"), the
+    example IBAN of SWIFT's registry."""
     if entity_type == "CREDIT_CARD":
         digits = re.sub(r"\D", "", value)
         return len(set(digits)) <= 2 or digits.count("0") >= 8 or digits in _PUBLISHED_TEST_CARDS

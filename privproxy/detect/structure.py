@@ -157,6 +157,28 @@ _SQL_VALUE = re.compile(
 )
 
 
+# A value that is a call, or a chain of calls, in code: `email = request.form.get("email", "").strip()`,
+# `user = User.query.filter_by(email=email).first()` compute a value, they do not hold one.
+# A method's call (a dotted name) or a chain of calls; "Summer(2024)" is a password, not a call.
+_CODE_EXPRESSION = re.compile(
+    r"[A-Za-z_]\w*(?:\.[A-Za-z_]\w*)+\([^\n]*\)(?:\.[A-Za-z_]\w*(?:\([^\n]*\))?)*;?"
+    r"|[^\n]*\)\.[A-Za-z_]\w*\([^\n]*\)[^\n]*"
+)
+
+
+_LITERAL = re.compile(r"\"([^\"\n]*)\"|'([^'\n]*)'")
+_NAME_LITERAL = re.compile(r"[\w.\-]{0,60}")
+
+
+def _computed(value: str) -> bool:
+    """A call in code whose string literals are names only ("email", "DJANGO_SECRET_KEY"): a default
+    written into it (`os.environ.get("KEY", "9h5@v9*t1…")`) may be the secret itself, so that stays a value."""
+    return _CODE_EXPRESSION.fullmatch(value) is not None and all(
+        _NAME_LITERAL.fullmatch(m.group(1) if m.group(1) is not None else m.group(2))
+        for m in _LITERAL.finditer(value)
+    )
+
+
 @functools.lru_cache(maxsize=256)
 def read_pairs(text: str) -> tuple[Pair, ...]:
     """Every key → value pair found in `text`; a value may be found under more than one shape."""
@@ -166,7 +188,7 @@ def read_pairs(text: str) -> tuple[Pair, ...]:
         longest = (
             _MAX_BLOCK if pair.block else _MAX_TOKEN if not any(ch.isspace() for ch in value) else _MAX_VALUE
         )
-        if pair.end - pair.start > longest or is_placeholder(value):
+        if pair.end - pair.start > longest or is_placeholder(value) or _computed(value):
             continue
         pairs.setdefault((pair.start, pair.end, pair.key), pair)  # one value may be read under two keys
     return tuple(pairs.values())
@@ -397,8 +419,25 @@ _TYPED = re.compile(
 )
 
 
+# OpenWrt's UCI configuration (`/etc/config/wireless`, `network`): `option key 'value'`, `list addresses '…'`.
+_UCI_OPTION = re.compile(
+    r"(?m)^[ \t]*(?:option|list)[ \t]+(?P<key>[A-Za-z_][\w\-]{0,40})[ \t]+"
+    r"(?P<value>'[^'\n]{1,400}'|\"[^\"\n]{1,400}\"|[^\s'\"][^\s]{0,400})[ \t]*$"
+)
+
+
 def _code_pairs(text: str) -> Iterator[Pair]:
-    for pattern in (_CALL, _KEYED_CALL, _SUBSCRIPT, _COMPARE, _FLAG, _SET_COMMAND, _LITERAL_CALL, _TYPED):
+    for pattern in (
+        _CALL,
+        _KEYED_CALL,
+        _SUBSCRIPT,
+        _COMPARE,
+        _FLAG,
+        _SET_COMMAND,
+        _LITERAL_CALL,
+        _TYPED,
+        _UCI_OPTION,
+    ):
         yield from _matched_pairs(text, pattern)
 
 
@@ -535,6 +574,37 @@ _FLOW_MAPPING = re.compile(r"\{[ \t]*(?P<key>[^\W\d_][\w.\-]{0,40})[ \t]*:[ \t]+
 # lower-case note may change what the key means ("Name (business name)"), so it stays.
 _NOTE_AFTER = re.compile(
     r"\s*\(\s*[A-ZÀ-ÖØ-ÞĀ-Ž][\w'\u2019.\-]*(?:\s+[A-ZÀ-ÖØ-ÞĀ-Ž][\w'\u2019.\-]*){0,3}\s*\)\s*$"
+)
+# A note in brackets that says where the value was read or what it is for ("Lidnummer (uit de
+# bevestigingsmail)", "Phone (from the form)", "IBAN (für die Rückzahlung)"): the key means what it says.
+_SOURCE_NOTE_AFTER = re.compile(r"\s*\(\s*(?P<word>[^\W\d_]+)\b[^()\n]{0,60}\)\s*$")
+_SOURCES = frozenset(
+    [
+        "from",
+        "uit",
+        "aus",
+        "de",
+        "du",
+        "des",
+        "da",
+        "dal",
+        "van",
+        "von",
+        "z",
+        "ze",
+        "iz",
+        "per",
+        "see",
+        "as",
+        "in",
+        "on",
+        "at",
+        "for",
+        "für",
+        "pour",
+        "para",
+        "voor",
+    ]
 )
 _QUOTED_END = re.compile(r'(?:[^"\\\n]|\\.)*"')
 
@@ -890,6 +960,22 @@ _QUALIFIERS = frozenset(
         "volgens",
         "som",
         "hvis",
+        # a place or a purpose after the name: "Medlemsnummer i foreningen", "Číslo účtu pro výplatu"
+        "in",
+        "im",
+        "i",
+        "w",
+        "v",
+        "ve",
+        "na",
+        "pro",
+        "pre",
+        "til",
+        "till",
+        "en",
+        "dans",
+        "bei",
+        "within",
     ]
 )
 _FILLERS = frozenset(
@@ -958,6 +1044,12 @@ class FieldVocabulary:
                     break
         if found is None and key.rstrip().endswith(")"):
             bare = _NOTE_AFTER.sub("", key)  # "Parent's passport (Josée Théberge)": whose it is
+            if (
+                bare == key
+                and (note := _SOURCE_NOTE_AFTER.search(key))
+                and note["word"].casefold() in _SOURCES
+            ):
+                bare = key[: note.start()]  # "Lidnummer (uit de bevestigingsmail)": where it was read
             if bare and bare != key:
                 found = self.type_of(bare)
         return found
