@@ -137,7 +137,7 @@ def place_names() -> frozenset[str]:
     return frozenset(_faker_names(attributes, "faker.providers.address"))
 
 
-@functools.cache  # one list per language asked for: en and the six FOREIGN_LANGUAGES
+@functools.cache  # one list per language asked for: en, the six FOREIGN_LANGUAGES, ru and lv
 def word_rank(language: str = "en") -> dict[str, int]:
     """Lower-case word → its frequency rank (0 = most frequent) in `language`, from pyspellchecker.
 
@@ -528,10 +528,14 @@ def _frequent_inflected(word: str, language: str | None) -> bool:
     return word_rank(language).get(word.lower(), COMMON_IN_RUN) < COMMON_IN_RUN
 
 
+# Russian and Ukrainian share their swaps: a short text is told apart badly.
+_CYRILLIC_SWAPS = _ENDING_SWAPS["ru"] + _ENDING_SWAPS["uk"]
+
+
 def _swaps(language: str | None) -> tuple[tuple[str, str], ...]:
-    """A language's ending swaps; Russian and Ukrainian share theirs (a short text is told apart badly)."""
+    """A language's ending swaps (joined once for Russian and Ukrainian, not per word)."""
     if language in ("ru", "uk"):
-        return _ENDING_SWAPS["ru"] + _ENDING_SWAPS["uk"]
+        return _CYRILLIC_SWAPS
     return _ENDING_SWAPS.get(language or "", ())
 
 
@@ -557,6 +561,13 @@ def inflection_stems(word: str, language: str | None) -> list[str]:
                 if stem.endswith(written) and len(stem) - len(written) >= 2
             ]
     return stems
+
+
+def _word_right_before(text: str, words: list[tuple[int, int, str]], i: int) -> str | None:
+    """The word before words[i] when only spaces stand between them (same line, no punctuation)."""
+    if i == 0 or not _NAME_GAP.fullmatch(text[_word_end(words[i - 1]) : words[i][0]]):
+        return None
+    return words[i - 1][2]
 
 
 class GivenNameRecognizer(EntityRecognizer):
@@ -647,17 +658,15 @@ class GivenNameRecognizer(EntityRecognizer):
     def _slavic_surname_before(text: str, words: list[tuple[int, int, str]], i: int) -> bool:
         """A capitalized word with a Slavic surname's ending right before a given name, as lists write a
         name surname first ("Бондаренко Артем", "Kowalczyk Halina", "Marković Ivana")."""
-        if i == 0 or not _NAME_GAP.fullmatch(text[_word_end(words[i - 1]) : words[i][0]]):
-            return False
-        word = words[i - 1][2]
-        return _capitalized(word) and _SLAVIC_SURNAME.search(word) is not None
+        word = _word_right_before(text, words, i)
+        return word is not None and _capitalized(word) and _SLAVIC_SURNAME.search(word) is not None
 
     def _given_name_before(self, text: str, words: list[tuple[int, int, str]], i: int) -> bool:
         """A given name that is also a common word right before a name found by its surname, on the same
         line ("Grace Chebet Koech", "Will Ochieng Otieno"): the name's first word."""
-        if i == 0 or not _NAME_GAP.fullmatch(text[_word_end(words[i - 1]) : words[i][0]]):
+        word = _word_right_before(text, words, i)
+        if word is None:
             return False
-        word = words[i - 1][2]
         if _OPENS_SENTENCE.search(text, 0, words[i - 1][0]) and word.lower() in self._rank:
             return False  # "Add Garry Kasparov's title": a sentence's first word, a verb as often as a name
         return word in self._names and _capitalized(word) and not _function_word(word.lower())
