@@ -9,10 +9,13 @@ from pathlib import Path
 
 import pytest
 from conftest import REPO
+from presidio_analyzer import Pattern, PatternRecognizer
 
 from privproxy import Guard
+from privproxy.detect import prefilter as prefilter_module
 from privproxy.detect.analyzer import Detector
 from privproxy.detect.engine import _MAY_MATCH, every_pattern_detector
+from privproxy.detect.prefilter import PatternPrefilter
 from privproxy.policy.validate import validate_file
 
 HOLDOUT = REPO / "benchmarks" / "accuracy" / "holdout"
@@ -144,3 +147,37 @@ def test_a_pattern_the_prefilter_cannot_take_still_runs_and_is_noted(tmp_path: P
     notes: list[str] = []
     assert validate_file(pack, notes=notes) == []
     assert len(notes) == 1 and "TicketNumber" in notes[0] and "scans every text" in notes[0]
+
+
+def _ticket_detector(regex: str) -> PatternRecognizer:
+    return PatternRecognizer(
+        supported_entity="TICKET", name="TicketNumber", patterns=[Pattern("ticket", regex, 0.9)]
+    )
+
+
+def test_a_detector_hyperscan_refuses_to_compile_runs_on_every_text() -> None:
+    # Hyperscan refuses an expression over its length limit; that happens on the compile thread, and
+    # the detector is then noted and left ungated (it scans every text) rather than lost.
+    words = "|".join(f"w{i}xyz" for i in range(2000))
+    refused, accepted = _ticket_detector(rf"\b(?:{words})\b"), _ticket_detector(r"\bTCK-\d{4}\b")
+    prefilter = PatternPrefilter([refused, accepted])
+    prefilter.finish()
+    assert [u.detector for u in prefilter.unfiltered] == ["TicketNumber"]
+    assert "length" in prefilter.unfiltered[0].reason
+    assert prefilter.gated == frozenset({id(accepted)})
+    assert prefilter.may_match("nothing here") == {}
+    assert prefilter.may_match("see TCK-1234") == {id(accepted): frozenset({0})}
+
+
+def test_an_error_while_compiling_stops_detection_from_starting(monkeypatch: pytest.MonkeyPatch) -> None:
+    # Anything but Hyperscan's own refusal is not swallowed on the compile thread: the first use of the
+    # prefilter raises it, so a detector (and a Guard) built over it fails to start: fail closed.
+    def broken(expressions: object) -> None:
+        raise MemoryError("out of memory while compiling")
+
+    monkeypatch.setattr(prefilter_module, "_database", broken)
+    prefilter = PatternPrefilter([_ticket_detector(r"\bTCK-\d{4}\b")])
+    with pytest.raises(MemoryError):
+        prefilter.finish()
+    with pytest.raises(MemoryError):
+        prefilter.may_match("see TCK-1234")

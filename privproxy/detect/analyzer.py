@@ -227,7 +227,6 @@ class Detector:
             other_languages={k: v for k, v in detection.ner_models.items() if k != detection.language},
             ner_gate=ner_gate,
         )
-        self._engine.load()
         registry = GatedRegistry(supported_languages=[detection.language])
         with _quiet("presidio-analyzer"):  # it warns once per recognizer of every other language
             registry.load_predefined_recognizers(languages=[detection.language], nlp_engine=self._engine)
@@ -248,6 +247,7 @@ class Detector:
                         supported_language=detection.language,
                     )
                 )
+        # The prefilter compiles on a thread of its own while the engine loads the spaCy models.
         self.analyzer = Engine(
             registry=registry,
             nlp_engine=self._engine,
@@ -291,6 +291,9 @@ class Detector:
             from .public import warm
 
             warm()  # about a second: read the place and figure lists now, not on the first request
+        prefilter = self._every_detector.registry.prefilter
+        if prefilter is not None:
+            prefilter.finish()  # ready when built: no request waits for the compile thread
 
     @property
     def unfiltered_patterns(self) -> list[Unfiltered]:

@@ -59,9 +59,10 @@ class Engine(AnalyzerEngine):
     def __init__(
         self, registry: GatedRegistry, prefilter: PatternPrefilter | None = None, **kwargs: Any
     ) -> None:
-        """`prefilter`: one built for a registry holding all of this one's detectors (it is shared)."""
-        super().__init__(registry=registry, **kwargs)
+        """`prefilter`: one built for a registry holding all of this one's detectors (it is shared).
+        A new one starts compiling before Presidio's engine loads the spaCy models, so the two overlap."""
         registry.prefilter = prefilter or PatternPrefilter(registry.recognizers)
+        super().__init__(registry=registry, **kwargs)
 
     def analyze(self, text: str, language: str, **kwargs: Any) -> list[Result]:  # type: ignore[override]
         prefilter = self.registry.prefilter if _PREFILTER_ON.get() else None

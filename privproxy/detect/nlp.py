@@ -110,6 +110,11 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
         self._identify: Any = None
         self._ner_gate = ner_gate
 
+    def get_supported_languages(self) -> list[str]:
+        """The policy's languages, known before the models load (the registry asks while the
+        detectors are built, which happens before loading so the prefilter compiles meanwhile)."""
+        return list(self._model_names)
+
     def load(self) -> None:
         loaded: dict[str, Any] = {}
         for lang, name in self._model_names.items():

@@ -19,6 +19,7 @@ list iterates only those while its text is analysed: `PatternsThatMayMatch`).
 
 from __future__ import annotations
 
+import concurrent.futures
 import contextvars
 import dataclasses
 import functools
@@ -193,30 +194,81 @@ class PatternsThatMayMatch(list):  # type: ignore[type-arg]  # Presidio's Patter
 
 
 class PatternPrefilter:
-    """Which of the given pattern detectors may match a text (the others need not run)."""
+    """Which of the given pattern detectors may match a text (the others need not run).
+
+    Compiling the databases takes seconds and Hyperscan releases the GIL while it compiles, so it runs
+    on a thread of its own while the caller goes on loading (spaCy, the name and place lists); the
+    first use of what it compiled (`gated`, `unfiltered`, `may_match`) or `finish()` waits for it."""
 
     def __init__(self, recognizers: Iterable[EntityRecognizer]) -> None:
         import hyperscan
 
         self._hs = hyperscan
-        self.unfiltered: list[Unfiltered] = []
+        self._unfiltered: list[Unfiltered] = []
+        rewritten = [
+            (recognizer, expressions)
+            for recognizer in recognizers
+            if (expressions := self._rewrite(recognizer)) is not None
+        ]
         # One database per detector: Hyperscan compiles many small databases far faster than one
         # holding every pattern (16 s against 38 s for the shipped packs), and scans them as fast.
         self._databases: list[tuple[int, Any]] = []  # (detector id, its database)
-        for recognizer in recognizers:
-            rewritten = self._rewrite(recognizer)
-            if rewritten is None:
-                continue
-            try:
-                database = _database(tuple((expression, flag) for expression, flag, _ in rewritten))
-            except hyperscan.error as exc:  # the detector then runs on every text
-                self.unfiltered.append(Unfiltered(str(getattr(recognizer, "name", "")), "", str(exc)))
-                continue
-            self._databases.append((id(recognizer), database))
-            detector: Any = recognizer  # Presidio's attributes are untyped
-            detector.patterns = PatternsThatMayMatch(detector.patterns, id(recognizer))
-        self.gated = frozenset(owner for owner, _ in self._databases)
+        self._gated: frozenset[int] = frozenset()
         self._scratch = threading.local()  # Hyperscan scratch space is per thread
+        self._finished = threading.Lock()
+        self._compiled: concurrent.futures.Future[list[tuple[EntityRecognizer, Any]]] = (
+            concurrent.futures.Future()
+        )
+        self._done = False
+        threading.Thread(
+            target=self._compile, args=(rewritten,), name="privproxy-prefilter-compile", daemon=True
+        ).start()
+
+    def _compile(self, rewritten: list[tuple[EntityRecognizer, list[tuple[bytes, int, str]]]]) -> None:
+        """Compile each detector's database (on the compile thread); a detector Hyperscan refuses is
+        paired with the error instead, and then runs on every text."""
+        compiled: list[tuple[EntityRecognizer, Any]] = []
+        try:
+            for recognizer, expressions in rewritten:
+                try:
+                    database = _database(tuple((expression, flag) for expression, flag, _ in expressions))
+                except self._hs.error as exc:
+                    database = exc
+                compiled.append((recognizer, database))
+        except BaseException as exc:  # anything else reaches whoever waits: detection does not start
+            self._compiled.set_exception(exc)
+            return
+        self._compiled.set_result(compiled)
+
+    def finish(self) -> None:
+        """Wait for the databases and gate their detectors (once; an error while compiling is raised)."""
+        if self._done:
+            return
+        with self._finished:
+            if self._done:
+                return
+            for recognizer, database in self._compiled.result():
+                if isinstance(database, self._hs.error):
+                    name = str(getattr(recognizer, "name", ""))
+                    self._unfiltered.append(Unfiltered(name, "", str(database)))
+                    continue
+                self._databases.append((id(recognizer), database))
+                detector: Any = recognizer  # Presidio's attributes are untyped
+                detector.patterns = PatternsThatMayMatch(detector.patterns, id(recognizer))
+            self._gated = frozenset(owner for owner, _ in self._databases)
+            self._done = True
+
+    @property
+    def gated(self) -> frozenset[int]:
+        """The detectors (by id) that run only on texts the prefilter says they may match."""
+        self.finish()
+        return self._gated
+
+    @property
+    def unfiltered(self) -> list[Unfiltered]:
+        """Patterns the prefilter could not take: their detectors run on every text."""
+        self.finish()
+        return self._unfiltered
 
     @staticmethod
     def _patterns_only(recognizer: EntityRecognizer) -> bool:
@@ -240,7 +292,7 @@ class PatternPrefilter:
                 expression, caseless = superset(pattern.regex, regex_flags)
                 flag = base | (hs.HS_FLAG_CASELESS if caseless else 0)
             except NotRewritable as exc:
-                self.unfiltered.append(Unfiltered(detector.name, pattern.name, str(exc)))
+                self._unfiltered.append(Unfiltered(detector.name, pattern.name, str(exc)))
                 return None
             compiled.append((expression.encode("ascii"), flag, pattern.name))
         return compiled
@@ -253,6 +305,7 @@ class PatternPrefilter:
             data = text.encode("utf-8")
         except UnicodeEncodeError:
             return None
+        self.finish()
         scratches = getattr(self._scratch, "spaces", None)
         if scratches is None:
             scratches = self._scratch.spaces = [self._hs.Scratch(database) for _, database in self._databases]
