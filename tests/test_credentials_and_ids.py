@@ -217,3 +217,50 @@ def test_an_unlabelled_id_counts_in_a_short_question_in_its_language(shared_guar
     inspection = shared_guard.inspect(prompt)
     assert inspection.action == "local"
     assert any(prompt[f["start"] : f["end"]] == "39053344705" for f in inspection.findings)
+
+
+@pytest.mark.parametrize(
+    ("prompt", "secret"),
+    [
+        ("$ pass show shop/energy\nTeal-Orchard-Piano-58\nlogin: r.okafor", "Teal-Orchard-Piano-58"),
+        (
+            "# sasl_passwd\n[smtp.gmail.com]:587    ops.alerts@gmail.example:qhzt wmrk pyfe vabn",
+            "qhzt wmrk pyfe vabn",
+        ),
+        (
+            "MAILER_DSN=smtp://shop@gmail.example:qhzt wmrk pyfe vabn@smtp.gmail.com:587",
+            "qhzt wmrk pyfe vabn",
+        ),
+        (
+            "curl 'https://vault.example.com/api' -H 'cookie: _ga=GA1.2.1180452301.1739022011; "
+            "cf_clearance=Qm4Lk2VtRz9aXc7PdWe1NsYb0HjUf3Gi'",
+            "Qm4Lk2VtRz9aXc7PdWe1NsYb0HjUf3Gi",
+        ),
+        ("The EPP code for the domain transfer is Ux4-kP2-mZ9, thanks.", "Ux4-kP2-mZ9"),
+        ("recovery: 9KQD-3MZP-W7TA", "9KQD-3MZP-W7TA"),
+        ("El PIN de la targeta del compte de La Caixa és 6190 i prou.", "6190"),
+        ("Der WLAN-Netzwerkschlüssel ist 8402 6613 9917 0254 3381.", "8402 6613 9917 0254 3381"),
+        ("Das Kennwort für das Telekom-Kundencenter heißt „Rosenhof_1961“.", "Rosenhof_1961"),
+    ],
+)
+def test_credentials_in_password_stores_mail_relays_cookies_and_local_phrasing_block(
+    shared_guard: Guard, prompt: str, secret: str
+) -> None:
+    inspection = shared_guard.inspect(prompt)
+    assert inspection.action == "block"
+    assert any(
+        f["entity_type"] == "SECRET" and secret in prompt[f["start"] : f["end"]] for f in inspection.findings
+    )
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "Cookie: _ga=GA1.2.1180452301.1739022011; theme=dark; lang=en-GB",
+        "Verbinde dich mit dem Wi-Fi „Gastnetz_Hof“ im Foyer.",
+        "$ pass show -c bank/online\nCopied bank/online to clipboard. Will clear in 45 seconds.",
+        "Recovery took 3-4 weeks after the op.",
+    ],
+)
+def test_what_sits_where_those_credentials_would_is_not_one(shared_guard: Guard, prompt: str) -> None:
+    assert not any(f["entity_type"] == "SECRET" for f in shared_guard.inspect(prompt).findings)
