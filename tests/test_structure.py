@@ -155,6 +155,45 @@ def test_stand_ins_notes_and_calls_are_not_values() -> None:
     assert [real[p.start : p.end] for p in read_pairs(real)] == ["Tr1cky-Pelican-88 # prod"]
 
 
+def test_help_text_in_place_of_a_value_is_not_a_value() -> None:
+    # a form's instructions: a mask or an example after a description of the value
+    help_text = (
+        "- Social Security number: enter all nine digits as XXX-XX-XXXX, no spaces.\n"
+        "- Date of birth: MM/DD/YYYY, e.g. 01/31/1960.\n"
+        "- Phone: 10 digits, e.g. 0201234567.\n"
+        "- Name: as it appears on your card, e.g. JOHN Q PUBLIC.\n"
+        "- Member ID: the 9 characters on your insurance card (example: ABC123456).\n"
+    )
+    # (two lines of comma-separated cells read as a table have keys like "- Phone: 10 digits": not a label)
+    assert [help_text[p.start : p.end] for p in read_pairs(help_text) if ":" not in p.key] == []
+    # a value with a note, a list with an example in it, a domain named "example": values
+    values = (
+        "- Date of birth: 01/31/1960 (MM/DD/YYYY)\n- Name: Ann Lee, e.g. on the badge\n"
+        "- Allergies: tree nuts, e.g. almonds\n- Email: jdoe at example dot org\n"
+    )
+    assert [values[p.start : p.end] for p in read_pairs(values) if ":" not in p.key] == [
+        "01/31/1960 (MM/DD/YYYY)",
+        "Ann Lee, e.g. on the badge",
+        "tree nuts, e.g. almonds",
+        "jdoe at example dot org",
+    ]
+
+
+def test_a_drama_number_quoted_in_a_record_that_names_somebody_is_theirs(shared_guard: Guard) -> None:
+    # "seeds" makes this a text about test data, where a quoted 555-01xx number alone is an example;
+    # next to a member's name and e-mail it is that member's number
+    record = (
+        "This YAML seeds our club directory app.\nmembers:\n  - name: Hope Castellano\n"
+        '    phone: "(512) 555-0119"\n    email: hope.castellano@gmail.example\n'
+    )
+    found = shared_guard.inspect(record).findings
+    assert any(
+        f["entity_type"] == "PHONE_NUMBER" and "555-0119" in record[f["start"] : f["end"]] for f in found
+    )
+    example = 'The docs example writes the number as "(512) 555-0119", with a space after the bracket.'
+    assert "PHONE_NUMBER" not in {f["entity_type"] for f in shared_guard.inspect(example).findings}
+
+
 def test_masks_fictional_numbers_and_long_past_births_are_not_personal(shared_guard: Guard) -> None:
     blank = "Full name: ____\nDate of birth: MM/DD/YYYY\nSSN: XXX-XX-XXXX\nPhone: (555) 555-5555\n"
     assert shared_guard.inspect("Which input masks fit this form?\n" + blank).action == "allow"

@@ -92,7 +92,11 @@ def extend_address_blocks(text: str, results: list[Any]) -> list[Any]:
         if (
             start == result.start
             and (town := _POSTCODE_TOWN_BEFORE.search(text, max(0, start - 40), start))
-            and _town(town.group("town"))
+            and (
+                _town(town.group("town"))
+                # a small town before a Hungarian street, whose order this is: "6760 Kistelek, Kossuth u. 41."
+                or (_HUNGARIAN_STREET.search(text, start, end) is not None and _is_place(town.group("town")))
+            )
         ):
             start = town.start()
         if end > result.end or start < result.start:
@@ -105,6 +109,9 @@ def extend_address_blocks(text: str, results: list[Any]) -> list[Any]:
 _POSTCODE_TOWN_BEFORE = regex.compile(
     r"(?<![\w.,/-])\d{4}[ \t]+(?P<town>\p{Lu}[\p{L}\-]+(?:[ \t]+\p{Lu}[\p{L}\-]+)?),[ \t]*$"
 )
+
+
+_HUNGARIAN_STREET = regex.compile(r"\s(?:utca|u\.|út|útja|tér|körút|krt\.|köz|sor|sétány|rakpart)\s")
 
 
 # A building or unit number right before the street on its line: "86589 8 Rue Hedi Labidi", "Apt 4, 12 Main St".

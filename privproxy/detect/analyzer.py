@@ -398,6 +398,12 @@ class Detector:
             # a postcode alone is an example in a text of examples, but a part of somebody's address in a
             # record that names or reaches somebody (a test fixture's `"zip": "40-003"` next to an e-mail)
             somebody = any(r.entity_type in _SOMEBODY and r.score >= self.settings.min_score for r in results)
+            # and a drama number quoted in a record that names somebody is theirs (a directory's seed
+            # data: `phone: "(512) 555-0119"` under a member's name and e-mail)
+            named = any(
+                r.entity_type in ("PERSON", "EMAIL_ADDRESS") and r.score >= self.settings.min_score
+                for r in results
+            )
             placeholders = placeholder_name_words(scanned.text) if documents else frozenset()
             results = [
                 r
@@ -411,7 +417,10 @@ class Detector:
                     (
                         # in a docs example of Jane Doe's record, the drama number beside her is hers too
                         fiction
-                        or (documents and (bool(placeholders) or _quoted(scanned.text, r.start, r.end)))
+                        or (
+                            documents
+                            and (bool(placeholders) or (_quoted(scanned.text, r.start, r.end) and not named))
+                        )
                         if r.entity_type == "PHONE_NUMBER"
                         else documents and not (r.entity_type == "STREET_ADDRESS" and somebody)
                     )

@@ -513,11 +513,14 @@ _ENDING_SWAPS = {
     ),
     # Estonian after its case ending: the genitive stem of "Pärt" is "Pärdi" ("Arvo Pärdist")
     "et": (("di", "t"), ("gi", "k"), ("bi", "p")),
+    # Icelandic: "Elínu" (Elín), "Guðrúnar" (Guðrún), "Gunnari", "Gunnars" (Gunnar), "Sigríði" (Sigríður),
+    # "Önnu" (Anna), "Helga" (Helgi)
+    "is": _swap_pairs("u> ar> i> s> i>ur ði>ður nnu>nna önnu>anna a>i"),
 }
 
 
 # Polish swaps many short endings: a word of three letters ("Uri", "Ali") is read as written.
-_MIN_SWAPPED = {"pl": 4, "ru": 4, "uk": 4}
+_MIN_SWAPPED = {"pl": 4, "ru": 4, "uk": 4, "is": 4}
 
 
 def _frequent_inflected(word: str, language: str | None) -> bool:

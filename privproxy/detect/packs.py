@@ -367,6 +367,9 @@ class ValidatedPatternRecognizer(PatternRecognizer):
         self, text: str, entities: list[str], nlp_artifacts: Any = None, regex_flags: Any = None
     ) -> Any:
         results = super().analyze(text, entities, nlp_artifacts, regex_flags)
+        # digits right after a "+" are a phone number's, country code first ("+31612345678"), whatever
+        # checksum they happen to pass
+        results = [r for r in results if not (r.start and text[r.start - 1] == "+")]
         if self._alone_in and results:
             from .nlp import LIKELY_LANGUAGE
 

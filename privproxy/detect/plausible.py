@@ -671,6 +671,9 @@ _FICTIONAL_PHONE = re.compile(
 )
 
 
+_COUNTING_UP = re.compile(r"(?:1234567|2345678|3456789)\d{0,2}$")
+
+
 def _national_digits(value: str) -> str:
     """The digits of a phone number as dialled at home: +44 20 -> 020, +1 -> (none), +61 4 -> 04."""
     digits = re.sub(r"\D", "", value)
@@ -814,7 +817,9 @@ def documented_test_value(entity_type: str, value: str) -> bool:
         digits = re.sub(r"\D", "", value)
         return len(set(digits)) <= 2 or digits.count("0") >= 8 or digits in _PUBLISHED_TEST_CARDS
     if entity_type == "PHONE_NUMBER":
-        return _FICTIONAL_PHONE.fullmatch(_national_digits(value)) is not None
+        digits = _national_digits(value)
+        # or one whose subscriber part counts up, as writers of examples type it ("020 1234567", "06 12345678")
+        return _FICTIONAL_PHONE.fullmatch(digits) is not None or _COUNTING_UP.search(digits) is not None
     if entity_type in ("US_SSN", "US_ITIN"):
         # the Social Security Administration's numbers for advertisements (987-65-4320 … 4329) and the
         # Woolworth wallet card's 078-05-1120, which no one holds any more

@@ -74,6 +74,8 @@ _TRAILING_NOTE = re.compile(r"(?:\s+#\s.*|\s*\([^()]*\))$")
 _STAND_IN = re.compile(
     r".*(?:\.\.\.|\u2026)|[A-Za-z_][\w]*(?:\.[A-Za-z_]\w*)+\([^()]*\)|[A-Za-z_][\w.]*[\[(]|"
     r"[a-z_]\w*\([a-z_][\w.]*(?:,\s*[a-z_][\w.]*)*\)|"  # `parse_date(raw_value)`: a call of names
+    # a regular expression is a pattern for values, never one: `re.compile(r"^(\+31|0)…$")`, `/^\d{5}$/`
+    r"(?:re|regex|Pattern|RegExp)\.compile\(.*|new\s+RegExp\(.*|/\^.*\$/[a-z]*;?|"
     r"(?:os\.environ|os\.getenv|process\.env|System\.getenv|ENV\[|getenv\()\S*|(?i:replace[_-]?me|fill[_-]?me[_-]?in|to[_ -]?be[_ -]?(?:set|filled)|str|string|int|integer|"
     r"bool|boolean|float|number|date|datetime|uuid|username|user|value|text|required|optional)"
 )
@@ -87,8 +89,55 @@ def is_placeholder(value: str) -> bool:
         return True
     if len(stripped) > _MAX_VALUE:
         return False  # a block scalar's lines: a note after it says nothing of what it holds
+    if _describes(stripped):
+        return True
     bare = _TRAILING_NOTE.sub("", stripped).strip().strip("\"'`")
     return bare != stripped and _stands_in(bare)
+
+
+# What a form's help text says instead of a value: an example ("e.g. 01/31/1960", "example: ABC123456")
+# or an input mask ("MM/DD/YYYY", "XXX-XX-XXXX"), after a description of the value ("10 digits, ...",
+# "as it appears on your card, ...", "enter all nine digits as ...").
+_EXAMPLE_MARK = re.compile(
+    r"(?i)(?<!\w)(?:e\.\s?g\.|z\.\s?b\.|p\.\s?ex\.|p\.\s?ej\.|ej\.|np\.|bijv\.|bv\.|t\.\s?ex\.|esim\.|pl\.|"
+    r"örn\.|π\.χ\.|напр\.|npr\.|napr\.|ad\s+es\.|"
+    r"(?:for\s+example|for\s+instance|par\s+exemple|por\s+ejemplo|por\s+exemplo|zum\s+beispiel|"
+    r"per\s+esempio|na\s+przyk[łl]ad|bijvoorbeeld|till\s+exempel|esimerkiksi|p[ée]ld[áa]ul|de\s+exemplu|"
+    r"örneğin)\b|"
+    # the word alone only as a label: "(example: ABC123456)", not "jdoe at example dot org"
+    r"(?:example|exemple|ejemplo|exemplo|beispiel|esempio|przyk[łl]ad|voorbeeld|exempel|esimerkki|p[ée]lda|"
+    r"exemplu|örnek)\s*:)"
+)
+_MASK = re.compile(
+    r"(?i)(?<![\w-])(?:(?:dd?|jj?|tt?|gg?)[./\- ]mm?[./\- ](?:yyyy|yy|aaaa|aa|jjjj|jj|rrrr)|"
+    r"(?:yyyy|aaaa|jjjj|rrrr)[./\-]mm[./\-](?:dd|jj|tt|gg)|mm[./\-]dd[./\-](?:yyyy|yy)|"
+    r"x{2,}(?:[-./ ][x0-9]{2,})+)(?![\w-])"
+)
+# Words of help text ("enter all nine digits as", "as it appears on your card", "without spaces").
+_INSTRUCTION = re.compile(
+    r"(?i)\b(?:enter|type|write|use|fill|format|as\s+(?:it|shown|written|printed|on)|appears?|digits?|"
+    r"characters?|letters|without|including|leave|must|eingeben|angeben|schreiben|ohne|saisi[rs]|"
+    r"indique[rz]|[ée]cri(?:re|vez)|sans|introduc[ei]|escrib[ae]|sin|inserire|indicare|senza|digit[ea]r?|"
+    r"informe|sem|invullen|vul|zonder|wpisz|podaj|bez|ange|skriv|utan|syötä|kirjoita|ilman)\b"
+)
+_COUNT = re.compile(
+    r"(?i)\d{1,2}\s+(?:digits?|characters?|chars|letters|numbers|ziffern|stellen|zeichen|chiffres|"
+    r"caract[eè]res|d[ií]gitos|caracteres|cifre|caratteri|cijfers|tekens|cyfr\w*|znak\w*)\b"
+)
+
+
+def _describes(value: str) -> bool:
+    """Help text in place of a value: an example or an input mask, with nothing before it but a
+    description of the value ("10 digits, e.g. …", "as it appears on your card, e.g. …"); "01/31/1960
+    (MM/DD/YYYY)", "Ann Lee, e.g. on the badge" and "tree nuts, e.g. almonds" are values with a note."""
+    marks = [m.start() for m in (_EXAMPLE_MARK.search(value), _MASK.search(value)) if m]
+    if not marks:
+        return False
+    before = value[: min(marks)]
+    if re.search(r"\d{3}|@", before):
+        return False
+    head = before.strip(" \t,;:(-")
+    return not head or _COUNT.match(head) is not None or _INSTRUCTION.search(head) is not None
 
 
 def _stands_in(value: str) -> bool:
@@ -534,7 +583,7 @@ def _line_pairs(text: str) -> Iterator[Pair]:
     for match in _LINE.finditer(text):
         key = match.group("key").strip()
         if (
-            len(key.split()) > 5
+            len(_ANY_NOTE_AFTER.sub("", key).split()) > 5  # a note in brackets is no part of the label
             or "://" in match.group(0)[: match.start("value") - match.start()]
             or "()" in key
         ):
@@ -578,6 +627,8 @@ _NOTE_AFTER = re.compile(
 # A note in brackets that says where the value was read or what it is for ("Lidnummer (uit de
 # bevestigingsmail)", "Phone (from the form)", "IBAN (für die Rückzahlung)"): the key means what it says.
 _SOURCE_NOTE_AFTER = re.compile(r"\s*\(\s*(?P<word>[^\W\d_]+)\b[^()\n]{0,60}\)\s*$")
+_ANY_NOTE_AFTER = re.compile(r"\s*\([^()\n]{1,60}\)\s*$")
+_OWNER_NOTE_TYPES = frozenset({None, "PERSON", "STREET_ADDRESS", "LOCATION", "ORGANIZATION"})
 _SOURCES = frozenset(
     [
         "from",
@@ -908,9 +959,25 @@ _OWNERS = (
             "remote",
             "logon",
             "login",
+            # "current", "new", "old", "permanent", "previous" before the field in other languages:
+            # "Núverandi heimilisfang", "Jelenlegi lakcím", "Aktuelle Anschrift", "nieuwe adres"
+            *("aktuelle", "aktueller", "derzeitige", "jetzige", "neue", "alte", "bisherige", "stadige"),
+            *("huidig", "huidige", "nieuw", "nieuwe", "oud", "oude", "nuvarande", "nuværende", "navarende"),
+            *("nykyinen", "uusi", "entinen", "jelenlegi", "allando", "uj", "regi", "mevcut", "yeni", "eski"),
+            *("nuverandi", "nyja", "gamla", "obecny", "obecna", "aktualny", "aktualna", "nowy", "nowa"),
+            *("trenutna", "trenutni", "sadasnja", "nova", "novi", "stara", "sucasna", "aktualna", "sedanji"),
+            *("τρεχουσα", "νεα", "παλια", "nuevo", "nueva", "nouveau", "nouvelle", "ancien", "ancienne"),
         ]
     )
     | _NATIONALITIES
+)
+# The same after the field: "adresse actuelle", "dirección actual", "indirizzo attuale", "morada atual".
+_TRAILING_OWNERS = frozenset(
+    {
+        *("actuel", "actuelle", "actual", "attuale", "atual", "actuala", "nouvelle", "nouveau", "nueva"),
+        *("nuevo", "nuova", "nuovo", "nova", "novo", "ancienne", "ancien", "anterior", "precedente"),
+        *("permanent", "permanente", "temporaire", "temporal", "temporanea", "curenta", "noua"),
+    }
 )
 
 
@@ -1052,6 +1119,11 @@ class FieldVocabulary:
                 bare = key[: note.start()]  # "Lidnummer (uit de bevestigingsmail)": where it was read
             if bare and bare != key:
                 found = self.type_of(bare)
+            elif (note := _ANY_NOTE_AFTER.search(key)) and note.start():
+                # "Date of birth (hirer must be 21 or over)": a note cannot make a birth date, an id or a
+                # phone anything else; it can a name or an address ("Name (company)", "Address (work)")
+                found = self.type_of(key[: note.start()])
+                found = None if found in _OWNER_NOTE_TYPES else found
         return found
 
     def _type_of(self, key: str) -> str | None:
@@ -1068,6 +1140,7 @@ class FieldVocabulary:
         return found
 
     def _type_of_words(self, words: list[str]) -> str | None:
+        words_in = words
         last = words[-1] if words else ""
         before = ""
         while words:
@@ -1082,6 +1155,8 @@ class FieldVocabulary:
             if not self._key_suffix and words[0] not in _OWNERS and words[0] not in _NUMBER_WORDS:
                 return None
             before, words = words[0], words[1:]
+        if len(words_in) > 1 and words_in[-1] in _TRAILING_OWNERS:
+            return self._type_of_words(words_in[:-1])
         if self._key_suffix:  # a name glued to what comes first: `dbpassword`, `clientsecret`
             for cut in range(1, len(last) - _GLUED_MIN + 1):
                 found = self._types.get(last[cut:])
