@@ -264,3 +264,21 @@ def test_credentials_in_password_stores_mail_relays_cookies_and_local_phrasing_b
 )
 def test_what_sits_where_those_credentials_would_is_not_one(shared_guard: Guard, prompt: str) -> None:
     assert not any(f["entity_type"] == "SECRET" for f in shared_guard.inspect(prompt).findings)
+
+
+def test_the_documentation_example_token_is_no_secret_but_a_token_with_real_claims_is(
+    shared_guard: Guard,
+) -> None:
+    # jwt.io's and the specs' example token (sub 1234567890, name John Doe): what the docs print
+    example = (
+        "Explain the three parts of the example token from jwt.io: eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9"
+        ".eyJzdWIiOiIxMjM0NTY3ODkwIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNTE2MjM5MDIyfQ"
+        ".SflKxwRJSMeKKF2QT4fwpMeJf36POk6yJV_adQssw5c"
+    )
+    assert shared_guard.inspect(example).action == "allow"
+    # the same shape issued to somebody (claims: sub 884213, a name and an e-mail address)
+    issued = (
+        "Why does this token fail? eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiI4ODQyMTMiLCJuYW1lIjoiTWFyaWEgS293YWxza2Ei"
+        "LCJlbWFpbCI6Im1rb3dhbHNrYUBnbWFpbC5jb20ifQ.abc123def456ghi789jkl012mno345pqr678stu901v"
+    )
+    assert shared_guard.inspect(issued).action == "block"

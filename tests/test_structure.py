@@ -155,6 +155,15 @@ def test_stand_ins_notes_and_calls_are_not_values() -> None:
     assert [real[p.start : p.end] for p in read_pairs(real)] == ["Tr1cky-Pelican-88 # prod"]
 
 
+def test_a_slash_between_two_letters_is_an_abbreviation_not_two_labels() -> None:
+    text = "D/C meds: aspirin 100mg mane, ticagrelor 90mg BD (12/12)\nInsurer / member no: AOK / LID-0766\n"
+    assert [(p.key, text[p.start : p.end]) for p in read_pairs(text)] == [
+        ("D/C meds", "aspirin 100mg mane, ticagrelor 90mg BD (12/12)"),
+        ("Insurer", "AOK"),
+        ("member no", "LID-0766"),
+    ]
+
+
 def test_help_text_in_place_of_a_value_is_not_a_value() -> None:
     # a form's instructions: a mask or an example after a description of the value
     help_text = (

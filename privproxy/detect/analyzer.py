@@ -54,6 +54,7 @@ from .plausible import (
     documentation_talk,
     documented_test_value,
     example_identifier,
+    example_token,
     example_value,
     fiction_talk,
     owned,
@@ -481,6 +482,10 @@ class Detector:
             # A value hidden in base64 / URL / JSON escapes: the whole encoded run is the finding.
             first, last = scanned.span(start, end, len(text))
             for inner in _refined(decoded, self._run_analyzer(decoded, len(decoded))):
+                if documented_test_value(inner.entity_type, decoded[inner.start : inner.end]) and (
+                    inner.entity_type == "PERSON" or example_token(scanned.text, start, end)
+                ):
+                    continue  # John Doe in a token's claims; the claims of jwt.io's example token
                 found.append(
                     Finding(
                         first,

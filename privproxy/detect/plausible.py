@@ -10,9 +10,11 @@ everyday words before a volume, a secret whose words say it is none.
 
 from __future__ import annotations
 
+import base64
 import datetime
 import ipaddress
 import itertools
+import json
 import re
 
 from stdnum import luhn
@@ -266,6 +268,8 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
         # "978-83-7327" of "978-83-7327-126-5", "0207-946-0321" of part no. "0207-946-0321-B": the head
         # of a longer code (an ISBN, a part number)
         return False
+    if entity_type in _SECRET_TYPES and _example_jwt(value):
+        return False  # the token jwt.io and the specs print, issued to John Doe: nobody's session
     if entity_type in _SECRET_TYPES:
         rest = _WORD_TAIL.match(after)
         if rest and _NOT_A_SECRET.search(value + rest.group()):
@@ -312,6 +316,34 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
         # "Ceramic mug 350 ml", "Glass bottle 750 ml": an everyday word before a volume is a product
         return not _everyday_product(value)
     return True
+
+
+_JWT = re.compile(r"eyJ[\w-]+\.(eyJ[\w-]+)\.[\w-]*")
+
+
+def example_token(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] lies in a JSON Web Token that is a documentation example (`_example_jwt`)."""
+    return any(
+        match.start() <= start and end <= match.end() and _example_jwt(match.group())
+        for match in _JWT.finditer(text, max(0, start - 4096), min(len(text), end + 4096))
+    )
+
+
+def _example_jwt(value: str) -> bool:
+    """A JSON Web Token issued to a placeholder name (John Doe, as jwt.io's and the specs' example
+    token is): a documentation example. A token with other claims is somebody's, whatever its subject."""
+    match = _JWT.search(value)
+    if match is None:
+        return False
+    payload = match.group(1)
+    try:
+        claims = json.loads(base64.urlsafe_b64decode(payload + "=" * (-len(payload) % 4)))
+    except (ValueError, UnicodeDecodeError):
+        return False
+    if not isinstance(claims, dict):
+        return False
+    name = claims.get("name")
+    return isinstance(name, str) and " ".join(name.split()).casefold() in _PLACEHOLDER_NAMES
 
 
 def _words_joined(value: str) -> bool:

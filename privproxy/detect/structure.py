@@ -661,8 +661,14 @@ _QUOTED_END = re.compile(r'(?:[^"\\\n]|\\.)*"')
 
 
 def _alternatives_separator(key: str) -> str | None:
-    """What separates a label's alternatives: a slash ("Insurer / member no"), else a comma ("Name, DOB")."""
-    return "/" if "/" in key.strip("/") else ", " if ", " in key else None
+    """What separates a label's alternatives: a slash ("Insurer / member no"; not one between two letters,
+    an abbreviation: "D/C meds", "c/o"), else a comma ("Name, DOB")."""
+    if "/" in _ABBREVIATION_SLASH.sub("", key).strip("/"):
+        return "/"
+    return ", " if ", " in key else None
+
+
+_ABBREVIATION_SLASH = re.compile(r"(?<!\w)\w/\w(?!\w)")
 
 
 def alternatives(key: str) -> list[str]:
