@@ -282,3 +282,13 @@ def test_the_documentation_example_token_is_no_secret_but_a_token_with_real_clai
         "LCJlbWFpbCI6Im1rb3dhbHNrYUBnbWFpbC5jb20ifQ.abc123def456ghi789jkl012mno345pqr678stu901v"
     )
     assert shared_guard.inspect(issued).action == "block"
+
+
+def test_the_user_of_a_remotes_user_and_token_is_a_login(shared_guard: Guard) -> None:
+    remote = (
+        "origin\thttps://mnowak-ci:ghp_Zx8Qw2Er4Ty6Ui8Op0As2Df4Gh6Jk8Lz0Xc2V@github.com/acme/app.git (fetch)"
+    )
+    found = {(remote[f["start"] : f["end"]], f["entity_type"]) for f in shared_guard.inspect(remote).findings}
+    assert ("mnowak-ci", "USERNAME") in found
+    ci = "git clone https://oauth2:$CI_JOB_TOKEN@gitlab.example.com/group/app.git"
+    assert "USERNAME" not in {f["entity_type"] for f in shared_guard.inspect(ci).findings}

@@ -164,6 +164,12 @@ def test_a_slash_between_two_letters_is_an_abbreviation_not_two_labels() -> None
     ]
 
 
+def test_a_column_compared_in_a_where_clause_is_a_pair() -> None:
+    text = "DELETE FROM members WHERE m.member_no = 0964;  -- moved away\nSELECT 1 FROM t WHERE status = 'active';\n"
+    found = [(p.key, text[p.start : p.end]) for p in read_pairs(text)]
+    assert ("member_no", "0964") in found and ("status", "active") in found
+
+
 def test_help_text_in_place_of_a_value_is_not_a_value() -> None:
     # a form's instructions: a mask or an example after a description of the value
     help_text = (

@@ -44,6 +44,7 @@ def word_set(text: str) -> frozenset[str]:
 # "Maria do Carmo", "Anna af Klercker", "Siti binte Osman".
 PARTICLES = word_set("""
     de del della der di da das do dos du la le van von ten ter bin binti binte bint ibn al el y e zu st af
+    dela delos
 """)
 # Particles that are one only in a longer name: "den" after "van" ("Godelieve Van den Broeck", not German
 # "Peter den Schlüssel"); the Catalan "i" between two surnames ("Montserrat Puigdomènech i Vila"), not

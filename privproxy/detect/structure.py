@@ -749,8 +749,22 @@ def _json_pairs(text: str) -> Iterator[Pair]:
                 yield Pair(match.group("key"), item.start("value"), item.end("value"))
 
 
+# A column compared with a literal in a WHERE clause, or set by an UPDATE: `WHERE member_no = 1187`,
+# `AND email = 'x@y'`, `SET phone = '…'`.
+_SQL_COMPARED = re.compile(
+    r"(?i)\b(?:where|and|or|set|,)\s+[`\"\[]?(?P<key>[A-Za-z_][\w.]{0,60})[`\"\]]?\s*(?:=|<>|!=|\blike\b)\s*"
+    r"(?P<v>'(?:[^'\n]|'')*'|-?\d[\w.\-]*)"
+)
+
+
 def _sql_pairs(text: str) -> Iterator[Pair]:
-    if "insert" not in text.lower():
+    lowered = text.lower()
+    if "where" in lowered or "update" in lowered:
+        for match in _SQL_COMPARED.finditer(text):
+            start, end = _strip(text, match.start("v"), match.end("v"))
+            if end > start:
+                yield Pair(match.group("key").rsplit(".", 1)[-1], start, end)
+    if "insert" not in lowered:
         return
     for match in _SQL.finditer(text):
         columns = [c.strip().strip('`"[]') for c in match.group("cols").split(",")]
