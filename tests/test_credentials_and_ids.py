@@ -282,6 +282,12 @@ def test_the_documentation_example_token_is_no_secret_but_a_token_with_real_clai
         "LCJlbWFpbCI6Im1rb3dhbHNrYUBnbWFpbC5jb20ifQ.abc123def456ghi789jkl012mno345pqr678stu901v"
     )
     assert shared_guard.inspect(issued).action == "block"
+    # a real John Doe's token (another subject) is his
+    john = (
+        "Why is this token rejected? eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.eyJzdWIiOiJ1LTQ4MjEzIiwibmFtZSI6IkpvaG4gRG9lIiwiaWF0IjoxNzMzNDAwMDAwfQ"
+        ".Qm4Lk2VtRz9aXc7PdWe1NsYb0HjUf3GiT8oPq2Rs"
+    )
+    assert shared_guard.inspect(john).action == "block"
 
 
 def test_the_user_of_a_remotes_user_and_token_is_a_login(shared_guard: Guard) -> None:

@@ -330,8 +330,9 @@ def example_token(text: str, start: int, end: int) -> bool:
 
 
 def _example_jwt(value: str) -> bool:
-    """A JSON Web Token issued to a placeholder name (John Doe, as jwt.io's and the specs' example
-    token is): a documentation example. A token with other claims is somebody's, whatever its subject."""
+    """A JSON Web Token with the claims of jwt.io's and the specs' example (subject "1234567890", issued
+    to a placeholder name such as John Doe): a documentation example. A token for a real John Doe, or
+    with any other subject, is somebody's."""
     match = _JWT.search(value)
     if match is None:
         return False
@@ -343,7 +344,11 @@ def _example_jwt(value: str) -> bool:
     if not isinstance(claims, dict):
         return False
     name = claims.get("name")
-    return isinstance(name, str) and " ".join(name.split()).casefold() in _PLACEHOLDER_NAMES
+    return (
+        claims.get("sub") == "1234567890"
+        and isinstance(name, str)
+        and " ".join(name.split()).casefold() in _PLACEHOLDER_NAMES
+    )
 
 
 def _words_joined(value: str) -> bool:
