@@ -219,6 +219,13 @@ def test_masks_fictional_numbers_and_long_past_births_are_not_personal(shared_gu
     assert shared_guard.inspect("SSN: 123-45-6789").action != "allow"
 
 
+def test_current_new_and_old_around_a_field_keep_its_type() -> None:
+    vocabulary = FieldVocabulary({"STREET_ADDRESS": ["heimilisfang", "adresse", "anschrift", "dirección"]})
+    for key in ("Núverandi heimilisfang", "Adresse actuelle", "Ständige Anschrift", "dirección anterior"):
+        assert vocabulary.type_of(key) == "STREET_ADDRESS", key
+    assert vocabulary.type_of("Adresse IP") is None
+
+
 def test_keys_match_in_any_case_separator_language_and_owner() -> None:
     vocabulary = FieldVocabulary(
         {"DATE_OF_BIRTH": ["date of birth", "dob", "Geburtsdatum", "fecha de nacimiento"]}

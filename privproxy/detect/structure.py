@@ -981,8 +981,8 @@ _OWNERS = (
             "login",
             # "current", "new", "old", "permanent", "previous" before the field in other languages:
             # "Núverandi heimilisfang", "Jelenlegi lakcím", "Aktuelle Anschrift", "nieuwe adres"
-            *("aktuelle", "aktueller", "derzeitige", "jetzige", "neue", "alte", "bisherige", "stadige"),
-            *("huidig", "huidige", "nieuw", "nieuwe", "oud", "oude", "nuvarande", "nuværende", "navarende"),
+            *("aktuelle", "aktueller", "derzeitige", "jetzige", "neue", "alte", "bisherige", "standige"),
+            *("huidig", "huidige", "nieuw", "nieuwe", "oud", "oude", "nuvarande", "nuværende", "naværende"),
             *("nykyinen", "uusi", "entinen", "jelenlegi", "allando", "uj", "regi", "mevcut", "yeni", "eski"),
             *("nuverandi", "nyja", "gamla", "obecny", "obecna", "aktualny", "aktualna", "nowy", "nowa"),
             *("trenutna", "trenutni", "sadasnja", "nova", "novi", "stara", "sucasna", "aktualna", "sedanji"),
@@ -1160,7 +1160,10 @@ class FieldVocabulary:
         return found
 
     def _type_of_words(self, words: list[str]) -> str | None:
-        words_in = words
+        if len(words) > 1 and words[-1] in _TRAILING_OWNERS:  # "Adresse actuelle", "dirección anterior"
+            found = self._type_of_words(words[:-1])
+            if found is not None:
+                return found
         last = words[-1] if words else ""
         before = ""
         while words:
@@ -1175,8 +1178,6 @@ class FieldVocabulary:
             if not self._key_suffix and words[0] not in _OWNERS and words[0] not in _NUMBER_WORDS:
                 return None
             before, words = words[0], words[1:]
-        if len(words_in) > 1 and words_in[-1] in _TRAILING_OWNERS:
-            return self._type_of_words(words_in[:-1])
         if self._key_suffix:  # a name glued to what comes first: `dbpassword`, `clientsecret`
             for cut in range(1, len(last) - _GLUED_MIN + 1):
                 found = self._types.get(last[cut:])
