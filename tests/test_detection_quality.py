@@ -2070,3 +2070,24 @@ def test_a_call_in_code_is_no_value_of_its_field(guard: Guard) -> None:
 
 def test_a_russian_given_name_in_the_dative_after_a_kinship_word_is_a_name(guard: Guard) -> None:
     assert "Сергею" in found_values(guard, "Если меня нет дома, звоните сыну Сергею: +7 925 318-11-04.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "- Phone: 10 digits, e.g. (555) 010-0100. Leave out the country code.",
+        "Postcode: e.g. SW1A 1AA",
+        "Die Mobilnummer bitte mit Vorwahl eintragen, z. B. 0171 2345678, ohne Leerzeichen davor.",
+        "Data urodzenia w formacie DD.MM.RRRR, np. 14.03.1987.",
+    ],
+)
+def test_a_value_right_after_e_g_or_for_example_shows_a_format(guard: Guard, text: str) -> None:
+    assert found_values(guard, text) == []
+
+
+def test_a_value_after_an_example_word_is_still_data_when_owned_or_written_again(guard: Guard) -> None:
+    # "e.g. my own …" is the writer's number; a number the text gives again elsewhere is that number
+    assert found_values(guard, "Use any mobile, e.g. my own 07700 981234, to test it.") == ["07700 981234"]
+    text = "Ring a mobile, e.g. 07700 981234. That is Tom's: 07700 981234."
+    _, out = sent(guard, text)
+    assert "981234" not in out

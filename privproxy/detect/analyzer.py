@@ -57,6 +57,7 @@ from .plausible import (
     example_token,
     example_value,
     fiction_talk,
+    given_as_example,
     owned,
     placeholder_name_part,
     placeholder_name_words,
@@ -432,6 +433,8 @@ class Detector:
                 and not (documents and example_identifier(scanned.text, scanned.text[r.start : r.end]))
             ]
             results = _outside(results, documented)
+        # "e.g. SW1A 1AA": how a value looks, nobody's
+        results = [r for r in results if not given_as_example(r.entity_type, scanned.text, r.start, r.end)]
         people = sum(r.entity_type == "PERSON" for r in results)
         results = self._public_births(scanned.text, results)
         if self.settings.public_places == "allow":  # after the births that are history ("nació … 1907")

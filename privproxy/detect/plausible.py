@@ -772,6 +772,34 @@ def example_value(entity_type: str, text: str, start: int) -> bool:
     return found is not None and _POSSESSIVE_WORD.search(window) is None
 
 
+# An abbreviation or a phrase that gives an example, right before the value (a colon, a comma, a quote or
+# a bracket between): "Phone: 10 digits, e.g. (555) 010-0100", "Postcode: e.g. SW1A 1AA", "t.ex.
+# 19121212-1212", "esim. 1.1.2025", "por exemplo, 01310-100". What a value looks like, nobody's.
+_EXAMPLE_MARK = re.compile(
+    r"(?i)(?:\be\.\s?g\.|\bz\.\s?b\.|\bp\.\s?ex\.|\bt\.\s?ex\.|\bf\.\s?eks\.|\bbijv\.|\besim\.|\bnp\.|\bnapr\.|"
+    r"\bnpr\.|\bad\s?es\.|\bej\.|\bvb\.|\bfor example|\bfor instance|\bpar exemple|\bpor ejemplo|\bpor exemplo|"
+    r"\bper esempio|\bzum beispiel|\bbijvoorbeeld|\bna przykład|\btill exempel|\bfor eksempel|\besimerkiksi)"
+    r"[ \t]*[:,]?[ \t]*[\"'“„«(\[]?[ \t]*$"
+)
+# Types an example is never taken for: a name after "for example," is somebody the clause goes on about
+# ("For example, Anna Schmidt asked …"), and a credential stays one wherever it stands (fail closed).
+_NOT_EXAMPLES = frozenset({"PERSON", "SECRET", "API_KEY", "PRIVATE_KEY", "CRYPTO"})
+
+
+def given_as_example(entity_type: str, text: str, start: int, end: int) -> bool:
+    """Whether the value at start:end is written right after "e.g." or "for example" (see _EXAMPLE_MARK),
+    with no possessive word before it ("e.g. my own 0171 …") and written nowhere else in the text."""
+    if entity_type in _NOT_EXAMPLES:
+        return False
+    window = text[max(0, start - 40) : start]
+    mark = _EXAMPLE_MARK.search(window)
+    return (
+        mark is not None
+        and _POSSESSIVE_WORD.search(window, mark.start()) is None
+        and text.count(text[start:end]) == 1
+    )
+
+
 # The card numbers payment providers publish for their sandboxes (Stripe, Braintree, Adyen, PayPal) that
 # the rule above does not already read as test numbers: no bank issues them.
 _PUBLISHED_TEST_CARDS = word_set(
