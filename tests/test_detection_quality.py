@@ -1682,6 +1682,12 @@ def test_a_number_column_of_a_table_of_people_is_their_numbers(guard: Guard) -> 
         "| Tobiah Wrenfield | t.w@mail.example | 77120458 |\n| Cressida Oyinlola | c.o@mail.example | 77120912 |\n"
     )
     assert "77120458" in sent(guard, orders)[1]
+    # a header written as an identifier names its column the same way ("wwcc_number", "clubNo")
+    csv = (
+        "surname,given_name,dob,wwcc_number,clubNo\n"
+        "Wrenfield,Tobiah,11/04/1983,WWC7730418E,C-558201\nOyinlola,Cressida,02/09/1979,WWC0193327E,C-558344\n"
+    )
+    assert_redacted(guard, csv, ["WWC7730418E", "WWC0193327E", "C-558201", "C-558344"])
 
 
 def test_a_url_password_with_an_at_sign_is_whole(guard: Guard) -> None:
@@ -2031,6 +2037,12 @@ def test_names_written_with_a_common_given_name_first_or_surname_first_are_whole
         ),
         ("residente na Rua do Almada, 41, r/c esq., 4050-038 Porto", ["Rua do Almada, 41", "r/c esq."]),
         ("Místo: Dolní Lomná č. p. 112, 739 91 Jablunkov", ["č. p. 112", "739 91"]),
+        # a Singapore block and unit ("#05-61" is no range of house numbers); a South African site
+        (
+            "the flat at Blk 204 Tampines Street 21, #07-118, Singapore 520204.",
+            ["Blk 204", "#07-118", "520204"],
+        ),
+        ("She has lived at 12 Mthawelanga Road, Site B, Khayelitsha since 2011.", ["Site B"]),
     ],
 )
 def test_buildings_ground_floors_and_house_numbers_join_the_address(
@@ -2091,3 +2103,22 @@ def test_a_value_after_an_example_word_is_still_data_when_owned_or_written_again
     text = "Ring a mobile, e.g. 07700 981234. That is Tom's: 07700 981234."
     _, out = sent(guard, text)
     assert "981234" not in out
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Nominee: Jaskaran Sandhu, Aadhaar 2812 0538 7163\nWitness: Baljinder Kaur, 98141 22907",
+        "Address: House No. 14, Sector 60, Mohali, Punjab 160059\nWitness: Baljinder Kaur, 98141 22907",
+    ],
+)
+def test_a_national_number_of_a_country_the_text_names_or_holds_an_id_of_is_a_phone(
+    guard: Guard, text: str
+) -> None:
+    assert "98141 22907" in found_values(guard, text)
+
+
+def test_digits_in_a_text_that_names_no_country_are_not_read_with_every_plan(guard: Guard) -> None:
+    # the same digits, with nothing that says India, are read with the policy's and language's plans only
+    findings = guard.inspect("Batch 98141 22907 shipped on Monday.").findings
+    assert not [f for f in findings if f["entity_type"] == "PHONE_NUMBER"]

@@ -38,7 +38,11 @@ _UNIT = (
     # a French building, a Portuguese ground floor and side, a Czech house number, a block, a house number
     # ("bât. B", "r/c dto.", "č. p. 57", "Block C", "House No. 14")
     r"|b[âa]t(?:iment|\.)?[ \t]*[A-Z0-9]{1,3}\b|r/c(?:[ \t]+(?:dto|esq|dt|e)\.?)?|č\.[ \t]?p\.[ \t]?\d{1,5}"
-    r"|Block[ \t]+[A-Z0-9]{1,3}\b|House[ \t]+No\.?[ \t]*\d{1,5}[A-Za-z]?)"
+    r"|Block[ \t]+[A-Z0-9]{1,3}\b|House[ \t]+No\.?[ \t]*\d{1,5}[A-Za-z]?"
+    # a Singapore or Malaysian floor and unit ("#05-61"); an Indian or South African phase, sector, site, plot
+    # or stand ("Phase 3B-2", "Sector 60", "Site C", "Erf 1123"); a house number after its street ("Street 12,")
+    r"|#\d{1,3}-\d{1,5}[A-Za-z]?|(?:Phase|Sector|Site|Plot|Stand|Erf|Pocket)[ \t]+(?:No\.?[ \t]*)?[A-Z0-9]{1,4}(?:-[A-Z0-9]{1,3})?\b"
+    r"|\d{1,3}(?=[ \t]*,))"
 )
 _POSTCODE = (
     r"(?:[A-Z]{1,2}[ -])?\d{4,6}(?:-\d{4})?"  # 35172, D-10115, 62704-1234, NY 10118
@@ -115,9 +119,10 @@ _HUNGARIAN_STREET = regex.compile(r"\s(?:utca|u\.|út|útja|tér|körút|krt\.|k
 
 
 # A building or unit number right before the street on its line: "86589 8 Rue Hedi Labidi", "Apt 4, 12 Main St".
-# Also a unit number joined by a slash: "3/41 Harbour Street" (Australia, New Zealand).
+# Also a unit number joined by a slash: "3/41 Harbour Street" (Australia, New Zealand), and the word for
+# a Singapore block before its number ("Blk 118 Bishan Street 12").
 _NUMBER_BEFORE = regex.compile(
-    rf"(?<![\w.,/-])(?:(?:{_UNIT}|\d{{1,6}}[A-Za-z]?)[ \t]*,?[ \t]+|\d{{1,5}}[A-Za-z]?/)$"
+    rf"(?<![\w.,/-])(?:(?:{_UNIT}|\d{{1,6}}[A-Za-z]?|Blk|Bldg)[ \t]*,?[ \t]+|\d{{1,5}}[A-Za-z]?/)$"
 )
 
 

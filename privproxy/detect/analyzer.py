@@ -134,6 +134,12 @@ _LANGUAGE_REGIONS = {
 }
 
 
+# Digits that could be a phone number no detector read (eight or more, with a phone's separators).
+_LOOSE_DIGITS = re.compile(r"(?<![\w+.,/-])\d[\d \-().]{6,16}\d(?![\w.,/-]?\d)")
+# Findings that do not make digits read: a date, a group or an organisation the NER took them for.
+_NO_COVER = frozenset({"DATE_TIME", "NRP", "ORGANIZATION", "LOCATION"})
+
+
 # Where English is written with national numbering plans of its own (India's and South Africa's plans
 # read British freephone numbers as mobiles, so a text in English is not read with them).
 _ENGLISH_REGIONS = ("US", "GB", "CA", "AU", "IE", "NZ")
@@ -459,6 +465,7 @@ class Detector:
         if self.settings.impersonal_health == "allow" and not every_health_word:
             results = _health_of_somebody(scanned.text, results, self.settings.min_score)
         results = self._born_long_ago(scanned.text, results)
+        results += self._phones_of_countries_named(scanned.text, results)
         regions: tuple[str, ...] | None = None
         for r in results:
             before, after = scanned.text[max(0, r.start - 24) : r.start], scanned.text[r.end : r.end + 24]
@@ -524,6 +531,63 @@ class Detector:
             if language == "en"
             else _LANGUAGE_REGIONS.get(language, ()) or tuple(self.settings.phone_regions)
         )
+
+    def _phones_of_countries_named(self, text: str, results: list[Any]) -> list[Any]:
+        """Phone numbers in the national format of a country the text is about, whose plan the phone
+        detector did not read with: a country one of whose ids, IBANs or international numbers was found,
+        or that the text names, itself or by a city ("Witness: Baljinder Kaur, 98141 22907" under an
+        Aadhaar number and "Mohali, Punjab"). Only where a run of digits no finding covers could be one:
+        each plan read costs a pass of the phone matcher, so three at most."""
+        covered = [
+            (r.start, r.end)
+            for r in results
+            if r.entity_type not in _NO_COVER and r.score >= self.settings.min_score
+        ]
+        loose = [
+            (m.start(), m.end())
+            for m in _LOOSE_DIGITS.finditer(text)
+            if not any(start < m.end() and m.start() < end for start, end in covered)
+        ]
+        if not loose:
+            return []
+        import phonenumbers
+
+        from . import public
+
+        language = self._engine.likely_language(text, self.language) or self.language
+        read = {*self.settings.phone_regions, *_LANGUAGE_REGIONS.get(language, ())}
+        countries = public.countries_named(text)
+        for r in results:
+            name = (r.recognition_metadata or {}).get("recognizer_name", "")
+            if name.startswith("NationalId_"):
+                countries.add(name.split("_")[1])
+            elif r.entity_type == "IBAN_CODE":
+                countries.add(text[r.start : r.start + 2].upper())
+            elif r.entity_type == "PHONE_NUMBER" and text.startswith("+", r.start):
+                with contextlib.suppress(phonenumbers.NumberParseException):
+                    number = phonenumbers.parse(text[r.start : r.end])
+                    countries.add(phonenumbers.region_code_for_number(number) or "")
+        plans = phonenumbers.SUPPORTED_REGIONS
+        extra = sorted(code for code in countries - read if code in plans)[:3]
+        found: list[Any] = []
+        for region in extra:
+            for match in phonenumbers.PhoneNumberMatcher(text, region, leniency=phonenumbers.Leniency.VALID):
+                if any(start <= match.start and match.end <= end for start, end in loose) and not any(
+                    start < match.end and match.start < end for start, end in covered
+                ):
+                    covered.append((match.start, match.end))
+                    found.append(
+                        recognizer_result(
+                            "PHONE_NUMBER",
+                            match.start,
+                            match.end,
+                            0.6,
+                            "PhoneRecognizer",
+                            f"a phone number in the national format of {region}, a country the text names or "
+                            "holds an id of",
+                        )
+                    )
+        return found
 
     def _born_long_ago(self, text: str, results: list[Any]) -> list[Any]:
         """Without the people the text says were born or died more than `plausible.OLDEST` years ago

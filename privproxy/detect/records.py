@@ -99,9 +99,11 @@ def record_columns(text: str, results: list[Any], min_score: float) -> list[Any]
     return extra
 
 
-# A header that names a number of its own ("FIDE id", "ECF code", "Club no."), not one of an order,
-# an invoice or a product (`plausible`'s labels of other identifiers).
-_NUMBER_HEADER = re.compile(r"(?i)\b(?:id|code|no\.?|nr\.?|number|num|#|ref)\s*$")
+# A header that names a number of its own ("FIDE id", "ECF code", "Club no.", "wwcc_number", "clubNo"),
+# not one of an order, an invoice or a product (`plausible`'s labels of other identifiers).
+_NUMBER_HEADER = re.compile(
+    r"(?i)(?:\b|(?<=_)|(?-i:(?<=[a-z])(?=[A-Z])))(?:id|code|no\.?|nr\.?|number|num|#|ref)\s*$"
+)
 
 
 def _headed_identifiers(
