@@ -2122,3 +2122,11 @@ def test_digits_in_a_text_that_names_no_country_are_not_read_with_every_plan(gua
     # the same digits, with nothing that says India, are read with the policy's and language's plans only
     findings = guard.inspect("Batch 98141 22907 shipped on Monday.").findings
     assert not [f for f in findings if f["entity_type"] == "PHONE_NUMBER"]
+
+
+def test_a_recovery_phrase_with_one_word_off_the_list_is_one_after_a_phrase_word(guard: Guard) -> None:
+    words = "river tunnel giant absorb lunar kitten decade orbit velvet pony shiver gravel fabric"
+    # after a phrase word of any language we read ("taastamisfraas", Estonian), a mistyped word stays in it
+    assert words in found_values(guard, f"Mu taastamisfraas on: {words}")
+    # without one, a run of list words with a word off the list is prose
+    assert words not in found_values(guard, f"We wrote {words} on the whiteboard as a game.")

@@ -107,6 +107,7 @@ class SeedPhraseRecognizer(EntityRecognizer):
     A phrase whose BIP-39 checksum holds is one wherever it stands; one that fails the checksum (mistyped,
     or written out of order on purpose) still is on a line of its own or after a seed, phrase, mnemonic,
     recovery or wallet word: twelve word-list words in a row are rare in prose, and never the checksum.
+    After such a word, one word of the phrase may be off the list (mistyped or misremembered: "gravel").
     """
 
     def __init__(self, supported_entity: str, name: str, supported_language: str, score: float = 0.9) -> None:
@@ -131,21 +132,26 @@ class SeedPhraseRecognizer(EntityRecognizer):
         words = list(_SEED_WORD.finditer(text))
         for mnemonic, wordlist in self._lists:
             run: list[Any] = []
+            stray = 0  # words of the run not on the list: one mistyped word ("gravel" for "gravity") may be
             for word in [*words, None]:
-                joined = (
-                    word is not None
-                    and word.group() in wordlist
-                    and (not run or _SEED_GAP.fullmatch(text, run[-1].end(), word.start()) is not None)
+                follows = word is not None and (
+                    not run or _SEED_GAP.fullmatch(text, run[-1].end(), word.start()) is not None
                 )
-                if joined:
+                if follows and word is not None and (word.group() in wordlist or (run and not stray)):
+                    stray += word.group() not in wordlist
                     run.append(word)
                     continue
-                if len(run) >= _SEED_MIN:
-                    results.extend(self._phrase(text, run, mnemonic))
-                run = [word] if word is not None and word.group() in wordlist else []
+                if len(run) > 1 and run[-1].group() not in wordlist:  # a run does not end on its stray word
+                    run = run[:-1]
+                stray = sum(w.group() not in wordlist for w in run)
+                if len(run) - stray >= _SEED_MIN - 1 and len(run) >= _SEED_MIN:
+                    results.extend(self._phrase(text, run, mnemonic, typo=stray > 0))
+                run = [word] if word is not None else []  # a stray word may start a phrase too
+                stray = int(word is not None and word.group() not in wordlist)
         return results
 
-    def _phrase(self, text: str, run: list[Any], mnemonic: Any) -> list[RecognizerResult]:
+    def _phrase(self, text: str, run: list[Any], mnemonic: Any, typo: bool = False) -> list[RecognizerResult]:
+        """The phrase in `run`; one with a word off the list (`typo`) only after a seed or phrase word."""
         checked = False
         for size in (24, 21, 18, 15, 12):  # the run may go on into the sentence: "… yellow enough to"
             for first in range(len(run) - size + 1):
@@ -162,7 +168,7 @@ class SeedPhraseRecognizer(EntityRecognizer):
             end : None if line_end < 0 else line_end
         ].strip(" \t\"'`.,;)")
         told = _SEED_WORDS.search(text, max(0, start - 200), start) is not None
-        if not (checked or alone or told):
+        if not (checked or alone or told) or (typo and not told):
             return []
         why = "BIP-39 recovery phrase" + (" (checksum holds)" if checked else "")
         return [
@@ -180,5 +186,9 @@ _SEED_WORD = re.compile(r"(?<![\w-])[a-zà-ÿ]{3,8}(?![\w-])")
 _SEED_GAP = re.compile(r"[ \t,]*\n?[ \t]*(?:\d{1,2}[.):][ \t]*)?[ \t]*")
 _SEED_WORDS = re.compile(
     r"(?i)\b(?:seed|phrase|mnemonic|recovery|wallet|backup|secret\s+words|semilla|frase|phrase\s+de|"
-    r"graine|seme|semente|Wiederherstellung\w*|herstel\w*|odzyskiwani\w*|ledger|trezor|metamask)\b"
+    r"graine|seme|semente|Wiederherstellung\w*|herstel\w*|odzyskiwani\w*|ledger|trezor|metamask|"
+    # a phrase or a recovery in the other languages we read ("taastamisfraasi", "fraza", "frāze", "obnovení")
+    r"\w*(?:fraas|fraz|fráz|frāz|frază|fras)\w*|mnemoni\w*|taastami\w*|atkūrim\w*|atjaunošan\w*|obnoven\w*|"
+    r"gendannelse\w*|gjenoppretting\w*|återställning\w*|kurtarma\w*|recuperare\w*|rahakot\w*|piniginė\w*|"
+    r"maciņ\w*|peněženk\w*|portfel\w*|cüzdan\w*)\b"
 )
