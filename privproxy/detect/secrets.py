@@ -143,6 +143,10 @@ class SeedPhraseRecognizer(EntityRecognizer):
                     continue
                 if len(run) > 1 and run[-1].group() not in wordlist:  # a run does not end on its stray word
                     run = run[:-1]
+                if (
+                    len(run) > _SEED_MIN and run[0].group() not in wordlist
+                ):  # nor starts on one it can do without
+                    run = run[1:]
                 stray = sum(w.group() not in wordlist for w in run)
                 if len(run) - stray >= _SEED_MIN - 1 and len(run) >= _SEED_MIN:
                     results.extend(self._phrase(text, run, mnemonic, typo=stray > 0))
