@@ -782,8 +782,10 @@ _EXAMPLE_MARK = re.compile(
     r"[ \t]*[:,]?[ \t]*[\"'“„«(\[]?[ \t]*$"
 )
 # Types an example is never taken for: a name after "for example," is somebody the clause goes on about
-# ("For example, Anna Schmidt asked …"), and a credential stays one wherever it stands (fail closed).
-_NOT_EXAMPLES = frozenset({"PERSON", "SECRET", "API_KEY", "PRIVATE_KEY", "CRYPTO"})
+# ("For example, Anna Schmidt asked …"), an e-mail address reaches whoever holds it (a tool schema's
+# "e.g. maria.garcia@…" is a real mailbox as far as we can tell), and a credential stays one wherever it
+# stands (fail closed).
+_NOT_EXAMPLES = frozenset({"PERSON", "EMAIL_ADDRESS", "SECRET", "API_KEY", "PRIVATE_KEY", "CRYPTO"})
 
 
 def given_as_example(entity_type: str, text: str, start: int, end: int) -> bool:
