@@ -2133,3 +2133,23 @@ def test_a_recovery_phrase_with_one_word_off_the_list_is_one_after_a_phrase_word
     # and a prose word before a whole phrase on its own line does not make it one with a word off the list
     phrase = "river tunnel giant absorb lunar kitten decade orbit velvet pony shiver fabric"
     assert phrase in found_values(guard, f"Underneath it says\n{phrase}")
+
+
+def test_a_surname_that_is_a_word_under_a_surname_column_is_a_name_but_a_capitals_placeholder_is_not(
+    guard: Guard,
+) -> None:
+    assert_redacted(
+        guard, "title,first_name,last_name,postcode\nMs,Carol-Ann,Shilling,TN35 5BH", ["Shilling"]
+    )
+    text = 'private String firstName = "FIRST";\nprivate String lastName = "LAST";'
+    assert "LAST" not in found_values(guard, text)
+
+
+def test_a_comment_after_a_secret_s_value_is_no_part_of_it_and_a_hash_in_an_address_is_no_comment(
+    guard: Guard,
+) -> None:
+    text = "direccion: Calle 45 # 78-22, apto 503, Laureles\nmyapp_dbpass: !Uy7=Kq2pLm9   # rotated in May"
+    values = found_values(guard, text)
+    assert "Calle 45 # 78-22, apto 503, Laureles" in values
+    assert "!Uy7=Kq2pLm9" in values
+    assert guard.inspect(text).action == "block"

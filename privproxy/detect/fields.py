@@ -42,6 +42,15 @@ class _StructureRecognizer(EntityRecognizer):
         ]
 
 
+# Keys of one part of a name: a surname, a given name (snake_case, camelCase or spaced, in the languages
+# the field vocabulary reads).
+_NAME_PART_KEY = regex.compile(
+    r"(?i)(?:last|first|sur|given|family|fore|middle|maiden|birth)[ _.-]?name|surname|forename|nach_?name"
+    r"|vor_?name|familien_?name|apellidos?|pr[ée]nom|cognome|achter_?naam|voor_?naam|nazwisko|imi[eę]"
+    r"|efternamn|f[öo]rnamn|fornavn|etternavn|efternavn|sukunimi|etunimi|p[řr][íi]jmen[íi]|jm[ée]no"
+)
+# A comment after a secret's value on its line: blanks, a hash, a blank, then the note in words.
+_COMMENT_AFTER = regex.compile(r"[ \t]+#[ \t]+\p{L}.*$")
 # Types whose value may be any word, even a field's name ("password: password" is a password).
 _ANY_WORD_TYPES = frozenset({"SECRET", "API_KEY", "USERNAME"})
 
@@ -89,14 +98,24 @@ class FieldRecognizer(_StructureRecognizer):
                 for start, end in [self._value_span(text, pair.start, pair.end)]
                 if (self._value is None or self._value.search(text[start:end]))
                 and (self._check is None or self._check(text[start:end]))
-                and not (self._entity == "PERSON" and ordinary_words(text[start:end]))
+                and not (
+                    self._entity == "PERSON"
+                    and ordinary_words(text[start:end])
+                    # a surname is often a word ("Baker", "Shilling"): under a surname key it is a name, unless
+                    # it is a placeholder in capitals (firstName = "FIRST")
+                    and not (_NAME_PART_KEY.search(pair.key) and text[start:end].istitle())
+                )
                 and not self._names_a_field(text[start:end])
             }
         )
 
     def _value_span(self, text: str, start: int, end: int) -> tuple[int, int]:
         """A name with the person's contact data after a comma ("Contact: Marloes van Leeuwen, 06 18 27
-        49 33") is the name before the comma; every other value is the whole value."""
+        49 33") is the name before the comma; a value with a YAML or shell comment after it ("!Uy…   #
+        changed on Sunday") is the value before the comment; every other value is the whole value."""
+        comment = _COMMENT_AFTER.search(text, start, end) if self._entity in _ANY_WORD_TYPES else None
+        if comment is not None and comment.start() > start:
+            end = comment.start()
         if self._entity == "PERSON" and self._value is not None and not self._value.search(text[start:end]):
             comma = text.find(",", start, end)
             if comma > start and _CONTACT_AFTER.match(text, comma + 1, end):
