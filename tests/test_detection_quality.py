@@ -2135,6 +2135,41 @@ def test_a_recovery_phrase_with_one_word_off_the_list_is_one_after_a_phrase_word
     assert phrase in found_values(guard, f"Underneath it says\n{phrase}")
 
 
+def test_the_characters_of_a_work_named_beside_its_famous_people_are_no_private_persons(guard: Guard) -> None:
+    for text in (
+        # a text about a novel that names its author: the others are its characters
+        "Essay plan for the novel: how does Tolstoy contrast Anna Karenina with Konstantin Levin and Kitty?",
+        # names listed with two public figures or more: the same story's
+        "Compare Sherlock Holmes and Hercule Poirot with Lestrade and Hastings as detective duos.",
+    ):
+        assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
+    # a name outside the list is somebody's, whoever the text compares
+    assert_redacted(
+        guard, "Lavinia Thorne asked me to compare Napoleon and Wellington for her history class.", ["Thorne"]
+    )
+    # and so is a name after a personal word in a text about a work
+    assert_redacted(
+        guard,
+        "Can you explain the themes of chapter 2? My tutor Lavinia Thorne says Tolstoy and Dostoevsky differ.",
+        ["Thorne"],
+    )
+
+
+def test_places_are_nobody_s_in_a_text_without_contact_data_unless_a_person_is_named_with_them(
+    guard: Guard,
+) -> None:
+    for text in (
+        "Is the Moulin Rouge worth it, or should we spend the evening at the Marais instead?",
+        # a city a name detector read into "Paris Museum Pass" is still the city
+        "Is the Paris Museum Pass worth it for four days in Paris?",
+        # a German article makes a noun, not a name: "Der König", and no king's title is his name
+        "Der König ließ das Schloss ab 1869 bauen. Bitte übersetze diesen Satz für ein Schild am Eingang ins Englische.",
+    ):
+        assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
+    # a place in the sentence that names somebody stays somebody's: see
+    # test_a_place_after_in_is_nobody_s_until_somebody_is_named
+
+
 def test_a_surname_that_is_a_word_under_a_surname_column_is_a_name_but_a_capitals_placeholder_is_not(
     guard: Guard,
 ) -> None:
@@ -2153,3 +2188,16 @@ def test_a_comment_after_a_secret_s_value_is_no_part_of_it_and_a_hash_in_an_addr
     assert "Calle 45 # 78-22, apto 503, Laureles" in values
     assert "!Uy7=Kq2pLm9" in values
     assert guard.inspect(text).action == "block"
+
+
+def test_a_professional_team_s_line_up_is_public_and_a_youth_team_s_sheet_is_not(guard: Guard) -> None:
+    text = (
+        "Write a match preview. Bayern's usual line-up: Neuer; Kimmich, Upamecano, Kim Min-jae, Davies; "
+        "Goretzka, Musiala, Sané; Gnabry, Müller, Kane."
+    )
+    assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
+    youth = (
+        "Team sheet for Saturday: Oliver Hale; Harry Penn, Jack Moss, Noah Finch, Leo Dunn; "
+        "Alfie Rowe, Theo Marsh, Finn Cole; Oscar Lane, Max Webb."
+    )
+    assert_redacted(guard, youth, ["Oliver Hale", "Max Webb"])

@@ -739,12 +739,10 @@ class Detector:
             for r in results
         )
         # Words of the full names found here: a word that is one is no place ("Calan Stevenson ... Calan").
-        name_words = {
-            word
-            for r in results
-            if r.entity_type == "PERSON" and len(words := text[r.start : r.end].split()) > 1
-            for word in words
-        }
+        # The people are judged first, so that only the names that stay count ("Paris" of a "Paris
+        # Museum Pass" read as a name is still the city).
+        judged.sort(key=lambda r: r.entity_type != "PERSON")
+        name_words: set[str] | None = None
         # Spans the NER read as dates: a month or day name it reads so is one ("the January assessment",
         # "June planning offsite"), though a name list knows it as a given name too, unless the text
         # holds contact data.
@@ -757,6 +755,15 @@ class Detector:
         under_name_keys = {span for field in self._name_fields for span in field.spans(text)}
         for r in judged:
             value = text[r.start : r.end]
+            if name_words is None and r.entity_type != "PERSON":
+                name_words = {
+                    word
+                    for p in results
+                    if p.entity_type == "PERSON"
+                    and id(p) not in dropped
+                    and len(words := text[p.start : p.end].split()) > 1
+                    for word in words
+                }
             if (
                 r.entity_type == "PERSON"
                 and (r.start, r.end) in under_name_keys
@@ -839,7 +846,7 @@ class Detector:
                     or (
                         places
                         and not personal  # a town next to somebody's address or phone is part of it
-                        and not (r.entity_type == "LOCATION" and set(value.split()) & name_words)
+                        and not (r.entity_type == "LOCATION" and set(value.split()) & (name_words or set()))
                         and public.public_place(text, r.start, r.end, named=r.entity_type == "PERSON")
                     )
                 )
@@ -850,9 +857,18 @@ class Detector:
             dropped.update(
                 id(r) for r in judged if r.entity_type in _NAME_TYPES and public.associate(text, r.start)
             )
-        if figures and not personal and public.history_talk(text):
+        if figures and not personal:
+            # A line-up of a team with a public figure in it is a professional team's: its players are public.
+            for start, end in public.professional_line_ups(text):
+                dropped.update(
+                    id(r)
+                    for r in judged
+                    if r.entity_type in _NAME_TYPES and start <= r.start and r.end <= end
+                )
+        if figures and not personal and (public.history_talk(text) or public.work_talk(text)):
             # A text about the past that names a public figure: the other people it names beside them
-            # are history too ("Mary Todd Lincoln and Edwin Stanton", "Bigot de Préameneu").
+            # are history too ("Mary Todd Lincoln and Edwin Stanton", "Bigot de Préameneu"); a text
+            # about a work that names its author or a famous character: the others are its characters.
             people = [r for r in judged if r.entity_type == "PERSON" and id(r) not in dropped]
             if people and (
                 figure_named
@@ -864,6 +880,30 @@ class Detector:
                 )
             ):
                 dropped.update(id(r) for r in people if public.associate(text, r.start))
+        if figures and not personal:
+            # Names listed with public figures, in a text that names two or more of them and nobody's
+            # records ("compare Jane Eyre and Mr. Rochester with Catherine and Heathcliff"): the same
+            # story's, or history's. A name outside the list stays ("Heath Marsh asked me to compare
+            # Napoleon and Wellington").
+            people = sorted((r for r in judged if r.entity_type == "PERSON"), key=lambda r: r.start)
+            famous = [r for r in people if id(r) in dropped and public.public_figure(text, r.start, r.end)]
+            if len({public.fold(text[r.start : r.end]) for r in famous}) >= 2:
+                listed = {id(r) for r in famous}
+                for group in _name_lists(text, people):
+                    if any(id(r) in listed for r in group):
+                        dropped.update(id(r) for r in group if public.associate(text, r.start))
+        if places and not personal:
+            # A place in a text that holds nobody's contact data or ids is nobody's home, unless a person
+            # is named in its sentence ("my aunt Greta lives in Tillberga") or the writer says whose it
+            # is ("our village Wólka").
+            staying = [r for r in results if r.entity_type == "PERSON" and id(r) not in dropped]
+            dropped.update(
+                id(r)
+                for r in judged
+                if r.entity_type == "LOCATION"
+                and public.associate(text, r.start)
+                and not any(_same_sentence(text, person, r) for person in staying)
+            )
         return [r for r in results if id(r) not in dropped]
 
     def _run_analyzer(self, text: str, original_length: int) -> list[Any]:
@@ -946,6 +986,35 @@ def _quiet(name: str) -> Iterator[None]:
 _REFINE_NER = {"PERSON": refine_ner_span, "LOCATION": refine_ner_location}
 # The findings `Detector._not_names` judges: names and places from the NER and the name detectors.
 _NAME_TYPES = frozenset({"PERSON", "LOCATION"})
+_SENTENCE_BREAK = re.compile(r"[.!?](?:\s|$)|\n")
+
+
+# What joins the names of a list: a comma, "and", "with", "vs." (in the languages we read), a title.
+_LIST_JOIN = re.compile(
+    r"[ \t]*(?:[,;&/][ \t]*|[ \t]+)?(?:(?:and|or|with|vs\.?|versus|et|ou|avec|und|oder|mit|y|o|con|e|ed|i|oraz|z"
+    r"|och|eller|med|og|ja|tai|és|vagy|ve|ile|και|и|a|s|en|of|met)[ \t]+)?(?:the[ \t]+)?",
+    re.IGNORECASE,
+)
+
+
+def _name_lists(text: str, people: list[Any]) -> list[list[Any]]:
+    """The people (in text order) grouped into the lists they are written in: neighbours with nothing
+    but a comma, a conjunction or "with" between them."""
+    groups: list[list[Any]] = []
+    for person in people:
+        if groups and _LIST_JOIN.fullmatch(text, groups[-1][-1].end, max(groups[-1][-1].end, person.start)):
+            groups[-1].append(person)
+        else:
+            groups.append([person])
+    return groups
+
+
+def _same_sentence(text: str, one: Any, other: Any) -> bool:
+    """Whether two findings stand in one sentence (no full stop, question mark or line break between)."""
+    first, second = sorted((one, other), key=lambda r: r.start)
+    return _SENTENCE_BREAK.search(text, first.end, max(first.end, second.start)) is None
+
+
 # A name followed, in the same sentence, by the verb of a birth or a death and its date ("nacque il 15
 # aprile 1452", "(born 22 May 1859", "died in 1519", "urodził się w 1867"); the date's year comes first.
 _LIFE_EVENT = (

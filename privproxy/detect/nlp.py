@@ -324,6 +324,10 @@ def _known_names_only(doc: Doc, language: str | None = None) -> Doc:
 
     def holds_a_name(ent: Any) -> bool:
         words = [token.text for token in ent if not token.is_punct]
+        if words and words[0].casefold() in _ARTICLES:  # "Der König", "Die Vögelein": a noun, no name
+            words = words[1:]
+            if len(words) < 2:
+                return False
         common = FOREIGN_WORD if len(words) == 1 else COMMON_IN_RUN
         return any(known_name(word) and ranks.get(word.lower(), common) >= common for word in words)
 
@@ -390,9 +394,15 @@ _NAME_PARTICLES = frozenset(
 def _capitalized_runs(ent: Any) -> list[Any]:
     """The PERSON span cut at its lower-case words: the English model reads a sentence in another
     language on into a name ("Vilka av Astrid Lindgrens" → "Vilka", "Astrid Lindgrens")."""
+    from .names import known_name
+
     runs, start = [], ent.start
     for token in ent:
-        if token.is_lower and token.text not in _NAME_PARTICLES:
+        particle = token.text in _NAME_PARTICLES
+        # a particle joins names ("Ludwig van Beethoven"), not a noun to a name ("Auftrag von König Ludwig")
+        if token.is_lower and (
+            not particle or not any(known_name(word.text) for word in ent.doc[start : token.i])
+        ):
             if token.i > start:
                 runs.append(ent.doc[start : token.i])
             start = token.i + 1

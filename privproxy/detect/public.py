@@ -58,23 +58,32 @@ from .names import (
 from .normalize import without_diacritics
 from .plausible import owned
 
-# Titles and honorifics in front of a name: "President Lincoln", "Mr. Darcy", "Dr. Watson".
+# Titles and honorifics in front of a name: "President Lincoln", "Mr. Darcy", "Dr. Watson"; folded,
+# as names are matched ("König" is konig).
 _TITLES = word_set(
     """
     mr mrs ms miss dr prof professor sir dame lord lady king queen prince princess emperor empress
     president pope saint st general captain capt colonel sergeant admiral chancellor senator
     governor judge rev reverend father sister brother herr frau monsieur madame mademoiselle
-    señor señora don doña signor signora dom dona tsar czar sultan shah pharaoh
+    senor senora don signor signora dom dona tsar czar sultan shah pharaoh
+    konig konigin kaiser kaiserin roi reine empereur imperatrice rey reina emperador regina
+    imperatore rei rainha imperador koning koningin keizer krol krolowa cesarz kung drottning kejsare
+    konge dronning kuningas keisari kral kralovna cisar
     """
 )
 # Titles of an office or rank, not of courtesy: "President Lincoln", "Emperor Meiji". A famous
 # surname after one is that person even where the surname is also a given name ("Lincoln").
 _OFFICE_TITLES = _TITLES - word_set(
-    "mr mrs ms miss dr prof professor herr frau monsieur madame mademoiselle señor señora signor signora"
+    "mr mrs ms miss dr prof professor herr frau monsieur madame mademoiselle senor senora signor signora"
 )
 # A sovereign's or a saint's title before one given name names that one ("Queen Victoria", "Pope Pius"):
 # nobody else is called so.
-_SOVEREIGN_TITLES = word_set("king queen emperor empress pope saint tsar czar sultan shah pharaoh kaiser")
+_SOVEREIGN_TITLES = word_set(
+    "king queen emperor empress pope saint tsar czar sultan shah pharaoh kaiser kaiserin konig konigin roi"
+    " reine empereur imperatrice rey reina emperador regina imperatore rei rainha imperador koning"
+    " koningin keizer krol krolowa cesarz kung drottning kejsare konge dronning kuningas keisari kral"
+    " kralovna cisar"
+)
 _REGNAL = re.compile(r" ([IVX]{1,4})\b")
 _TITLE_BEFORE = re.compile(r"\b([^\W\d_]+)\.?\s+$")
 # Words right before a name that make it somebody the writer knows.
@@ -359,6 +368,32 @@ def history_talk(text: str) -> bool:
     return _HISTORIC_YEAR.search(text) is not None
 
 
+# Words that say a text is about a work of fiction, drama, music or film and its people (a novel's
+# characters, a play's roles, an opera's parts), or a quiz on public knowledge (stems, so inflected forms
+# match: "postaci", "romanzo").
+_WORK_WORDS = re.compile(
+    r"(?i)(?<!\w)(?:"
+    # stems, any ending: "postaci", "romanzo", "personnages", "Kapitels"
+    r"novel|chapter|protagonist|antagonist|narrator|heroine|playwright|libretto|screenplay|sonnet"
+    r"|personnage|chapitre|héroïne|romanfigur|kapitel|erzählung|märchen|personaje|capítulo|personagg"
+    r"|capitolo|racconto|personagem|hoofdstuk|toneelstuk|hoofdpersoon|powieś|postaci|postać|rozdział"
+    r"|bohater|epopej|karaktär|romaani|näytelmä"
+    r")\w*"
+    # whole words, with a plural or case ending at most
+    r"|(?<!\w)(?:character|opera|aria|sitcom|stanza|fable|myth|tale|scene|episode|film|movie|plot|fiction|poet"
+    r"|quiz|trivia|crossword|roman|pièce|poème|figur|drama|gedicht"
+    r"|novela|poema|cuento|romanzo|poesia|commedia|tragedia|romance|peça|conto|verhaal|wiersz|poemat|pjäs"
+    r"|dikt|runo|postava|báseň|роман|персонаж|герой|μυθιστόρημα|ήρωας|έπος)(?:s|es|en|e|i|a|y|u|ów|ie)?(?!\w)"
+)
+
+
+def work_talk(text: str) -> bool:
+    """Whether the text talks about a work (a novel's chapters and characters, a play, an opera, a poem)
+    or sets a quiz: the people it names beside a public figure (its author, its title character) are its
+    characters, or as public as that figure."""
+    return _WORK_WORDS.search(text) is not None
+
+
 # A match result: "Liverpool 2-1 Everton", "Stade Toulousain bat Leinster 31-22" (any dash), "Lech 0:2 Legia".
 _SCORE = r"\d{1,3}[ \t]?[-\u2013\u2014][ \t]?\d{1,3}(?![\d/.-])|\d[ \t]?:[ \t]?\d(?!\d)"
 _TEAM = r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'\u2019.-]*(?:[ \t]+[A-ZÀ-ÖØ-ÞĀ-Ž][\w'\u2019.-]*){0,3}"
@@ -384,6 +419,28 @@ def sport_talk(text: str) -> bool:
         if not dated and not _FIRST_PERSON.fullmatch(away):
             return True
     return False
+
+
+# A team's line-up: after a colon, names in three or more groups split by semicolons (the lines of a
+# formation, "Courtois; Carvajal, Nacho, Rüdiger, Mendy; Kroos, …"), ten names at least.
+_LINE_UP = re.compile(r":[ \t]*(?:[^;,.\n:()]{2,40}[;,][ \t]*){9,}[^;,.\n:()]{2,40}")
+
+
+_LINE_UP_NAME = re.compile(r"[^\s;,:][^;,:]*[^\s;,:]")
+
+
+def professional_line_ups(text: str) -> list[tuple[int, int]]:
+    """The spans of the team line-ups the text writes out (see _LINE_UP) that name a public figure: a
+    professional team's, whose players are public (a youth team's sheet names nobody famous)."""
+    return [
+        (m.start(), m.end())
+        for m in _LINE_UP.finditer(text)
+        if m.group().count(";") >= 2
+        and any(
+            public_figure(text, name.start(), name.end())
+            for name in _LINE_UP_NAME.finditer(text, m.start() + 1, m.end())
+        )
+    ]
 
 
 _MONTH_ABBREVIATIONS = frozenset(fold(name) for name in calendar.month_abbr if name) | {"sept"}
