@@ -2201,3 +2201,11 @@ def test_a_professional_team_s_line_up_is_public_and_a_youth_team_s_sheet_is_not
         "Alfie Rowe, Theo Marsh, Finn Cole; Oscar Lane, Max Webb."
     )
     assert_redacted(guard, youth, ["Oliver Hale", "Max Webb"])
+
+
+def test_the_other_candidates_of_a_list_a_password_is_written_in_are_passwords(guard: Guard) -> None:
+    text = "Nemůžu otevřít soubor. Heslo bylo Zahrada2021!, zahrada_2021 nebo Kvetiny#21, nic nefunguje."
+    values = found_values(guard, text)
+    assert {"Zahrada2021!", "zahrada_2021", "Kvetiny#21"} <= set(values), values
+    # a version or a build number in the same sentence is no candidate
+    assert "2.1.0" not in found_values(guard, "the password is Hx7!qLm2, version 2.1.0 of the app")

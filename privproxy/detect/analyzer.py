@@ -455,6 +455,7 @@ class Detector:
         if listed:  # the names listed with names are judged like any other (places, figures, code)
             results = self._not_names(scanned.text, results + listed, only=listed, figure_named=born_long_ago)
         results += after_names(scanned.text, results, self.settings.min_score)
+        results += password_siblings(scanned.text, results, self.settings.min_score)
         results += record_columns(scanned.text, results, self.settings.min_score)
         results += drugs.after_cues(scanned.text, results)
         results += drugs.in_lists(scanned.text, results, self.settings.min_score)
@@ -1121,6 +1122,62 @@ def after_names(text: str, results: list[Any], min_score: float) -> list[Any]:
             found.append(
                 recognizer_result("PERSON", person.start, nickname.end(), person.score, NICKNAME, why)
             )
+    return found
+
+
+# What joins the items of a list: a comma (and perhaps a conjunction), or a conjunction alone, in the
+# languages we read.
+_CONJUNCTION = (
+    r"(?:and|or|nor|a|i|e|y|o|et|ou|und|oder|en|of|og|eller|och|tai|ja|vagy|és|ve|veya|lub|albo|nebo|ani"
+    r"|ili|или|и|και|ή)"
+)
+_LIST_JOIN_AFTER = regex.compile(
+    rf"[ \t]*,[ \t]*(?:{_CONJUNCTION}[ \t]+)?|[ \t]+{_CONJUNCTION}[ \t]+", regex.I
+)
+_LIST_JOIN_BEFORE = regex.compile(
+    rf"(?<![^\s(])(?P<word>[^\s,;\"'\u201c\u201d\u00ab\u00bb()@]{{6,40}})"
+    rf"(?:[ \t]*,[ \t]*(?:{_CONJUNCTION}[ \t]+)?|[ \t]+{_CONJUNCTION}[ \t]+)$",
+    regex.I,
+)
+# A password's shape: a letter and a digit, no blank, no address or URL.
+_PASSWORD_SHAPE = regex.compile(
+    r"(?=[^\s,;]*\d)(?=[^\s,;]*\p{L})(?![^\s,;]*(?:://|@))[^\s,;\"'\u201c\u201d\u00ab\u00bb()]{6,40}"
+)
+PASSWORD_SIBLING = "PasswordListSibling"
+
+
+def password_siblings(text: str, results: list[Any], min_score: float) -> list[Any]:
+    """The other candidates of a list a password is written in ("I tried <one>, <two> and <three>"):
+    a password-shaped word joined to a password found in prose by a comma or a conjunction is one too."""
+    found: list[Any] = []
+    secret_spans = [(r.start, r.end) for r in results if r.entity_type in ("SECRET", "API_KEY")]
+    frontier = [
+        r
+        for r in results
+        if r.entity_type == "SECRET"
+        and r.score >= min_score
+        and _detector_name(r) == "PasswordInProseRecognizer"
+    ]
+    why = "a password-shaped word in a list with a password"
+    while frontier:
+        secret = frontier.pop()
+        spans = []
+        if (join := _LIST_JOIN_AFTER.match(text, secret.end)) and (
+            word := _PASSWORD_SHAPE.match(text, join.end())
+        ):
+            spans.append((word.start(), word.end()))
+        before = _LIST_JOIN_BEFORE.search(text, max(0, secret.start - 64), secret.start)
+        if before is not None and _PASSWORD_SHAPE.fullmatch(before.group("word")):
+            spans.append(before.span("word"))
+        for start, end in spans:
+            while end > start and text[end - 1] in ".:?)":
+                end -= 1
+            if end - start < 6 or any(a < end and start < b for a, b in secret_spans):
+                continue
+            secret_spans.append((start, end))
+            sibling = recognizer_result("SECRET", start, end, secret.score, PASSWORD_SIBLING, why)
+            found.append(sibling)
+            frontier.append(sibling)
     return found
 
 
