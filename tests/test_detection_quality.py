@@ -2209,3 +2209,16 @@ def test_the_other_candidates_of_a_list_a_password_is_written_in_are_passwords(g
     assert {"Zahrada2021!", "zahrada_2021", "Kvetiny#21"} <= set(values), values
     # a version or a build number in the same sentence is no candidate
     assert "2.1.0" not in found_values(guard, "the password is Hx7!qLm2, version 2.1.0 of the app")
+
+
+def test_the_phone_number_after_a_venue_s_address_is_the_venue_s_but_not_after_call_me(guard: Guard) -> None:
+    text = (
+        "Plan a morning around the Empire State Building (20 W 34th St, New York, NY 10001; "
+        "main line +1 212-736-3100) and lunch nearby."
+    )
+    assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
+    assert_redacted(
+        guard,
+        "Meet me at the Louvre (Rue de Rivoli, 75001 Paris), call me on 06 12 34 56 78 if lost.",
+        ["06 12 34 56 78"],
+    )

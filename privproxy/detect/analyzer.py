@@ -1278,12 +1278,43 @@ def _venue_addresses(text: str, results: list[Any], min_score: float) -> list[An
     from . import public
 
     addresses = [r for r in results if r.entity_type == "STREET_ADDRESS"]
-    if not addresses or public.personal_context(
-        {r.entity_type for r in results if r.score >= min_score and r.entity_type != "STREET_ADDRESS"}
+    if not addresses:
+        return results
+    venues = [r for r in addresses if public.venue_address(text, r.start, r.end)]
+    # and the parts of a venue's address that other detectors found ("New York, NY 10001" of it)
+    venues += [
+        r for r in addresses if r not in venues and any(v.start < r.end and r.start < v.end for v in venues)
+    ]
+    # the phone number written right after a venue's address, on its line, is the venue's ("Empire State
+    # Building (<address>; main line <number>)"), unless a word between says whose ("call me on")
+    phones = {
+        id(r)
+        for r in results
+        if r.entity_type == "PHONE_NUMBER"
+        and any(
+            0 <= r.start - venue.end <= 48
+            and "\n" not in text[venue.end : r.start]
+            and not _SOMEBODY_S_PHONE.search(text, venue.end, r.start)
+            for venue in venues
+        )
+    }
+    if public.personal_context(
+        {
+            r.entity_type
+            for r in results
+            if r.score >= min_score and r.entity_type != "STREET_ADDRESS" and id(r) not in phones
+        }
     ):
         return results
-    venues = {id(r) for r in addresses if public.venue_address(text, r.start, r.end)}
-    return [r for r in results if id(r) not in venues]
+    dropped = phones | {id(r) for r in venues}
+    return [r for r in results if id(r) not in dropped]
+
+
+# Words between an address and a phone number that make the number somebody's, not the venue's.
+_SOMEBODY_S_PHONE = regex.compile(
+    r"(?i)\b(?:my|me|mine|our|us|his|her|their|mobile|cell|whatsapp|private|home|mein|meine|mon|ma|mi|mio|mia|meu"
+    r"|minha|mijn|mój|moja|min|mitt)\b"
+)
 
 
 def _isbn(text: str, start: int, end: int) -> bool:
