@@ -2222,3 +2222,14 @@ def test_the_phone_number_after_a_venue_s_address_is_the_venue_s_but_not_after_c
         "Meet me at the Louvre (Rue de Rivoli, 75001 Paris), call me on 06 12 34 56 78 if lost.",
         ["06 12 34 56 78"],
     )
+
+
+def test_a_dish_named_after_somebody_in_a_recipe_is_no_person_but_the_person_it_is_for_is(
+    guard: Guard,
+) -> None:
+    for text in (
+        "Beef Wellington for 6: can I assemble it the day before and keep it in the fridge? Oven at 200C.",
+        "Scale this Victoria sponge recipe from 4 to 10 people: 200 g butter, 200 g sugar.",
+    ):
+        assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
+    assert_redacted(guard, "Bake a Victoria sponge for Lily Hartwell's birthday, recipe please", ["Hartwell"])

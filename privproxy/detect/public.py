@@ -808,6 +808,34 @@ def eponym(text: str, start: int, end: int) -> bool:
     return bool(_EPONYM_BEFORE.search(before))
 
 
+# A dish named after somebody, in a text about cooking: a food word before the name ("Beef Wellington",
+# "Eggs Benedict", "Pizza Margherita") or a dish word after it ("Victoria sponge", "Waldorf salad").
+_DISH_BEFORE = re.compile(
+    r"(?i)\b(?:beef|eggs?|chicken|veal|pork|lamb|lobster|oysters?|peach|pears?|sole|steak|salmon|duck|pizza"
+    r"|spaghetti|pasta|risotto|sauce|salsa|cr[eê]pes?|pommes|poulet|b(?:oe|œ)uf|filet|torta|tarte|bombe)[ \t]+$"
+)
+_DISH_AFTER = re.compile(
+    r"(?i)^[ \t]+(?:sponge|cake|salad|pie|tart|sauce|soup|pudding|torte|pizza|sandwich|biscuits?|cookies?|buns?"
+    r"|muffins?|bread|cocktail|stew|casserole|potatoes|apples?|pommes|kuchen|torte|salat|schnitten?)\b"
+)
+_COOKING = re.compile(
+    r"(?i)\b(?:recipes?|bake|baking|oven|tbsp|tsp|tablespoons?|teaspoons?|cups?|grams?|\d+[ \t]?(?:g|kg|ml|dl|l)"
+    r"|ingredients|serves?|rezept\w*|backen|backofen|recette|cuisson|receta|horno|ricetta|forno|receita"
+    r"|recept\w*|przepis\w*|opskrift|oppskrift|resepti)\b"
+)
+
+
+def dish(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] names a dish, not a person: a food word before it or a dish word after it,
+    in a text about cooking (no possessive: "Anna's cake" is Anna's)."""
+    value = text[start:end]
+    if value.endswith(("'s", "\u2019s")) or not _COOKING.search(text):
+        return False
+    return bool(
+        _DISH_BEFORE.search(text, max(0, start - 24), start) or _DISH_AFTER.match(text[end : end + 24])
+    )
+
+
 # Two capitalized words joined by "&": "Marks & Spencer", "Johnson & Johnson", "Procter & Gamble".
 _AMPERSAND_PAIR = re.compile(r"\b([A-Z][\w'\u2019-]+) & ([A-Z][\w'\u2019-]+)\b")
 
