@@ -2233,3 +2233,13 @@ def test_a_dish_named_after_somebody_in_a_recipe_is_no_person_but_the_person_it_
     ):
         assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
     assert_redacted(guard, "Bake a Victoria sponge for Lily Hartwell's birthday, recipe please", ["Hartwell"])
+
+
+def test_a_row_s_postcode_after_its_street_is_no_venue_s_range_of_numbers(guard: Guard) -> None:
+    # "39/35,97-300": the postcode after the comma is no "84-92" block of a venue, so the row's address and
+    # phone stay somebody's (the phone after a comma has no phone label: no venue's number either)
+    text = (
+        "nr,imie_nazwisko,ulica,kod,miasto,telefon\n"
+        "Z-1,Halina Wrona,aleja Lipowa 12/4,97-300,Piotrków Trybunalski,602 517 334"
+    )
+    assert_redacted(guard, text, ["aleja Lipowa 12/4", "602 517 334"])

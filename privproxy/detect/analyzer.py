@@ -1286,8 +1286,9 @@ def _venue_addresses(text: str, results: list[Any], min_score: float) -> list[An
     venues += [
         r for r in addresses if r not in venues and any(v.start < r.end and r.start < v.end for v in venues)
     ]
-    # the phone number written right after a venue's address, on its line, is the venue's ("Empire State
-    # Building (<address>; main line <number>)"), unless a word between says whose ("call me on")
+    # the phone number written right after a venue's address, on its line, after a phone label, is the
+    # venue's ("Empire State Building (<address>; main line <number>)"), unless a word between says whose
+    # ("call me on")
     phones = {
         id(r)
         for r in results
@@ -1295,6 +1296,7 @@ def _venue_addresses(text: str, results: list[Any], min_score: float) -> list[An
         and any(
             0 <= r.start - venue.end <= 48
             and "\n" not in text[venue.end : r.start]
+            and _VENUE_PHONE_LABEL.search(text, venue.end, r.start) is not None
             and not _SOMEBODY_S_PHONE.search(text, venue.end, r.start)
             for venue in venues
         )
@@ -1311,6 +1313,12 @@ def _venue_addresses(text: str, results: list[Any], min_score: float) -> list[An
     return [r for r in results if id(r) not in dropped]
 
 
+# A phone label between a venue's address and a number ("; main line", ", Tel."): a comma alone (a row of
+# an export) says nothing of whose the number is.
+_VENUE_PHONE_LABEL = regex.compile(
+    r"(?i)\b(?:tel|phone|telephone|main line|switchboard|box office|reception|info(?:rmation)?|hotline|call"
+    r"|telefon|t[ée]l[ée]phone|tel[ée]fono|telefone|puh|tlf)\b"
+)
 # Words between an address and a phone number that make the number somebody's, not the venue's.
 _SOMEBODY_S_PHONE = regex.compile(
     r"(?i)\b(?:my|me|mine|our|us|his|her|their|mobile|cell|whatsapp|private|home|mein|meine|mon|ma|mi|mio|mia|meu"

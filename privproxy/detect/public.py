@@ -951,7 +951,8 @@ def venue_address(text: str, start: int, end: int) -> bool:
     if _RESIDENT.search(before) or _RESIDENT.search(text[end : end + 40]):
         return False
     numbers = _NUMBER_RANGE.search(text[start : end + 8])  # the span may stop before "-92"
-    if numbers and int(numbers[1]) < int(numbers[2]):
+    # (the range starts in the span: ",97-300" after "aleja Sadowa 39/35" is the postcode of a row)
+    if numbers and numbers.start() < end - start and int(numbers[1]) < int(numbers[2]):
         return True
     named = _NAME_THEN_BRACKET.search(before)
     words = named.group(1).split() if named else []
