@@ -2147,6 +2147,12 @@ def test_the_characters_of_a_work_named_beside_its_famous_people_are_no_private_
     assert_redacted(
         guard, "Lavinia Thorne asked me to compare Napoleon and Wellington for her history class.", ["Thorne"]
     )
+    # a given name that is also a word about works ("Aria", "Roman") does not make its own text one
+    for text in (
+        "Aria Patel asked me to explain Napoleon's campaigns in Italy.",
+        "Roman Kowalski asked me to explain Napoleon's campaigns in Italy.",
+    ):
+        assert_redacted(guard, text, ["Patel" if "Aria" in text else "Kowalski"])
     # and so is a name after a personal word in a text about a work
     assert_redacted(
         guard,

@@ -991,7 +991,7 @@ _NAME_TYPES = frozenset({"PERSON", "LOCATION"})
 _SENTENCE_BREAK = re.compile(r"[.!?](?:\s|$)|\n")
 
 
-# What joins the names of a list: a comma, "and", "with", "vs." (in the languages we read), a title.
+# What joins the names of a list: a comma, "and", "with", "vs." (in the languages we read), "the".
 _LIST_JOIN = re.compile(
     r"[ \t]*(?:[,;&/][ \t]*|[ \t]+)?(?:(?:and|or|with|vs\.?|versus|et|ou|avec|und|oder|mit|y|o|con|e|ed|i|oraz|z"
     r"|och|eller|med|og|ja|tai|és|vagy|ve|ile|και|и|a|s|en|of|met)[ \t]+)?(?:the[ \t]+)?",

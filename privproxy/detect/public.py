@@ -380,8 +380,10 @@ _WORK_WORDS = re.compile(
     r"|bohater|epopej|karaktär|romaani|näytelmä"
     r")\w*"
     # whole words, with a plural or case ending at most
-    r"|(?<!\w)(?:character|opera|aria|sitcom|stanza|fable|myth|tale|scene|episode|film|movie|plot|fiction|poet"
-    r"|quiz|trivia|crossword|roman|pièce|poème|figur|drama|gedicht"
+    # ("aria" and a capitalized "Roman" are left out: both are given names, and a name alone must never
+    # make its own text about a work)
+    r"|(?<!\w)(?:character|opera|sitcom|stanza|fable|myth|tale|scene|episode|film|movie|plot|fiction|poet"
+    r"|quiz|trivia|crossword|(?-i:roman)|pièce|poème|figur|drama|gedicht"
     r"|novela|poema|cuento|romanzo|poesia|commedia|tragedia|romance|peça|conto|verhaal|wiersz|poemat|pjäs"
     r"|dikt|runo|postava|báseň|роман|персонаж|герой|μυθιστόρημα|ήρωας|έπος)(?:s|es|en|e|i|a|y|u|ów|ie)?(?!\w)"
 )
