@@ -12,7 +12,7 @@ import functools
 import hashlib
 import logging
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -167,18 +167,21 @@ def _quoted(text: str, start: int, end: int) -> bool:
     return start > 0 and end < len(text) and text[start - 1] == text[end] and text[end] in "\"'`"
 
 
+def _phone_regions_read(configured: Sequence[str], language: object) -> tuple[str, ...]:
+    """The numbering plans phones are read with: the policy's, then those of the text's likely language."""
+    return (*configured, *(r for r in _LANGUAGE_REGIONS.get(str(language), ()) if r not in configured))
+
+
 class LanguagePhoneRecognizer(PhoneRecognizer):
     """Presidio's phone recognizer over the policy's regions and those of the text's likely language."""
 
     def analyze(self, text: str, entities: list[str], nlp_artifacts: Any = None) -> Any:
-        configured = self.supported_regions
-        language = getattr(nlp_artifacts, LIKELY_LANGUAGE, None)
-        extra = [region for region in _LANGUAGE_REGIONS.get(str(language), ()) if region not in configured]
-        if not extra:
+        regions = _phone_regions_read(self.supported_regions, getattr(nlp_artifacts, LIKELY_LANGUAGE, None))
+        if len(regions) == len(self.supported_regions):
             return super().analyze(text, entities, nlp_artifacts)
         # A copy per call: the recognizer is shared between threads, its region list must not change.
         reader = copy.copy(self)
-        reader.supported_regions = (*configured, *extra)
+        reader.supported_regions = regions
         return PhoneRecognizer.analyze(reader, text, entities, nlp_artifacts)
 
 
@@ -556,7 +559,7 @@ class Detector:
         from . import public
 
         language = self._engine.likely_language(text, self.language) or self.language
-        read = {*self.settings.phone_regions, *_LANGUAGE_REGIONS.get(language, ())}
+        read = set(_phone_regions_read(self.settings.phone_regions, language))
         countries = public.countries_named(text)
         for r in results:
             name = (r.recognition_metadata or {}).get("recognizer_name", "")
@@ -991,10 +994,15 @@ _NAME_TYPES = frozenset({"PERSON", "LOCATION"})
 _SENTENCE_BREAK = re.compile(r"[.!?](?:\s|$)|\n")
 
 
-# What joins the names of a list: a comma, "and", "with", "vs." (in the languages we read), "the".
+# A conjunction ("and", "or", "nor") in the languages we read.
+_CONJUNCTION = (
+    r"(?:and|or|nor|a|i|e|ed|y|o|et|ou|und|oder|en|of|og|eller|och|tai|ja|vagy|és|ve|veya|lub|albo|oraz|nebo"
+    r"|ani|ili|или|и|και|ή)"
+)
+# What joins the names of a list: a comma, a conjunction, "with", "vs." (in the languages we read), "the".
 _LIST_JOIN = re.compile(
-    r"[ \t]*(?:[,;&/][ \t]*|[ \t]+)?(?:(?:and|or|with|vs\.?|versus|et|ou|avec|und|oder|mit|y|o|con|e|ed|i|oraz|z"
-    r"|och|eller|med|og|ja|tai|és|vagy|ve|ile|και|и|a|s|en|of|met)[ \t]+)?(?:the[ \t]+)?",
+    rf"[ \t]*(?:[,;&/][ \t]*|[ \t]+)?(?:(?:{_CONJUNCTION}|with|vs\.?|versus|avec|mit|con|z|med|s|met|ile)[ \t]+)?"
+    r"(?:the[ \t]+)?",
     re.IGNORECASE,
 )
 
@@ -1126,12 +1134,7 @@ def after_names(text: str, results: list[Any], min_score: float) -> list[Any]:
     return found
 
 
-# What joins the items of a list: a comma (and perhaps a conjunction), or a conjunction alone, in the
-# languages we read.
-_CONJUNCTION = (
-    r"(?:and|or|nor|a|i|e|y|o|et|ou|und|oder|en|of|og|eller|och|tai|ja|vagy|és|ve|veya|lub|albo|nebo|ani"
-    r"|ili|или|и|και|ή)"
-)
+# What joins the items of a list: a comma (and perhaps a conjunction), or a conjunction alone.
 _LIST_JOIN_AFTER = regex.compile(
     rf"[ \t]*,[ \t]*(?:{_CONJUNCTION}[ \t]+)?|[ \t]+{_CONJUNCTION}[ \t]+", regex.I
 )
@@ -1150,8 +1153,6 @@ PASSWORD_SIBLING = "PasswordListSibling"
 def password_siblings(text: str, results: list[Any], min_score: float) -> list[Any]:
     """The other candidates of a list a password is written in ("I tried <one>, <two> and <three>"):
     a password-shaped word joined to a password found in prose by a comma or a conjunction is one too."""
-    found: list[Any] = []
-    secret_spans = [(r.start, r.end) for r in results if r.entity_type in ("SECRET", "API_KEY")]
     frontier = [
         r
         for r in results
@@ -1159,6 +1160,10 @@ def password_siblings(text: str, results: list[Any], min_score: float) -> list[A
         and r.score >= min_score
         and _detector_name(r) == "PasswordInProseRecognizer"
     ]
+    if not frontier:
+        return []
+    found: list[Any] = []
+    secret_spans = [(r.start, r.end) for r in results if r.entity_type in ("SECRET", "API_KEY")]
     why = "a password-shaped word in a list with a password"
     while frontier:
         secret = frontier.pop()
