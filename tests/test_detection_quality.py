@@ -13,6 +13,7 @@ import pytest
 from conftest import REPO
 
 from privproxy import Guard
+from privproxy.detect import public
 from privproxy.policy.loader import portable_policy_text
 
 
@@ -2239,6 +2240,15 @@ def test_a_dish_named_after_somebody_in_a_recipe_is_no_person_but_the_person_it_
     ):
         assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
     assert_redacted(guard, "Bake a Victoria sponge for Lily Hartwell's birthday, recipe please", ["Hartwell"])
+
+
+def test_a_cup_final_or_a_5g_network_makes_no_text_about_cooking() -> None:
+    # only a quantity ("2 cups", "200 g") or a cooking word does; "World Cup" and "5G" say nothing of food
+    text = "Ask Victoria Cake about the World Cup tickets and the 5G router."
+    start = text.index("Victoria")
+    assert not public.dish(text, start, start + len("Victoria"))
+    recipe = "Victoria sponge: 2 cups of flour, 200 g sugar."
+    assert public.dish(recipe, 0, len("Victoria"))
 
 
 def test_a_row_s_postcode_after_its_street_is_no_venue_s_range_of_numbers(guard: Guard) -> None:

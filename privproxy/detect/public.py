@@ -821,7 +821,7 @@ _DISH_AFTER = re.compile(
     r"|muffins?|bread|cocktail|stew|casserole|potatoes|apples?|pommes|kuchen|torte|salat|schnitten?)\b"
 )
 _COOKING = re.compile(
-    r"(?i)\b(?:recipes?|bake|baking|oven|tbsp|tsp|tablespoons?|teaspoons?|cups?|grams?|\d+[ \t]?(?:g|kg|ml|dl|l)"
+    r"(?i)\b(?:recipes?|bake|baking|oven|tbsp|tsp|tablespoons?|teaspoons?|grams?|\d+[ \t]?(?:cups?|(?-i:g|kg|ml|dl|l))"
     r"|ingredients|serves?|rezept\w*|backen|backofen|recette|cuisson|receta|horno|ricetta|forno|receita"
     r"|recept\w*|przepis\w*|opskrift|oppskrift|resepti)\b"
 )
