@@ -347,6 +347,12 @@ GENERIC_LABELS = [
     "personal id code",
     "national number",
     "citizen id",
+    # the English words for a social-security number, whichever country's ("social insurance number
+    # 4271… " of an Austrian, in an English letter)
+    "social security number",
+    "social insurance number",
+    "national insurance number",
+    "insurance number",
     "numéro d'identité",
     "numéro d'identification",
     "numéro national",

@@ -298,3 +298,66 @@ def test_the_user_of_a_remotes_user_and_token_is_a_login(shared_guard: Guard) ->
     assert ("mnowak-ci", "USERNAME") in found
     ci = "git clone https://oauth2:$CI_JOB_TOKEN@gitlab.example.com/group/app.git"
     assert "USERNAME" not in {f["entity_type"] for f in shared_guard.inspect(ci).findings}
+
+
+@pytest.mark.parametrize(
+    ("prompt", "secrets"),
+    [
+        # a key named noun-first (Romance) or glued into a compound (Hungarian, Finnish)
+        (
+            "gateway:\n  chiave_mac: Qw8rTz3LmN5pXv7BcD9fGh2JkL4sA6yU1eR0oI3t",
+            ["Qw8rTz3LmN5pXv7BcD9fGh2JkL4sA6yU1eR0oI3t"],
+        ),
+        (
+            "Aláírókulcs: 9c3e71aa-04bd-4e2f-b61c-7d80e5a2c4f1QmTX",
+            ["9c3e71aa-04bd-4e2f-b61c-7d80e5a2c4f1QmTX"],
+        ),
+        # a plural key holds a list of keys, each one
+        (
+            "APP_KEYS=Xk4pQz8rLm2vTb6nWc1dYf==,Hj7sNa3eRu9oKi5gPl0tMw==",
+            ["Xk4pQz8rLm2vTb6nWc1dYf==", "Hj7sNa3eRu9oKi5gPl0tMw=="],
+        ),
+        # a PIN under a key that ends in one
+        ("[till]\nsupervisor_pin = 60328", ["60328"]),
+        # the other strong password a text gives beside a password found in prose, and a list's other one
+        (
+            "My current password is Pierogi*Ruskie*2022. For the new one I was thinking Wisla_Krakow_2026, ok?",
+            ["Pierogi*Ruskie*2022", "Wisla_Krakow_2026"],
+        ),
+        (
+            "En muista, kumpi tunnuslause on oikea: Saimaa-Norppa-1995 vai saimaa_norppa_95.",
+            ["Saimaa-Norppa-1995", "saimaa_norppa_95"],
+        ),
+        # a command's argument that is a key share
+        (
+            "$ vault operator unseal Kq9Lm2Zx7Vb4Nc1Rt8Yh3Gf6Dp0Sa5We2Ui7Oo4Pq=",
+            ["Kq9Lm2Zx7Vb4Nc1Rt8Yh3Gf6Dp0Sa5We2Ui7Oo4Pq="],
+        ),
+    ],
+)
+def test_keys_named_in_other_languages_lists_of_keys_pins_and_a_password_s_neighbours_are_secrets(
+    shared_guard: Guard, prompt: str, secrets: list[str]
+) -> None:
+    findings = shared_guard.inspect(prompt).findings
+    covered = [(f["start"], f["end"]) for f in findings if f["entity_type"] in ("SECRET", "API_KEY")]
+    for secret in secrets:
+        start = prompt.index(secret)
+        assert any(a <= start and start + len(secret) <= b for a, b in covered), secret
+
+
+@pytest.mark.parametrize(
+    "prompt",
+    [
+        "usage:\n  prompt_tokens: 1234\n  completion_tokens: 56",  # a count, not a list of tokens
+        "feature_flags=dark_mode,beta_search",
+        "LED_PIN = 13\nBUTTON_PIN = 4",
+        "vault operator unseal -reset",
+        "monkey: Kq9Lm2Zx7Vb4Nc1Rt8Yh3Gf6Dp0Sa5",  # "key" glued to a word of its own
+        # a password in prose does not make a version, a standard or a date in its paragraph one
+        "The password is Hx7!qLm2. We run v2.3.1-beta on ISO-8859-1 since 2024-05-01.",
+    ],
+)
+def test_what_those_keys_and_neighbours_are_not(shared_guard: Guard, prompt: str) -> None:
+    findings = shared_guard.inspect(prompt).findings
+    flagged = [prompt[f["start"] : f["end"]] for f in findings if f["entity_type"] in ("SECRET", "API_KEY")]
+    assert all(value in ("Hx7!qLm2",) for value in flagged), flagged

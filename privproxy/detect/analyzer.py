@@ -996,7 +996,7 @@ _SENTENCE_BREAK = re.compile(r"[.!?](?:\s|$)|\n")
 
 # A conjunction ("and", "or", "nor") in the languages we read.
 _CONJUNCTION = (
-    r"(?:and|or|nor|a|i|e|ed|y|o|et|ou|und|oder|en|of|og|eller|och|tai|ja|vagy|és|ve|veya|lub|albo|oraz|nebo"
+    r"(?:and|or|nor|a|i|e|ed|y|o|et|ou|und|oder|en|of|og|eller|och|tai|vai|ja|vagy|és|ve|veya|lub|albo|oraz|nebo|ir|arba|și|şi|sau"
     r"|ani|ili|или|и|και|ή)"
 )
 # What joins the names of a list: a comma, a conjunction, "with", "vs." (in the languages we read), "the".
@@ -1153,15 +1153,16 @@ PASSWORD_SIBLING = "PasswordListSibling"
 def password_siblings(text: str, results: list[Any], min_score: float) -> list[Any]:
     """The other candidates of a list a password is written in ("I tried <one>, <two> and <three>"):
     a password-shaped word joined to a password found in prose by a comma or a conjunction is one too."""
-    frontier = [
+    prose = [
         r
         for r in results
         if r.entity_type == "SECRET"
         and r.score >= min_score
         and _detector_name(r) == "PasswordInProseRecognizer"
     ]
-    if not frontier:
+    if not prose:
         return []
+    frontier = list(prose)
     found: list[Any] = []
     secret_spans = [(r.start, r.end) for r in results if r.entity_type in ("SECRET", "API_KEY")]
     why = "a password-shaped word in a list with a password"
@@ -1184,6 +1185,40 @@ def password_siblings(text: str, results: list[Any], min_score: float) -> list[A
             sibling = recognizer_result("SECRET", start, end, secret.score, PASSWORD_SIBLING, why)
             found.append(sibling)
             frontier.append(sibling)
+    return found + _strong_passwords_near(text, prose, [*results, *found])
+
+
+# A strong password's shape: eight characters or more, a lower-case letter, a digit, and a symbol or a
+# capital; no address, path, URL or assignment ("Vltava_Mělník_2025", "mirlo-olivo-sierra-42").
+_STRONG_PASSWORD = regex.compile(
+    r"(?<![^\s\"'\u201c\u201d\u00ab\u00bb(])(?=[^\s]*\p{Ll})(?=[^\s]*\d)(?=[^\s]*(?:[-_!#*$%&+?~^]|\p{Lu}))"
+    r"(?![^\s]*[@/\\=:<>{}\[\]|`])(?!v?\d+(?:[.\-]\d+)+\b)[^\s\"'\u201c\u201d\u00ab\u00bb(),;]{8,64}"
+)
+_PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
+_NEAR = 240
+
+
+def _strong_passwords_near(text: str, prose: list[Any], results: list[Any]) -> list[Any]:
+    """Strong password-shaped words in the paragraph of a password found in prose, 240 characters around
+    it ("… current password <one>. I'd like the new one <two>, does it meet the rules?"): a text that
+    gives one password gives the others it names."""
+    taken = [(r.start, r.end) for r in results if r.score > 0]
+    found: list[Any] = []
+    why = "a strong password-shaped word in the paragraph of a password"
+    for secret in prose:
+        start = max(0, secret.start - _NEAR)
+        end = min(len(text), secret.end + _NEAR)
+        breaks = [m for m in _PARAGRAPH_BREAK.finditer(text, start, end)]
+        start = max([start, *(m.end() for m in breaks if m.end() <= secret.start)])
+        end = min([end, *(m.start() for m in breaks if m.start() >= secret.end)])
+        for word in _STRONG_PASSWORD.finditer(text, start, end):
+            a, b = word.span()
+            while b > a and text[b - 1] in ".:?!":
+                b -= 1
+            if b - a < 8 or any(x < b and a < y for x, y in taken):
+                continue
+            taken.append((a, b))
+            found.append(recognizer_result("SECRET", a, b, secret.score, PASSWORD_SIBLING, why))
     return found
 
 

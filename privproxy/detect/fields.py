@@ -53,6 +53,9 @@ _NAME_PART_KEY = regex.compile(
 _COMMENT_AFTER = regex.compile(r"[ \t]+#[ \t]+\p{L}.*$")
 # Types whose value may be any word, even a field's name ("password: password" is a password).
 _ANY_WORD_TYPES = frozenset({"SECRET", "API_KEY", "USERNAME"})
+_CREDENTIAL_TYPES = frozenset({"SECRET", "API_KEY"})
+# An item of a comma-separated value: what stands between the commas, without blanks, quotes or brackets.
+_LIST_ITEM = regex.compile(r"[^,\s\"'\[\]]+")
 
 
 class FieldRecognizer(_StructureRecognizer):
@@ -90,24 +93,51 @@ class FieldRecognizer(_StructureRecognizer):
         pairs = read_pairs(text)
         if self._with is not None and not any(self._with.type_of(pair.key) for pair in pairs):
             return []
-        return sorted(
-            {
-                (start, end)
-                for pair in pairs
-                if self._vocabulary.type_of(pair.key) == self._entity
-                for start, end in [self._value_span(text, pair.start, pair.end)]
-                if (self._value is None or self._value.search(text[start:end]))
-                and (self._check is None or self._check(text[start:end]))
-                and not (
-                    self._entity == "PERSON"
-                    and ordinary_words(text[start:end])
-                    # a surname is often a word ("Baker", "Shilling"): under a surname key it is a name, unless
-                    # it is a placeholder in capitals (firstName = "FIRST")
-                    and not (_NAME_PART_KEY.search(pair.key) and text[start:end].istitle())
-                )
-                and not self._names_a_field(text[start:end])
-            }
+        found: set[tuple[int, int]] = set()
+        for pair in pairs:
+            named = self._vocabulary.type_of(pair.key) == self._entity
+            if not named and not self._names_plural(pair.key):
+                continue
+            start, end = self._value_span(text, pair.start, pair.end)
+            if named and self._accepts(text[start:end], pair.key):
+                found.add((start, end))
+            elif self._entity in _CREDENTIAL_TYPES:
+                found.update(self._list_items(text, start, end, pair.key))
+        return sorted(found)
+
+    def _names_plural(self, key: str) -> bool:
+        """Whether `key` is the plural of a credential's key: its value is read as a list of them
+        (`APP_KEYS=<key>,<key>`), never as one ("prompt_tokens: 1234" is a count)."""
+        key = key.rstrip()
+        return (
+            self._entity in _CREDENTIAL_TYPES
+            and key[-1:] in ("s", "S")
+            and self._vocabulary.type_of(key[:-1]) == self._entity
         )
+
+    def _accepts(self, value: str, key: str) -> bool:
+        """Whether `value`, under `key`, is this detector's: its pattern, its checksum, not a field name."""
+        return (
+            (self._value is None or self._value.search(value) is not None)
+            and (self._check is None or self._check(value))
+            and not (
+                self._entity == "PERSON"
+                and ordinary_words(value)
+                # a surname is often a word ("Baker", "Shilling"): under a surname key it is a name, unless
+                # it is a placeholder in capitals (firstName = "FIRST")
+                and not (_NAME_PART_KEY.search(key) and value.istitle())
+            )
+            and not self._names_a_field(value)
+        )
+
+    def _list_items(self, text: str, start: int, end: int, key: str) -> list[tuple[int, int]]:
+        """The items of a comma-separated value (`APP_KEYS=<key>,<key>`) when each is a value of its own."""
+        if "," not in text[start:end]:
+            return []
+        items = [(m.start(), m.end()) for m in _LIST_ITEM.finditer(text, start, end)]
+        if len(items) >= 2 and all(self._accepts(text[a:b], key) for a, b in items):
+            return items
+        return []
 
     def _value_span(self, text: str, start: int, end: int) -> tuple[int, int]:
         """A name with the person's contact data after a comma ("Contact: Marloes van Leeuwen, 06 18 27

@@ -1082,6 +1082,12 @@ _PLURAL = re.compile(r"[a-z]{3,}[^s]s")
 # The shortest listed name read at the end of a longer word (`rootpassword`, `appsecret`): shorter
 # ones end too many words of their own ("bypass", "compass").
 _GLUED_MIN = 6
+# Shorter words for a key of languages that glue their compounds ("aláírókulcs", a signing key in
+# Hungarian; "salausavain", an encryption key in Finnish; "krypteringsnøgle"), read at the end all the same.
+_GLUED_KEY_WORDS = frozenset({"kulcs", "avain", "nogle", "klic"})
+# Words for a key in the languages that write the noun first ("chiave_mac", "clave_firma", "cle_hmac"):
+# a key they begin names the same key as a key they end.
+_KEY_HEAD_FIRST = frozenset({"chiave", "clave", "llave", "cle", "clef", "chave", "cheie"})
 
 
 _PUBLIC_WORDS = frozenset({"public", "pub", "publishable"})
@@ -1165,6 +1171,7 @@ class FieldVocabulary:
             if found is not None:
                 return found
         last = words[-1] if words else ""
+        first, whole = (words[0] if words else ""), words
         before = ""
         while words:
             found = self._types.get("".join(words))
@@ -1179,10 +1186,13 @@ class FieldVocabulary:
                 return None
             before, words = words[0], words[1:]
         if self._key_suffix:  # a name glued to what comes first: `dbpassword`, `clientsecret`
-            for cut in range(1, len(last) - _GLUED_MIN + 1):
-                found = self._types.get(last[cut:])
+            for cut in range(1, len(last) - 3):
+                tail = last[cut:]
+                found = self._types.get(tail) if len(tail) >= _GLUED_MIN or tail in _GLUED_KEY_WORDS else None
                 if found is not None:
                     return found
+            if first in _KEY_HEAD_FIRST and len(whole) > 1:
+                return self._types.get(first)
         return None
 
 
