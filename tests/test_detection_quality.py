@@ -2251,6 +2251,23 @@ def test_a_cup_final_or_a_5g_network_makes_no_text_about_cooking() -> None:
     assert public.dish(recipe, 0, len("Victoria"))
 
 
+def test_a_famous_birth_date_is_no_street_and_a_chess_header_names_its_player_surname_first(
+    guard: Guard,
+) -> None:
+    # "26 September 1981" was read as a house number, a street and a number: an address in the text made
+    # the figure's biography somebody's record
+    text = (
+        "Summarise Serena Williams' career for a school presentation: born 26 September 1981 in Saginaw, "
+        "Michigan; 23 Grand Slam singles titles."
+    )
+    assert sent(guard, text) == ("allow", text), guard.inspect(text).findings
+    pgn = '[Event "Candidates"]\n[White "Carlsen, Magnus"]\n[Black "Kasparov, Garry"]\n[Result "1/2-1/2"]'
+    assert sent(guard, pgn) == ("allow", pgn), guard.inspect(pgn).findings
+    # somebody who is not famous keeps their name, written either way
+    assert_redacted(guard, '[White "Whitlock, Dorothea"]\n[Black "Kasparov, Garry"]', ["Dorothea"])
+    assert_redacted(guard, "Please send the lease to my address: 14 Mayfield 22, Leeds.", ["14 Mayfield 22"])
+
+
 def test_a_row_s_postcode_after_its_street_is_no_venue_s_range_of_numbers(guard: Guard) -> None:
     # "39/35,97-300": the postcode after the comma is no "84-92" block of a venue, so the row's address and
     # phone stay somebody's (the phone after a comma has no phone label: no venue's number either)

@@ -445,6 +445,7 @@ class Detector:
         # "e.g. SW1A 1AA": how a value looks, nobody's
         results = [r for r in results if not given_as_example(r.entity_type, scanned.text, r.start, r.end)]
         people = sum(r.entity_type == "PERSON" for r in results)
+        results = _dates_not_addresses(scanned.text, results)
         results = self._public_births(scanned.text, results)
         if self.settings.public_places == "allow":  # after the births that are history ("nació … 1907")
             results = _venue_addresses(scanned.text, results, self.settings.min_score)
@@ -1311,6 +1312,29 @@ def chat_speakers(text: str) -> list[Any]:
 def _health_words(results: list[Any], detectors: frozenset[str]) -> list[Any]:
     """The drug and condition findings of these detectors."""
     return [r for r in results if r.entity_type in health.HEALTH_TYPES and _detector_name(r) in detectors]
+
+
+# A date written as a day, a month's name and a year ("26 September 1981", "3. Mai 2001", "June 4, 1944").
+_DAY_MONTH_YEAR = regex.compile(
+    r"(?:(?P<day>\d{1,2})\.?[ \t]+(?P<month>\p{L}+)\.?|(?P<month2>\p{L}+)\.?[ \t]+(?P<day2>\d{1,2})(?:st|nd|rd|th)?,?)"
+    r"[ \t]+\d{4}"
+)
+
+
+def _dates_not_addresses(text: str, results: list[Any]) -> list[Any]:
+    """Without the street addresses that are a date ("26 September 1981" read as a house number, a street
+    and a number): a month's name is no street's."""
+
+    def date(value: str) -> bool:
+        from . import public
+
+        match = _DAY_MONTH_YEAR.fullmatch(value.strip())
+        if match is None:
+            return False
+        day, month = match["day"] or match["day2"], match["month"] or match["month2"]
+        return 1 <= int(day) <= 31 and public.calendar_word(month)
+
+    return [r for r in results if not (r.entity_type == "STREET_ADDRESS" and date(text[r.start : r.end]))]
 
 
 def _venue_addresses(text: str, results: list[Any], min_score: float) -> list[Any]:

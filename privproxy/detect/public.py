@@ -194,6 +194,9 @@ def _inflected_figure(words: list[str]) -> bool:
 
 def public_figure(text: str, start: int, end: int) -> bool:
     """Whether the PERSON span text[start:end] names a public figure, in a context that is not personal."""
+    flipped = _surname_first(text, start, end)
+    if flipped is not None:
+        return not _PERSONAL.search(text[max(0, flipped - 40) : flipped])
     start, end = _whole_figure(text, start, end)
     value = text[start:end]
     if " " in value.strip() and fold(value) not in _figures()[0] and _listed_in_any_form(value.split()):
@@ -316,6 +319,28 @@ def _listed_in_any_form(words: list[str]) -> bool:
             if fold(" ".join(ordered)) in full or (inflected and _inflected_figure(list(ordered))):
                 return True
     return False
+
+
+# A surname and a comma before a given name: "Kasparov, Garry" (a PGN header, a bibliography, a roster).
+_SURNAME_COMMA = re.compile(r"([^\W\d_][\w'\u2019-]+),[ \t]*$")
+
+
+def _surname_first(text: str, start: int, end: int) -> int | None:
+    """Where a listed figure written surname first ("Kasparov, Garry") starts, the span being its given
+    name or the whole; None where the span is no such name."""
+    value = text[start:end]
+    if "," in value:
+        surname, given = value.split(",", 1)
+        at = start
+    else:
+        before = _SURNAME_COMMA.search(text, max(0, start - 40), start)
+        if before is None:
+            return None
+        surname, given, at = before[1], value, before.start(1)
+    words = [*given.split(), surname.strip()]
+    if len(words) < 2 or not all(word[:1].isupper() for word in words):
+        return None
+    return at if fold(" ".join(words)) in _figures()[0] else None
 
 
 def _whole_figure(text: str, start: int, end: int) -> tuple[int, int]:
