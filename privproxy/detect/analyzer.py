@@ -1190,7 +1190,7 @@ def password_siblings(text: str, results: list[Any], min_score: float) -> list[A
 
 
 # A strong password's shape: eight characters or more, a lower-case letter, a digit, and a symbol or a
-# capital; no address, path, URL or assignment ("Vltava_Mělník_2025", "mirlo-olivo-sierra-42").
+# capital; no address, path, URL or assignment ("Morava_Brno_2031", "tejo-pinho-serra-17").
 _STRONG_PASSWORD = regex.compile(
     r"(?<![^\s\"'\u201c\u201d\u00ab\u00bb(])(?=[^\s]*\p{Ll})(?=[^\s]*\d)(?=[^\s]*(?:[-_!#*$%&+?~^]|\p{Lu}))"
     r"(?![^\s]*[@/\\=:<>{}\[\]|`])(?!v?\d+(?:[.\-]\d+)+\b)[^\s\"'\u201c\u201d\u00ab\u00bb(),;]{8,64}"
@@ -1209,7 +1209,7 @@ def _strong_passwords_near(text: str, prose: list[Any], results: list[Any]) -> l
     for secret in prose:
         start = max(0, secret.start - _NEAR)
         end = min(len(text), secret.end + _NEAR)
-        breaks = [m for m in _PARAGRAPH_BREAK.finditer(text, start, end)]
+        breaks = list(_PARAGRAPH_BREAK.finditer(text, start, end))
         start = max([start, *(m.end() for m in breaks if m.end() <= secret.start)])
         end = min([end, *(m.start() for m in breaks if m.start() >= secret.end)])
         for word in _STRONG_PASSWORD.finditer(text, start, end):
@@ -1324,10 +1324,9 @@ _DAY_MONTH_YEAR = regex.compile(
 def _dates_not_addresses(text: str, results: list[Any]) -> list[Any]:
     """Without the street addresses that are a date ("26 September 1981" read as a house number, a street
     and a number): a month's name is no street's."""
+    from . import public
 
     def date(value: str) -> bool:
-        from . import public
-
         match = _DAY_MONTH_YEAR.fullmatch(value.strip())
         if match is None:
             return False

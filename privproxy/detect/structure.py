@@ -1171,7 +1171,7 @@ class FieldVocabulary:
             if found is not None:
                 return found
         last = words[-1] if words else ""
-        first, whole = (words[0] if words else ""), words
+        first, several = (words[0] if words else ""), len(words) > 1
         before = ""
         while words:
             found = self._types.get("".join(words))
@@ -1191,7 +1191,7 @@ class FieldVocabulary:
                 found = self._types.get(tail) if len(tail) >= _GLUED_MIN or tail in _GLUED_KEY_WORDS else None
                 if found is not None:
                     return found
-            if first in _KEY_HEAD_FIRST and len(whole) > 1:
+            if first in _KEY_HEAD_FIRST and several:
                 return self._types.get(first)
         return None
 
