@@ -333,6 +333,14 @@ def test_the_user_of_a_remotes_user_and_token_is_a_login(shared_guard: Guard) ->
             "$ vault operator unseal Kq9Lm2Zx7Vb4Nc1Rt8Yh3Gf6Dp0Sa5We2Ui7Oo4Pq=",
             ["Kq9Lm2Zx7Vb4Nc1Rt8Yh3Gf6Dp0Sa5We2Ui7Oo4Pq="],
         ),
+        # a key written as a byte or raw string literal, a salt with a run of four lower-case letters
+        (
+            'SHOP_ID = "220417"\nSHOP_KEY = b"Vn3kQpR8sLw2XcYt"\nSHOP_SALT = r"bqtzHe4LmP7xRn2W"',
+            ["Vn3kQpR8sLw2XcYt", "bqtzHe4LmP7xRn2W"],
+        ),
+        # a bare token as an Authorization header (no scheme), a database password as a call's argument
+        ("GET /v2/flags HTTP/1.1\nAuthorization: ak-41d09c2e-7b3a-4e58-a1f6-93c0d8b2e7f4\n", ["ak-41d09c2e"]),
+        ("$pdo = new PDO('mysql:host=db;dbname=club', 'club', 'Heron_Dusk-73');", ["Heron_Dusk-73"]),
     ],
 )
 def test_keys_named_in_other_languages_lists_of_keys_pins_and_a_password_s_neighbours_are_secrets(
@@ -352,6 +360,9 @@ def test_keys_named_in_other_languages_lists_of_keys_pins_and_a_password_s_neigh
         "feature_flags=dark_mode,beta_search",
         "LED_PIN = 13\nBUTTON_PIN = 4",
         "vault operator unseal -reset",
+        "$pdo = new PDO($dsn, $user, $password);",
+        'headers = {"Authorization": auth_header}',
+        "bucket_key: MonthlyReports2024x",
         "monkey: Kq9Lm2Zx7Vb4Nc1Rt8Yh3Gf6Dp0Sa5",  # "key" glued to a word of its own
         # a password in prose does not make a version, a standard or a date in its paragraph one
         "The password is Hx7!qLm2. We run v2.3.1-beta on ISO-8859-1 since 2024-05-01.",

@@ -547,12 +547,19 @@ def _path_pairs(text: str) -> Iterator[Pair]:
             )
 
 
+# A string literal's prefix in code: Python's b"…", r'…', rb"…", f"…", u"…"; C#'s @"…".
+_LITERAL_PREFIX = re.compile(r"(?:[bBrRuUfF]|[bB][rR]|[rR][bB]|[fF][rR]|[rR][fF]|@)(?=[\"'])")
+
+
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
-    """Trim spaces and one level of quotes around a value."""
+    """Trim spaces and one level of quotes around a value (and a string literal's prefix before them)."""
     while start < end and text[start] in " \t":
         start += 1
     while end > start and text[end - 1] in " \t;":
         end -= 1
+    prefix = _LITERAL_PREFIX.match(text, start, end)
+    if prefix is not None and end - prefix.end() >= 2 and text[end - 1] == text[prefix.end()]:
+        start = prefix.end()
     if end - start >= 2 and text[start] in "\"'`" and text[end - 1] == text[start]:
         start, end = start + 1, end - 1
     return start, end
