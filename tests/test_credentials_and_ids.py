@@ -328,6 +328,12 @@ def test_the_user_of_a_remotes_user_and_token_is_a_login(shared_guard: Guard) ->
             "En muista, kumpi tunnuslause on oikea: Saimaa-Norppa-1995 vai saimaa_norppa_95.",
             ["Saimaa-Norppa-1995", "saimaa_norppa_95"],
         ),
+        # an app password (four groups of four letters) beside a password in prose; a code in brackets
+        (
+            "Min vanliga lösenord är Kattegatt#1988 men Outlook vill ha ett applösenord: vbtq mxle dwrk hnoa.",
+            ["Kattegatt#1988", "vbtq mxle dwrk hnoa"],
+        ),
+        ("o código MB WAY (402718) ficou no telemóvel antigo", ["402718"]),
         # a command's argument that is a key share
         (
             "$ vault operator unseal Kq9Lm2Zx7Vb4Nc1Rt8Yh3Gf6Dp0Sa5We2Ui7Oo4Pq=",
@@ -366,6 +372,7 @@ def test_keys_named_in_other_languages_lists_of_keys_pins_and_a_password_s_neigh
         "monkey: Kq9Lm2Zx7Vb4Nc1Rt8Yh3Gf6Dp0Sa5",  # "key" glued to a word of its own
         # a password in prose does not make a version, a standard or a date in its paragraph one
         "The password is Hx7!qLm2. We run v2.3.1-beta on ISO-8859-1 since 2024-05-01.",
+        "The password is Hx7!qLm2, then make sure your wifi uses that same kind.",  # four words, not a code
     ],
 )
 def test_what_those_keys_and_neighbours_are_not(shared_guard: Guard, prompt: str) -> None:

@@ -1195,14 +1195,20 @@ _STRONG_PASSWORD = regex.compile(
     r"(?<![^\s\"'\u201c\u201d\u00ab\u00bb(])(?=[^\s]*\p{Ll})(?=[^\s]*\d)(?=[^\s]*(?:[-_!#*$%&+?~^]|\p{Lu}))"
     r"(?![^\s]*[@/\\=:<>{}\[\]|`])(?!v?\d+(?:[.\-]\d+)+\b)[^\s\"'\u201c\u201d\u00ab\u00bb(),;]{8,64}"
 )
+# An app password as Google and Apple print it: four groups of four lower-case letters, one of them
+# with no vowel, so not four words ("kqvm tzrp alhw ncey", "abcd-wxyz-…").
+_APP_PASSWORD = regex.compile(
+    r"(?<![\p{L}\p{N}\-])(?=[a-z\s\-]{0,15}(?<![a-z])[b-df-hj-np-tv-xz]{4}(?![a-z]))"
+    r"[a-z]{4}(?P<sep>[ \-])[a-z]{4}(?P=sep)[a-z]{4}(?P=sep)[a-z]{4}(?![\p{L}\p{N}\-])"
+)
 _PARAGRAPH_BREAK = re.compile(r"\n[ \t]*\n")
 _NEAR = 240
 
 
 def _strong_passwords_near(text: str, prose: list[Any], results: list[Any]) -> list[Any]:
-    """Strong password-shaped words in the paragraph of a password found in prose, 240 characters around
-    it ("… current password <one>. I'd like the new one <two>, does it meet the rules?"): a text that
-    gives one password gives the others it names."""
+    """Strong password-shaped words (and app passwords) in the paragraph of a password found in prose,
+    240 characters around it ("… current password <one>. I'd like the new one <two>, does it meet the
+    rules?"): a text that gives one password gives the others it names."""
     taken = [(r.start, r.end) for r in results if r.score > 0]
     found: list[Any] = []
     why = "a strong password-shaped word in the paragraph of a password"
@@ -1212,7 +1218,8 @@ def _strong_passwords_near(text: str, prose: list[Any], results: list[Any]) -> l
         breaks = list(_PARAGRAPH_BREAK.finditer(text, start, end))
         start = max([start, *(m.end() for m in breaks if m.end() <= secret.start)])
         end = min([end, *(m.start() for m in breaks if m.start() >= secret.end)])
-        for word in _STRONG_PASSWORD.finditer(text, start, end):
+        words = [*_STRONG_PASSWORD.finditer(text, start, end), *_APP_PASSWORD.finditer(text, start, end)]
+        for word in words:
             a, b = word.span()
             while b > a and text[b - 1] in ".:?!":
                 b -= 1
