@@ -148,6 +148,7 @@ HOLDOUT_FILES = {
     "fresh20": HERE / "accuracy" / "fresh20" / "fresh20.jsonl",
     "fresh21": HERE / "accuracy" / "fresh21" / "fresh21.jsonl",
     "fresh22": HERE / "accuracy" / "fresh22" / "fresh22.jsonl",
+    "fresh23": HERE / "accuracy" / "fresh23" / "fresh23.jsonl",
 }
 # Every label in those corpora is sensitive; their types, grouped for the targets.
 HOLDOUT_DIRECT = DIRECT | {"NATIONAL_ID", "DATE_OF_BIRTH", "ACCOUNT_NUMBER", "USERNAME", "DRIVER_LICENSE"}
