@@ -334,6 +334,16 @@ def test_the_user_of_a_remotes_user_and_token_is_a_login(shared_guard: Guard) ->
             ["Kattegatt#1988", "vbtq mxle dwrk hnoa"],
         ),
         ("o código MB WAY (402718) ficou no telemóvel antigo", ["402718"]),
+        # a key kept in a variable whose name says nothing, sent as a credential where it is used
+        (
+            'const SX = "c0ffee12ab34cd56ef7890ab12cd34ef56ab78cd";\n'
+            "fetch(url, { headers: { Authorization: `Token ${SX}` } });",
+            ["c0ffee12ab34cd56ef7890ab12cd34ef56ab78cd"],
+        ),
+        (
+            'k = "Tr7Lq2Wm9Xc4Vb8Nz3Hp6Kd1"\nrequests.get(url, headers={"X-Api-Key": k})',
+            ["Tr7Lq2Wm9Xc4Vb8Nz3Hp6Kd1"],
+        ),
         # a command's argument that is a key share
         (
             "$ vault operator unseal Kq9Lm2Zx7Vb4Nc1Rt8Yh3Gf6Dp0Sa5We2Ui7Oo4Pq=",
@@ -369,6 +379,8 @@ def test_keys_named_in_other_languages_lists_of_keys_pins_and_a_password_s_neigh
         "$pdo = new PDO($dsn, $user, $password);",
         'headers = {"Authorization": auth_header}',
         "bucket_key: MonthlyReports2024x",
+        # a variable used elsewhere than in a credential keeps what its own name says
+        'label = "Quarterly-Report-2024"\nlog.info(f"token {label} sent")\nprint(f"Bearer {label}s")',
         "monkey: Kq9Lm2Zx7Vb4Nc1Rt8Yh3Gf6Dp0Sa5",  # "key" glued to a word of its own
         # a password in prose does not make a version, a standard or a date in its paragraph one
         "The password is Hx7!qLm2. We run v2.3.1-beta on ISO-8859-1 since 2024-05-01.",

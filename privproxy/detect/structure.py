@@ -257,10 +257,40 @@ def _all_pairs(text: str) -> Iterator[Pair]:
     yield from _dicom_pairs(text)
     yield from _directory_name_pairs(text)
     yield from _variable_pairs(text)
+    yield from _credential_variable_pairs(text)
     yield from _key_row_pairs(text)
     yield from _answer_pairs(text)
     for key, start, end in hl7_fields(text):
         yield Pair(key, start, end)
+
+
+# A variable whose value code sends as a credential: after an Authorization scheme (`Token ${DG}`, f"Bearer
+# {tok}", "Basic " + creds), or as a credential header's or argument's whole value (`"X-Api-Key": k`,
+# `api_key=k`). Its name says nothing ("DG", "k"); where it is used does.
+_CREDENTIAL_USE = re.compile(
+    r"[\"'`](?i:bearer|token|basic|apikey|api-key|sso-key|ssws|geniekey|klaviyo-api-key)[ \t]+"
+    r"(?:\$?\{[ \t]*(?P<name>[A-Za-z_]\w{0,40})[ \t]*\}[\"'`]"  # `Token ${k}`, f"Bearer {k}"
+    r"|(?:%s)?[\"'`][ \t]*[+%][ \t]*(?P<added>[A-Za-z_]\w{0,40})\b(?![ \t]*[(.\[]))"  # "Bearer " + k
+    r"|(?i:[\"']?\b(?:authorization|x-api-key|api-key|x-auth-token|private-token|api_?key|access_?token|auth_?token)"
+    r"[\"']?[ \t]*(?:[:=]|,[ \t]*(?=\w+[ \t]*\))))[ \t]*(?P<bare>[A-Za-z_]\w{0,40})\b(?![ \t]*[(.\[\"'`])"
+)
+_KEYWORDS = frozenset({"true", "false", "null", "none", "nil", "undefined", "self", "this", "os", "process"})
+
+
+def _credential_variable_pairs(text: str) -> Iterator[Pair]:
+    names = {
+        name
+        for match in _CREDENTIAL_USE.finditer(text)
+        if (name := match.group("name") or match.group("added") or match.group("bare"))
+        and name.lower() not in _KEYWORDS
+    }
+    for name in names:
+        assignment = re.compile(
+            rf"(?<![\w.$])(?:(?:const|let|var|final|val|my|our)[ \t]+)?\$?{re.escape(name)}[ \t]*"
+            r"(?::[^=\n]{1,40})?:?=[ \t]*(?P<q>[\"'`])(?P<value>(?=[^\"'`\s]*\d)(?=[^\"'`\s]*[A-Za-z])[^\"'`\s]{12,400})(?P=q)"
+        )
+        for match in assignment.finditer(text):
+            yield Pair("api_key", match.start("value"), match.end("value"))
 
 
 # XML and HTML: `<firstName>Anna</firstName>`, `<ns:ssn>…</ns:ssn>`, and the value of an element or
