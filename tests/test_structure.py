@@ -465,6 +465,17 @@ def test_a_header_listed_in_prose_types_rows_with_their_own_delimiter() -> None:
     assert found["dob"] == "1994-06-26" and found["last_name"] == "Benussi"
 
 
+def test_a_call_s_arguments_are_no_header_and_a_literal_s_prefix_is_no_value() -> None:
+    text = (
+        'req, _ := http.NewRequest("POST", "https://api.example.no/token", nil)\n'
+        'req.Header.Set("client_secret", "Wq3Zt8Lm1Rx6Vb9Nc2Kd")\n'
+        'session(server="fs01", username=r"CORP\\jnowak", password=r"Gl4ss\\Heron!")\n'
+    )
+    found = {(pair.key, text[pair.start : pair.end]) for pair in read_pairs(text)}
+    assert not [key for key, value in found if "//" in key or key == "nil" or "Header.Set" in value], found
+    assert ("password", "Gl4ss\\Heron!") in found and ("client_secret", "Wq3Zt8Lm1Rx6Vb9Nc2Kd") in found
+
+
 def test_a_city_is_an_address_part_only_beside_the_rest_of_an_address(shared_guard: Guard) -> None:
     home = '{"street": "Vasagatan 117b", "postal_code": "753 20", "city": "Uppsala"}'
     assert "Uppsala" not in (_sent(shared_guard, f"Format this: {home}") or "Uppsala")

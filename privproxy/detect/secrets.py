@@ -64,9 +64,12 @@ class DetectSecretsRecognizer(EntityRecognizer):
                         if value and any(char.isspace() for char in value):
                             value = _first_token_if_secret(value)  # "X9k2m... - how do I" → "X9k2m..."
                         value = _QUERY_GOES_ON.split(value, maxsplit=1)[0]  # "?api_key=X&date=…": X
-                        if not value or any(shape.fullmatch(value) for shape in (_CALL, _CONSTANT, _SLOTS)):
+                        if len(value) < 3 or any(
+                            shape.fullmatch(value) for shape in (_CALL, _CONSTANT, _SLOTS)
+                        ):
                             continue  # "password: str) that checks ..." is prose, `os.getenv(` code,
-                            # "api_key=DEMO_KEY" a constant's name, "{self.db_password}" a template's slot
+                            # "api_key=DEMO_KEY" a constant's name, "{self.db_password}" a template's slot;
+                            # `password=r"…"` gives the literal's prefix "r" (the structure reader has the value)
                         start = line.find(value)
                         if start == -1:
                             continue

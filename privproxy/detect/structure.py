@@ -171,7 +171,7 @@ _LINE = re.compile(
 )
 # Inline pairs in logs, query strings, .env, URLs: user=jdoe&email=… , `ssn="123"`.
 _INLINE = re.compile(
-    rf"(?<![\w.\-])(?P<key>{_KEY})=(?P<value>\"[^\"\n]{{0,{_MAX_TOKEN}}}\"|'[^'\n]{{0,{_MAX_TOKEN}}}'|[^\s&;,|\"'<>]{{1,{_MAX_TOKEN}}})"
+    rf"(?<![\w.\-])(?P<key>{_KEY})=(?P<value>(?:[bBrRuUfF]{{1,2}})?(?:\"[^\"\n]{{0,{_MAX_TOKEN}}}\"|'[^'\n]{{0,{_MAX_TOKEN}}}')|[^\s&;,|\"'<>]{{1,{_MAX_TOKEN}}})"
 )
 # A Python dict or a JavaScript object written with single quotes (a repr in an error, a log line):
 # {'member_no': 'CLF-004417', 'dob': '1993-02-13'}; a PHP or Ruby array's `'pass' => 'value'` too.
@@ -820,8 +820,9 @@ def _sql_pairs(text: str) -> Iterator[Pair]:
 _DELIMITERS = (",", ";", "\t", "|")
 
 
-# A header given in prose: "columns (member_number, fname, family_name, email):" above the rows.
-_LISTED_HEADER = re.compile(r"\(([^()\n]{3,400})\)\s*:?\s*$")
+# A header given in prose: "columns (member_number, fname, family_name, email):" above the rows; not a
+# call's arguments, `http.NewRequest("POST", url, nil)` (a name glued to the bracket).
+_LISTED_HEADER = re.compile(r"(?<![\w.$])\(([^()\n]{3,400})\)\s*:?\s*$")
 _FENCE = re.compile(r"^\s*(?:```|~~~)[\w+-]*\s*$")
 _RULE = re.compile(r"[\s|:=_*+\-]{3,}")  # "|---|", "---+---" (psql)
 
