@@ -226,6 +226,16 @@ def test_current_new_and_old_around_a_field_keep_its_type() -> None:
     assert vocabulary.type_of("Adresse IP") is None
 
 
+def test_an_issuer_s_acronym_before_a_label_of_two_words_keeps_the_label_s_type() -> None:
+    vocabulary = FieldVocabulary(
+        {"ACCOUNT_NUMBER": ["licence no", "member number"], "PERSON": ["name"], "STREET_ADDRESS": ["address"]}
+    )
+    for key in ("BJA licence no", "RFU member number", "licence no"):
+        assert vocabulary.type_of(key) == "ACCOUNT_NUMBER", key
+    for key in ("DB name", "MAC address", "bja licence no"):  # one word after it, or no acronym
+        assert vocabulary.type_of(key) is None, key
+
+
 def test_keys_match_in_any_case_separator_language_and_owner() -> None:
     vocabulary = FieldVocabulary(
         {"DATE_OF_BIRTH": ["date of birth", "dob", "Geburtsdatum", "fecha de nacimiento"]}

@@ -1191,6 +1191,12 @@ class FieldVocabulary:
         return found
 
     def _type_of(self, key: str) -> str | None:
+        found = self._type_of_label(key)
+        if found is None and (issuer := _ISSUER.match(key)) and len(key_words(key[issuer.end() :])) > 1:
+            found = self._type_of_label(key[issuer.end() :])  # "BJA licence no": an issuer, then the label
+        return found
+
+    def _type_of_label(self, key: str) -> str | None:
         words = key_words(key)
         if len(words) > 1 and words[-1] in _NUMBER_WORDS - _FILLERS:
             found = self._type_of_words(words)
@@ -1232,6 +1238,11 @@ class FieldVocabulary:
             if first in _KEY_HEAD_FIRST and several:
                 return self._types.get(first)
         return None
+
+
+# An issuer's acronym in front of a label of two words or more ("BJA licence no", "RFU member number");
+# not in front of one word ("DB name", "MAC address" name no person and no street).
+_ISSUER = re.compile(r"[A-Z][A-Z0-9&]{1,5}[ \t]+(?=\S)")
 
 
 # A person's record pasted without its header: a delimited row that holds an e-mail address.
