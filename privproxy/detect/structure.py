@@ -157,6 +157,8 @@ _MAX_VALUE = 200
 # A value of one word may be longer: an STS session token or a JWT runs to a thousand characters and more.
 _MAX_TOKEN = 2_048
 _MAX_BLOCK = 20_000  # a PEM key or a certificate chain under `tls.key: |`
+# A string literal's prefix in code: Python's b"…", r'…', rb"…", f"…", u"…".
+_LITERAL_PREFIX_RE = r"(?:[bBrRuUfF]|[bB][rR]|[rR][bB]|[fF][rR]|[rR][fF])"
 _KEY = r"[^\W\d_][\w.\-]{0,40}"  # a letter of any script first: "dob", "Geburtsdatum", "Κινητό"
 # A form or YAML line: "  - Date of birth : 03/04/1985", "dob: 1985-03-04", "PESEL:  90010112345",
 # "ADR;TYPE=HOME:;;Skoufa 47;Athina" (vCard);
@@ -171,7 +173,7 @@ _LINE = re.compile(
 )
 # Inline pairs in logs, query strings, .env, URLs: user=jdoe&email=… , `ssn="123"`.
 _INLINE = re.compile(
-    rf"(?<![\w.\-])(?P<key>{_KEY})=(?P<value>(?:[bBrRuUfF]{{1,2}})?(?:\"[^\"\n]{{0,{_MAX_TOKEN}}}\"|'[^'\n]{{0,{_MAX_TOKEN}}}')|[^\s&;,|\"'<>]{{1,{_MAX_TOKEN}}})"
+    rf"(?<![\w.\-])(?P<key>{_KEY})=(?P<value>{_LITERAL_PREFIX_RE}?(?:\"[^\"\n]{{0,{_MAX_TOKEN}}}\"|'[^'\n]{{0,{_MAX_TOKEN}}}')|[^\s&;,|\"'<>]{{1,{_MAX_TOKEN}}})"
 )
 # A Python dict or a JavaScript object written with single quotes (a repr in an error, a log line):
 # {'member_no': 'CLF-004417', 'dob': '1993-02-13'}; a PHP or Ruby array's `'pass' => 'value'` too.
@@ -577,8 +579,8 @@ def _path_pairs(text: str) -> Iterator[Pair]:
             )
 
 
-# A string literal's prefix in code: Python's b"…", r'…', rb"…", f"…", u"…"; C#'s @"…".
-_LITERAL_PREFIX = re.compile(r"(?:[bBrRuUfF]|[bB][rR]|[rR][bB]|[fF][rR]|[rR][fF]|@)(?=[\"'])")
+# Before a quoted value: a string literal's prefix, or C#'s verbatim @"…".
+_LITERAL_PREFIX = re.compile(rf"(?:{_LITERAL_PREFIX_RE}|@)(?=[\"'])")
 
 
 def _strip(text: str, start: int, end: int) -> tuple[int, int]:
