@@ -344,6 +344,14 @@ def test_the_user_of_a_remotes_user_and_token_is_a_login(shared_guard: Guard) ->
             'k = "Tr7Lq2Wm9Xc4Vb8Nz3Hp6Kd1"\nrequests.get(url, headers={"X-Api-Key": k})',
             ["Tr7Lq2Wm9Xc4Vb8Nz3Hp6Kd1"],
         ),
+        (  # a provider's token longer than the pattern detect-secrets knows for it: the whole token
+            'bot.run("NDQ3Mzc1NjU4NjQ3ODk5MzIw.Xk9fPq.aB3cD4eF5gH6iJ7kL8mN9oP0qR1sT2uV3wX4yZ5aB6")',
+            ["NDQ3Mzc1NjU4NjQ3ODk5MzIw.Xk9fPq.aB3cD4eF5gH6iJ7kL8mN9oP0qR1sT2uV3wX4yZ5aB6"],
+        ),
+        (  # a key without a digit: long, mixed case
+            'BILLING = "qWeRtyUiopLkjhgFdsa_ZxcvBNmqwe"\nheaders = {"Authorization": f"Bearer {BILLING}"}',
+            ["qWeRtyUiopLkjhgFdsa_ZxcvBNmqwe"],
+        ),
         # a command's argument that is a key share
         (
             "$ vault operator unseal Kq9Lm2Zx7Vb4Nc1Rt8Yh3Gf6Dp0Sa5We2Ui7Oo4Pq=",
@@ -381,6 +389,7 @@ def test_keys_named_in_other_languages_lists_of_keys_pins_and_a_password_s_neigh
         "bucket_key: MonthlyReports2024x",
         # a variable used elsewhere than in a credential keeps what its own name says
         'label = "Quarterly-Report-2024"\nlog.info(f"token {label} sent")\nprint(f"Bearer {label}s")',
+        'mode = "readonly_session"\nheaders = {"Authorization": f"Bearer {mode}"}',  # one case, a name
         "monkey: Kq9Lm2Zx7Vb4Nc1Rt8Yh3Gf6Dp0Sa5",  # "key" glued to a word of its own
         # a password in prose does not make a version, a standard or a date in its paragraph one
         "The password is Hx7!qLm2. We run v2.3.1-beta on ISO-8859-1 since 2024-05-01.",

@@ -73,7 +73,8 @@ class DetectSecretsRecognizer(EntityRecognizer):
                         start = line.find(value)
                         if start == -1:
                             continue
-                        results.append(self._result(offset + start, offset + start + len(value), secret.type))
+                        start, end = _whole_token(line, start, start + len(value))
+                        results.append(self._result(offset + start, offset + end, secret.type))
             offset += len(line)
         return results
 
@@ -95,6 +96,21 @@ _QUERY_GOES_ON = re.compile(r"&(?=[A-Za-z_][\w.-]*=)")
 _CONSTANT = re.compile(r"[A-Z]+(?:_[A-Z]+)+")
 # A template's slots: {self.db_password}, ${DB_PASS}, <password>, %(pwd)s, $PASSWORD.
 _SLOTS = re.compile(r"(?:\{[^{}\s]*\}|\$\{[^{}\s]*\}|<[^<>\s]*>|%\([^()\s]*\)s|\$[A-Za-z_]\w*)+")
+
+
+_TOKEN_CHARS = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_-")
+
+
+def _whole_token(line: str, start: int, end: int) -> tuple[int, int]:
+    """A provider's pattern that stops inside a token (a Discord token's last part is 27 characters in
+    detect-secrets' pattern and 38 in today's tokens) gives the whole token, not its head."""
+    if 0 < end < len(line) and line[end - 1] in _TOKEN_CHARS and line[end] in _TOKEN_CHARS:
+        while end < len(line) and line[end] in _TOKEN_CHARS:
+            end += 1
+    if 0 < start < len(line) and line[start] in _TOKEN_CHARS and line[start - 1] in _TOKEN_CHARS:
+        while start > 0 and line[start - 1] in _TOKEN_CHARS:
+            start -= 1
+    return start, end
 
 
 def _first_token_if_secret(value: str) -> str:

@@ -289,10 +289,20 @@ def _credential_variable_pairs(text: str) -> Iterator[Pair]:
     for name in names:
         assignment = re.compile(
             rf"(?<![\w.$])(?:(?:const|let|var|final|val|my|our)[ \t]+)?\$?{re.escape(name)}[ \t]*"
-            r"(?::[^=\n]{1,40})?:?=[ \t]*(?P<q>[\"'`])(?P<value>(?=[^\"'`\s]*\d)(?=[^\"'`\s]*[A-Za-z])[^\"'`\s]{12,400})(?P=q)"
+            r"(?::[^=\n]{1,40})?:?=[ \t]*(?P<q>[\"'`])(?P<value>[^\"'`\s]{12,400})(?P=q)"
         )
         for match in assignment.finditer(text):
-            yield Pair("api_key", match.start("value"), match.end("value"))
+            if _key_like(match.group("value")):
+                yield Pair("api_key", match.start("value"), match.end("value"))
+
+
+def _key_like(value: str) -> bool:
+    """A literal sent as a credential is one when it mixes letters and digits, or, without a digit, is
+    long and mixes cases ("ayHtw…_fpSE…"): a name or a word in one case is not."""
+    letters = any(ch.isalpha() for ch in value)
+    if any(ch.isdigit() for ch in value):
+        return letters
+    return len(value) >= 16 and any(ch.isupper() for ch in value) and any(ch.islower() for ch in value)
 
 
 # XML and HTML: `<firstName>Anna</firstName>`, `<ns:ssn>…</ns:ssn>`, and the value of an element or
