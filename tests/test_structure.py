@@ -73,6 +73,11 @@ SHAPES = {
         'env:\n  - name: DB_PASSWORD\n    value: "hunter2Xq"\n',
         {"oktaApiToken": "00oG8lsD", "DB_PASSWORD": "hunter2Xq"},
     ),
+    "question and answer members": (
+        '{"answers": [{"question": "Passport number", "answer": "KR0739152"}, '
+        '{"label": "Mobile", "response": "+45 31 62 07 84"}]}',
+        {"Passport number": "KR0739152", "Mobile": "+45 31 62 07 84"},
+    ),
     "dicom dump": (
         "(0010,0010) PN [HALVORSEN^TRUDY^M]                     #  18, 1 PatientName\n"
         "(0010,0030) DA [19580611]                               #   8, 1 PatientBirthDate\n"

@@ -336,12 +336,14 @@ def _markup_pairs(text: str) -> Iterator[Pair]:
 
 
 # A value named by a sibling: Postman and Terraform's `{"key": "mapboxToken", "value": "sk.…"}`, AWS tags'
-# `{"Key": "owner", "Value": "…"}`, and a Kubernetes or Compose env entry `- name: DB_PASSWORD` /
-# `  value: "…"`: the value is read under the name.
+# `{"Key": "owner", "Value": "…"}`, a booking form's `{"question": "Passport number", "answer": "…"}`, and a
+# Kubernetes or Compose env entry `- name: DB_PASSWORD` / `  value: "…"`: the value is read under the name.
 _OBJECT = re.compile(r"\{[^{}]{1,800}\}")
-_NAME_MEMBER = re.compile(r"(?P<q>\\*\")(?i:key|name)(?P=q)\s*:\s*(?P=q)(?P<key>[^\"\\\n]{1,60})(?P=q)")
+_NAME_MEMBER = re.compile(
+    r"(?P<q>\\*\")(?i:key|name|label|field|question)(?P=q)\s*:\s*(?P=q)(?P<key>[^\"\\\n]{1,60})(?P=q)"
+)
 _VALUE_MEMBER = re.compile(
-    r"(?P<q>\\*\")(?i:value)(?P=q)\s*:\s*(?P=q)(?P<value>(?:[^\"\\\n]|\\(?!\")[^\n]){1,400}?)(?P=q)"
+    r"(?P<q>\\*\")(?i:value|answer|response)(?P=q)\s*:\s*(?P=q)(?P<value>(?:[^\"\\\n]|\\(?!\")[^\n]){1,400}?)(?P=q)"
 )
 _ENV_ENTRY = re.compile(
     r"^(?P<indent>[ \t]*)-[ \t]+name:[ \t]*[\"']?(?P<key>[\w.\-]{1,60})[\"']?[ \t]*\n"
@@ -351,7 +353,8 @@ _ENV_ENTRY = re.compile(
 
 
 def _named_value_pairs(text: str) -> Iterator[Pair]:
-    if "value" not in text.lower():
+    lowered = text.lower()
+    if "value" not in lowered and "answer" not in lowered and "response" not in lowered:
         return
     if '"' in text:
         for match in _OBJECT.finditer(text):
