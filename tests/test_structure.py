@@ -385,6 +385,17 @@ def test_one_value_one_fate_across_segments_and_parts(shared_guard: Guard) -> No
     assert "Kowalska" not in later and "anna.kowalska" not in later and "Anna" not in later, later
 
 
+def test_a_double_barrelled_name_after_a_title_is_found_whole_and_again_with_its_initials(
+    shared_guard: Guard,
+) -> None:
+    text = 'Start with "Dear Mrs Adeyemi-Clarke". The payer shows as J B Adeyemi-Clarke, as I said.'
+    inspection = shared_guard.inspect(text)
+    assert inspection.sanitized is not None
+    sent = inspection.sanitized["messages"][0]["content"]
+    assert "Adeyemi" not in sent and "Clarke" not in sent and " J B " not in sent, sent
+    assert "as I said" in sent  # the pronoun before a word is no initial
+
+
 def test_a_key_is_read_with_any_number_word_in_any_order() -> None:
     vocabulary = FieldVocabulary(
         {"ACCOUNT_NUMBER": ["membership number", "numero cliente", "numéro d'adhérent"]}

@@ -161,7 +161,7 @@ def propagate(
         if not any(taken[index][start:end]) and not (found is not None and all(found[start:end])):
             taken[index][start:end] = b"\x01" * (end - start)
             added.append((index, Finding(start, end, "PERSON", score, DETECTOR)))
-    return added + _joined(texts, counted + added)
+    return added + _joined(texts, counted + added) + _initialled(texts, counted + added)
 
 
 # Particles that are also "and" ("Ana y Luis", "Anna e Marco"): two names, each with its own placeholder.
@@ -192,6 +192,25 @@ def _joined(texts: Sequence[str], located: Sequence[tuple[int, Finding]]) -> lis
                 score = min(first.score, second.score)
                 joined.append((index, Finding(first.start, second.end, "PERSON", score, DETECTOR)))
     return joined
+
+
+# Initials before a found name are the name's: "J A Okafor-Pryce", "M. K. Rao". "I" or "A" alone without a
+# full stop is a pronoun or an article ("2001: A Space Odyssey"), no initial.
+_INITIALS = re.compile(r"(?<![\w.'\u2019\-])(?:[A-ZÀ-ÖØ-Þ]\.?[ \t]){1,3}$")
+
+
+def _initialled(texts: Sequence[str], located: Sequence[tuple[int, Finding]]) -> list[tuple[int, Finding]]:
+    extended = []
+    for index, finding in located:
+        if finding.entity_type != "PERSON":
+            continue
+        text = texts[index]
+        before = max(0, finding.start - 16)
+        initials = _INITIALS.search(text, before, finding.start)
+        if initials is not None and initials.group().strip() not in ("I", "A"):
+            start = initials.start()
+            extended.append((index, Finding(start, finding.end, "PERSON", finding.score, DETECTOR)))
+    return extended
 
 
 # Inflecting languages put a case ending on a name ("Marek Baláž" → "splnomocňujem Mareka Baláža",
