@@ -231,14 +231,35 @@ def test_current_new_and_old_around_a_field_keep_its_type() -> None:
     assert vocabulary.type_of("Adresse IP") is None
 
 
-def test_an_issuer_s_acronym_before_a_label_of_two_words_keeps_the_label_s_type() -> None:
+def test_an_issuer_before_a_label_keeps_the_label_s_type_but_names_no_person_or_street() -> None:
     vocabulary = FieldVocabulary(
-        {"ACCOUNT_NUMBER": ["licence no", "member number"], "PERSON": ["name"], "STREET_ADDRESS": ["address"]}
+        {
+            "ACCOUNT_NUMBER": ["licence no", "member number"],
+            "PASSPORT": ["passport"],
+            "PERSON": ["name"],
+            "STREET_ADDRESS": ["address"],
+        }
     )
-    for key in ("BJA licence no", "RFU member number", "licence no"):
+    for key in ("BJA licence no", "RFU member number", "licence no", "Ontario licence no"):
         assert vocabulary.type_of(key) == "ACCOUNT_NUMBER", key
-    for key in ("DB name", "MAC address", "bja licence no"):  # one word after it, or no acronym
+    assert vocabulary.type_of("US passport") == vocabulary.type_of("Irish passport") == "PASSPORT"
+    # one word after it that names a person or a street, or no issuer's capital
+    for key in ("DB name", "MAC address", "Pool name", "bja licence no"):
         assert vocabulary.type_of(key) is None, key
+
+
+def test_a_number_column_takes_its_kind_from_the_row_s_label_cell(shared_guard: Guard) -> None:
+    text = (
+        "| who | document | number |\n|---|---|---|\n"
+        "| me | Ohio driver's license | RT 417 882 035 |\n| me | shoe size | 44 |\n"
+    )
+    found = {(pair.key, text[pair.start : pair.end]) for pair in read_pairs(text)}
+    assert ("Ohio driver's license", "RT 417 882 035") in found
+    findings = shared_guard.inspect(text).findings
+    assert [f["entity_type"] for f in findings if text[f["start"] : f["end"]] == "RT 417 882 035"] == [
+        "DRIVER_LICENSE"
+    ]
+    assert not [f for f in findings if text[f["start"] : f["end"]] == "44"]
 
 
 def test_keys_match_in_any_case_separator_language_and_owner() -> None:

@@ -882,6 +882,24 @@ def _table_pairs(text: str) -> Iterator[Pair]:
                 start, end = _strip(text, row_start + start, row_start + end)
                 if end > start:
                     yield Pair(name, start, end)
+                    if name.strip(" .#:").casefold() in _GENERIC_COLUMNS:
+                        yield from _named_by_row(cells, start, end)
+
+
+# A column that says only "number" or "value" takes its kind from the row: "| Kristin | Michigan driver's
+# license | A 362 … |" under "| who | document | number |" is a driver's licence number, as a form's
+# {"question": …, "answer": …} is. Each other short, digitless cell of the row is read as its key.
+_GENERIC_COLUMNS = frozenset(
+    {"number", "no", "nr", "num", "value", "details"}
+    | {"nummer", "wert", "numéro", "valeur", "número", "numero"}  # German, French, Spanish, Italian
+)
+
+
+def _named_by_row(cells: list[tuple[int, int, str]], start: int, end: int) -> Iterator[Pair]:
+    for _, _, cell in cells:
+        label = cell.strip(" *_")
+        if 3 <= len(label) <= 40 and not any(ch.isdigit() for ch in label):
+            yield Pair(label, start, end)
 
 
 def _rule_follows(lines: list[tuple[int, str]], index: int) -> bool:
@@ -1207,8 +1225,11 @@ class FieldVocabulary:
 
     def _type_of(self, key: str) -> str | None:
         found = self._type_of_label(key)
-        if found is None and (issuer := _ISSUER.match(key)) and len(key_words(key[issuer.end() :])) > 1:
-            found = self._type_of_label(key[issuer.end() :])  # "BJA licence no": an issuer, then the label
+        if found is None and (issuer := _ISSUER.match(key)):
+            # "BJA licence no", "Michigan driver's license", "US passport": an issuer, then the label
+            found = self._type_of_label(key[issuer.end() :])
+            if len(key_words(key[issuer.end() :])) == 1 and found in _OWNER_NOTE_TYPES:
+                found = None
         return found
 
     def _type_of_label(self, key: str) -> str | None:
@@ -1255,9 +1276,10 @@ class FieldVocabulary:
         return None
 
 
-# An issuer's acronym in front of a label of two words or more ("BJA licence no", "RFU member number");
-# not in front of one word ("DB name", "MAC address" name no person and no street).
-_ISSUER = re.compile(r"[A-Z][A-Z0-9&]{1,5}[ \t]+(?=\S)")
+# An issuer (an acronym, or a state's or country's name) in front of a label ("BJA licence no", "RFU
+# member number", "Michigan driver's license", "US passport"); in front of one word, never a name's or place's
+# label ("DB name", "MAC address" name no person and no street).
+_ISSUER = re.compile(r"(?:[A-Z][A-Z0-9&]{1,5}|[A-Z][a-z]{2,14})[ \t]+(?=\S)")
 
 
 # A person's record pasted without its header: a delimited row that holds an e-mail address.
