@@ -311,6 +311,7 @@ def test_an_address_block_leaves_as_a_whole_placeholder(guard: Guard) -> None:
         # state after a town
         ("nájem za byt na adrese Jankova 1843/57, 130 00 Praha jsem platil včas", ["Jankova", "1843/57"]),
         ("| Olof Hedlund | Bergsgatan 21 lgh 1203, 753 11 Uppsala | nej |", ["lgh", "1203", "753 11"]),
+        ("Ny adress: Storgatan 14, 2 tr, 903 26 Umeå. Vad behöver jag?", ["Storgatan", "2 tr", "903 26"]),
         (
             "Endereço: Rua das Flores 414, apto 702, Centro, Belo Horizonte - MG, 30110-002.",
             ["Flores", "702", "Belo Horizonte - MG", "30110"],
