@@ -608,6 +608,8 @@ def test_a_known_name_in_such_text_is_still_a_name(guard: Guard) -> None:
         "SESSION_SECRET=generate-with-openssl-rand-hex-32\nSECRET_KEY=replace_with_your_own",  # instructions
         "From KIX I'm taking the Haruka to Kyoto Station.",  # an English article makes a name a thing
         "Unit tests for the SSN validator: 078-05-1120 and 987-65-4320 must both be rejected.",  # SSA's own
+        # a Python slice reads as a reserved IPv6 address ("1::"), no device's
+        "def luhn(digits):\n    return sum(digits[-1::-2]) + sum(d * 2 for d in digits[-2::-2])",
         # the addresses a DNS lookup answered are a domain's servers
         "$ dig +short example.com @1.1.1.1\n93.184.215.14\n$ dig +short AAAA example.com\n"
         "2600:1406:3a00:21::173e:2e65\n$ host shop.example.net\nshop.example.net has address 151.101.1.195",

@@ -588,6 +588,8 @@ def _personal_ip(value: str) -> bool:
         return True  # not parseable as one: keep the finding
     if str(address) in _RESOLVERS:
         return False
+    if address.version == 6 and address.is_reserved and not address.ipv4_mapped:
+        return False  # "1::", "2::" (a Python slice's `[-1::-2]`): IETF-reserved space, no device's address
     # An IPv6 link-local address keeps its interface id, often the device's MAC (EUI-64): personal.
     link_local_v4 = address.version == 4 and address.is_link_local
     return not (address.is_loopback or address.is_unspecified or address.is_multicast or link_local_v4)
