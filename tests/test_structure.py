@@ -73,6 +73,11 @@ SHAPES = {
         'env:\n  - name: DB_PASSWORD\n    value: "hunter2Xq"\n',
         {"oktaApiToken": "00oG8lsD", "DB_PASSWORD": "hunter2Xq"},
     ),
+    "aligned key and value columns": (
+        "$ vault kv get secret/billing\n====== Data ======\nKey            Value\n---            -----\n"
+        "smtp_password  Qx8-Lantern-Rue\nsmtp_user      billing-bot\n\nnext  paragraph\n",
+        {"smtp_password": "Qx8-Lantern-Rue", "smtp_user": "billing-bot"},
+    ),
     "question and answer members": (
         '{"answers": [{"question": "Passport number", "answer": "KR0739152"}, '
         '{"label": "Mobile", "response": "+45 31 62 07 84"}]}',

@@ -629,6 +629,27 @@ _COLUMN_LABEL = re.compile(
 def _column_pairs(text: str) -> Iterator[Pair]:
     if "   " in text:
         yield from _matched_pairs(text, _COLUMN_LABEL)
+    if "  " in text:
+        yield from _aligned_pairs(text)
+
+
+# A CLI's two aligned columns under a "Key  Value" header (Vault's `kv get` and `token lookup`, `Name  Value`,
+# `Property  Value`): each row's first word is the key, the rest of the row its value, to the next blank line.
+_ALIGNED_HEADER = re.compile(
+    r"^[ \t]*(?i:key|field|name|property|setting|parameter|variable)[ \t]{2,}(?i:value)[ \t]*\n(?:[ \t]*-{2,}[ \t]+-{2,}[ \t]*\n)?",
+    re.MULTILINE,
+)
+_ALIGNED_ROW = re.compile(
+    r"[ \t]*(?P<key>[A-Za-z_][\w.\-]{0,60})[ \t]{2,}(?P<value>\S[^\n]{0,400}?)[ \t]*(?:\n|$)"
+)
+
+
+def _aligned_pairs(text: str) -> Iterator[Pair]:
+    for header in _ALIGNED_HEADER.finditer(text):
+        position = header.end()
+        while (row := _ALIGNED_ROW.match(text, position)) is not None:
+            yield Pair(row.group("key"), row.start("value"), row.end("value"))
+            position = row.end()
 
 
 def _line_pairs(text: str) -> Iterator[Pair]:
