@@ -225,7 +225,7 @@ IDS: list[tuple[str, str, str, float, list[str]]] = [
     ("DO", "do.cedula", r"\b\d{3}-?\d{7}-?\d\b", LABELLED, ["cédula", "cedula"]),
     ("EC", "ec.ci", r"\b\d{9}-?\d\b", LABELLED, ["cédula", "cedula"]),
     ("ID", "id.nik", r"\b\d{16}\b", LABELLED, ["nik", "ktp"]),
-    ("MY", "my.nric", r"\b\d{6}-?\d{2}-?\d{4}\b", LABELLED, ["nric", "mykad"]),
+    ("MY", "my.nric", r"\b\d{6}-?\d{2}-?\d{4}\b", LABELLED, ["nric", "mykad", "mykid", "pengenalan"]),
     ("PK", "pk.cnic", r"\b\d{5}-?\d{7}-?\d\b", LABELLED, ["cnic", "nadra"]),
     ("SI", "si.emso", r"\b\d{13}\b", LABELLED, ["emšo", "emso", "jmbg"]),
     ("TH", "th.pin", r"\b\d-?\d{4}-?\d{5}-?\d{2}-?\d\b", LABELLED, ["thai id", "เลขประจำตัวประชาชน"]),
@@ -433,6 +433,16 @@ def _generic(modules: list[str]) -> list[dict[str, object]]:
     ]
 
 
+# Labels too short for a context word (Presidio finds context words inside longer ones: "ic" in
+# "invoice"), read in upper case right before the number: Malaysians write "IC 770305-02-1234".
+SHORT_LABELS = {"my.nric": ["IC", "I/C", "K/P", "KP"]}
+
+
+def _after_short_label(labels: list[str], pattern: str) -> str:
+    words = "|".join(re.escape(label) for label in labels)
+    return rf"(?-i:(?<=\b(?:{words})(?:[ \t]+(?:No|Number))?[ \t]*[.:#]?[ \t]*){pattern})"
+
+
 def build() -> dict[str, object]:
     recognizers: list[dict[str, object]] = []
     for country, module_name, pattern, score, labels in IDS:
@@ -449,10 +459,18 @@ def build() -> dict[str, object]:
             match.append(f"the number {valid[0]} is on file")
         for language in alone_in:
             match.append(UNLABELLED[language].format(n=valid[0]))
+        match += [f"{short_label} {valid[0]}" for short_label in SHORT_LABELS.get(module_name, [])[:1]]
         no_match = [f"{label}: {number}" for number in broken]
         if score < ALONE:
             no_match.append(f"invoice {valid[0]} was paid")  # digits alone, no label: not certain enough
         short = module_name.rstrip("_").replace("_.", ".")
+        patterns = [{"name": f"{country} {short}", "regex": pattern, "score": score}]
+        if module_name in SHORT_LABELS:
+            shorts = SHORT_LABELS[module_name]
+            after = _after_short_label(shorts, pattern)
+            patterns.append(
+                {"name": f"{country} {short} after {', '.join(shorts)}", "regex": after, "score": ALONE}
+            )
         name = f"NationalId_{country}_{short.split('.')[-1]}"
         if any(r["name"] == name for r in recognizers):
             name += "_" + str(sum(r["name"].startswith(name) for r in recognizers) + 1)
@@ -473,7 +491,7 @@ def build() -> dict[str, object]:
                         else "and its shape counts alone"
                     )
                 ),
-                "patterns": [{"name": f"{country} {short}", "regex": pattern, "score": score}],
+                "patterns": patterns,
                 "validator": f"stdnum.{module_name}",
                 **({"alone_in": alone_in} if alone_in else {}),
                 "context": _context_words(labels),

@@ -445,8 +445,23 @@ def person_name(text: str) -> bool:
     )
 
 
+def login_word(text: str) -> bool:
+    """Whether `text` is one lower-case word that reads as a login, not as a word of a language we read:
+    a person's name ("hamish") or letters no word list knows ("jtorvik", "mkowalska"); "broken", "fine",
+    "locked" or "gesperrt" say how a login is, not what it is."""
+    from .names import FOREIGN_LANGUAGES, word_rank
+
+    word = text.strip()
+    if not (word.isalpha() and word.islower() and 3 <= len(word) <= 20):
+        return False
+    return person_name(word) or not any(
+        word in word_rank(language) for language in ("en", *FOREIGN_LANGUAGES)
+    )
+
+
 def _validator(name: str | list[str]) -> Any:
-    """`luhn`, `random`, `name` or a python-stdnum module path (or a list: any of them) → a function text → bool."""
+    """`luhn`, `random`, `name`, `login` or a python-stdnum module path (or a list: any of them) → a function
+    text → bool."""
     if isinstance(name, list):
         if not name:
             raise ValueError("validator: an empty list checks nothing; name at least one module")
@@ -456,10 +471,13 @@ def _validator(name: str | list[str]) -> Any:
         return random_run
     if name == "name":
         return person_name
+    if name == "login":
+        return login_word
     module_name = "stdnum.luhn" if name == "luhn" else name
     if not module_name.startswith("stdnum."):
         raise ValueError(
-            f"validator must be 'luhn', 'random', 'name' or a python-stdnum module like 'stdnum.fr.nir', got {name!r}"
+            f"validator must be 'luhn', 'random', 'name', 'login' or a python-stdnum module like 'stdnum.fr.nir', "
+            f"got {name!r}"
         )
     try:
         module = importlib.import_module(module_name)
