@@ -243,13 +243,14 @@ def test_an_issuer_before_a_label_keeps_the_label_s_type_but_names_no_person_or_
             "PASSPORT": ["passport"],
             "PERSON": ["name"],
             "STREET_ADDRESS": ["address"],
+            "SECRET": ["password"],
         }
     )
     for key in ("BJA licence no", "RFU member number", "licence no", "Ontario licence no"):
         assert vocabulary.type_of(key) == "ACCOUNT_NUMBER", key
     assert vocabulary.type_of("US passport") == vocabulary.type_of("Irish passport") == "PASSPORT"
     # one word after it that names a person or a street, or no issuer's capital
-    for key in ("DB name", "MAC address", "Pool name", "bja licence no"):
+    for key in ("DB name", "MAC address", "Pool name", "bja licence no", "Storing passwords"):
         assert vocabulary.type_of(key) is None, key
 
 

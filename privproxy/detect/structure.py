@@ -1248,8 +1248,10 @@ class FieldVocabulary:
         found = self._type_of_label(key)
         if found is None and (issuer := _ISSUER.match(key)):
             # "BJA licence no", "Michigan driver's license", "US passport": an issuer, then the label
-            found = self._type_of_label(key[issuer.end() :])
-            if len(key_words(key[issuer.end() :])) == 1 and found in _OWNER_NOTE_TYPES:
+            label = key[issuer.end() :]
+            found = self._type_of_label(label)
+            acronym = issuer.group().strip().isupper()
+            if found not in _ISSUED_TYPES and not (acronym and len(key_words(label)) > 1):
                 found = None
         return found
 
@@ -1297,10 +1299,14 @@ class FieldVocabulary:
         return None
 
 
-# An issuer (an acronym, or a state's or country's name) in front of a label ("BJA licence no", "RFU
-# member number", "Michigan driver's license", "US passport"); in front of one word, never a name's or place's
-# label ("DB name", "MAC address" name no person and no street).
+# An issuer in front of a label: an acronym before a label of two words or more ("BJA licence no", "RFU member
+# number"), and an acronym or a capitalized word (a state's, a country's name) before the label of a number
+# an issuer gives ("US passport", "Michigan driver's license"). Not before one other word ("DB name", "MAC
+# address" name no person and no street) or another kind ("Storing passwords:" is no issuer's password).
 _ISSUER = re.compile(r"(?:[A-Z][A-Z0-9&]{1,5}|[A-Z][a-z]{2,14})[ \t]+(?=\S)")
+_ISSUED_TYPES = frozenset(
+    {"PASSPORT", "DRIVER_LICENSE", "NATIONAL_ID", "ACCOUNT_NUMBER", "MEDICAL_RECORD_NUMBER"}
+)
 
 
 # A person's record pasted without its header: a delimited row that holds an e-mail address.
