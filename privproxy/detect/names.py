@@ -245,6 +245,13 @@ def any_stop_word() -> frozenset[str]:
     return frozenset().union(*(stop_words(language) for language in STOP_WORD_LANGUAGES))
 
 
+@functools.lru_cache(maxsize=4096)
+def frequent_word(word: str) -> bool:
+    """A lower-case word among the most frequent of English or a FOREIGN_LANGUAGES language (a word,
+    not a login or a name: "broken", "gesperrt")."""
+    return any(word in word_rank(language) for language in ("en", *FOREIGN_LANGUAGES))
+
+
 def foreign_word(word: str) -> bool:
     """A word among the FOREIGN_WORD most frequent of a language the name detectors read, not a name."""
     lower = word.strip(_EDGE_PUNCTUATION + "¿¡").lower()

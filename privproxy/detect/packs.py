@@ -449,14 +449,12 @@ def login_word(text: str) -> bool:
     """Whether `text` is one lower-case word that reads as a login, not as a word of a language we read:
     a person's name ("hamish") or letters no word list knows ("jtorvik", "mkowalska"); "broken", "fine",
     "locked" or "gesperrt" say how a login is, not what it is."""
-    from .names import FOREIGN_LANGUAGES, word_rank
+    from .names import frequent_word
 
     word = text.strip()
     if not (word.isalpha() and word.islower() and 3 <= len(word) <= 20):
         return False
-    return person_name(word) or not any(
-        word in word_rank(language) for language in ("en", *FOREIGN_LANGUAGES)
-    )
+    return person_name(word) or not frequent_word(word)
 
 
 def _validator(name: str | list[str]) -> Any:

@@ -17,6 +17,7 @@ from collections.abc import Callable, Sequence
 
 from ..entity_types import COUNTRY_ID_TYPES
 from .findings import Finding
+from .names import frequent_word
 from .normalize import without_diacritics
 
 DETECTOR = "propagated"
@@ -67,7 +68,7 @@ def _surfaces(entity: str, value: str) -> list[tuple[str, str]]:
         # stands ("<h2>Tamsin Oyelowo</h2>"); words a role mailbox is made of ("customer.service") are none
         words = _LOCAL_SEPARATORS.split(local)
         if 2 <= len(words) <= 3 and all(
-            word.isalpha() and len(word) >= 2 and not _frequent_word(word.lower()) for word in words
+            word.isalpha() and len(word) >= 2 and not frequent_word(word.lower()) for word in words
         ):
             found.append((" ".join(word.capitalize() for word in words), "PERSON"))
             found += [login for login in _logins(words[0], words[-1]) if login[0] != local.casefold()]
@@ -88,7 +89,7 @@ def _logins(given: str, surname: str) -> list[tuple[str, str]]:
         f"{first}_{last}",
         first + last,
     }
-    return [(form, "USERNAME") for form in sorted(forms) if len(form) >= 6 and not _frequent_word(form)]
+    return [(form, "USERNAME") for form in sorted(forms) if len(form) >= 6 and not frequent_word(form)]
 
 
 _LOCAL_SEPARATORS = re.compile(r"[._\-]")
@@ -251,7 +252,7 @@ def _inflected(texts: Sequence[str], names: dict[str, float]) -> list[tuple[int,
             for stem, score in stems.items():
                 ending = word[len(stem) :]
                 if word.startswith(stem) and 0 < len(ending) <= _ENDING_MAX and ending.islower():
-                    if not _frequent_word(word.lower()) and not _place(word):
+                    if not frequent_word(word.lower()) and not _place(word):
                         found.append((index, match.start(), match.end(), score))
                     break
     return found
@@ -268,13 +269,6 @@ def _place(word: str) -> bool:
     from .public import fold, known_place
 
     return known_place(fold(word))
-
-
-@functools.lru_cache(maxsize=4096)
-def _frequent_word(word: str) -> bool:
-    from .names import FOREIGN_LANGUAGES, word_rank
-
-    return any(word in word_rank(language) for language in ("en", *FOREIGN_LANGUAGES))
 
 
 _WORD = re.compile(r"\w+")
