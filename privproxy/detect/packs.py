@@ -457,8 +457,21 @@ def login_word(text: str) -> bool:
     return person_name(word) or not frequent_word(word)
 
 
+def display_name(text: str) -> bool:
+    """Whether `text` reads as a person's display name (a caller id's "HOLLOWAY B", "A Patel"): one to
+    four words, initials allowed, and every longer word a name the lists know or no frequent word of a
+    language we read; "Reception", "Withheld" or "Front Desk" name a line, not a person."""
+    from .names import frequent_word
+
+    words = [word.strip(".'\u2019") for word in text.split()]
+    if not 1 <= len(words) <= 4 or not all(word.replace("-", "").isalpha() for word in words):
+        return False
+    full = [word for word in words if len(word) >= 2]
+    return bool(full) and all(person_name(word) or not frequent_word(word.lower()) for word in full)
+
+
 def _validator(name: str | list[str]) -> Any:
-    """`luhn`, `random`, `name`, `login` or a python-stdnum module path (or a list: any of them) → a function
+    """`luhn`, `random`, `name`, `login`, `display_name` or a python-stdnum module path (or a list: any of them) → a function
     text → bool."""
     if isinstance(name, list):
         if not name:
@@ -471,10 +484,12 @@ def _validator(name: str | list[str]) -> Any:
         return person_name
     if name == "login":
         return login_word
+    if name == "display_name":
+        return display_name
     module_name = "stdnum.luhn" if name == "luhn" else name
     if not module_name.startswith("stdnum."):
         raise ValueError(
-            f"validator must be 'luhn', 'random', 'name', 'login' or a python-stdnum module like 'stdnum.fr.nir', "
+            f"validator must be 'luhn', 'random', 'name', 'login', 'display_name' or a python-stdnum module like 'stdnum.fr.nir', "
             f"got {name!r}"
         )
     try:
