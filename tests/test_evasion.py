@@ -119,3 +119,30 @@ def test_credentials_and_a_tax_number_in_greek_are_found(guard: Guard) -> None:
     assert "USERNAME" in found.get("kvlachou77", set())
     assert "SECRET" in found.get("Fava_Santorini9", set())
     assert "NATIONAL_ID" in found.get("094259216", set())
+
+
+@pytest.mark.parametrize(
+    ("prompt", "value", "entity"),
+    [
+        ("我的身份证号440304198706151231，请帮我填表。", "440304198706151231", "NATIONAL_ID"),  # noqa: RUF001
+        ("연락처는010-4417-2290이고 주민등록번호는880714-2028818입니다.", "880714-2028818", "NATIONAL_ID"),
+        ("連絡先はmaho.kiriyama@example.jpまでお願いします。", "maho.kiriyama@example.jp", "EMAIL_ADDRESS"),
+    ],
+)
+def test_values_written_against_han_hangul_or_kana_are_found_exactly(
+    guard: Guard, prompt: str, value: str, entity: str
+) -> None:
+    """Han, kana and Hangul put no space before a number or a Latin word, so no word boundary: the
+    scanned text gets one there, and the finding maps back to the value exactly as written."""
+    found = {(prompt[f["start"] : f["end"]], f["entity_type"]) for f in guard.inspect(prompt).findings}
+    assert (value, entity) in found
+
+
+def test_a_space_between_scripts_maps_back_to_the_characters_around_it() -> None:
+    from privproxy.detect.normalize import normalize_for_detection
+
+    text = "电话13812345678。"
+    scanned = normalize_for_detection(text)
+    assert scanned.text == "电话 13812345678 。"
+    start = scanned.text.index("1")
+    assert scanned.span(start, start + 11, len(text)) == (2, 13)

@@ -61,9 +61,18 @@ _FOREIGN_DIGIT = re.compile(r"(?![0-9])\d")
 _ESCAPED_BREAK = re.compile(r"\\[nrt](?![a-z])")
 
 
+# Scripts written without spaces between words (Han, kana, Hangul's particles, Thai): "身份证号1101…",
+# "電話番号090-…", "연락처010-…", "โทร081…". A pattern's word boundary sees none between such a letter
+# and a digit or Latin letter (both are \w), so there the scanned text gets a space.
+_UNSPACED = (
+    "\u0e00-\u0e7f\u1100-\u11ff\u3000-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff\uff66-\uff9f"
+)
+_SCRIPT_JOIN = re.compile(f"(?<=[{_UNSPACED}])(?=[A-Za-z0-9+])|(?<=[A-Za-z0-9])(?=[{_UNSPACED}])")
+
+
 def normalize_for_detection(text: str) -> Normalized:
     """Undo evasions; cheap when there is nothing to undo (plain ASCII text is returned as is)."""
-    normalized = _normalize_characters(text)
+    normalized = _spaced_scripts(_normalize_characters(text), len(text))
     if "\\" not in normalized.text:
         return normalized
     scanned = _ESCAPED_BREAK.sub(lambda m: " \n" if m.group()[1] == "n" else "  ", normalized.text)
@@ -71,6 +80,29 @@ def normalize_for_detection(text: str) -> Normalized:
         return normalized
     origin = normalized.origin if normalized.changed else tuple(range(len(text)))
     return Normalized(scanned, origin, changed=True)
+
+
+def _spaced_scripts(normalized: Normalized, original_length: int) -> Normalized:
+    """A space where a letter of a script written without spaces touches a digit or a Latin letter.
+
+    The space maps back to the character before it, so a value that starts right after it maps to
+    its own first character."""
+    if normalized.text.isascii():
+        return normalized
+    joins = [match.start() for match in _SCRIPT_JOIN.finditer(normalized.text)]
+    if not joins:
+        return normalized
+    origin = normalized.origin if normalized.changed else tuple(range(original_length))
+    pieces: list[str] = []
+    mapped: list[int] = []
+    previous = 0
+    for join in joins:
+        pieces += [normalized.text[previous:join], " "]
+        mapped += [*origin[previous:join], origin[join - 1]]
+        previous = join
+    pieces.append(normalized.text[previous:])
+    mapped += origin[previous:]
+    return Normalized("".join(pieces), tuple(mapped), changed=True)
 
 
 # A token: what lies between spaces (an e-mail address is one, whatever script its letters are in).
