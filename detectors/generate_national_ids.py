@@ -211,7 +211,7 @@ IDS: list[tuple[str, str, str, float, list[str]]] = [
     ("LV", "lv.pvn", r"\b(?:[0-3]\d[01]\d{3}-?[0-2]\d{4}|32\d{4}-?\d{5})\b", LABELLED, ["personas kods", "personas koda", "personas kodu"]),
     ("HR", "hr.oib", r"\b\d{11}\b", LABELLED, ["oib"]),
     ("IS", "is_.kennitala", r"\b\d{6}-?\d{4}\b", LABELLED, ["kennitala", "kt"]),
-    ("IL", "il.idnr", r"\b\d{7,8}-?\d\b", LABELLED, ["teudat zehut", "תעודת זהות", "id number"]),
+    ("IL", "il.idnr", r"\b\d{7,8}-?\d\b", LABELLED, ["teudat zehut", "תעודת זהות", "מספר זהות", "id number"]),
     (
         "IE",
         "ie.pps",
@@ -300,6 +300,7 @@ _GENERIC = frozenset(
         "número",
         "numer",
         "nummer",
+        "מספר",
         "no",
         "nr",
         "id",
@@ -434,8 +435,9 @@ def _generic(modules: list[str]) -> list[dict[str, object]]:
 
 
 # Labels too short for a context word (Presidio finds context words inside longer ones: "ic" in
-# "invoice"), read in upper case right before the number: Malaysians write "IC 770305-02-1234".
-SHORT_LABELS = {"my.nric": ["IC", "I/C", "K/P", "KP"]}
+# "invoice") or split into one-letter tokens by the NLP ("ת.ז."), read as written right before the
+# number: Malaysians write "IC 770305-02-1234", Israelis "ת.ז. 012345674" or "ת״ז".
+SHORT_LABELS = {"my.nric": ["IC", "I/C", "K/P", "KP"], "il.idnr": ["ת.ז.", "ת.ז", 'ת"ז', "ת״ז"]}
 
 
 def _after_short_label(labels: list[str], pattern: str) -> str:

@@ -470,8 +470,19 @@ def display_name(text: str) -> bool:
     return bool(full) and all(person_name(word) or not frequent_word(word.lower()) for word in full)
 
 
+def han_name(text: str) -> bool:
+    """Whether `text` is a name written in Han characters: a surname the name lists know (one or two
+    characters: "陈", "欧阳", "佐々木") and one or two more characters ("陈晓雯"; "今年" is no name)."""
+    from .names import surnames
+
+    name = text.replace(" ", "").replace("\u3000", "")
+    return 2 <= len(name) <= 5 and any(
+        name[:size] in surnames() and 1 <= len(name) - size <= 3 for size in (1, 2, 3)
+    )
+
+
 def _validator(name: str | list[str]) -> Any:
-    """`luhn`, `random`, `name`, `login`, `display_name` or a python-stdnum module path (or a list: any of them) → a function
+    """`luhn`, `random`, `name`, `login`, `display_name`, `han_name` or a python-stdnum module path (or a list: any of them) → a function
     text → bool."""
     if isinstance(name, list):
         if not name:
@@ -486,10 +497,12 @@ def _validator(name: str | list[str]) -> Any:
         return login_word
     if name == "display_name":
         return display_name
+    if name == "han_name":
+        return han_name
     module_name = "stdnum.luhn" if name == "luhn" else name
     if not module_name.startswith("stdnum."):
         raise ValueError(
-            f"validator must be 'luhn', 'random', 'name', 'login', 'display_name' or a python-stdnum module like 'stdnum.fr.nir', "
+            f"validator must be 'luhn', 'random', 'name', 'login', 'display_name', 'han_name' or a python-stdnum module like 'stdnum.fr.nir', "
             f"got {name!r}"
         )
     try:
