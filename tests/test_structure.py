@@ -412,6 +412,17 @@ def test_one_value_one_fate_across_segments_and_parts(shared_guard: Guard) -> No
     assert "Kowalska" not in later and "anna.kowalska" not in later and "Anna" not in later, later
 
 
+def test_a_connection_string_password_is_a_secret_wherever_else_it_stands(shared_guard: Guard) -> None:
+    text = (
+        '$ cat userlist.txt\n"billing" "Tq4#vLm8-zR2w"\n\n'
+        "DATABASE_URL=postgres://billing:Tq4#vLm8-zR2w@10.0.0.5:6432/billing"
+    )
+    secrets = [f for f in shared_guard.inspect(text).findings if f["entity_type"] == "SECRET"]
+    covered = {index for f in secrets for index in range(f["start"], f["end"])}
+    first = text.index("Tq4#")
+    assert set(range(first, first + len("Tq4#vLm8-zR2w"))) <= covered
+
+
 def test_a_double_barrelled_name_after_a_title_is_found_whole_and_again_with_its_initials(
     shared_guard: Guard,
 ) -> None:

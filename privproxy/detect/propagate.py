@@ -60,6 +60,12 @@ def _surfaces(entity: str, value: str) -> list[tuple[str, str]]:
         logins = _logins(words[0], words[-1]) if len(words) >= 2 else []
         return [(value, entity)] + [(part, "PERSON") for part in parts] + logins
     found = [(value, entity)]
+    if entity == "SECRET" and value.count(":") == 1 and not any(char.isspace() for char in value):
+        # a connection string's "user:password": the password is the secret wherever else it stands
+        # (a pgbouncer userlist, a .pgpass line, a password given again in prose)
+        user, password = value.split(":")
+        if user and len(password) >= 8:
+            found.append((password, entity))
     if entity == "EMAIL_ADDRESS" and "@" in value:
         local = value.split("@", 1)[0]
         if len(local) >= 4 and any(ch.isalpha() for ch in local):
