@@ -412,6 +412,20 @@ def test_one_value_one_fate_across_segments_and_parts(shared_guard: Guard) -> No
     assert "Kowalska" not in later and "anna.kowalska" not in later and "Anna" not in later, later
 
 
+def test_a_family_form_in_arabic_keeps_names_passports_and_the_address(shared_guard: Guard) -> None:
+    text = (
+        "الكفيل: سامي يوسف النجار\n"
+        "رقم جواز السفر: P44019287\n"
+        "الزوجة: سلمى فؤاد الخطيب، تاريخ الميلاد 03/07/1991\n"
+        "العنوان: شقة 88، شارع النخيل، الشارقة"
+    )
+    found = {(text[f["start"] : f["end"]], f["entity_type"]) for f in shared_guard.inspect(text).findings}
+    assert ("سامي يوسف النجار", "PERSON") in found
+    assert ("P44019287", "PASSPORT") in found
+    assert ("سلمى فؤاد الخطيب", "PERSON") in found  # the name before the Arabic comma, not the whole line
+    assert any(entity == "STREET_ADDRESS" and value.startswith("شقة 88") for value, entity in found)
+
+
 def test_a_connection_string_password_is_a_secret_wherever_else_it_stands(shared_guard: Guard) -> None:
     text = (
         '$ cat userlist.txt\n"billing" "Tq4#vLm8-zR2w"\n\n'

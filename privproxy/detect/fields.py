@@ -150,6 +150,18 @@ class FieldRecognizer(_StructureRecognizer):
             comma = text.find(",", start, end)
             if comma > start and _CONTACT_AFTER.match(text, comma + 1, end):
                 return start, comma
+            # the person's other data after a comma ("Spouse: Mohd Ali bin Omar, MyKad …", an Arabic "،"
+            # before a birth date): the name is what stands before it, when that reads as one
+            comma = min(
+                (at for at in (text.find(",", start, end), text.find("\u060c", start, end)) if at > start),
+                default=-1,
+            )
+            if (
+                comma > start
+                and _DIGIT.search(text, comma + 1, end)
+                and self._value.search(text[start:comma])
+            ):
+                return start, comma
             dash = _ID_AFTER.search(text, start, end)  # "Hasta: Naciye Kaplan - T.C. 83088774162"
             if dash is not None and self._value.search(text[start : dash.start()]):
                 return start, dash.start()
@@ -165,6 +177,7 @@ class FieldRecognizer(_StructureRecognizer):
         )
 
 
+_DIGIT = re.compile(r"\d")
 # A dash or a slash after a name, then the person's number or id: "Naciye Kaplan - T.C. 83088774162".
 _ID_AFTER = re.compile(r"\s+[-\u2013\u2014/]\s+(?=[^\n]*\d)")
 # What follows a name on a contact line: a phone number (its word first or not) or an e-mail address.
