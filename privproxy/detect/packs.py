@@ -20,6 +20,7 @@ import importlib
 import itertools
 import math
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Literal
@@ -472,7 +473,7 @@ def display_name(text: str) -> bool:
 
 def han_name(text: str) -> bool:
     """Whether `text` is a name written in Han characters: a surname the name lists know (one or two
-    characters: "陈", "欧阳", "佐々木") and one or two more characters ("陈晓雯"; "今年" is no name)."""
+    characters: "陈", "欧阳", "佐々木") and one to three more characters ("陈晓雯"; "今年" is no name)."""
     from .names import surnames
 
     name = text.replace(" ", "").replace("\u3000", "")
@@ -481,28 +482,31 @@ def han_name(text: str) -> bool:
     )
 
 
+# Validators that judge a value's words, by the name a pack gives them.
+_WORD_VALIDATORS: dict[str, Callable[[str], bool]] = {
+    "random": random_run,
+    "name": person_name,
+    "login": login_word,
+    "display_name": display_name,
+    "han_name": han_name,
+}
+
+
 def _validator(name: str | list[str]) -> Any:
-    """`luhn`, `random`, `name`, `login`, `display_name`, `han_name` or a python-stdnum module path (or a list: any of them) → a function
+    """`luhn`, one of _WORD_VALIDATORS or a python-stdnum module path (or a list: any of them) → a function
     text → bool."""
     if isinstance(name, list):
         if not name:
             raise ValueError("validator: an empty list checks nothing; name at least one module")
         checks = [_validator(one) for one in name]
         return lambda text: any(check(text) for check in checks)
-    if name == "random":
-        return random_run
-    if name == "name":
-        return person_name
-    if name == "login":
-        return login_word
-    if name == "display_name":
-        return display_name
-    if name == "han_name":
-        return han_name
+    if name in _WORD_VALIDATORS:
+        return _WORD_VALIDATORS[name]
     module_name = "stdnum.luhn" if name == "luhn" else name
     if not module_name.startswith("stdnum."):
         raise ValueError(
-            f"validator must be 'luhn', 'random', 'name', 'login', 'display_name', 'han_name' or a python-stdnum module like 'stdnum.fr.nir', "
+            f"validator must be 'luhn', {', '.join(repr(known) for known in _WORD_VALIDATORS)} or a python-stdnum "
+            "module like 'stdnum.fr.nir', "
             f"got {name!r}"
         )
     try:
