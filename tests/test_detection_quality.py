@@ -725,6 +725,8 @@ def test_a_key_id_in_capitals_is_not_a_variable_name(guard: Guard) -> None:
         "J'ai lu chez Julia Child qu'elle conseillait de sécher la viande.",
         "Perché Giuseppe Garibaldi consegnò il Regno a Vittorio Emanuele II a Teano?",
         "Ich schreibe einen Einführungstext zu Johann Sebastian Bachs Matthäus-Passion.",
+        # a listed name with the family name of the birth register after a particle, and its birth
+        "Escreva um resumo: Chico Buarque de Hollanda nasceu em 19 de junho de 1944 no Rio de Janeiro.",
         # a month or feast with a word of time next to it
         "When is the August bank holiday in England?",
         "Ich möchte eine Vorlage für den Monat August erstellen.",
@@ -741,6 +743,9 @@ def test_a_private_person_with_a_famous_name_is_still_a_person(guard: Guard) -> 
     # "my neighbour", and contact data next to the name: a private person, whatever the name.
     assert_redacted(guard, "Remind my neighbour Michael Jordan about the fence.", ["Michael Jordan"])
     assert_redacted(guard, "Napoleon Bonaparte, +44 20 7946 0958, wants a call back.", ["Napoleon Bonaparte"])
+    assert_redacted(
+        guard, "Chico Buarque de Hollanda, +44 20 7946 0958, wants a call back.", ["Buarque de Hollanda"]
+    )
     # A titled surname alone is somebody the writer knows, even where a famous person has it.
     assert_redacted(guard, "Mrs. Loewe flew to Oslo on Sunday morning; draft her a welcome note.", ["Loewe"])
 

@@ -45,6 +45,7 @@ import regex
 
 from .._resources import data_dir
 from .names import (
+    PARTICLES,
     compound_noun,
     foreign_word,
     given_names,
@@ -237,6 +238,17 @@ def public_figure(text: str, start: int, end: int) -> bool:
         and (ordinary_words(words[-1]) or compound_noun(words[-1]))
     ):
         words.pop()  # "was Cleopatra Greek", "Bachs Matthäus-Passion": the NER ran on ("Julia Child" stays)
+    for cut_at in range(2, len(words) - 1):
+        if (
+            fold(" ".join(words[:cut_at])) in full
+            and words[cut_at] in PARTICLES
+            and all(word[:1].isupper() for word in words[cut_at + 1 :])
+        ):
+            # a listed name with the family name the birth register adds: "Ayrton Senna da Silva",
+            # "Diego Velázquez de Silva" (a second surname without a particle is somebody else's:
+            # "Hugo Sánchez Ortega")
+            words = words[:cut_at]
+            break
     genitive = fold(words[0])
     if len(words) > 1 and genitive.endswith("s") and genitive[:-1] in full:
         words = words[:1]  # "Goethes Faust", "Bachs Matthäus-Passion": a famous name's genitive, then a work
