@@ -223,6 +223,8 @@ def test_a_number_that_is_a_service_line_only_in_another_country_stays_a_phone(g
         guard, "Date of birth: 1984-11-23. Cell: 082 614 3390. Call me after five.", ["082 614 3390"]
     )
     assert_redacted(guard, "Reach me at 61 60 34, or the helpline 0808 2000 247.", ["61 60 34"])
+    # a freephone line in New Zealand's plan, a mobile in Nigeria's, the country the text names
+    assert_redacted(guard, "My cousin in Ibadan changed her number: it is now 0805 617 2248.", ["617 2248"])
 
 
 @pytest.mark.parametrize(

@@ -530,12 +530,18 @@ class Detector:
         of the text's likely language (the policy's language when unsure; the policy's regions for a
         language without plans of its own), not every plan the phone detector tries: "0808 800 4444" is a
         British freephone line and a German landline."""
+        from . import public
+
         language = self._engine.likely_language(text, self.language) or self.language
-        return (
+        regions = (
             _ENGLISH_REGIONS
             if language == "en"
             else _LANGUAGE_REGIONS.get(language, ()) or tuple(self.settings.phone_regions)
         )
+        # the countries the text names come first: "0803 412 7790" in a letter to a bank in Lagos is a
+        # Nigerian mobile, though New Zealand's plan reads it as a freephone line
+        named = tuple(sorted(public.countries_named(text) - set(regions)))
+        return named + regions
 
     def _phones_of_countries_named(self, text: str, results: list[Any]) -> list[Any]:
         """Phone numbers in the national format of a country the text is about, whose plan the phone
