@@ -210,6 +210,16 @@ def test_an_oracle_dsn_with_its_password_blocks(shared_guard: Guard) -> None:
     assert shared_guard.inspect("con = oracledb.connect(dsn='db01.corp.local/XE')").action != "block"
 
 
+def test_a_token_shape_inside_a_longer_token_covers_the_whole_token(shared_guard: Guard) -> None:
+    # Mailgun's "key-" + 32 hex digits is found inside a payment provider's longer key: the finding is
+    # the whole key, so its prefix does not go out beside the placeholder
+    prompt = 'c.Headers.Add("Authorization", "prod-secret-key-0d9e3b1c5a7f2e4d6c8b0a1f3e5d7c9b");'
+    findings = shared_guard.inspect(prompt).findings
+    assert any(
+        prompt[f["start"] : f["end"]] == "prod-secret-key-0d9e3b1c5a7f2e4d6c8b0a1f3e5d7c9b" for f in findings
+    )
+
+
 def test_an_unlabelled_id_counts_in_a_short_question_in_its_language(shared_guard: Guard) -> None:
     # One line is too little for the language identifier to be sure (0.8 Portuguese), but enough to
     # make a CPF that passes its check more likely an id than anything else.

@@ -996,6 +996,9 @@ def _quiet(name: str) -> Iterator[None]:
 
 
 _REFINE_NER = {"PERSON": refine_ner_span, "LOCATION": refine_ner_location}
+# Credentials, and the run of token characters a token shape found inside a longer token starts with.
+_CREDENTIAL_TYPES = frozenset({"API_KEY", "SECRET"})
+_TOKEN_BEFORE = re.compile(r"[A-Za-z0-9_\-]*$")
 # The findings `Detector._not_names` judges: names and places from the NER and the name detectors.
 _NAME_TYPES = frozenset({"PERSON", "LOCATION"})
 _SENTENCE_BREAK = re.compile(r"[.!?](?:\s|$)|\n")
@@ -1577,6 +1580,10 @@ def _refined(text: str, results: list[Any]) -> list[Any]:
             elif result.entity_type == "DATE_OF_BIRTH" and (year := _YEAR_MARK_AFTER.match(text, result.end)):
                 # a Russian date's "1951 g." (in Cyrillic): the year's mark goes with it
                 result.end = year.end()
+            elif result.entity_type in _CREDENTIAL_TYPES and result.start and text[result.start - 1] in "-_":
+                # a token shape found inside a longer token ("key-<32 hex>" of "live-secret-key-<32 hex>"): the
+                # credential is the whole token, its prefix included
+                result.start = _TOKEN_BEFORE.search(text, max(0, result.start - 128), result.start).start()
             kept.append(result)
             continue
         parts = _apart(text, result.start, result.end)
