@@ -107,13 +107,13 @@ IDS: list[tuple[str, str, str, float, list[str]]] = [
         LABELLED,
         ["utr", "taxpayer"],
     ),
-    ("IN", "in_.pan", r"\b[A-Z]{3}[ABCFGHLJPT][A-Z]\d{4}[A-Z]\b", ALONE, ["pan", "permanent account number"]),
+    ("IN", "in_.pan", r"\b[A-Z]{3}[ABCFGHLJPT][A-Z]\d{4}[A-Z]\b", ALONE, ["pan", "permanent account number", "पैन", "पैन कार्ड"]),
     (
         "IN",
         "in_.aadhaar",
         r"\b[2-9]\d{3}[ -]?\d{4}[ -]?\d{4}\b",
         LABELLED,
-        ["aadhaar", "aadhar", "uidai", "uid"],
+        ["aadhaar", "aadhar", "uidai", "uid", "आधार", "आधार संख्या", "आधार नंबर"],
     ),
     (
         "CA",

@@ -1583,7 +1583,8 @@ def _refined(text: str, results: list[Any]) -> list[Any]:
             elif result.entity_type in _CREDENTIAL_TYPES and result.start and text[result.start - 1] in "-_":
                 # a token shape found inside a longer token ("key-<32 hex>" of "live-secret-key-<32 hex>"): the
                 # credential is the whole token, its prefix included
-                result.start = _TOKEN_BEFORE.search(text, max(0, result.start - 128), result.start).start()
+                grown = _TOKEN_BEFORE.search(text, max(0, result.start - 128), result.start)
+                result.start = grown.start() if grown else result.start
             kept.append(result)
             continue
         parts = _apart(text, result.start, result.end)

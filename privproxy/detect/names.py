@@ -100,6 +100,17 @@ def given_names() -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def uncased_given_names() -> frozenset[str]:
+    """The first names of Faker's person providers written in a script without capitals (Devanagari,
+    Thai, ...), which `given_names` leaves out."""
+    return frozenset(
+        name
+        for name in _faker_names(_GIVEN_NAME_LISTS)
+        if len(name) > 1 and not name.isascii() and name == name.upper() == name.lower()
+    )
+
+
+@functools.lru_cache(maxsize=1)
 def _given_name_locales() -> dict[str, int]:
     """Given name → how many of Faker's person locales list it ("David": 33, "Napoleon": 1)."""
     counts: dict[str, int] = {}

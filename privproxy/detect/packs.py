@@ -482,6 +482,22 @@ def han_name(text: str) -> bool:
     )
 
 
+def devanagari_name(text: str) -> bool:
+    """Whether `text` is a name in Devanagari: one to four words whose first is a given name or whose
+    last is a surname the name lists know ("सुनीता शर्मा"; "बहुत धन्यवाद", "many thanks", is none)."""
+    from .names import surnames, uncased_given_names
+
+    words = text.split()
+    return (
+        1 <= len(words) <= 4
+        and all(_DEVANAGARI_WORD.fullmatch(word) for word in words)
+        and (words[-1] in surnames() or words[0] in uncased_given_names())
+    )
+
+
+_DEVANAGARI_WORD = re.compile(r"[\u0900-\u0963\u0971-\u097f]+")
+
+
 # Validators that judge a value's words, by the name a pack gives them.
 _WORD_VALIDATORS: dict[str, Callable[[str], bool]] = {
     "random": random_run,
@@ -489,6 +505,7 @@ _WORD_VALIDATORS: dict[str, Callable[[str], bool]] = {
     "login": login_word,
     "display_name": display_name,
     "han_name": han_name,
+    "devanagari_name": devanagari_name,
 }
 
 

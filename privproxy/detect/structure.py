@@ -160,15 +160,20 @@ _MAX_BLOCK = 20_000  # a PEM key or a certificate chain under `tls.key: |`
 # A string literal's prefix in code: Python's b"…", r'…', rb"…", f"…", u"…".
 _LITERAL_PREFIX_RE = r"(?:[bBrRuUfF]|[bB][rR]|[rR][bB]|[fF][rR]|[rR][fF])"
 _KEY = r"[^\W\d_][\w.\-]{0,40}"  # a letter of any script first: "dob", "Geburtsdatum", "Κινητό"
+# The vowel signs and other marks of the Indic scripts and Thai, which `\w` does not take: a label such as
+# "पता" (address) is a letter and a mark.
+_INDIC_MARKS = "\u0900-\u0dff\u0e00-\u0e7f"
 # A form or YAML line: "  - Date of birth : 03/04/1985", "dob: 1985-03-04", "PESEL:  90010112345",
-# "ADR;TYPE=HOME:;;Skoufa 47;Athina" (vCard);
+# "ADR;TYPE=HOME:;;Skoufa 47;Athina" (vCard); in Devanagari text, a sentence's start and end (a danda, "।")
+# are a line's: "… नहीं आता। पता: म.न. 214, …। मोबाइल …";
 # also a unified diff's added or removed line: "+DB_PASSWORD = \"…\"", and a PHP or Perl array's
 # "'database_password' => 'value',"; a Makefile's "VERCEL_TOKEN := value" or "?=".
 _LINE = re.compile(
-    r"^(?:[+\-](?![+\-]))?[ \t]*(?:[-*•]\s+)?[\"']?(?P<key>[^\W\d_][\w .'()/\-]{0,48}?"
+    r"(?:^|(?<=[\u0964\u0965])[ \t]*)(?:[+\-](?![+\-]))?[ \t]*(?:[-*•]\s+)?[\"']?"
+    rf"(?P<key>[^\W\d_][\w{_INDIC_MARKS} .'()/\-]{{0,48}}?"
     r"(?:, [^\W\d_][\w.\-]{0,20}(?: [^\W\d_][\w.\-]{0,20})?)?)[\"']?"  # "Name, DOB", "Születési hely, idő"
     r"(?:;[A-Za-z\-]+=[^:;=\n]{1,40})*"  # a vCard or iCalendar property's parameters: "ADR;TYPE=HOME:"
-    r"[ \t]*(?::=|\?=|:|=>|=|\uff1a|->)[ \t]*(?P<value>[^\n]*?)[ \t]*,?$",
+    r"[ \t]*(?::=|\?=|:|=>|=|\uff1a|->)[ \t]*(?P<value>[^\n\u0964\u0965]*?)[ \t]*,?(?:$|(?=[\u0964\u0965]))",
     re.MULTILINE,
 )
 # Inline pairs in logs, query strings, .env, URLs: user=jdoe&email=… , `ssn="123"`.
