@@ -47,6 +47,8 @@ _PLACEHOLDER = re.compile(
     r"(?:n/?a|null|none|nil|undefined|unknown|tbd|todo|-+|_+|\*+|x+|\?+|\.{2,}|true|false|yes|no|"
     r"<[^<>]{0,30}>|\[[^\[\]]{0,30}\]|\{\{[^{}]{0,40}\}\}|\$\{[^{}]{0,40}\}|[x*#•]+(?:[-\s./][x*#•0-9]+)*|redacted|"
     r"changeme|your[_\-\s]?\w+|example|placeholder|\.\.\.|"
+    # an instruction in the value's place: "change-me-in-production", "replace_with_your_key", "CHANGE_THIS"
+    r"(?:change|replace|fill|insert|set)[_\-]?(?:me|this|it|with|in)(?:[_\-\s.]\w+)*|"
     # "mio_utente", "tu_usuario", "la_tua_password", "dein_passwort": "your_name" in other languages
     # (not "ma", "mi", "tu", "min", "mia": "ma_chen", "min_jun" and "mia_k" are somebody's)
     r"(?:(?:il|la|le|el)[_\-])?(?:my|mein\w?|dein\w?|mon|votre|mio|tuo|tua|meu|minha|mijn|jouw|"
