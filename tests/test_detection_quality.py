@@ -727,6 +727,9 @@ def test_a_key_id_in_capitals_is_not_a_variable_name(guard: Guard) -> None:
         "J'ai lu chez Julia Child qu'elle conseillait de sécher la viande.",
         "Perché Giuseppe Garibaldi consegnò il Regno a Vittorio Emanuele II a Teano?",
         "Ich schreibe einen Einführungstext zu Johann Sebastian Bachs Matthäus-Passion.",
+        # a regnal numeral inside the span; a station's abbreviation after its city
+        "Kdy zemřel Karel IV. a kdo po něm vládl v Čechách?",
+        "Der ICE von Köln Hbf nach Hamburg Hbf fällt heute aus; welche Rechte habe ich?",
         # a listed name with the family name of the birth register after a particle, and its birth
         "Escreva um resumo: Chico Buarque de Hollanda nasceu em 19 de junho de 1944 no Rio de Janeiro.",
         # a month or feast with a word of time next to it

@@ -270,7 +270,8 @@ def public_figure(text: str, start: int, end: int) -> bool:
         return False  # "Mrs. Lincoln", "Herr Newton": a courtesy title makes a one-word name somebody's
     if name not in full:
         if (" " not in name and titles & _SOVEREIGN_TITLES) or (  # "Queen Victoria", "Pope Gregory"
-            numeral and len(words) == 2 and _known(words[0])  # "Charles I", "Elizabeth II": a regnal name
+            # "Charles I", "Elizabeth II", "Karel IV": a regnal name (its numeral after the span or in it)
+            (numeral or _REGNAL.fullmatch(f" {words[-1]}")) and len(words) == 2 and _known(words[0])
         ):
             return not _PERSONAL.search(text[max(0, start - 40) : start])
         if name not in last or " " in name:
@@ -714,7 +715,8 @@ _BUILDING_WORDS = word_set(
     museum monastery convent cathedral basilica abbey mosque synagogue library airport stadium university
     musee museo museu musea muzeum monastere monasterio monastero mosteiro klooster kloster klasztor
     convento couvent bibliothek bibliotheque biblioteca bibliotheek biblioteka huis haus kerk igreja
-    elevador estacao bahnhof flughafen aeroporto aeropuerto universitat universite universidad universita
+    elevador estacao bahnhof hauptbahnhof hbf bhf gare estacion stazione flughafen aeroporto aeropuerto
+    universitat universite universidad universita
     rua calle avenida avenue boulevard praca largo travessa strada viale corso ulica aleja utca gracht
     """
 )
@@ -729,7 +731,13 @@ def landmark(text: str, start: int, end: int) -> bool:
     if after is not None and any(fold(word) in _BUILDING_WORDS for word in after.group().split()):
         return True
     if len(words) < 2:
-        return False
+        # a building's word alone after the place it is in ("Hbf" of "München Hbf", read apart)
+        return (
+            len(words) == 1
+            and fold(words[0]) in _BUILDING_WORDS
+            and _CAPITALIZED_BEFORE.search(text, max(0, start - 60), start) is not None
+            and not any(word in given_names() for word in words)
+        )
     capitalized = [fold(word) for word in words if word[:1].isupper()]
     if any(word in _BUILDING_WORDS for word in capitalized):
         return True
