@@ -28,10 +28,14 @@ _MIN_CHARS_FOR_LANGUAGE = 24
 # (German nouns and Spanish words became PERSON / LOCATION spans): such text is tokenized only, and
 # its names come from the name lists, titles, structure and patterns, which work in any language.
 # Every language of the EU and its neighbours that the identifier knows, in Latin, Greek or Cyrillic
-# script (one it cannot name is read as the nearest it can: Icelandic as Norwegian, Ukrainian as English).
+# script (one it cannot name is read as the nearest it can: Icelandic as Norwegian, Ukrainian as English),
+# and the languages of scripts the English model cannot read at all (Chinese, Japanese, Korean, Arabic,
+# Hebrew, Persian, Urdu, Hindi, Thai): it took "承租人王晓梅" ("tenant" and a name) for one name, which hid
+# the name the name detectors found inside it.
 _WITHOUT_MODEL = (
     *("de", "es", "it", "pt", "nl", "pl", "sv", "da", "no", "fi", "tr", "cs", "ro", "hu"),
     *("ca", "is", "sk", "sl", "hr", "el", "et", "lt", "lv", "ru", "uk", "bg", "sr", "mk"),
+    *("zh", "ja", "ko", "ar", "he", "fa", "ur", "hi", "th"),
 )
 
 # Components detection never needs: Presidio reads entities, token offsets and lemmas (for context
