@@ -75,6 +75,15 @@ def test_a_month_that_is_a_given_name_is_a_name_with_a_surname(guard: Guard) -> 
             "Domiciliu: Str. Traian nr. 12, bl. C3, ap. 14, Râmnicu Vâlcea, jud. Vâlcea",
             ["Traian nr. 12", "C3", "Vâlcea"],
         ),
+        (  # an Indonesian neighbourhood unit after the street, then the city and postcode
+            "Tolong kirim paketnya ke Jl. Kenanga No. 12, RT 04/RW 07, Bandung 40115 ya.",
+            ["Kenanga No. 12", "RT 04/RW 07", "Bandung 40115"],
+        ),
+        # Hindi form lines ended by a danda, and a name after a relation word, up to the postposition
+        (
+            "मेरे पिताजी कमल किशोर वर्मा का आवेदन। पता: म.न. 18, सेक्टर 9, करनाल। मोबाइल 98120 55417।",
+            ["कमल किशोर वर्मा", "म.न. 18, सेक्टर 9", "98120 55417"],
+        ),
     ],
 )
 def test_labels_and_addresses_of_more_shapes(guard: Guard, text: str, values: list[str]) -> None:

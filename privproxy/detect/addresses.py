@@ -42,6 +42,12 @@ _UNIT = (
     # a Singapore or Malaysian floor and unit ("#05-61"); an Indian or South African phase, sector, site, plot
     # or stand ("Phase 3B-2", "Sector 60", "Site C", "Erf 1123"); a house number after its street ("Street 12,")
     r"|#\d{1,3}-\d{1,5}[A-Za-z]?|(?:Phase|Sector|Site|Plot|Stand|Erf|Pocket)[ \t]+(?:No\.?[ \t]*)?[A-Z0-9]{1,4}(?:-[A-Z0-9]{1,3})?\b"
+    # an Indonesian neighbourhood unit ("RT 03/RW 05"), a Turkish flat and floor ("Daire: 6", "Kat 2"), a
+    # Hebrew flat and floor ("דירה 8", "קומה 3"), a Vietnamese ward, district or province ("phường Láng
+    # Thượng", "quận Đống Đa")
+    r"|RT\.?[ \t]?\d{1,3}[ \t]?/[ \t]?RW\.?[ \t]?\d{1,3}|(?:Daire|Kat|D\.)[ \t]?:?[ \t]?\d{1,4}\b"
+    r"|(?:דירה|קומה|כניסה)[ \t]\d{1,4}\b"
+    r"|(?:phường|quận|huyện|xã|thị xã|tỉnh|thành phố|TP\.)[ \t]+\p{Lu}[\p{L}]*(?:[ \t]+\p{Lu}[\p{L}]*){0,3}"
     r"|\d{1,3}(?=[ \t]*,))"
 )
 _POSTCODE = (
