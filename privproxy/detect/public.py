@@ -270,8 +270,11 @@ def public_figure(text: str, start: int, end: int) -> bool:
         return False  # "Mrs. Lincoln", "Herr Newton": a courtesy title makes a one-word name somebody's
     if name not in full:
         if (" " not in name and titles & _SOVEREIGN_TITLES) or (  # "Queen Victoria", "Pope Gregory"
-            # "Charles I", "Elizabeth II", "Karel IV": a regnal name (its numeral after the span or in it)
-            (numeral or _REGNAL.fullmatch(f" {words[-1]}")) and len(words) == 2 and _known(words[0])
+            # "Charles I", "Elizabeth II", "Karel IV": a regnal name (its numeral after the span, or in it when
+            # it cannot be an initial: "Anna V" may be somebody's name)
+            (numeral or (len(words[-1]) > 1 and _REGNAL.fullmatch(f" {words[-1]}")))
+            and len(words) == 2
+            and _known(words[0])
         ):
             return not _PERSONAL.search(text[max(0, start - 40) : start])
         if name not in last or " " in name:
