@@ -171,6 +171,15 @@ _SOMEONE_BORN = re.compile(
 _NUMBER_GOES_ON = re.compile(r"(?:[ \t./-]?\d)+")
 
 
+@functools.lru_cache(maxsize=4)
+def _countries_named(text: str) -> frozenset[str]:
+    """`public.countries_named`, once per text: the phone plans of the countries a text names are asked for
+    twice in one analysis (to read national numbers, then to tell service lines)."""
+    from . import public
+
+    return frozenset(public.countries_named(text))
+
+
 def _quoted(text: str, start: int, end: int) -> bool:
     """Whether text[start:end] is a whole string literal: "+1 202-555-0100" in a test's list."""
     return start > 0 and end < len(text) and text[start - 1] == text[end] and text[end] in "\"'`"
@@ -538,9 +547,7 @@ class Detector:
         """The numbering plans a national-format number in `text` is read with to tell a service line: those
         of the text's likely language (the policy's language when unsure; the policy's regions for a
         language without plans of its own), not every plan the phone detector tries: "0808 800 4444" is a
-        British freephone line and a German landline."""
-        from . import public
-
+        British freephone line and a German landline; the plans of the countries the text names first."""
         language = self._engine.likely_language(text, self.language) or self.language
         regions = (
             _ENGLISH_REGIONS
@@ -549,7 +556,7 @@ class Detector:
         )
         # the countries the text names come first: "0803 412 7790" in a letter to a bank in Lagos is a
         # Nigerian mobile, though New Zealand's plan reads it as a freephone line
-        named = tuple(sorted(public.countries_named(text) - set(regions)))
+        named = tuple(sorted(_countries_named(text) - set(regions)))
         return named + regions
 
     def _phones_of_countries_named(self, text: str, results: list[Any]) -> list[Any]:
@@ -572,11 +579,9 @@ class Detector:
             return []
         import phonenumbers
 
-        from . import public
-
         language = self._engine.likely_language(text, self.language) or self.language
         read = set(_phone_regions_read(self.settings.phone_regions, language))
-        countries = public.countries_named(text)
+        countries = set(_countries_named(text))
         for r in results:
             name = (r.recognition_metadata or {}).get("recognizer_name", "")
             if name.startswith("NationalId_"):
