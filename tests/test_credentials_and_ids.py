@@ -65,6 +65,8 @@ def test_talk_about_credentials_is_not_a_credential(shared_guard: Guard, prompt:
         ("NIK 3171011708450001 tidak valid?", "ID"),
         ("CNIC: 34201-0891231-8", "PK"),
         ("El CUIT 20-05536168-2 figura en la factura", "AR"),
+        # the label holds SARA AM, which the scanned (NFKC) text splits in two
+        ("เลขประจำตัวประชาชนของผู้ยื่นคำขอคือ 2-9226-77774-33-8 ค่ะ", "TH"),
     ],
 )
 def test_a_national_id_stays_local_and_names_its_country(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import ast
+import unicodedata
 from pathlib import Path
 
 import pytest
 from conftest import REPO
 
 from privproxy import Guard
+from privproxy.detect.normalize import as_scanned
 from privproxy.detect.packs import build_recognizers, load_pack
 from privproxy.errors import PolicyError
 from privproxy.policy import load_policy
@@ -112,3 +115,51 @@ def test_a_broken_pack_names_each_mistake_at_its_line(tmp_path: Path) -> None:
     problems = validate_file(policy)
     assert [(Path(p.file or "").name, p.line) for p in problems] == [("team.yaml", 5), ("team.yaml", 9)]
     assert "less than or equal to 1" in problems[0].message and "unknown key 'patern'" in problems[1].message
+
+
+def test_pack_words_and_patterns_are_read_as_the_scanned_text_is(tmp_path: Path) -> None:
+    # Detection scans NFKC text: Thai SARA AM splits in two, "nº" reads "no". A pack written with
+    # the characters people type must still match what is scanned.
+    from privproxy.detect.normalize import normalize_for_detection
+
+    pack = tmp_path / "th.yaml"
+    pack.write_text(
+        "name: th\nrecognizers:\n  - name: ThaiMember\n    supported_entity: MEMBER_NUMBER\n"
+        "    patterns: [{name: m, regex: '(?:เลขสมาชิกประจำตัว|nº socio)\\s*\\K\\d{7}', score: 0.9}]\n"
+        "    context: [ประจำปี]\n    examples: {match: ['x']}\n",
+        encoding="utf-8",
+    )
+    [recognizer] = load_pack(pack, ["en"]).recognizers
+    assert recognizer.context == [unicodedata.normalize("NFKC", "ประจำปี")]
+    for text in ("เลขสมาชิกประจำตัว 4417302", "Nº socio 4417302"):
+        scanned = normalize_for_detection(text).text
+        assert scanned != text
+        [found] = recognizer.analyze(scanned, ["MEMBER_NUMBER"])
+        assert scanned[found.start : found.end] == "4417302"
+
+
+def test_detection_literals_are_written_as_the_scanned_text_reads() -> None:
+    # A string in the detection code holding a letter NFKC rewrites ("º", "µ", Thai "ำ") can never
+    # match the scanned text; write what the scan reads ("o", "μ"). normalize.py names such
+    # characters on purpose; docstrings are prose.
+    stale = []
+    for path in sorted((REPO / "privproxy").rglob("*.py")):
+        if path.name == "normalize.py":
+            continue
+        tree = ast.parse(path.read_text(encoding="utf-8"))
+        docstrings = {
+            id(owner.body[0].value)
+            for owner in ast.walk(tree)
+            if isinstance(owner, (ast.Module, ast.ClassDef, ast.FunctionDef, ast.AsyncFunctionDef))
+            and owner.body
+            and isinstance(owner.body[0], ast.Expr)
+        }
+        stale += [
+            f"{path.relative_to(REPO)}:{node.lineno}"
+            for node in ast.walk(tree)
+            if isinstance(node, ast.Constant)
+            and isinstance(node.value, str)
+            and id(node) not in docstrings
+            and as_scanned(node.value) != node.value
+        ]
+    assert not stale, stale

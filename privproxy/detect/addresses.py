@@ -29,10 +29,10 @@ _UNIT = (
     r"|(?:lgh|lägenhet|apto|apt|apartamento|dpto|depto|Whg|Wohnung|app|appt|bte|bus|lok|m)\.?\s*\d{1,6}[A-Za-z]?"
     # a Romanian block, staircase, floor, flat, county or Bucharest sector: "bl. C3, sc. B, ap. 14, jud. Vâlcea"
     r"|(?:bl|sc|et|ap)\.\s*(?:[A-Z]\d{0,3}|\d{1,4}[A-Z]?)\b|(?:jud|județul|judetul)\.?\s+\p{Lu}[\p{L}-]+|sector(?:ul)?\s+\d"
-    # a floor and side: "2. tv." (Danish), "st. th.", "3. OG", "1 tr" (Swedish), "2º B", "2.º esq." (pt; "2.o" once normalized), "4e étage"
-    r"|(?:\d{1,2}\.|st\.)\s?(?:tv|th|mf|sal|OG|Stock|etg)\.?|\d{1,2}[ \t]?(?:tr|trappor|vån)\b\.?|\d{1,2}(?:\.?\s?[ºª°]|\.[oa](?=\s))\s?[A-Za-z]{0,4}\.?|\d{1,2}(?:e|er|ème)\s+étage(?:\s+(?:gauche|droite|face|fond))?"
+    # a floor and side: "2. tv." (Danish), "st. th.", "3. OG", "1 tr" (Swedish), "2º B", "2.º esq." (they scan as "2o B", "2.o esq."), "4e étage"
+    r"|(?:\d{1,2}\.|st\.)\s?(?:tv|th|mf|sal|OG|Stock|etg)\.?|\d{1,2}[ \t]?(?:tr|trappor|vån)\b\.?|\d{1,2}(?:\.?\s?°|\.?[oa](?=[\s,.]))\s?[A-Za-z]{0,4}\.?|\d{1,2}(?:e|er|ème)\s+étage(?:\s+(?:gauche|droite|face|fond))?"
     # a Catalan floor and door: "3r 2a", "1r 1a", "4t", "àtic", "baixos"; the Spanish "bajo", "ático", "pral."
-    r"|\d{1,2}(?:r|n|t|è|er)(?:[ \t]+\d{1,2}[aª])?|àtic|baixos|bajo|ático|entl?o?\.|pral\."
+    r"|\d{1,2}(?:r|n|t|è|er)(?:[ \t]+\d{1,2}a)?|àtic|baixos|bajo|ático|entl?o?\.|pral\."
     # an Italian staircase, flat and floor ("scala B, interno 9", "piano 3"); a Croatian floor and flat ("2. kat, stan 7")
     r"|(?:scala|interno|int\.|piano|stan|kat)[ \t]*[A-Z0-9]{1,3}\b|\d{1,2}\.[ \t]?kat\b"
     # a French building, a Portuguese ground floor and side, a Czech house number, a block, a house number

@@ -298,7 +298,7 @@ _AND_OR = (
     "albo ir ar un vai ja või и или і або και ή"  # noqa: RUF001
 )
 _JOIN = r"(?:\s*[,/+;&]\s*(?:(and|or|und|et|y|e|i)\s+)?|\s+(" + "|".join(_AND_OR.split()) + r")\s+)"
-_DOSE = r"(?:\s*\d+(?:[.,]\d+)?\s?(?:mg|µg|μg|mcg|g|ml|IE|IU|UI)\b)?"  # "Arcoxia 90 mg, Muscoril"
+_DOSE = r"(?:\s*\d+(?:[.,]\d+)?\s?(?:mg|μg|mcg|g|ml|IE|IU|UI)\b)?"  # "Arcoxia 90 mg, Muscoril"
 _NEXT = re.compile(_DOSE + _JOIN + r"([^\W\d_]{2,}(?:-[^\W\d_]+)*)")
 # After a comma a sentence may go on: "nimmt Ritalin, Wirkung lässt nach" (a German noun, no drug). An
 # item after a comma counts only where the list ends or goes on there; after "and" it always does.

@@ -34,6 +34,22 @@ def without_diacritics(text: str) -> str:
     return "".join(ch for ch in unicodedata.normalize("NFKD", text) if not unicodedata.combining(ch))
 
 
+def as_scanned(literal: str) -> str:
+    """A word or pattern as detection will meet it: its letters, marks, numbers and symbols folded
+    character by character as the scanned text's are (NFKC).
+
+    A pack's words are compared with scanned text, so a word NFKC rewrites would never match: Thai
+    "ประจำ" scans as "ประจํา" (SARA AM is split in two), "nº" as "no", a Devanagari letter with a
+    nukta decomposes. Punctuation is left as written, so a pattern keeps its syntax: a full-width
+    parenthesis folded to "(" would open a group."""
+    if literal.isascii():
+        return literal
+    return "".join(
+        unicodedata.normalize("NFKC", char) if unicodedata.category(char)[0] in "LMNS" else char
+        for char in literal
+    )
+
+
 @dataclass(frozen=True)
 class Normalized:
     """The text to scan and, for each of its characters, the offset it came from in the original."""

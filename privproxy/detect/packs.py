@@ -33,6 +33,7 @@ from .._resources import data_dir
 from ..errors import PolicyError
 from ..policy._yaml import Located, load_located
 from ..policy.loader import duplicate_errors, raise_all, validate_pruning
+from .normalize import as_scanned
 
 _REGEX_FLAGS = re.DOTALL | re.MULTILINE | re.IGNORECASE  # Presidio's global_regex_flags
 
@@ -60,7 +61,9 @@ class PatternSpec(BaseModel):
     @field_validator("regex")
     @classmethod
     def _compiles(cls, value: str) -> str:
-        """Compiled as Presidio will compile it, so a broken pattern fails here, at its line."""
+        """Compiled as Presidio will compile it, so a broken pattern fails here, at its line; its
+        letters folded as the scanned text's are (`as_scanned`), so "ประจำ" or "nº" can match."""
+        value = as_scanned(value)
         try:
             compiled = _regex_engine().compile(value, _REGEX_FLAGS)
         except Exception as exc:  # the regex module's error class is not re.error
@@ -135,6 +138,17 @@ class RecognizerSpec(BaseModel):
     plugins: list[str] = Field(default_factory=list)
     not_names: list[str] = Field(default_factory=list)
     examples: Examples
+
+    @field_validator("deny_list", "context", "fields", "not_names")
+    @classmethod
+    def _as_scanned(cls, words: list[str]) -> list[str]:
+        """Words are compared with the scanned text: folded as it is (Thai "เลขประจำตัว", "nº")."""
+        return [as_scanned(word) for word in words]
+
+    @field_validator("value_pattern")
+    @classmethod
+    def _pattern_as_scanned(cls, pattern: str | None) -> str | None:
+        return None if pattern is None else as_scanned(pattern)
 
     @model_validator(mode="after")
     def _has_something_to_match(self) -> RecognizerSpec:

@@ -487,7 +487,7 @@ _OTHER_IDENTIFIER = re.compile(
     r"pedido|factura|albarán|albaran|presupuesto|ordine|fattura|preventivo|spedizione|"
     r"encomenda|fatura|orçamento|bestelling|factuur|zending|zamówienie|zamowienie|faktura|przesyłka|"
     r"ordre|tilaus|lasku|beställning|bestilling|sipariş|fatura)(?:\s+\w+)?"
-    r"\s*(?:no\.?|nr\.?|n[°º]\.?|num\.?|number|numéro|número|numero|nummer|numer|id|#)?\s*[:#]?\s*$"
+    r"\s*(?:no\.?|nr\.?|n°\.?|num\.?|number|numéro|número|numero|nummer|numer|id|#)?\s*[:#]?\s*$"
 )
 
 
@@ -502,9 +502,10 @@ _TOKEN_MIN = 24
 _IN_DOI = re.compile(r"\b10\.\d{4,9}/[^\s\"'<>]*$")
 
 
-# A unit of measure right after a number: it is a quantity ("9 192 631 770 Hz", "1 048 576 bytes").
+# A unit of measure right after a number: it is a quantity ("9 192 631 770 Hz", "1 048 576 bytes"; a
+# micro sign scans as the Greek μ).
 _UNIT_AFTER = re.compile(
-    r"^[ \t]?(?:[kMGT]?Hz|hertz|[kMGTP]i?B|bytes?|bits?|[kmcµn]?m|km/h|mph|[mkµ]?g|[mµn]?s|rows|records|"
+    r"^[ \t]?(?:[kMGT]?Hz|hertz|[kMGTP]i?B|bytes?|bits?|[kmcμn]?m|km/h|mph|[mkμ]?g|[mμn]?s|rows|records|"
     r"cycles|periods|years|°[CF]?|%)(?![\w/])"
 )
 

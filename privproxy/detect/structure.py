@@ -621,7 +621,7 @@ def _strip(text: str, start: int, end: int) -> tuple[int, int]:
 # Riaan van der Merwe. Lifeguard: Thandeka Nkosi" (after a full stop, a capitalized label), a form's
 # next column after two spaces or more ("MRN: ________   NHS no.: ________", "Nom : LEFEBVRE  Prénom : Maryvonne").
 _NEXT_LABEL = re.compile(
-    r"(?:[,;|]\s+|[ \t]{2,}|(?<=[^\W\d_]{4})\.\s+(?=[A-ZÀ-ÖØ-ÞĀ-Ž])(?!(?:No|Nr|N°|Nº)\b))(?P<key>[^\W\d_][\w .'/\-]{0,30}?)\s*:\s+"
+    r"(?:[,;|]\s+|[ \t]{2,}|(?<=[^\W\d_]{4})\.\s+(?=[A-ZÀ-ÖØ-ÞĀ-Ž])(?!(?:No|Nr|N°)\b))(?P<key>[^\W\d_][\w .'/\-]{0,30}?)\s*:\s+"
 )
 
 
