@@ -446,6 +446,17 @@ def random_run(text: str) -> bool:
     return changes >= (0.3 if mixed_case else 0.2) and _entropy(body) >= (4.0 if mixed_case else 3.8)
 
 
+def named_random_run(text: str) -> bool:
+    """`random_run` where the text around already names the value a key or a secret: then a hex run of
+    32 characters counts too (an API key of 32 hex is common; unnamed, such a run is more often an id)."""
+    body = max(_RUN.findall(text), key=len, default="")
+    if len(body) >= 32 and _HEX.fullmatch(body) and sum(char.isdigit() for char in body) >= 2:
+        classes = ["d" if c.isdigit() else "l" for c in body.lower()]
+        changes = sum(a != b for a, b in itertools.pairwise(classes)) / (len(body) - 1)
+        return changes >= 0.25 and _entropy(body) >= 3.3
+    return random_run(text)
+
+
 def person_name(text: str) -> bool:
     """Whether `text` is one word the name lists know as a given name or a surname ("hamish", "Walsh"),
     and no common English word ("sales", "reader"): a login that is somebody's name, where a service's
@@ -485,6 +496,23 @@ def display_name(text: str) -> bool:
     return bool(full) and all(person_name(word) or not frequent_word(word.lower()) for word in full)
 
 
+def full_name(text: str) -> bool:
+    """Whether `text` reads as somebody's full name: two to four words (surname first with a comma
+    allowed: "RAMIREZ, LUIS"), one of them a given name or surname the name lists know and none a
+    frequent word of a language we read unless it is such a name ("Build Server", "Main Street" are
+    none)."""
+    from .names import frequent_word
+
+    words = [word.strip(".'\u2019") for word in text.replace(",", " ").split()]
+    if not 2 <= len(words) <= 4 or not all(word.replace("-", "").isalpha() for word in words):
+        return False
+    full = [word for word in words if len(word) >= 2]
+    named = [person_name(word) for word in full]
+    return any(named) and all(
+        known or not frequent_word(word.lower()) for word, known in zip(full, named, strict=True)
+    )
+
+
 def han_name(text: str) -> bool:
     """Whether `text` is a name written in Han characters: a surname the name lists know (one or two
     characters: "陈", "欧阳", "佐々木") and one to three more characters ("陈晓雯"; "今年" is no name)."""
@@ -496,30 +524,40 @@ def han_name(text: str) -> bool:
     )
 
 
-def devanagari_name(text: str) -> bool:
-    """Whether `text` is a name in Devanagari: one to four words whose first is a given name or whose
-    last is a surname the name lists know ("सुनीता शर्मा"; "बहुत धन्यवाद", "many thanks", is none)."""
+def script_name(text: str) -> bool:
+    """Whether `text` is a name in a script without capitals (Devanagari, Arabic, Hebrew, Thai, Hangul,
+    Georgian ...): one to five words of it whose first is a given name or whose last a surname the name
+    lists know ("सुनीता शर्मा", "سالم عبدالله الكتبي"), or a surname and then a given name ("김 서연", and
+    "김서연" written as one word); "बहुत धन्यवाद" ("many thanks") is none."""
     from .names import surnames, uncased_given_names
 
     words = text.split()
-    return (
-        1 <= len(words) <= 4
-        and all(_DEVANAGARI_WORD.fullmatch(word) for word in words)
-        and (words[-1] in surnames() or words[0] in uncased_given_names())
-    )
+    if not 1 <= len(words) <= 5 or not all(_UNCASED_WORD.fullmatch(word) for word in words):
+        return False
+    given, family = uncased_given_names(), surnames()
+    if words[0] in given or words[-1] in family:
+        return True
+    if len(words) == 2:
+        return words[0] in family and words[1] in given
+    word = words[0]  # a Hangul name in one word: a surname of one or two syllables, then the given name
+    return any(word[:cut] in family and word[cut:] in given for cut in (1, 2) if _HANGUL.fullmatch(word))
 
 
-_DEVANAGARI_WORD = re.compile(r"[\u0900-\u0963\u0971-\u097f]+")
+_UNCASED_WORD = re.compile(r"(?:(?![A-Za-z0-9])[\w\u0900-\u0dff\u0e00-\u0e7f])+")
+_HANGUL = re.compile(r"[\uac00-\ud7af]{2,5}")
 
 
 # Validators that judge a value's words, by the name a pack gives them.
 _WORD_VALIDATORS: dict[str, Callable[[str], bool]] = {
     "random": random_run,
+    "named_random": named_random_run,
     "name": person_name,
     "login": login_word,
     "display_name": display_name,
+    "full_name": full_name,
     "han_name": han_name,
-    "devanagari_name": devanagari_name,
+    "script_name": script_name,
+    "devanagari_name": script_name,  # its first name, kept for packs written with it
 }
 
 
