@@ -1747,6 +1747,22 @@ def test_a_death_date_is_no_birth_date_but_the_birth_before_it_stays(guard: Guar
     assert "3 juin 1941" in values
 
 
+def test_a_birth_label_keeps_its_date_when_the_death_field_follows_on_its_line(guard: Guard) -> None:
+    text = "Deceased: Iorwerth Glyn Bevan\nDate of birth: 9 March 1931   Date of death: 2 May 2026\n"
+    inspection = guard.inspect(text)
+    births = [text[f["start"] : f["end"]] for f in inspection.findings if f["entity_type"] == "DATE_OF_BIRTH"]
+    assert births == ["9 March 1931"]
+
+
+def test_a_name_in_a_script_without_spaces_is_found_again_joined_and_inside_a_sentence(guard: Guard) -> None:
+    # found once under its label (with its reading in brackets), then written without the space and
+    # run into the words around it, as Japanese writes it
+    text = "件名：口座変更（宇佐美 翔太）\n氏名：宇佐美 翔太（うさみ しょうた）\n担当の宇佐美翔太です。宇佐美が対応します。"  # noqa: RUF001
+    inspection = guard.inspect(text)
+    sent = inspection.sanitized["messages"][0]["content"]
+    assert "宇佐美" not in sent and "うさみ" not in sent, sent
+
+
 def test_a_birth_of_someone_named_and_a_birth_before_a_death_stay_births(guard: Guard) -> None:
     values = found_values(guard, "how old is someone born on 14 October 1983? it's for Tendai Moyo's form")
     assert "14 October 1983" in values

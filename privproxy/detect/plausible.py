@@ -172,14 +172,14 @@ _DEATH = (
 # A birth word written before its date ("born 2 November 1938, died Thursday"): a death after it is
 # another event. Not a verb that ends its clause after the date ("… 1963'te doğdu").
 _BIRTH_BEFORE = re.compile(
-    r"(?i)\b(?:born|b\.|n[ée]e?|geboren|nacid[oa]|nat[oa]|nascid[oa]|urodzon[ya]|född|født|syntyi|született|"
+    r"(?i)\b(?:date\s+of\s+birth|birth\s*date|d\.?o\.?b\.?|born|b\.|n[ée]e?|geboren|nacid[oa]|nat[oa]|nascid[oa]|urodzon[ya]|född|født|syntyi|született|"
     r"narozen[aáý]?|rođen[aio]?|rojen[aio]?|роден[\u0430\u043e]?|родил(?:ся|ась)|γεννήθηκε)"
     r"\W{0,3}(?:(?:on|le|am|el|il|em|the|den|dne|dia)\W{1,3})?$"
 )
 _DEATH_BEFORE = re.compile(rf"(?i)\b(?:{_DEATH})\b\W{{0,3}}(?:[\w']+\W{{1,3}}){{0,2}}$")
 _DEATH_AFTER = re.compile(
     rf"(?i)[\w']*\W{{1,3}}(?:(?!(?:and|und|et|y|e|i|og|och|en|ve|és|și|a|и|και|ja|un|ir)\b)[\w']+\W{{1,3}}){{0,2}}(?:{_DEATH})\b"
-    r"(?![\s,]{0,3}(?:[\w']+\W{1,3}){0,2}\d)"  # "née le 3 juin 1990, décédée le 4 mai 2020": the death has its own date
+    r"(?![\s,:;]{0,3}(?:[\w']+\W{1,3}){0,2}\d)"  # "née le 3 juin 1990, décédée le 4 mai 2020", "Date of death: 14/02": the death has its own date
 )
 
 

@@ -47,11 +47,46 @@ _NAME_PART = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'\u2019\-]{2,}")
 _NAME_LIKE = re.compile(r"[^\W\d_][^\W\d_'\u2019\-]*(?:[ '\u2019\-][^\W\d_]+)*")
 
 
+# A name in scripts written without spaces between words (Han, kana, Hangul, Thai): "佐々木 遥" is
+# also written "佐々木遥", and it stands inside a run of letters ("佐々木遥です", "김서연은").
+_UNSPACED_NAME = re.compile(
+    r"[\u0e00-\u0e7f\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff ]+"
+)
+_HANGUL_NAME = re.compile(r"[\uac00-\ud7af]{3,4}")
+# A name with an aside in brackets, plain or full-width: its reading, a nickname ("佐々木 遥" and its
+# kana reading, "Katarzyna (Kasia)").
+_ASIDE = re.compile(r"(?P<name>[^()\uff08\uff09]+?)\s*[(\uff08](?P<aside>[^()\uff08\uff09]+)[)\uff09]")
+
+
+def _unspaced(key: str) -> bool:
+    return _UNSPACED_NAME.fullmatch(key) is not None
+
+
+def _unspaced_surfaces(value: str) -> list[tuple[str, str]]:
+    """A name in a script without spaces between words: as written, without its spaces, and the
+    parts that stand alone: a surname of two or more characters ("佐々木さん"), a Korean given name
+    ("서연이는")."""
+    found = [(value, "PERSON")]
+    joined = value.replace(" ", "")
+    if joined != value:
+        found.append((joined, "PERSON"))
+        found += [(part, "PERSON") for part in value.split() if len(part) >= 2]
+    elif _HANGUL_NAME.fullmatch(value):
+        found.append((value[1:], "PERSON"))
+    return found
+
+
 def _surfaces(entity: str, value: str) -> list[tuple[str, str]]:
     """(text to look for, its type): the value, and the parts that identify on their own."""
     value = value.strip()
+    if entity == "PERSON" and _unspaced(value) and len(value.replace(" ", "")) >= 2:
+        return _unspaced_surfaces(value)
     if len(value) < 3:
         return []
+    if entity == "PERSON" and (aside := _ASIDE.fullmatch(value)) is not None:
+        extra = aside["aside"].strip()
+        readings = _surfaces(entity, extra) if not frequent_word(extra.lower()) else []
+        return [(value, entity), *_surfaces(entity, aside["name"]), *readings]
     if entity == "PERSON":
         if not _NAME_LIKE.fullmatch(value) or value.isupper():
             return []
@@ -141,7 +176,8 @@ def propagate(
     for key in keys:
         entity, score = wanted[key]
         first = _WORD.search(key.lower())
-        candidates = holding.get(first.group(), []) if first else range(len(texts))
+        unspaced = _unspaced(key)
+        candidates = holding.get(first.group(), []) if first and not unspaced else range(len(texts))
         for index in candidates:
             text = texts[index]
             if entity == "PERSON":  # a name part in other case ("SMITH") is not the same word
@@ -155,7 +191,7 @@ def propagate(
             while start != -1:
                 end = start + len(needle)
                 if (
-                    _bounded(text, start, end)
+                    (_bounded_unspaced(text, start, end, key) if unspaced else _bounded(text, start, end))
                     and not any(used[start:end])
                     and not (found is not None and all(found[start:end]))
                 ):
@@ -296,6 +332,17 @@ def _lower(text: str) -> str:
     if len(lowered) == len(text):
         return lowered
     return "".join(char.lower() if len(char.lower()) == 1 else char for char in text)
+
+
+def _bounded_unspaced(text: str, start: int, end: int, key: str) -> bool:
+    """A name of a script without spaces stands inside a run of letters; one of three characters or
+    more is taken there, a shorter one only where no letter of its script touches it."""
+    if len(key.replace(" ", "")) >= 3:
+        return True
+    return not any(
+        0 <= at < len(text) and _UNSPACED_NAME.fullmatch(text[at]) and text[at] != " "
+        for at in (start - 1, end)
+    )
 
 
 def _bounded(text: str, start: int, end: int) -> bool:
