@@ -113,7 +113,9 @@ IDS: list[tuple[str, str, str, float, list[str]]] = [
         "in_.aadhaar",
         r"\b[2-9]\d{3}[ -]?\d{4}[ -]?\d{4}\b",
         LABELLED,
-        ["aadhaar", "aadhar", "uidai", "uid", "आधार", "आधार संख्या", "आधार नंबर"],
+        # the word in Hindi/Marathi, Tamil, Bengali, Telugu, Kannada, Malayalam, Gujarati, Punjabi and Urdu
+        ["aadhaar", "aadhar", "uidai", "uid", "आधार", "आधार संख्या", "आधार नंबर", "ஆதார்", "আধার", "ఆధార్",
+         "ಆಧಾರ್", "ആധാർ", "આધાર", "ਆਧਾਰ", "آدھار"],
     ),
     (
         "CA",
@@ -226,7 +228,7 @@ IDS: list[tuple[str, str, str, float, list[str]]] = [
     ("EC", "ec.ci", r"\b\d{9}-?\d\b", LABELLED, ["cédula", "cedula"]),
     ("ID", "id.nik", r"\b\d{16}\b", LABELLED, ["nik", "ktp"]),
     ("MY", "my.nric", r"\b\d{6}-?\d{2}-?\d{4}\b", LABELLED, ["nric", "mykad", "mykid", "pengenalan"]),
-    ("PK", "pk.cnic", r"\b\d{5}-?\d{7}-?\d\b", LABELLED, ["cnic", "nadra"]),
+    ("PK", "pk.cnic", r"\b\d{5}-?\d{7}-?\d\b", LABELLED, ["cnic", "nadra", "شناختی کارڈ", "شناختی کارڈ نمبر", "قومی شناختی کارڈ"]),
     ("SI", "si.emso", r"\b\d{13}\b", LABELLED, ["emšo", "emso", "jmbg"]),
     ("TH", "th.pin", r"\b\d-?\d{4}-?\d{5}-?\d{2}-?\d\b", LABELLED, ["thai id", "เลขประจำตัวประชาชน"]),
     ("UA", "ua.rntrc", r"\b\d{10}\b", LABELLED, ["рнокпп", "rnokpp", "іпн", "ipn"]),

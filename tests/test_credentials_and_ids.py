@@ -67,6 +67,9 @@ def test_talk_about_credentials_is_not_a_credential(shared_guard: Guard, prompt:
         ("El CUIT 20-05536168-2 figura en la factura", "AR"),
         # the label holds SARA AM, which the scanned (NFKC) text splits in two
         ("เลขประจำตัวประชาชนของผู้ยื่นคำขอคือ 2-9226-77774-33-8 ค่ะ", "TH"),
+        # the id's word in Tamil and in Urdu
+        ("விண்ணப்பதாரர் விவரம், ஆதார் 6580 7302 1578, கைபேசி இணைக்கப்பட்டது", "IN"),
+        ("درخواست گزار کا شناختی کارڈ نمبر 42101-3318042-7 ہے۔", "PK"),  # noqa: RUF001
     ],
 )
 def test_a_national_id_stays_local_and_names_its_country(

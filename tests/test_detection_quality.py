@@ -1754,6 +1754,23 @@ def test_a_birth_label_keeps_its_date_when_the_death_field_follows_on_its_line(g
     assert births == ["9 March 1931"]
 
 
+def test_a_nickname_in_brackets_inside_a_capitals_or_double_barrelled_name_goes_with_it(guard: Guard) -> None:
+    for text, name in (
+        (
+            "In loving memory of\n  MARGARET (PEGGY) KINSELLA\n  born 4th June 1939",
+            "MARGARET (PEGGY) KINSELLA",
+        ),
+        ("Overleden: Johanna (Janny) Veenstra-Boekhout, weduwe", "Johanna (Janny) Veenstra-Boekhout"),
+    ):
+        assert name in found_values(guard, text), text
+
+
+def test_a_birth_date_in_the_solar_hijri_calendar_is_a_living_persons(guard: Guard) -> None:
+    # Persian digits, year first: 1369 is 1990 in the Gregorian calendar, not history
+    text = "لطفا فرم را بررسی کن.\nتاریخ تولد: ۱۳۶۹/۰۴/۲۵\nشهر: شیراز"  # noqa: RUF001
+    assert "۱۳۶۹/۰۴/۲۵" in found_values(guard, text)
+
+
 def test_a_name_in_a_script_without_spaces_is_found_again_joined_and_inside_a_sentence(guard: Guard) -> None:
     # found once under its label (with its reading in brackets), then written without the space and
     # run into the words around it, as Japanese writes it

@@ -1131,11 +1131,19 @@ BIRTH_IN_BRACKETS = "BirthInBrackets"
 
 
 # A nickname in quotes or brackets after a given name, then the surname: `Rajesh "Raj" Subramaniam`,
-# "Hendrik (Henk) Mulder", `Nate "Moose" Oduya`.
+# "Hendrik (Henk) Mulder", `Nate "Moose" Oduya`, a double-barrelled or capitals surname ("Wilma (Mien)
+# Brouwer-Tjoe", "THOMAS (TOMMY) DELACEY").
 _NICKNAME_THEN_SURNAME = regex.compile(
-    r"[ \t]+[\"\u201c'(]\p{Lu}[\p{L}.'\u2019-]{0,20}[\"\u201d')][ \t]+\p{Lu}[\p{Ll}'\u2019-]+(?:[ \t-]\p{Lu}[\p{Ll}'\u2019-]+)?"
+    r"[ \t]+[\"\u201c'(]\p{Lu}[\p{L}.'\u2019-]{0,20}[\"\u201d')][ \t]+"
+    r"\p{Lu}(?:[\p{Ll}'\u2019]+|[\p{Lu}'\u2019]+)(?:[ \t-]\p{Lu}(?:[\p{Ll}'\u2019]+|[\p{Lu}'\u2019]+))?(?![\p{L}-])"
 )
 NICKNAME = "NicknameThenSurname"
+# The same seen from the nickname, when that is what was found ("THOMAS (TOMMY) DELACEY"): the given
+# name before its bracket, and the surname after it.
+_GIVEN_BEFORE_NICKNAME = regex.compile(r"(?<![\p{L}'\u2019-])\p{Lu}[\p{L}'\u2019-]{1,30}[ \t]+[\"\u201c'(]$")
+_SURNAME_AFTER_NICKNAME = regex.compile(
+    r"[\"\u201d')][ \t]+\p{Lu}(?:[\p{Ll}'\u2019]+|[\p{Lu}'\u2019]+)(?:[ \t-]\p{Lu}(?:[\p{Ll}'\u2019]+|[\p{Lu}'\u2019]+))?(?![\p{L}-])"
+)
 
 
 def after_names(text: str, results: list[Any], min_score: float) -> list[Any]:
@@ -1154,6 +1162,13 @@ def after_names(text: str, results: list[Any], min_score: float) -> list[Any]:
             why = "a nickname between a given name and a surname"
             found.append(
                 recognizer_result("PERSON", person.start, nickname.end(), person.score, NICKNAME, why)
+            )
+        elif (given := _GIVEN_BEFORE_NICKNAME.search(text, max(0, person.start - 34), person.start)) and (
+            surname := _SURNAME_AFTER_NICKNAME.match(text, person.end, person.end + 48)
+        ):
+            why = "a nickname between a given name and a surname"
+            found.append(
+                recognizer_result("PERSON", given.start(), surname.end(), person.score, NICKNAME, why)
             )
     return found
 

@@ -53,7 +53,7 @@ _load_lock = threading.Lock()
 CHUNK_CHARS = 4_000
 # Two or more ALL-CAPS words in a row ("ALICE CHAMBERS", "DR. JOHN O'NEIL"): the small NER model
 # reads them as acronyms, so it sees them title-cased (same length, so offsets do not move).
-_CAPS_RUN = re.compile(r"\b[A-Z][A-Z'\u2019.-]+(?:[ \t]+[A-Z][A-Z'\u2019.-]+)+\b")
+_CAPS_RUN = re.compile(r"\b[A-Z][A-Z'\u2019.-]+(?:[ \t]+\(?[A-Z][A-Z'\u2019.-]+\)?)+\b")
 _BREAKS = ("\n\n", "\n", ". ", "? ", "! ", "; ", " ")
 
 

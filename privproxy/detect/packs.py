@@ -498,15 +498,20 @@ def display_name(text: str) -> bool:
 
 def full_name(text: str) -> bool:
     """Whether `text` reads as somebody's full name: two to four words (surname first with a comma
-    allowed: "RAMIREZ, LUIS"), one of them a given name or surname the name lists know and none a
-    frequent word of a language we read unless it is such a name ("Build Server", "Main Street" are
-    none)."""
+    allowed: "RAMIREZ, LUIS"; a nickname in brackets: "PATRICK (PADDY) MULCAHY"), one of them a given
+    name or surname the name lists know and none a frequent word of a language we read unless it is
+    such a name ("Build Server", "Main Street" are none; a nickname may be a word: "PADDY")."""
     from .names import frequent_word
 
-    words = [word.strip(".'\u2019") for word in text.replace(",", " ").split()]
+    written = text.replace(",", " ").split()
+    words = [word.strip(".'\u2019()") for word in written]
     if not 2 <= len(words) <= 4 or not all(word.replace("-", "").isalpha() for word in words):
         return False
-    full = [word for word in words if len(word) >= 2]
+    full = [
+        word
+        for word, as_written in zip(words, written, strict=True)
+        if len(word) >= 2 and "(" not in as_written
+    ]
     named = [person_name(word) for word in full]
     return any(named) and all(
         known or not frequent_word(word.lower()) for word, known in zip(full, named, strict=True)

@@ -183,9 +183,17 @@ _DEATH_AFTER = re.compile(
 )
 
 
+# A whole date written year first in the Solar Hijri calendar of Iran and Afghanistan ("۱۳۷۴/۰۶/۱۲",
+# scanned as 1374/06/12): 621 years behind the Gregorian one, so a year in the 1300s is a living
+# person's birth, not history.
+_SOLAR_HIJRI = re.compile(r"(1[34]\d\d)[/.-](?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])")
+
+
 def _born_long_ago(value: str) -> bool:
     years = [int(year) for year in _YEAR.findall(value)]
     today = datetime.date.today().year
+    if (hijri := _SOLAR_HIJRI.fullmatch(value.strip())) is not None and int(hijri.group(1)) <= today - 621:
+        years = [int(hijri.group(1)) + 621]
     return bool(years) and all(year < today - OLDEST or year > today for year in years)
 
 
