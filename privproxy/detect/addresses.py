@@ -39,7 +39,7 @@ _UNIT = (
     # ("bât. B", "r/c dto.", "č. p. 57", "Block C", "House No. 14")
     r"|b[âa]t(?:iment|\.)?[ \t]*[A-Z0-9]{1,3}\b|r/c(?:[ \t]+(?:dto|esq|dt|e)\.?)?|č\.[ \t]?p\.[ \t]?\d{1,5}"
     r"|Block[ \t]+[A-Z0-9]{1,3}\b|House[ \t]+No\.?[ \t]*\d{1,5}[A-Za-z]?"
-    # a Philippine barangay ("Brgy. San Isidro")
+    # a Philippine barangay ("Brgy. Mabuhay")
     r"|(?:Brgy|Bgy|Barangay)\.?[ \t]+\p{Lu}[\p{L}.'-]*(?:[ \t]+\p{Lu}[\p{L}.'-]*){0,2}"
     # a Singapore or Malaysian floor and unit ("#05-61"); an Indian or South African phase, sector, site, plot
     # or stand ("Phase 3B-2", "Sector 60", "Site C", "Erf 1123"); a house number after its street ("Street 12,")

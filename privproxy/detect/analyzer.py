@@ -1131,14 +1131,14 @@ BIRTH_IN_BRACKETS = "BirthInBrackets"
 
 
 # A nickname in quotes or brackets after a given name, then the surname: `Rajesh "Raj" Subramaniam`,
-# "Hendrik (Henk) Mulder", `Nate "Moose" Oduya`, a double-barrelled or capitals surname ("Wilma (Mien)
-# Brouwer-Tjoe", "THOMAS (TOMMY) DELACEY").
+# "Hendrik (Henk) Mulder", `Nate "Moose" Oduya`, a double-barrelled or capitals surname ("Johanna (Janny)
+# Veenstra-Boekhout", "PATRICK (PADDY) MULCAHY").
 _NICKNAME_THEN_SURNAME = regex.compile(
     r"[ \t]+[\"\u201c'(]\p{Lu}[\p{L}.'\u2019-]{0,20}[\"\u201d')][ \t]+"
     r"\p{Lu}(?:[\p{Ll}'\u2019]+|[\p{Lu}'\u2019]+)(?:[ \t-]\p{Lu}(?:[\p{Ll}'\u2019]+|[\p{Lu}'\u2019]+))?(?![\p{L}-])"
 )
 NICKNAME = "NicknameThenSurname"
-# The same seen from the nickname, when that is what was found ("THOMAS (TOMMY) DELACEY"): the given
+# The same seen from the nickname, when that is what was found ("PATRICK (PADDY) MULCAHY"): the given
 # name before its bracket, and the surname after it.
 _GIVEN_BEFORE_NICKNAME = regex.compile(r"(?<![\p{L}'\u2019-])\p{Lu}[\p{L}'\u2019-]{1,30}[ \t]+[\"\u201c'(]$")
 _SURNAME_AFTER_NICKNAME = regex.compile(

@@ -498,7 +498,7 @@ def display_name(text: str) -> bool:
 
 def full_name(text: str) -> bool:
     """Whether `text` reads as somebody's full name: two to four words (surname first with a comma
-    allowed: "RAMIREZ, LUIS"; a nickname in brackets: "PATRICK (PADDY) MULCAHY"), one of them a given
+    allowed: "MORALES, ANA"; a nickname in brackets: "PATRICK (PADDY) MULCAHY"), one of them a given
     name or surname the name lists know and none a frequent word of a language we read unless it is
     such a name ("Build Server", "Main Street" are none; a nickname may be a word: "PADDY")."""
     from .names import frequent_word
@@ -532,8 +532,8 @@ def han_name(text: str) -> bool:
 def script_name(text: str) -> bool:
     """Whether `text` is a name in a script without capitals (Devanagari, Arabic, Hebrew, Thai, Hangul,
     Georgian ...): one to five words of it whose first is a given name or whose last a surname the name
-    lists know ("सुनीता शर्मा", "سالم عبدالله الكتبي"), or a surname and then a given name ("김 서연", and
-    "김서연" written as one word); "बहुत धन्यवाद" ("many thanks") is none."""
+    lists know ("अनिल गुप्ता", "أحمد محمود النعيمي"), or a surname and then a given name ("박 도윤", and
+    "박도윤" written as one word); "बहुत धन्यवाद" ("many thanks") is none."""
     from .names import surnames, uncased_given_names
 
     words = text.split()

@@ -183,8 +183,8 @@ _DEATH_AFTER = re.compile(
 )
 
 
-# A whole date written year first in the Solar Hijri calendar of Iran and Afghanistan ("۱۳۷۴/۰۶/۱۲",
-# scanned as 1374/06/12): 621 years behind the Gregorian one, so a year in the 1300s is a living
+# A whole date written year first in the Solar Hijri calendar of Iran and Afghanistan ("۱۳۶۹/۰۴/۲۵",
+# scanned as 1369/04/25): 621 years behind the Gregorian one, so a year in the 1300s is a living
 # person's birth, not history.
 _SOLAR_HIJRI = re.compile(r"(1[34]\d\d)[/.-](?:0?[1-9]|1[0-2])[/.-](?:0?[1-9]|[12]\d|3[01])")
 

@@ -47,13 +47,13 @@ _NAME_PART = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'\u2019\-]{2,}")
 _NAME_LIKE = re.compile(r"[^\W\d_][^\W\d_'\u2019\-]*(?:[ '\u2019\-][^\W\d_]+)*")
 
 
-# A name in scripts written without spaces between words (Han, kana, Hangul, Thai): "佐々木 遥" is
-# also written "佐々木遥", and it stands inside a run of letters ("佐々木遥です", "김서연은").
+# A name in scripts written without spaces between words (Han, kana, Hangul, Thai): "宇佐美 翔太" is
+# also written "宇佐美翔太", and it stands inside a run of letters ("宇佐美翔太です", "박도윤은").
 _UNSPACED_NAME = re.compile(
     r"[\u0e00-\u0e7f\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff ]+"
 )
 _HANGUL_NAME = re.compile(r"[\uac00-\ud7af]{3,4}")
-# A name with an aside in brackets, plain or full-width: its reading, a nickname ("佐々木 遥" and its
+# A name with an aside in brackets, plain or full-width: its reading, a nickname ("宇佐美 翔太" and its
 # kana reading, "Katarzyna (Kasia)").
 _ASIDE = re.compile(r"(?P<name>[^()\uff08\uff09]+?)\s*[(\uff08](?P<aside>[^()\uff08\uff09]+)[)\uff09]")
 
@@ -64,8 +64,8 @@ def _unspaced(key: str) -> bool:
 
 def _unspaced_surfaces(value: str) -> list[tuple[str, str]]:
     """A name in a script without spaces between words: as written, without its spaces, and the
-    parts that stand alone: a surname of two or more characters ("佐々木さん"), a Korean given name
-    ("서연이는")."""
+    parts that stand alone: a surname of two or more characters ("宇佐美さん"), a Korean given name
+    ("도윤이는")."""
     found = [(value, "PERSON")]
     joined = value.replace(" ", "")
     if joined != value:
