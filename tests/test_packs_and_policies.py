@@ -163,3 +163,26 @@ def test_detection_literals_are_written_as_the_scanned_text_reads() -> None:
             and as_scanned(node.value) != node.value
         ]
     assert not stale, stale
+
+
+def test_a_second_guard_runs_the_patterns_the_first_compiled(guard: Guard, tmp_path: Path) -> None:
+    """Building detectors again (another Guard, a policy reload) reuses each pattern Presidio has
+    compiled: the `regex` module's own cache holds fewer patterns than the packs, so without this
+    every new Guard compiled all of them again (seconds each, once per test)."""
+    guard.inspect(
+        "Write to Jan Kowalski at jan.kowalski@poczta.example or +48 601 234 567, PESEL 44051401458."
+    )
+    again = Guard(audit_log=tmp_path / "again.jsonl", hmac_key=b"k" * 32)
+
+    def patterns(one: Guard) -> list[object]:
+        return [
+            p for pack in one.detector.packs for r in pack.recognizers for p in getattr(r, "patterns", [])
+        ]
+
+    first, second = patterns(guard), patterns(again)
+    assert len(second) == len(first) > 100
+    assert all(a is b for a, b in zip(first, second, strict=True))
+    assert sum(p.compiled_regex is not None for p in second) > 0  # type: ignore[attr-defined]
+    # and both find the same
+    text = "PESEL 44051401458, jan.kowalski@poczta.example"
+    assert guard.inspect(text).findings == again.inspect(text).findings != []

@@ -80,6 +80,17 @@ def resolve_model(name: str) -> str:
     )
 
 
+@functools.lru_cache(maxsize=8)
+def _language_identifier(languages: tuple[str, ...]) -> Any:
+    """py3langid restricted to `languages`, loaded once per process (reading its model takes half a
+    second; classifying does not change it, so engines share it)."""
+    from py3langid.langid import MODEL_FILE, LanguageIdentifier
+
+    identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
+    identifier.set_languages(list(languages))
+    return identifier
+
+
 @functools.lru_cache(maxsize=4)
 def load_spacy(name: str) -> Language:
     """Load (once per process) the spaCy pipeline for `name`; loaded models are read-only."""
@@ -125,11 +136,7 @@ class OfflineSpacyNlpEngine(SpacyNlpEngine):
             loaded[lang] = load_spacy(name)
         self.nlp = loaded  # type: ignore[assignment]
         self._others = {lang: load_spacy(name) for lang, name in self._other_names.items()}
-        from py3langid.langid import MODEL_FILE, LanguageIdentifier
-
-        identifier = LanguageIdentifier.from_model_file(MODEL_FILE, norm_probs=True)
-        identifier.set_languages(sorted({*loaded, *self._others, *_WITHOUT_MODEL}))
-        self._identify = identifier
+        self._identify = _language_identifier(tuple(sorted({*loaded, *self._others, *_WITHOUT_MODEL})))
 
     def language_of(self, text: str, language: str) -> str:
         """The language `text` is in, when sure (else the policy's language)."""

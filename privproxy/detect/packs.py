@@ -15,6 +15,7 @@ A pack file looks like::
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import importlib
 import itertools
@@ -52,6 +53,36 @@ def _regex_engine() -> Any:
         return re
 
 
+@functools.cache
+def _compiled(pattern: str) -> Any:
+    """A pack pattern compiled as Presidio will run it, once per process: the `regex` module keeps
+    only 500 compiled patterns, fewer than the shipped packs hold, so every new Guard (each test,
+    each reload) would otherwise compile all of them again."""
+    return _regex_engine().compile(pattern, _REGEX_FLAGS)
+
+
+@functools.cache
+def _shared_pattern(name: str, regex: str, score: float) -> Pattern:
+    """One Presidio Pattern per (name, regex, score) in the process. Presidio compiles a pattern on
+    its first use and keeps it on the object, so detectors built again (a new Guard, a policy reload)
+    reuse that work instead of compiling again."""
+    return Pattern(name, regex, score)
+
+
+@functools.cache
+def _shared_deny_pattern(words: tuple[str, ...], score: float) -> Pattern:
+    """The Pattern Presidio makes of a deny list, once per (list, score) in the process."""
+    detector: Any = PatternRecognizer(supported_entity="DENY", deny_list=list(words), deny_list_score=score)
+    return detector.patterns[-1]  # type: ignore[no-any-return]
+
+
+class PackPatternRecognizer(PatternRecognizer):
+    """Presidio's PatternRecognizer, its deny-list pattern shared as `_shared_pattern` shares the others."""
+
+    def _deny_list_to_regex(self, deny_list: list[str]) -> Pattern:
+        return _shared_deny_pattern(tuple(deny_list), self.deny_list_score)
+
+
 class PatternSpec(BaseModel):
     model_config = ConfigDict(extra="forbid")
     name: str
@@ -65,7 +96,7 @@ class PatternSpec(BaseModel):
         letters folded as the scanned text's are (`as_scanned`), so "ประจำ" or "nº" can match."""
         value = as_scanned(value)
         try:
-            compiled = _regex_engine().compile(value, _REGEX_FLAGS)
+            compiled = _compiled(value)
         except Exception as exc:  # the regex module's error class is not re.error
             position = getattr(exc, "pos", None)
             where = f" at position {position}" if position is not None else ""
@@ -276,7 +307,7 @@ def build_recognizers(spec: RecognizerSpec, languages: list[str]) -> list[Entity
         if spec.kind != "pattern":
             built.append(_library_recognizer(spec, language))
             continue
-        patterns = [Pattern(p.name, p.regex, p.score) for p in spec.patterns]
+        patterns = [_shared_pattern(p.name, p.regex, p.score) for p in spec.patterns]
         kwargs: dict[str, Any] = {
             "supported_entity": spec.supported_entity,
             "name": spec.name,
@@ -302,7 +333,7 @@ def build_recognizers(spec: RecognizerSpec, languages: list[str]) -> list[Entity
                 )
             )
         else:
-            built.append(PatternRecognizer(**kwargs))
+            built.append(PackPatternRecognizer(**kwargs))
     return built
 
 
@@ -360,7 +391,7 @@ def _presidio_class(name: str | None) -> Any:
     return found
 
 
-class ValidatedPatternRecognizer(PatternRecognizer):
+class ValidatedPatternRecognizer(PackPatternRecognizer):
     """A pattern detector whose matches must pass its checks (checksum, digit count), else are dropped."""
 
     analyzes_patterns_only = True  # no pattern match, no finding (detect.engine skips it then)

@@ -70,6 +70,7 @@ class Unfiltered:
     reason: str
 
 
+@functools.cache  # a new Guard or a reload rewrites the same patterns again
 def superset(pattern: str, flags: int = 0) -> tuple[str, bool]:
     """A Hyperscan byte-mode pattern that matches wherever `pattern` (Python / `regex` syntax, with
     `flags`) does, and whether it must be compiled caseless."""

@@ -45,13 +45,18 @@ class Located:
 
 def load_located(text: str, source: str = "<policy>") -> Located:
     """Parse one YAML document (safe types only) and record positions; raises yaml.YAMLError."""
-    node = yaml.compose(text, Loader=_LOADER)
-    data = yaml.load(text, Loader=_LOADER) if node is not None else None
     marks: dict[Path, Mark] = {}
     values: dict[Path, Mark] = {}
     duplicates: list[Duplicate] = []
-    if node is not None:
-        _walk(node, (), marks, values, duplicates, source)
+    loader = _LOADER(text)
+    try:
+        node = loader.get_single_node()  # parsed once: the data is built from the same node tree
+        if node is not None:
+            # walked before the data is built: building flattens merge keys ("<<") in the tree
+            _walk(node, (), marks, values, duplicates, source)
+        data = loader.construct_document(node) if node is not None else None
+    finally:
+        loader.dispose()
     return Located(data=data, marks=marks, values=values, duplicates=tuple(duplicates))
 
 
