@@ -77,13 +77,16 @@ class FieldRecognizer(_StructureRecognizer):
         score: float = 0.6,
         check: Callable[[str], bool] | None = None,
         key_suffix: bool = False,
+        key_head: bool = False,
     ) -> None:
         super().__init__(supported_entity, name, supported_language, score)
         self._check = check  # a checksum the value must pass (the pack's `validator`)
         self.why = f"the value of a '{supported_entity}' field"
         self._value = regex.compile(value_pattern) if value_pattern else None
         self._with = FieldVocabulary({"with": with_fields}) if with_fields else None
-        self._vocabulary = FieldVocabulary({supported_entity: fields}, key_suffix=key_suffix)
+        self._vocabulary = FieldVocabulary(
+            {supported_entity: fields}, key_suffix=key_suffix, key_head=key_head
+        )
 
     def names(self, key: str) -> bool:
         """Whether `key` is one of this detector's field names."""

@@ -145,7 +145,8 @@ class RecognizerSpec(BaseModel):
     # country-specific ones it does not load by default; `context:` replaces its context words.
     # "fields": a value under one of `fields` (keys, column headers, form labels; any case or
     # separators, owner words like customer_/patient_ ignored) is this entity, whatever it looks like;
-    # with `key_suffix: true` a key that ends with one of them counts too (TWILIO_AUTH_TOKEN, db.password).
+    # with `key_suffix: true` a key that ends with one of them counts too (TWILIO_AUTH_TOKEN, db.password),
+    # with `key_head: true` a label that starts with one, then says whose or which ("Adresse de livraison").
     # "record_names": the name-like cells of a delimited row (a CSV export line) that holds an e-mail.
     # "drug_names": drug names in any language (detectors/medications.txt, privproxy.detect.drugs);
     # "condition_names": disease and disorder names the same way (detectors/conditions.txt, from ICD-10).
@@ -165,6 +166,7 @@ class RecognizerSpec(BaseModel):
     value_pattern: str | None = None  # with kind: fields, a value must match this (regex module syntax)
     with_fields: list[str] = Field(default_factory=list)  # with kind: fields, only where one of these is too
     key_suffix: bool = False  # with kind: fields, a key whose last words are one of `fields` counts too
+    key_head: bool = False  # with kind: fields, a label whose first word is one of `fields` counts too
     recognizer: str | None = None
     plugins: list[str] = Field(default_factory=list)
     not_names: list[str] = Field(default_factory=list)
@@ -191,6 +193,8 @@ class RecognizerSpec(BaseModel):
             raise ValueError("'alone_in' needs a pattern detector with a 'validator' (a checksum to pass)")
         if self.key_suffix and self.kind != "fields":
             raise ValueError("'key_suffix' applies to a fields detector only (kind: fields)")
+        if self.key_head and self.kind != "fields":
+            raise ValueError("'key_head' applies to a fields detector only (kind: fields)")
         if self.kind == "presidio":
             _presidio_class(self.recognizer)  # an unknown class fails when the pack loads
         if self.validator is not None:
@@ -360,6 +364,7 @@ def _library_recognizer(spec: RecognizerSpec, language: str) -> EntityRecognizer
             spec.with_fields,
             check=_validator(spec.validator) if spec.validator else None,
             key_suffix=spec.key_suffix,
+            key_head=spec.key_head,
         )
     if spec.kind == "record_names":
         from .fields import RecordNameRecognizer

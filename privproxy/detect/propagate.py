@@ -52,6 +52,25 @@ _NAME_LIKE = re.compile(r"[^\W\d_][^\W\d_'\u2019\-]*(?:[ '\u2019\-][^\W\d_]+)*")
 _UNSPACED_NAME = re.compile(
     r"[\u0e00-\u0e7f\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff ]+"
 )
+# Honorifics written straight after a name in those scripts: Japanese, Korean, Chinese.
+_HONORIFICS = (
+    "さん",
+    "さま",
+    "様",
+    "くん",
+    "君",
+    "ちゃん",
+    "氏",
+    "先生",
+    "殿",
+    "씨",
+    "님",
+    "선생",
+    "女士",
+    "小姐",
+    "老师",
+    "老師",
+)
 _HANGUL_NAME = re.compile(r"[\uac00-\ud7af]{3,4}")
 # A name with an aside in brackets, plain or full-width: its reading, a nickname ("宇佐美 翔太" and its
 # kana reading, "Katarzyna (Kasia)").
@@ -336,13 +355,15 @@ def _lower(text: str) -> str:
 
 def _bounded_unspaced(text: str, start: int, end: int, key: str) -> bool:
     """A name of a script without spaces stands inside a run of letters; one of three characters or
-    more is taken there, a shorter one only where no letter of its script touches it."""
+    more is taken there, a shorter one only where no letter of its script touches it, or where an
+    honorific follows it ("高橋さん", "王女士")."""
     if len(key.replace(" ", "")) >= 3:
         return True
-    return not any(
-        0 <= at < len(text) and _UNSPACED_NAME.fullmatch(text[at]) and text[at] != " "
-        for at in (start - 1, end)
-    )
+
+    def letter(at: int) -> bool:
+        return 0 <= at < len(text) and _UNSPACED_NAME.fullmatch(text[at]) is not None and text[at] != " "
+
+    return not letter(start - 1) and (not letter(end) or text.startswith(_HONORIFICS, end))
 
 
 def _bounded(text: str, start: int, end: int) -> bool:

@@ -1192,6 +1192,10 @@ _KEY_HEAD_FIRST = frozenset({"chiave", "clave", "llave", "cle", "clef", "chave",
 _PUBLIC_WORDS = frozenset({"public", "pub", "publishable"})
 
 
+# A label that starts with its noun says in up to this many words whose or which it is.
+_HEAD_QUALIFIER_WORDS = 4
+
+
 class FieldVocabulary:
     """Field and label names → entity type, matched on normalized keys (owner words stripped).
 
@@ -1199,11 +1203,16 @@ class FieldVocabulary:
     "number" (`Codice cliente` ~ `numero cliente`, `membership_no` ~ `membership number`), and a
     dotted key (`escalation.username`, `notification.recipient.email`) is read by its last parts.
     With `key_suffix`, a key whose last words are a listed name counts whatever comes first:
-    `TWILIO_AUTH_TOKEN`, `spring.datasource.password`, `stripeSecretKey`.
+    `TWILIO_AUTH_TOKEN`, `spring.datasource.password`, `stripeSecretKey`. With `key_head`, a label
+    whose first word is a listed name and whose other words say whose or which counts too, as
+    languages that put the noun first write it: `Adresa locului de consum`, `Adresse de livraison`.
     """
 
-    def __init__(self, entries: dict[str, list[str]], key_suffix: bool = False) -> None:
+    def __init__(
+        self, entries: dict[str, list[str]], key_suffix: bool = False, key_head: bool = False
+    ) -> None:
         self._key_suffix = key_suffix
+        self._key_head = key_head
         self._types: dict[str, str] = {}
         self._bags: dict[tuple[str, ...], str] = {}
         for entity, names in entries.items():
@@ -1273,6 +1282,8 @@ class FieldVocabulary:
             found = self._type_of_words(words[:cut]) if cut else None
         if found is None and not self._key_suffix and _PLURAL.fullmatch(words[-1] if words else ""):
             found = self._type_of_words([*words[:-1], words[-1][:-1]])  # "given_names": a given name
+        if found is None and self._key_head and 1 < len(words) <= _HEAD_QUALIFIER_WORDS + 1:
+            found = self._types.get(words[0])
         return found
 
     def _type_of_words(self, words: list[str]) -> str | None:
