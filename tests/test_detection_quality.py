@@ -697,6 +697,28 @@ def test_the_real_ones_next_to_them_still_are(guard: Guard) -> None:
     assert "IP_ADDRESS" in cgnat.decision.entity_types
 
 
+def test_code_the_ner_reads_as_a_person_makes_no_private_address_somebodys(guard: Guard) -> None:
+    # spaCy reads "proxy_set_header X-Real-IP" as a person; a name never holds "_", so the LAN address of
+    # a backend server stays nobody's, while one beside a real name is still that person's device
+    config = (
+        "upstream app {\n    server 127.0.0.1:8080;\n    server 10.1.2.3:8080 backup;\n}\n"
+        "server {\n  location /api/ {\n    proxy_set_header X-Real-IP $remote_addr;\n  }\n}"
+    )
+    assert "IP_ADDRESS" not in guard.inspect(config).decision.entity_types
+    granted = guard.inspect("Server access granted to 10.20.30.40 for Leo Fischer.")
+    assert "IP_ADDRESS" in granted.decision.entity_types
+    # and a column default of one repeated digit is a mask, whatever detector read it
+    table = "CREATE TABLE t (\n  pesel CHAR(11) DEFAULT '00000000000',\n  konto CHAR(11) DEFAULT '00000000000'\n);"
+    assert "00000000000" not in found_values(guard, table)
+
+
+def test_a_verb_opening_a_request_is_no_name(guard: Guard) -> None:
+    # the NER reads a British imperative as a person; before its object it is the request's verb
+    values = found_values(guard, "Summarise this memo for the board. The author is Dana Whitfield.")
+    assert "Summarise" not in values and "Dana Whitfield" in values
+    assert "Marek" in found_values(guard, "Marek this is urgent, call the Leeds office before noon")
+
+
 def test_an_ipv6_link_local_address_keeps_its_device_id(guard: Guard) -> None:
     inspection = guard.inspect("The printer answers on fe80::1ff:fe23:4567:890a from the office LAN.")
     assert "IP_ADDRESS" in inspection.decision.entity_types
@@ -1778,6 +1800,10 @@ def test_a_name_in_a_script_without_spaces_is_found_again_joined_and_inside_a_se
     inspection = guard.inspect(text)
     sent = inspection.sanitized["messages"][0]["content"]
     assert "宇佐美" not in sent and "うさみ" not in sent, sent
+    # a two-character surname alone is taken where an honorific follows it, not inside a word
+    text = "| 氏名 | 電話 |\n|---|---|\n| 村岡 ハル | 090-5521-3307 |\n\n村岡さんの担当は私です。村岡市の件とは別。"
+    sent_text = guard.inspect(text).sanitized["messages"][0]["content"]
+    assert "村岡さん" not in sent_text and "村岡市" in sent_text, sent_text
 
 
 def test_a_birth_of_someone_named_and_a_birth_before_a_death_stay_births(guard: Guard) -> None:

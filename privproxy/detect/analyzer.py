@@ -1459,7 +1459,7 @@ def _places_of_nobody(text: str, results: list[Any], min_score: float) -> list[A
         and not any(ch.isdigit() for ch in text[r.start : r.end])
         and not all(known_name(word) for word in text[r.start : r.end].split() if len(word) > 2)
     ]
-    return _without_unless_somebody(results, places, min_score)
+    return _without_unless_somebody(text, results, places, min_score)
 
 
 # "in" before a place, in the languages we read ("in", "im", "en", "à", "a", "w", "v", "i", "em", "σε").
@@ -1476,7 +1476,7 @@ def _private_network_addresses(text: str, results: list[Any], min_score: float) 
     private = [
         r for r in results if r.entity_type == "IP_ADDRESS" and private_network_address(text[r.start : r.end])
     ]
-    return _without_unless_somebody(results, private, min_score)
+    return _without_unless_somebody(text, results, private, min_score)
 
 
 # Where a name lookup gives a server's address: a zone record ("example.com. 300 IN A 93.184.215.14"),
@@ -1517,15 +1517,26 @@ def _outside(results: list[Any], spans: list[tuple[int, int]]) -> list[Any]:
     return [r for r in results if not any(a <= r.start and r.end <= b for a, b in spans)]
 
 
-def _without_unless_somebody(results: list[Any], these: list[Any], min_score: float) -> list[Any]:
+# Characters a name never holds but code does: "proxy_set_header", "cfg.user", "$HOME", "f(x)".
+_CODE_CHARACTERS = re.compile(r"[_=<>{}()\[\]$#/\\|]|\d")
+
+
+def _without_unless_somebody(text: str, results: list[Any], these: list[Any], min_score: float) -> list[Any]:
     """`results` without `these` (all of one type), unless the other findings name a person or hold
-    contact data: then the text is about somebody, and they stay."""
+    contact data: then the text is about somebody, and they stay. A "person" the NER read on code
+    ("proxy_set_header X-Real-IP", "user_id=42") names nobody."""
     from . import public
 
     if not these:
         return results
     kind = these[0].entity_type
-    others = {r.entity_type for r in results if r.score >= min_score and r.entity_type != kind}
+    others = {
+        r.entity_type
+        for r in results
+        if r.score >= min_score
+        and r.entity_type != kind
+        and not (r.entity_type == "PERSON" and _CODE_CHARACTERS.search(text, r.start, r.end))
+    }
     if "PERSON" in others or public.personal_context(others):
         return results
     dropped = {id(r) for r in these}

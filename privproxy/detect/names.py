@@ -300,6 +300,14 @@ def ordinary_words(value: str) -> bool:
 _KEY_BEFORE_VALUE = re.compile(r"[A-Za-z_][\w.\-]{0,40}=[\"']?(?=[^\W\d_])")
 
 
+# What follows an imperative's verb at a sentence's start: its object ("this", "the", "my", "what").
+_IMPERATIVE_AT = re.compile(
+    r"[ \t]+(?:this|these|that|those|the|my|our|your|their|what|how|why|which|it|them|me|us|all|each|every)\b"
+)
+# Where a sentence opens: the text's start, or after a line break, a full stop, "?" or "!".
+_SENTENCE_OPENS = re.compile(r"(?:\A|[\n.!?])[\s\"'“(]*\Z")
+
+
 def refine_ner_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     """spaCy's PERSON span without its leading ordinary words; None if it is no name at all.
 
@@ -333,6 +341,15 @@ def refine_ner_span(text: str, start: int, end: int) -> tuple[int, int] | None:
     words = [(m.start(), m.group().strip(_EDGE_PUNCTUATION)) for m in matches]
     if all(_ordinary_word(word) or word.isdigit() for _, word in words):
         return None  # "Apple Support 0800": ordinary words and a number ("Telma 40" stays, a code then)
+    if (
+        len(words) == 1
+        and _IMPERATIVE_AT.match(text, end)
+        and _SENTENCE_OPENS.search(text, max(0, start - 8), start)
+        and not _known_name(words[0][1])
+    ):
+        # "Summarise this …", "Proofread the …": a sentence's first word before its object is a verb
+        # (one the word list lacks, a British spelling), unless it is somebody's name ("Anna, this …")
+        return None
     first = next(i for i, (_, word) in enumerate(words) if not _ordinary_word(word))
     if first and words[first][1].capitalize() in given_names():
         return words[first][0], end

@@ -105,7 +105,8 @@ _MASK_TOKEN = re.compile(r"[xX*#•_]+|0+|5{3,}")
 _DATE_TOKENS = frozenset({"mm", "dd", "yy", "yyyy", "jj", "aaaa", "tt", "rrrr", "hh"})
 _MASKABLE = frozenset(
     {"PERSON", "PHONE_NUMBER", "US_SSN", "NATIONAL_ID", "DATE_OF_BIRTH", "CREDIT_CARD", "ACCOUNT_NUMBER",
-     "PASSPORT", "DRIVER_LICENSE", "US_DRIVER_LICENSE", "IBAN_CODE", "MEDICAL_RECORD_NUMBER", "UK_NINO"}
+     "PASSPORT", "DRIVER_LICENSE", "US_DRIVER_LICENSE", "IBAN_CODE", "MEDICAL_RECORD_NUMBER", "UK_NINO",
+     "US_BANK_NUMBER", "US_ITIN", "US_PASSPORT", "UK_NHS"}
 )  # fmt: skip
 _YEAR = re.compile(r"(?<!\d)(1[0-9]\d\d|20\d\d)(?!\d)")  # a year of the second millennium or this century
 # Nobody alive was born this many years ago: a birth date before it is history ("nasceu a 13 de junho
@@ -705,6 +706,22 @@ _PLACEHOLDER_NAMES = frozenset(
         "jana nováková",
         "иван иванов",
         "иван иванович иванов",
+        "ivan ivanov",
+        "john appleseed",
+        "jane appleseed",
+        "john citizen",
+        "jane citizen",
+        "fred nurk",
+        "joe public",
+        "tommy atkins",
+        "mary major",
+        "juan dela cruz",
+        "taro yamada",
+        "hanako yamada",
+        "山田 太郎",
+        "山田 花子",
+        "홍길동",
+        "ישראל ישראלי",
     ]
 )
 

@@ -8,7 +8,8 @@ redact). What counts as one is data, matched the way people write names:
   titles ("Mr.", "President", "King"), the full stops of initials and the words the NER ran into the
   name ("Perché", "was Cleopatra Greek"), with a regnal number after it ("Vittorio Emanuele II"); a
   famous surname alone ("Federer") when the full name is in the same text, when it is nobody's surname
-  in the name lists, or after an office title ("President Lincoln"); a one-word entry that is a first
+  in the name lists (not one of the list's national canons: famous in one country, many private people
+  bear it there), or after an office title ("President Lincoln"); a one-word entry that is a first
   name only where one or two of Faker's locales know that name ("Napoleon", not "David"). A courtesy
   title makes a one-word name somebody the writer knows ("Mrs. Lincoln"). The names on a line that
   cites a published work (an ISBN with a valid check digit or a DOI, and a year) are its authors. A name right after a personal word
@@ -139,11 +140,29 @@ def _without_titles(folded: str) -> str:
 
 @functools.lru_cache(maxsize=1)
 def _figures() -> tuple[frozenset[str], dict[str, list[str]]]:
-    """(every listed name folded, the last word of each multi-word name → those names)."""
+    """(every listed name folded, the last word of each multi-word name → those names). The surnames of
+    the national canons' section count alone only where their full name is in the text: "Kowalczyk"
+    is a famous skier's surname in Poland and a great many private people's (see `_national_surnames`)."""
+    return _read_figures()[:2]
+
+
+@functools.lru_cache(maxsize=1)
+def _national_surnames() -> frozenset[str]:
+    """Last words of names listed only in the national canons' section of public_figures.txt."""
+    return _read_figures()[2]
+
+
+@functools.lru_cache(maxsize=1)
+def _read_figures() -> tuple[frozenset[str], dict[str, list[str]], frozenset[str]]:
     path = data_dir("detectors") / "public_figures.txt"
     full: set[str] = set()
     last: dict[str, list[str]] = {}
+    worldwide: set[str] = set()
+    national: set[str] = set()
+    section = worldwide
     for line in path.read_text(encoding="utf-8").splitlines():
+        if line.startswith(_NATIONAL_SECTION):
+            section = national
         if not line.strip() or line.startswith("#"):
             continue
         if " " not in line.strip() and line.strip() in given_names() and not rare_given_name(line.strip(), 2):
@@ -156,7 +175,12 @@ def _figures() -> tuple[frozenset[str], dict[str, list[str]]]:
         words = name.split()
         if len(words) > 1 and words[-1] not in {"i", "ii", "iii", "iv", "v", "vi", "the", "great"}:
             last.setdefault(words[-1], []).append(name)
-    return frozenset(full), last
+            section.add(words[-1])
+    return frozenset(full), last, frozenset(national - worldwide)
+
+
+# The comment line that opens public_figures.txt's section of national canons.
+_NATIONAL_SECTION = "# National canons"
 
 
 _TRAILING_VOWELS = re.compile(r"[aeiouyj]+$")
@@ -165,7 +189,10 @@ _FLEETING_E = re.compile(r"e(?=[^aeiouy]$)")
 
 def _stem(word: str) -> str:
     """A folded word without the endings inflecting languages put on names: "havla" and "havel" -> "havl",
-    "sklodowskiej" and "sklodowska" -> "sklodowsk", "edvarda" -> "edvard"."""
+    "sklodowskiej" and "sklodowska" -> "sklodowsk", "edvarda" -> "edvard"; a Baltic nominative's "-as",
+    "-is", "-us" too, so "maironis" and "maironio" -> "mairon"."""
+    if len(word) >= 5 and word[-1] == "s" and word[-2] in "aeiouy":
+        word = word[:-1]
     return _FLEETING_E.sub("", _TRAILING_VOWELS.sub("", word))
 
 
@@ -288,6 +315,8 @@ def public_figure(text: str, start: int, end: int) -> bool:
             return False  # "Lauren", "Teresa", "Paul": somebody's name before it is a famous surname
         if not in_text and not office and name != written:
             return False  # "Mrs. Loewe flew to ...": a titled surname is somebody the writer knows
+        if not in_text and not office and name in _national_surnames():
+            return False  # famous in one country, where many private people bear it
     return not _PERSONAL.search(text[max(0, start - 40) : start])
 
 
