@@ -719,6 +719,16 @@ def test_a_verb_opening_a_request_is_no_name(guard: Guard) -> None:
     assert "Marek" in found_values(guard, "Marek this is urgent, call the Leeds office before noon")
 
 
+def test_a_key_in_inline_code_ends_at_its_backtick(guard: Guard) -> None:
+    # the closing backtick is no part of the value: a placeholder stays a placeholder, a live key is a key
+    docs = "Set `STRIPE_SECRET_KEY=sk_test_xxx` and `STRIPE_PUBLISHABLE_KEY=pk_test_xxx` in `.env.example`."
+    assert guard.inspect(docs).action == "allow"
+    live = "Why does `STRIPE_SECRET_KEY=sk_live_4fT9qPzL2mXw8RkV3nB7yC1d` fail in CI?"
+    assert guard.inspect(live).action == "block"
+    # a payment platform's customer id is somebody's record
+    assert "cus_Qm82kLx0TzA91b" in found_values(guard, "Stripe shows cus_Qm82kLx0TzA91b failed twice")
+
+
 def test_an_ipv6_link_local_address_keeps_its_device_id(guard: Guard) -> None:
     inspection = guard.inspect("The printer answers on fe80::1ff:fe23:4567:890a from the office LAN.")
     assert "IP_ADDRESS" in inspection.decision.entity_types
@@ -1804,6 +1814,17 @@ def test_a_name_in_a_script_without_spaces_is_found_again_joined_and_inside_a_se
     text = "| 氏名 | 電話 |\n|---|---|\n| 村岡 ハル | 090-5521-3307 |\n\n村岡さんの担当は私です。村岡市の件とは別。"
     sent_text = guard.inspect(text).sanitized["messages"][0]["content"]
     assert "村岡さん" not in sent_text and "村岡市" in sent_text, sent_text
+
+
+def test_a_surname_in_a_script_without_capitals_is_found_again_with_a_relatives_given_name(
+    guard: Guard,
+) -> None:
+    # the form's name, then an emergency contact of the same family: the surname is found again, and the
+    # word before it (no function word) is that relative's given name
+    text = "שם מלא: מירב אלמוג-דהן\nנייד: 052-618-4490\nאיש קשר לחירום: עידו אלמוג-דהן 054-732-1185"  # noqa: RUF001
+    sent_text = guard.inspect(text).sanitized["messages"][0]["content"]
+    assert "אלמוג" not in sent_text and "עידו" not in sent_text, sent_text
+    assert "איש קשר לחירום" in sent_text
 
 
 def test_a_birth_of_someone_named_and_a_birth_before_a_death_stay_births(guard: Guard) -> None:

@@ -146,6 +146,9 @@ class FieldRecognizer(_StructureRecognizer):
         """A name with the person's contact data after a comma ("Contact: Marloes van Leeuwen, 06 18 27
         49 33") is the name before the comma; a value with a YAML or shell comment after it ("!Uy…   #
         changed on Sunday") is the value before the comment; every other value is the whole value."""
+        # "Set `STRIPE_SECRET_KEY=sk_test_xxx` in …": the inline code's closing backtick is no part of the value
+        if end - start > 1 and text[end - 1] == "`" and "`" not in text[start : end - 1]:
+            end -= 1
         comment = _COMMENT_AFTER.search(text, start, end) if self._entity in _ANY_WORD_TYPES else None
         if comment is not None and comment.start() > start:
             end = comment.start()

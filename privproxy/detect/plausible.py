@@ -105,13 +105,22 @@ _MASK_TOKEN = re.compile(r"[xX*#•_]+|0+|5{3,}")
 _DATE_TOKENS = frozenset({"mm", "dd", "yy", "yyyy", "jj", "aaaa", "tt", "rrrr", "hh"})
 _MASKABLE = frozenset(
     {"PERSON", "PHONE_NUMBER", "US_SSN", "NATIONAL_ID", "DATE_OF_BIRTH", "CREDIT_CARD", "ACCOUNT_NUMBER",
-     "PASSPORT", "DRIVER_LICENSE", "US_DRIVER_LICENSE", "IBAN_CODE", "MEDICAL_RECORD_NUMBER", "UK_NINO",
-     "US_BANK_NUMBER", "US_ITIN", "US_PASSPORT", "UK_NHS"}
+     "PASSPORT", "DRIVER_LICENSE", "US_DRIVER_LICENSE", "IBAN_CODE", "MEDICAL_RECORD_NUMBER", "UK_NINO"}
 )  # fmt: skip
 _YEAR = re.compile(r"(?<!\d)(1[0-9]\d\d|20\d\d)(?!\d)")  # a year of the second millennium or this century
 # Nobody alive was born this many years ago: a birth date before it is history ("nasceu a 13 de junho
 # de 1888"), not a person's data. records.py reads columns of birth dates with it too.
 OLDEST = 110
+
+
+def _one_repeated_digit(value: str) -> bool:
+    """Seven digits or more, all the same, and nothing but them and separators: no one's number."""
+    digits = [ch for ch in value if ch.isdigit()]
+    return (
+        len(digits) >= 7
+        and len(set(digits)) == 1
+        and all(ch.isdigit() or ch in " -./" for ch in value.strip())
+    )
 
 
 def _mask(value: str) -> bool:
@@ -242,6 +251,8 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
     """Whether a finding of `entity_type` on `value` (between `before` and `after`) can be what it says."""
     if (entity_type in _MASKABLE or entity_type in COUNTRY_ID_TYPES) and _mask(value):
         return False
+    if entity_type not in ("SECRET", "API_KEY") and _one_repeated_digit(value):
+        return False  # "00000000000" as a column's default: a mask, whatever read it (a PIN may be weak)
     if _template_slot(before, value, after):
         return False  # "[NOM DU LOCATAIRE]", "<FIRST NAME>", "{{CUSTOMER}}": where a template's value goes
     if (

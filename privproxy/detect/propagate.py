@@ -17,7 +17,7 @@ from collections.abc import Callable, Sequence
 
 from ..entity_types import COUNTRY_ID_TYPES
 from .findings import Finding
-from .names import frequent_word
+from .names import any_stop_word, frequent_word
 from .normalize import without_diacritics
 
 DETECTOR = "propagated"
@@ -110,6 +110,10 @@ def _surfaces(entity: str, value: str) -> list[tuple[str, str]]:
         if not _NAME_LIKE.fullmatch(value) or value.isupper():
             return []
         parts = [part for part in _NAME_PART.findall(value) if part != value and not part.isupper()]
+        if _UNCASED_NAME.fullmatch(value) and " " in value:
+            # a name in a script without capitals (Hebrew, Arabic, Devanagari ...): its words of three
+            # letters or more, as a Latin name's capitalized ones, but no function word ("بن", "של")
+            parts = [part for part in value.split() if len(part) >= 3 and part not in any_stop_word()]
         words = value.split()
         logins = _logins(words[0], words[-1]) if len(words) >= 2 else []
         return [(value, entity)] + [(part, "PERSON") for part in parts] + logins
@@ -223,7 +227,12 @@ def propagate(
         if not any(taken[index][start:end]) and not (found is not None and all(found[start:end])):
             taken[index][start:end] = b"\x01" * (end - start)
             added.append((index, Finding(start, end, "PERSON", score, DETECTOR)))
-    return added + _joined(texts, counted + added) + _initialled(texts, counted + added)
+    return (
+        added
+        + _joined(texts, counted + added)
+        + _initialled(texts, counted + added)
+        + _kin_before(texts, added)
+    )
 
 
 # Particles that are also "and" ("Ana y Luis", "Anna e Marco"): two names, each with its own placeholder.
@@ -254,6 +263,33 @@ def _joined(texts: Sequence[str], located: Sequence[tuple[int, Finding]]) -> lis
                 score = min(first.score, second.score)
                 joined.append((index, Finding(first.start, second.end, "PERSON", score, DETECTOR)))
     return joined
+
+
+# A name in a script without capitals and spaced words: letters of such scripts only (no Latin, Cyrillic
+# or Greek letter, no digit), words apart; and the word before one of its parts found again.
+_UNCASED_NAME = re.compile(
+    r"(?:(?![A-Za-z\u00c0-\u024f\u0370-\u04ff])[^\W\d_])+(?:[ '\-](?:(?![A-Za-z\u00c0-\u024f\u0370-\u04ff])[^\W\d_])+)*"
+)
+_UNCASED_WORD_BEFORE = re.compile(
+    r"(?<![^\s:\uff1a,\u060c])((?:(?![A-Za-z\u00c0-\u024f\u0370-\u04ff])[^\W\d_])+)[ \t]$"
+)
+
+
+def _kin_before(texts: Sequence[str], added: Sequence[tuple[int, Finding]]) -> list[tuple[int, Finding]]:
+    """A found name's part in a script without capitals, found again after another word of its script:
+    that word is the given name of somebody of the same family ("… יגאל אלמוג" after "מירב אלמוג"), unless it
+    is a function word or an abbreviated title (a geresh or a quote: "גב'", "ד\"ר")."""
+    extended = []
+    for index, finding in added:
+        text = texts[index]
+        part = text[finding.start : finding.end]
+        if finding.entity_type != "PERSON" or " " in part or not _UNCASED_NAME.fullmatch(part):
+            continue
+        before = _UNCASED_WORD_BEFORE.search(text, max(0, finding.start - 24), finding.start)
+        if before is None or before[1] in any_stop_word() or len(before[1]) < 2:
+            continue
+        extended.append((index, Finding(before.start(1), finding.end, "PERSON", finding.score, DETECTOR)))
+    return extended
 
 
 # Initials before a found name are the name's: "J A Okafor-Pryce", "M. K. Rao". "I" or "A" alone without a
