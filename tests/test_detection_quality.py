@@ -714,8 +714,8 @@ def test_code_the_ner_reads_as_a_person_makes_no_private_address_somebodys(guard
 
 def test_a_verb_opening_a_request_is_no_name(guard: Guard) -> None:
     # the NER reads a British imperative as a person; before its object it is the request's verb
-    values = found_values(guard, "Summarise this memo for the board. The author is Dana Whitfield.")
-    assert "Summarise" not in values and "Dana Whitfield" in values
+    values = found_values(guard, "Summarise this memo for the board. The author is Orla Pemberton.")
+    assert "Summarise" not in values and "Orla Pemberton" in values
     assert "Marek" in found_values(guard, "Marek this is urgent, call the Leeds office before noon")
 
 
@@ -1821,7 +1821,7 @@ def test_a_surname_in_a_script_without_capitals_is_found_again_with_a_relatives_
 ) -> None:
     # the form's name, then an emergency contact of the same family: the surname is found again, and the
     # word before it (no function word) is that relative's given name
-    text = "שם מלא: מירב אלמוג-דהן\nנייד: 052-618-4490\nאיש קשר לחירום: עידו אלמוג-דהן 054-732-1185"  # noqa: RUF001
+    text = "שם מלא: מירב אלמוג-דהן\nנייד: 052-407-9316\nאיש קשר לחירום: עידו אלמוג-דהן 054-880-2471"  # noqa: RUF001
     sent_text = guard.inspect(text).sanitized["messages"][0]["content"]
     assert "אלמוג" not in sent_text and "עידו" not in sent_text, sent_text
     assert "איש קשר לחירום" in sent_text

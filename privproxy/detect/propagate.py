@@ -111,7 +111,7 @@ def _surfaces(entity: str, value: str) -> list[tuple[str, str]]:
             return []
         parts = [part for part in _NAME_PART.findall(value) if part != value and not part.isupper()]
         if _UNCASED_NAME.fullmatch(value) and " " in value:
-            # a name in a script without capitals (Hebrew, Arabic, Devanagari ...): its words of three
+            # a name in a script without capitals (Hebrew, Arabic ...): its words of three
             # letters or more, as a Latin name's capitalized ones, but no function word ("بن", "של")
             parts = [part for part in value.split() if len(part) >= 3 and part not in any_stop_word()]
         words = value.split()
@@ -277,7 +277,7 @@ _UNCASED_WORD_BEFORE = re.compile(
 
 def _kin_before(texts: Sequence[str], added: Sequence[tuple[int, Finding]]) -> list[tuple[int, Finding]]:
     """A found name's part in a script without capitals, found again after another word of its script:
-    that word is the given name of somebody of the same family ("… יגאל אלמוג" after "מירב אלמוג"), unless it
+    that word is the given name of somebody of the same family ("… עידו אלמוג" after "מירב אלמוג"), unless it
     is a function word or an abbreviated title (a geresh or a quote: "גב'", "ד\"ר")."""
     extended = []
     for index, finding in added:
