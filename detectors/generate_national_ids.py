@@ -167,7 +167,9 @@ IDS: list[tuple[str, str, str, float, list[str]]] = [
         ["identity number", "id number", "south african id", "rsa id"],
     ),
     ("MX", "mx.curp", r"\b[A-Z]{4}\d{6}[HM][A-Z]{5}[0-9A-Z]\d\b", ALONE, ["curp"]),
-    ("CL", "cl.rut", r"\b\d{1,2}\.?\d{3}\.?\d{3}-[\dkK]\b", LABELLED, ["rut", "run", "rol único"]),
+    # written with its dots and its check character after a dash, a RUT is one whatever stands near it
+    ("CL", "cl.rut", r"\b\d{1,2}\.\d{3}\.\d{3}-[\dkK]\b", ALONE, ["rut", "run", "rol único"]),
+    ("CL", "cl.rut", r"\b\d{7,8}-[\dkK]\b", LABELLED, ["rut", "run", "rol único"]),
     (
         "TR",
         "tr.tckimlik",

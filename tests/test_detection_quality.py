@@ -1827,6 +1827,26 @@ def test_a_surname_in_a_script_without_capitals_is_found_again_with_a_relatives_
     assert "איש קשר לחירום" in sent_text
 
 
+def test_a_found_surname_written_again_after_an_unknown_given_name_takes_it_along(guard: Guard) -> None:
+    # a table's emergency contact: the surname found in the first column, a given name the lists lack
+    text = (
+        "| Rider | Mobile | Emergency contact |\n|---|---|---|\n"
+        "| Morwenna Treloar-Quick | 07700 900311 | Caradoc Treloar-Quick 07700 900312 |"
+    )
+    sent_text = guard.inspect(text).sanitized["messages"][0]["content"]
+    assert "Caradoc" not in sent_text and "Treloar" not in sent_text, sent_text
+    # a frequent word before the surname is no given name
+    text = "Name: Margaret Glasspool\nThanks Glasspool for the keys."
+    sent_text = guard.inspect(text).sanitized["messages"][0]["content"]
+    assert "Thanks" in sent_text and "Glasspool" not in sent_text, sent_text
+
+
+def test_a_surname_at_birth_key_holds_a_name(guard: Guard) -> None:
+    text = '{"forenames": "Tamsin Rose", "surname": "Pengelly", "birth_surname": "McAlinden"}'
+    findings = guard.inspect(text).findings
+    assert any(text[f["start"] : f["end"]] == "McAlinden" and f["detector"] == "NameField" for f in findings)
+
+
 def test_a_birth_of_someone_named_and_a_birth_before_a_death_stay_births(guard: Guard) -> None:
     values = found_values(guard, "how old is someone born on 14 October 1983? it's for Tendai Moyo's form")
     assert "14 October 1983" in values
@@ -1865,6 +1885,34 @@ def test_a_birth_date_with_spaces_after_its_dots_in_brackets_after_a_name(guard:
 def test_an_address_that_is_a_museum_today_is_nobodys(guard: Guard, text: str) -> None:
     action, out = sent(guard, text)
     assert action == "allow" and out == text, found_values(guard, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "On visite la Maison de Balzac, au 47 rue Raynouard, avant de déjeuner à Passy ?",
+        "Die Klasse besucht das Goethe-Haus am Großen Hirschgraben 23 in Frankfurt.",
+        "We are taking the class to the Casa Pablo Neruda (Calle Marqués de la Plata 30) on Friday.",
+    ],
+)
+def test_the_address_of_a_house_named_after_a_public_figure_is_nobodys(guard: Guard, text: str) -> None:
+    action, out = sent(guard, text)
+    assert action == "allow" and out == text, found_values(guard, text)
+
+
+def test_a_characters_address_in_a_quiz_on_the_work_passes_but_one_written_as_the_readers_stays(
+    guard: Guard,
+) -> None:
+    quiz = (
+        "Write a quiz on Jane Eyre: Thornfield Hall, Mr Rochester, and the house at 8 Moor Lane in the novel."
+    )
+    action, out = sent(guard, quiz)
+    assert action == "allow" and out == quiz, found_values(guard, quiz)
+    assert_redacted(
+        guard,
+        "Write a quiz on Jane Eyre and post the answers to my flat at 8 Moor Lane, Leeds.",
+        ["8 Moor Lane"],
+    )
 
 
 def test_an_address_somebody_lives_at_now_stays_found(guard: Guard) -> None:
@@ -2378,3 +2426,45 @@ def test_a_row_s_postcode_after_its_street_is_no_venue_s_range_of_numbers(guard:
         "Z-1,Halina Wrona,aleja Lipowa 12/4,97-300,Piotrków Trybunalski,602 517 334"
     )
     assert_redacted(guard, text, ["aleja Lipowa 12/4", "602 517 334"])
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "We are bringing 20 pupils to the Foundling Museum (40 Brunswick Square). Its bookings line is"
+        " +44 20 7405 3474 according to the website; please draft the email.",
+        "Für den Ausflug ins Stadtmuseum: die Kasse erreicht man laut Website unter 0221 22125789.",
+    ],
+)
+def test_a_contact_the_text_says_it_took_from_a_website_is_the_organisations(guard: Guard, text: str) -> None:
+    action, out = sent(guard, text)
+    assert action == "allow" and out == text, found_values(guard, text)
+
+
+def test_a_number_on_a_website_that_is_somebodys_own_line_stays_found(guard: Guard) -> None:
+    assert_redacted(
+        guard,
+        "Ring my mobile 07700 900461, it is also on my website, if the museum is closed.",
+        ["07700 900461"],
+    )
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Wie kommen wir vom Bahnhof zur Käthe-Kollwitz-Straße und dann zum Richard-Wagner-Platz?",
+        "Is the tram stop on the Frans Halsstraat or on the Ferdinand Bolstraat?",
+    ],
+)
+def test_a_street_named_after_somebody_in_one_word_with_its_street_word_is_a_street(
+    guard: Guard, text: str
+) -> None:
+    action, out = sent(guard, text)
+    assert action == "allow" and out == text, found_values(guard, text)
+
+
+def test_a_product_barcode_is_no_card_but_the_same_digits_as_a_card_are(guard: Guard) -> None:
+    text = "返品します。JANコード 4901234567894、注文番号 250-0000000-0001。"
+    action, out = sent(guard, text)
+    assert action == "allow" and out == text, found_values(guard, text)
+    assert "4901234567894" in found_values(guard, "My card 4901234567894 was declined at the till.")

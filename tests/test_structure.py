@@ -600,3 +600,55 @@ def test_a_terraform_token_default_and_a_sensitive_default_are_blocked(guard: Gu
         'variable "db_admin" {\n  default   = "Lomond-Harbour-19"\n  sensitive = true\n}',
     ):
         assert guard.inspect(text).action == "block", text
+
+
+def test_an_ssh_client_config_is_read_by_its_keywords_and_its_login_is_a_username(guard: Guard) -> None:
+    config = "Host build-box\n    HostName 198.51.100.24\n    User tlindqvist\n    Port 2222\n"
+    found = {(pair.key, config[pair.start : pair.end]) for pair in read_pairs(config)}
+    assert {("HostName", "198.51.100.24"), ("User", "tlindqvist"), ("Port", "2222")} <= found
+    findings = guard.inspect(config).findings
+    assert any(
+        config[f["start"] : f["end"]] == "tlindqvist" and f["entity_type"] == "USERNAME" for f in findings
+    )
+    # prose that starts a line with "User" is no config
+    prose = "User tlindqvist reported the outage.\nPort the fix to 2.x as well."
+    assert not any(pair.key == "User" for pair in read_pairs(prose))
+
+
+def test_an_images_or_a_daemons_own_account_is_nobodys_login(guard: Guard) -> None:
+    for config in ("Host *\n  User ubuntu\n", "Host ci\n  User ec2-user\n", "Match host *.corp\n  User %r\n"):
+        assert guard.inspect(config).action == "allow", config
+
+
+def test_an_assignment_inside_a_value_is_a_pair_of_its_own(guard: Guard) -> None:
+    unit = '[Service]\nEnvironment="RESTIC_PASSWORD_PHRASE=Marble-Otter-52"\nEnvironment=PGUSER=app PGPASSFILE=/etc/pg'
+    found = {(pair.key, unit[pair.start : pair.end]) for pair in read_pairs(unit)}
+    assert {
+        ("RESTIC_PASSWORD_PHRASE", "Marble-Otter-52"),
+        ("PGUSER", "app"),
+        ("PGPASSFILE", "/etc/pg"),
+    } <= found
+    assert guard.inspect('[Service]\nEnvironment="BACKUP_PASSPHRASE=Marble-Otter-52"').action == "block"
+
+
+def test_welsh_and_irish_form_labels_type_their_values(guard: Guard) -> None:
+    form = "Enw: Eurgain Penhallow\nDyddiad geni: 09/11/1979\nFfôn: 07700 900517\nUimhir chuntais: 55012877"
+    types = {form[f["start"] : f["end"]]: f["entity_type"] for f in guard.inspect(form).findings}
+    assert types.get("09/11/1979") == "DATE_OF_BIRTH"
+    assert types.get("07700 900517") == "PHONE_NUMBER"
+    assert types.get("55012877") == "ACCOUNT_NUMBER"
+
+
+@pytest.mark.parametrize(
+    ("form", "name"),
+    [
+        ("שם: נועה ברקוביץ\nטלפון: 052-000-0000", "נועה ברקוביץ"),  # noqa: RUF001
+        ("ชื่อ-สกุล: นาย ธนกร ใจดีมาก\nโทร: 080 000 0000", "ธนกร ใจดีมาก"),
+        ("والد: نعیم اختر، شناختی کارڈ نمبر 00000-0000000-0", "نعیم اختر"),
+    ],
+)
+def test_a_name_label_of_hebrew_thai_or_urdu_types_its_value(guard: Guard, form: str, name: str) -> None:
+    findings = guard.inspect(form).findings
+    assert any(f["entity_type"] == "PERSON" and name in form[f["start"] : f["end"]] for f in findings), (
+        findings
+    )

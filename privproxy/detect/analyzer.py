@@ -465,8 +465,14 @@ class Detector:
         people = sum(r.entity_type == "PERSON" for r in results)
         results = _dates_not_addresses(scanned.text, results)
         results = self._public_births(scanned.text, results)
+        results = _published_contacts(scanned.text, results)
         if self.settings.public_places == "allow":  # after the births that are history ("nació … 1907")
-            results = _venue_addresses(scanned.text, results, self.settings.min_score)
+            results = _venue_addresses(
+                scanned.text,
+                results,
+                self.settings.min_score,
+                figures=self.settings.public_figures == "allow",
+            )
         born_long_ago = sum(r.entity_type == "PERSON" for r in results) < people  # "Pessoa (nascido … 1888)"
         results += names_before_ages(scanned.text)
         results += names_before_ids(scanned.text, results, self.settings.min_score)
@@ -1381,15 +1387,69 @@ def _dates_not_addresses(text: str, results: list[Any]) -> list[Any]:
     return [r for r in results if not (r.entity_type == "STREET_ADDRESS" and date(text[r.start : r.end]))]
 
 
-def _venue_addresses(text: str, results: list[Any], min_score: float) -> list[Any]:
+# Words that say a phone number or an e-mail address was taken from an organisation's website: "+44 20 …
+# according to the website", "laut Website", "(staat op hun site)", "selon leur site", "según su web".
+_PUBLISHED = regex.compile(
+    r"(?i)\b(?:(?:according\s+to|on|from|listed\s+on|published\s+on|given\s+on)\s+(?:the|their|its)\s+"
+    r"(?:official\s+)?(?:web\s?site|site|homepage|web\s?page|contact\s+page)"
+    r"|laut\s+(?:der\s+|ihrer\s+|seiner\s+)?(?:website|webseite|homepage|internetseite)"
+    r"|auf\s+(?:der|ihrer|seiner)\s+(?:website|webseite|homepage|internetseite)"
+    r"|(?:selon|d['\u2019]apr[eè]s|sur)\s+(?:le|leur|son)\s+site"
+    r"|(?:seg[uú]n|en)\s+(?:la|su)\s+(?:web|p[aá]gina(?:\s+web)?|sitio(?:\s+web)?)"
+    r"|(?:secondo|sul|dal)\s+(?:il\s+)?(?:loro\s+|suo\s+)?sito"
+    r"|(?:segundo|no|pelo)\s+(?:o\s+)?(?:seu\s+)?site"
+    r"|(?:volgens|op)\s+(?:de|hun|zijn|haar)\s+(?:site|website)"
+    r"|(?:wed[lł]ug|na)\s+(?:ich\s+|jej\s+|jego\s+)?stron(?:y|ie)(?:\s+internetowej)?"
+    r"|(?:enligt|p[aå])\s+(?:deras\s+)?(?:hemsidan|webbplatsen|hjemmesiden|nettsiden|hjemmeside|nettside)"
+    r")\b"
+)
+
+
+# Words near a number or an address that make it a person's own line, not an organisation's.
+_PRIVATE_LINE = regex.compile(
+    r"(?i)\b(?:my|me|mine|his|her|mobile|cell|whatsapp|private|home|mein|meine|mon|ma|mi|mio|mia|meu|minha"
+    r"|mijn|m[oó]j|moja|min|mitt|privat\w*|priv[ée]\w*)\b"
+)
+
+
+def _published_contacts(text: str, results: list[Any]) -> list[Any]:
+    """Without the phone numbers and e-mail addresses the text says it took from an organisation's
+    website, in their sentence (a museum's box office "laut Website", a library's enquiries line
+    "according to the website"), unless a word between says whose ("my", "her mobile")."""
+    published = []
+    for r in results:
+        if r.entity_type not in ("PHONE_NUMBER", "EMAIL_ADDRESS"):
+            continue
+        line_start = text.rfind("\n", 0, r.start) + 1
+        line_end = len(text) if (stop := text.find("\n", r.end)) < 0 else stop
+        window = text[max(line_start, r.start - 60) : min(line_end, r.end + 40)]
+        if _PUBLISHED.search(window) and not _PRIVATE_LINE.search(window):
+            published.append(id(r))
+    return [r for r in results if id(r) not in published] if published else results
+
+
+def _venue_addresses(text: str, results: list[Any], min_score: float, figures: bool = False) -> list[Any]:
     """Without the street addresses of public venues (`public.venue_address`), in a text that holds no
-    other contact detail: a museum's address in a travel question is nobody's."""
+    other contact detail: a museum's address in a travel question is nobody's. `figures`: public figures
+    are allowed, so in a text about a work, the address written in the sentence of one of its listed
+    characters or its author is theirs ("a quiz on Sherlock Holmes: 221B Baker Street, …")."""
     from . import public
 
     addresses = [r for r in results if r.entity_type == "STREET_ADDRESS"]
     if not addresses:
         return results
     venues = [r for r in addresses if public.venue_address(text, r.start, r.end)]
+    if figures and public.work_talk(text):
+        famous = [
+            r for r in results if r.entity_type == "PERSON" and public.public_figure(text, r.start, r.end)
+        ]
+        venues += [
+            r
+            for r in addresses
+            if r not in venues
+            and any(_same_sentence(text, person, r) for person in famous)
+            and not public.resident_near(text, r.start, r.end)
+        ]
     # and the parts of a venue's address that other detectors found ("New York, NY 10001" of it)
     venues += [
         r for r in addresses if r not in venues and any(v.start < r.end and r.start < v.end for v in venues)

@@ -17,7 +17,7 @@ import itertools
 import json
 import re
 
-from stdnum import luhn
+from stdnum import ean, luhn
 
 from ..entity_types import COUNTRY_ID_TYPES
 from .names import known_name, word_rank, word_set
@@ -65,6 +65,16 @@ def _template_slot(before: str, value: str, after: str) -> bool:
 _VARIABLE = re.compile(r"\$?[A-Z]+(?:_[A-Z0-9]+)*")
 # An environment variable's name, or a path to one in code: SMTP_PASS, process.env.SMTP_PASS,
 # import.meta.env.VITE_KEY, settings.DB_PASSWORD, ${DB_PASS}.
+# The accounts an operating system, a cloud image or a service creates itself, the same on every machine
+# (the default logins of Ubuntu, Amazon Linux, Oracle Cloud and Azure images, a Raspberry Pi, Vagrant
+# boxes, and the daemons' own): a login, but nobody's.
+_SYSTEM_ACCOUNTS = word_set(
+    """
+    root admin administrator git ubuntu debian centos fedora rocky almalinux alpine ec2-user opc azureuser
+    core cloud-user bitnami pi vagrant nobody daemon www-data nginx apache httpd postgres mysql redis
+    mongodb jenkins gitlab-runner ansible docker sa guest
+    """
+)
 _CODE_REFERENCE = re.compile(r"(?:[A-Za-z_$][\w$]*\.)*\$?\{?[A-Z][A-Z0-9]*(?:_[A-Z0-9]+)+\}?")
 # Public DNS resolvers: anycast addresses of services, not of a person.
 _RESOLVERS = frozenset(
@@ -251,6 +261,8 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
     """Whether a finding of `entity_type` on `value` (between `before` and `after`) can be what it says."""
     if (entity_type in _MASKABLE or entity_type in COUNTRY_ID_TYPES) and _mask(value):
         return False
+    if _BARCODE_BEFORE.search(before) and ean.is_valid(re.sub(r"[\s-]", "", value)):
+        return False  # "JANコード 4901234567894": a product's barcode, whatever card or id checksum it also passes
     if entity_type not in ("SECRET", "API_KEY") and _one_repeated_digit(value):
         return False  # "00000000000" as a column's default: a mask, whatever read it (a PIN may be weak)
     if _template_slot(before, value, after):
@@ -314,6 +326,8 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
         # git@github.com:org/repo.git is a remote, not a mailbox; admin@example.com a documentation
         # domain's role account (RFC 2606 reserves example.*, .example, .test, .invalid)
         return not _SSH_REMOTE.match(after) and not _DOCUMENTATION_MAILBOX.match(value)
+    if entity_type == "USERNAME" and value.casefold() in _SYSTEM_ACCOUNTS:
+        return False  # `User ec2-user`, `ssh ubuntu@…`: an image's or a daemon's own account
     if entity_type == "USERNAME" and _words_joined(value):
         return False  # "case_sensitive", "Field_Name": an identifier made of words, nobody's login
     if (
@@ -508,6 +522,17 @@ _OTHER_IDENTIFIER = re.compile(
     r"encomenda|fatura|orçamento|bestelling|factuur|zending|zamówienie|zamowienie|faktura|przesyłka|"
     r"ordre|tilaus|lasku|beställning|bestilling|sipariş|fatura)(?:\s+\w+)?"
     r"\s*(?:no\.?|nr\.?|n°\.?|num\.?|number|numéro|número|numero|nummer|numer|id|#)?\s*[:#]?\s*$"
+)
+
+
+# A barcode's label right before a number: EAN, JAN (Japan's EAN), GTIN, UPC, and "barcode" in the
+# languages read here. A valid EAN after it is a product's, not a card or a national id.
+_BARCODE_BEFORE = re.compile(
+    r"(?i)(?:\b(?:ean|jan|gtin|upc)(?:[- ]?(?:8|12|13|14|a))?(?:\s*(?:code|no\.?|nr\.?|number|#|\u30b3\u30fc\u30c9))?"
+    r"|\bbar ?code|\bstrichcode|\bcode[- ]barres|\bc[oó]digo de barras|\bcodice a barre|\bstreepjescode"
+    r"|\bkod kreskowy|\bstreckkod|\bstregkode|\bviivakoodi|\b\u0448\u0442\u0440\u0438\u0445-?\u043a\u043e\u0434"
+    r"|\u30d0\u30fc\u30b3\u30fc\u30c9|\u6761\u5f62\u7801|\u6761\u7801|\ubc14\ucf54\ub4dc)"
+    r"[ \t]*[:#\uff1a]?[ \t]*$"
 )
 
 

@@ -275,15 +275,31 @@ _UNCASED_WORD_BEFORE = re.compile(
 )
 
 
+# A capitalized word right before a found surname written again, on its line: "Caradoc" of "Caradoc
+# Treloar" in the emergency-contact column, after "Morwenna Treloar" was found.
+_CASED_WORD_BEFORE = re.compile(r"(?<![\w'\u2019.\-])([A-ZÀ-ÖØ-ÞĀ-Ž][a-zà-öø-ÿā-ž]{2,})[ \t]$")
+
+
 def _kin_before(texts: Sequence[str], added: Sequence[tuple[int, Finding]]) -> list[tuple[int, Finding]]:
-    """A found name's part in a script without capitals, found again after another word of its script:
-    that word is the given name of somebody of the same family ("… עידו אלמוג" after "מירב אלמוג"), unless it
-    is a function word or an abbreviated title (a geresh or a quote: "גב'", "ד\"ר")."""
+    """A found name's part found again after another word: that word is the given name of somebody of
+    the same family ("… עידו אלמוג" after "מירב אלמוג", "Caradoc Treloar" after "Morwenna Treloar"),
+    unless it is a function word, an abbreviated title (a geresh or a quote: "גב'", "ד\"ר") or, before a
+    capitalized surname, a frequent word of a language read here ("Contact Treloar", "Professor …")."""
     extended = []
     for index, finding in added:
         text = texts[index]
         part = text[finding.start : finding.end]
-        if finding.entity_type != "PERSON" or " " in part or not _UNCASED_NAME.fullmatch(part):
+        if finding.entity_type != "PERSON" or " " in part:
+            continue
+        if part[:1].isupper():
+            cased = _CASED_WORD_BEFORE.search(text, max(0, finding.start - 24), finding.start)
+            word = cased[1].lower() if cased else ""
+            if cased and word not in any_stop_word() and not frequent_word(word):
+                extended.append(
+                    (index, Finding(cased.start(1), finding.end, "PERSON", finding.score, DETECTOR))
+                )
+            continue
+        if not _UNCASED_NAME.fullmatch(part):
             continue
         before = _UNCASED_WORD_BEFORE.search(text, max(0, finding.start - 24), finding.start)
         if before is None or before[1] in any_stop_word() or len(before[1]) < 2:

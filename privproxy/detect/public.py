@@ -728,7 +728,7 @@ _LANDMARK_WORDS = word_set(
     """
     tower palace museum castle cathedral church chapel abbey temple shrine basilica mosque synagogue
     bridge park garden gardens square plaza piazza lake river mount mountain mountains island islands
-    bay beach falls valley canyon gate hall station airport stadium arena theatre theater opera market
+    bay beach falls valley canyon gate hall station airport stadium arena theatre theater opera market forum
     fort loch pools point coast cape desert forest glacier volcano monument memorial cemetery
     university college library zoo aquarium
     musee palais chateau pont place rue mont lac ile cathedrale eglise jardin tour
@@ -977,7 +977,7 @@ _VENUE_WORDS = _BUILDING_WORDS - word_set(
     buchhandlung boekhandel ksiegarnia bokhandel cafeteria pastelaria confeitaria boulangerie patisserie
     konditorei backerei bakkerij piekarnia kirche eglise iglesia chiesa kosciol kyrka kirke kirkko
     schloss chateau castillo castello castelo zamek slot linna teatro teatr theater galerie galeria galleria
-    markt mercado mercato marche rynek torg tori birthplace geburtshaus casa-museu
+    markt mercado mercato marche rynek torg tori birthplace geburtshaus casa-museu forum arena
     """
 )
 # Compound heads: "Schillerhaus", "Rijksmuseum", "Marienkirche", "Domkirke", "Vigelandsparken", "Vasamuseet".
@@ -1025,10 +1025,9 @@ def venue_address(text: str, start: int, end: int) -> bool:
         and not owned(text, start, end)  # not "my flat at 4 Elm Road, now a shop below it"
     ):
         return True  # what it is today says whose it is: "Dickens lived at 48 Doughty Street, now a museum"
-    line_start = max(text.rfind("\n", 0, start) + 1, start - 80)
-    before = text[line_start:start]
-    if _RESIDENT.search(before) or _RESIDENT.search(text[end : end + 40]):
+    if resident_near(text, start, end):
         return False
+    before = text[max(text.rfind("\n", 0, start) + 1, start - 80) : start]
     numbers = _NUMBER_RANGE.search(text[start : end + 8])  # the span may stop before "-92"
     # (the range starts in the span: ",97-300" after "aleja Sadowa 39/35" is the postcode of a row)
     if numbers and numbers.start() < end - start and int(numbers[1]) < int(numbers[2]):
@@ -1037,8 +1036,22 @@ def venue_address(text: str, start: int, end: int) -> bool:
     words = named.group(1).split() if named else []
     if words and words[-1][0].isupper() and not any(known_name(word) for word in words):
         return True  # the address of the place just named: "Sagrada Família (carrer de Mallorca, 401)"
+    if _figure_s_house(before):
+        return True  # "La Maison de Victor Hugo est au …", "Casa Fernando Pessoa (Rua …)"
     # a named venue: "Van Gogh Museum", "Livraria Lello", "Schillerhaus" ("the restaurant" is none)
     return any(word[0].isupper() and _venue_word(word) for word in re.findall(r"[^\W\d_]+", before))
+
+
+def resident_near(text: str, start: int, end: int) -> bool:
+    """Whether a word that makes an address somebody's (my, lives, address, ship to…) stands in its line
+    before it (80 characters at most) or right after it."""
+    before = text[max(text.rfind("\n", 0, start) + 1, start - 80) : start]
+    after = text[end : end + 40]
+    stop = _SENTENCE_END.search(after)  # the next sentence is another's ("…Amsterdam). Stel een mail op")
+    return (
+        _RESIDENT.search(before) is not None
+        or _RESIDENT.search(after[: stop.start() if stop else None]) is not None
+    )
 
 
 # What an address is today, right after it: "(calle Londres 247, hoy Museo Frida Kahlo)", "na Rua de São
@@ -1057,6 +1070,46 @@ def _venue_word(word: str) -> bool:
         or (len(folded) > 7 and folded.endswith(_VENUE_HEADS))
         or any(fold(part) in _VENUE_WORDS for part in word.split("-"))
     )
+
+
+# A house named after a public figure, a museum of their life: "Maison de Victor Hugo", "Casa Fernando
+# Pessoa", "Dickens House", "Beethoven-Haus", "Дом-музей Чехова". The house word capitalized, as a name's.
+_HOUSE_WORDS = word_set(
+    "house maison casa haus huis hus dom talo hisa kuca dum domus oikia дом"
+    " οικια birthplace geburtshaus maison-musee casa-museu casa-museo dom-muzeum"
+)
+_FIGURE_WORD = regex.compile(r"\p{Lu}[\p{L}'\u2019.-]*")
+
+
+def _figure_s_house(before: str) -> bool:
+    """Whether the words before an address name the house of a listed public figure: a capitalized
+    house word, then (past particles) or before it, one to three words that are a listed figure."""
+    words = before.split()
+    for at, word in enumerate(words):
+        parts = [fold(part) for part in word.strip(",;:()").split("-")]
+        if not word[:1].isupper() or not any(part in _HOUSE_WORDS for part in parts):
+            continue
+        if len(parts) > 1 and parts[-1] in _HOUSE_WORDS and _one_figure(word.split("-")[:-1]):
+            return True  # "Beethoven-Haus"
+        after = [w.strip(",;:()") for w in words[at + 1 : at + 6]]
+        while after and after[0] in PARTICLES:
+            after.pop(0)
+        named = list(itertools.takewhile(lambda w: bool(_FIGURE_WORD.fullmatch(w)) or w in PARTICLES, after))
+        if any(_one_figure(named[:size]) for size in range(len(named), 0, -1)):
+            return True
+        if at and _one_figure([words[at - 1].strip(",;:()")]):
+            return True  # "Dickens House"
+    return False
+
+
+def _one_figure(words: list[str]) -> bool:
+    """Whether the words are a listed figure: the full name, or a surname the worldwide list has."""
+    if not words or not all(words):
+        return False
+    if len(words) == 1:
+        surname = fold(words[0])
+        return surname in _figures()[1] and surname not in _national_surnames() and not known_name(words[0])
+    return _listed_in_any_form(words)
 
 
 # A capitalized name and an opening bracket right before an address: the address of what was named.
@@ -1078,11 +1131,40 @@ _STREET_AFTER = re.compile(
 _HOUSE_NUMBER = re.compile(r"^\s*\d")
 
 
+# The street words the Germanic and Nordic languages write as the end of one word with the name they
+# honour: "Jan Luijkenstraat", "Karl-Liebknecht-Straße", "Richard-Wagner-Platz", "H.C. Andersens Boulevard".
+_STREET_ENDINGS = (
+    "straat",
+    "strasse",
+    "gasse",
+    "laan",
+    "plein",
+    "gracht",
+    "kade",
+    "steeg",
+    "singel",
+    "allee",
+    "platz",
+    "plats",
+    "plads",
+    "gade",
+    "gatan",
+    "vagen",
+    "veien",
+    "katu",
+    "utca",
+)  # fmt: skip  (not "-vej" nor "-gata": Slovak "Balážovej", "Kovačovej" are surnames in the genitive)
+
+
 def street_name(text: str, start: int, end: int) -> bool:
-    """Whether a name span is the name of a street or square, by the street word right before or after it,
-    with no house number after it: "Bartók Béla út 61" is somebody's address, and its name stays found
-    (the address detectors do not read every country's whole address)."""
+    """Whether a name span is the name of a street or square, by the street word right before or after it
+    or at the end of its last word, with no house number after it: "Bartók Béla út 61" is somebody's
+    address, and its name stays found (the address detectors do not read every country's whole address)."""
     if _STREET_BEFORE.search(text[max(0, start - 16) : start]):
+        return not _HOUSE_NUMBER.match(text[end : end + 8])
+    last = fold(text[start:end].split()[-1]) if text[start:end].split() else ""
+    ending = next((e for e in _STREET_ENDINGS if last.endswith(e) and len(last) >= len(e) + 3), None)
+    if ending is not None and not _known(text[start:end].split()[-1]):
         return not _HOUSE_NUMBER.match(text[end : end + 8])
     after = _STREET_AFTER.match(text[end : end + 16])
     return after is not None and not _HOUSE_NUMBER.match(text[end + after.end() : end + after.end() + 8])

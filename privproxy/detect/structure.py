@@ -241,7 +241,7 @@ def _computed(value: str) -> bool:
 def read_pairs(text: str) -> tuple[Pair, ...]:
     """Every key → value pair found in `text`; a value may be found under more than one shape."""
     pairs: dict[tuple[int, int, str], Pair] = {}
-    for pair in _all_pairs(text):
+    for pair in _with_nested(text, _all_pairs(text)):
         value = text[pair.start : pair.end]
         longest = (
             _MAX_BLOCK if pair.block else _MAX_TOKEN if not any(ch.isspace() for ch in value) else _MAX_VALUE
@@ -250,6 +250,28 @@ def read_pairs(text: str) -> tuple[Pair, ...]:
             continue
         pairs.setdefault((pair.start, pair.end, pair.key), pair)  # one value may be read under two keys
     return tuple(pairs.values())
+
+
+# A value that is itself one or more assignments: a systemd unit's `Environment="BORG_PASSPHRASE=…"`,
+# `Environment=PGUSER=app PGPASSWORD=…`, a build argument's `ARG=value`. Each is a pair of its own.
+_ASSIGNMENTS = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_.]{0,60}=(?:\"[^\"\n]*+\"|'[^'\n]*+'|[^\s\"']++)\s*+)++")
+_ASSIGNMENT = re.compile(
+    r"(?P<key>[A-Za-z_][A-Za-z0-9_.]{0,60})=(?:\"(?P<dq>[^\"\n]*)\"|'(?P<sq>[^'\n]*)'|(?P<bare>[^\s\"']+))"
+)
+
+
+def _with_nested(text: str, pairs: Iterator[Pair]) -> Iterator[Pair]:
+    for pair in pairs:
+        yield pair
+        if (
+            "=" not in text[pair.start : pair.end]
+            or _ASSIGNMENTS.fullmatch(text, pair.start, pair.end) is None
+        ):
+            continue
+        for match in _ASSIGNMENT.finditer(text, pair.start, pair.end):
+            group = next(name for name in ("dq", "sq", "bare") if match.group(name) is not None)
+            if match.start(group) < match.end(group):
+                yield Pair(match.group("key"), match.start(group), match.end(group))
 
 
 def _all_pairs(text: str) -> Iterator[Pair]:
@@ -269,6 +291,7 @@ def _all_pairs(text: str) -> Iterator[Pair]:
     yield from _credential_variable_pairs(text)
     yield from _key_row_pairs(text)
     yield from _answer_pairs(text)
+    yield from _ssh_config_pairs(text)
     for key, start, end in hl7_fields(text):
         yield Pair(key, start, end)
 
@@ -397,6 +420,22 @@ def _variable_pairs(text: str) -> Iterator[Pair]:
 #   (0010,0010) PN [HALVORSEN^TRUDY^M]          #  18, 1 PatientName
 #   (0010, 0030) Patient's Birth Date         DA: '19580611'
 # A person name (PN) is family^given^middle^prefix^suffix: each part is read as the name it is.
+# An OpenSSH client config: a `Host` (or `Match`) line, then keywords and their values split by white
+# space, not by a colon or "=" (`User deploy`, `HostName 10.0.0.4`, `IdentityFile ~/.ssh/id_ed25519`).
+_SSH_HOST = re.compile(r"^[ \t]*(?:Host|Match)[ \t]+\S", re.MULTILINE)
+_SSH_OPTION = re.compile(
+    r"^[ \t]*(?P<key>User|HostName|Port|IdentityFile|ProxyJump|CertificateFile)[ \t]+(?P<value>[^\s#=\"%][^\s#]*)[ \t]*$",
+    re.MULTILINE,
+)
+
+
+def _ssh_config_pairs(text: str) -> Iterator[Pair]:
+    if _SSH_HOST.search(text) is None:
+        return
+    for match in _SSH_OPTION.finditer(text):
+        yield Pair(match.group("key"), match.start("value"), match.end("value"))
+
+
 _DCMDUMP = re.compile(
     r"^[ \t]*\([0-9A-Fa-f]{4},[0-9A-Fa-f]{4}\)[ \t]+(?P<vr>[A-Z]{2})[ \t]+\[(?P<value>[^\]\n]{1,200})\]"
     r"[ \t]*#[ \t]*\d+,[ \t]*\d+[ \t]+(?P<key>[A-Za-z][\w']{1,60})",
