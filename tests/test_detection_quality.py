@@ -1847,6 +1847,14 @@ def test_a_surname_at_birth_key_holds_a_name(guard: Guard) -> None:
     assert any(text[f["start"] : f["end"]] == "McAlinden" and f["detector"] == "NameField" for f in findings)
 
 
+def test_who_signed_off_a_form_is_a_person(guard: Guard) -> None:
+    text = "Signed off by: Zennor Quintrell, 03/08/2024"
+    findings = guard.inspect(text).findings
+    assert any(
+        "Zennor Quintrell" in text[f["start"] : f["end"]] and f["detector"] == "NameField" for f in findings
+    )
+
+
 def test_a_birth_of_someone_named_and_a_birth_before_a_death_stay_births(guard: Guard) -> None:
     values = found_values(guard, "how old is someone born on 14 October 1983? it's for Tendai Moyo's form")
     assert "14 October 1983" in values
@@ -2468,3 +2476,26 @@ def test_a_product_barcode_is_no_card_but_the_same_digits_as_a_card_are(guard: G
     action, out = sent(guard, text)
     assert action == "allow" and out == text, found_values(guard, text)
     assert "4901234567894" in found_values(guard, "My card 4901234567894 was declined at the till.")
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Walk from Rue Jean-Jacques-Rousseau to Place Charles-de-Gaulle, then end at 8 Avenue Winston-Churchill"
+        " (the Petit Palais).",
+        "Essay notes: the Peter principle, Parkinson's law and Hofstadter's law, who coined each and when?",
+    ],
+)
+def test_streets_eponymous_laws_and_an_address_with_its_landmark_in_brackets_pass(
+    guard: Guard, text: str
+) -> None:
+    action, out = sent(guard, text)
+    assert action == "allow" and out == text, found_values(guard, text)
+
+
+def test_a_given_name_before_a_law_word_with_a_possessive_or_a_condition_stays(guard: Guard) -> None:
+    assert "Peter" in found_values(guard, "Ask Peter's law firm to call me back on 07700 900455.")
+    assert any(
+        f["entity_type"] == "MEDICAL_CONDITION"
+        for f in guard.inspect("My father was diagnosed with Parkinson's disease in May.").findings
+    )

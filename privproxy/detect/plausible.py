@@ -265,6 +265,8 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
         return False  # "JANコード 4901234567894": a product's barcode, whatever card or id checksum it also passes
     if entity_type not in ("SECRET", "API_KEY") and _one_repeated_digit(value):
         return False  # "00000000000" as a column's default: a mask, whatever read it (a PIN may be weak)
+    if entity_type == "MEDICAL_CONDITION" and _LAW_AFTER.match(after):
+        return False  # "Parkinson's law", "the Down … theorem": an eponym of a law, no condition
     if _template_slot(before, value, after):
         return False  # "[NOM DU LOCATAIRE]", "<FIRST NAME>", "{{CUSTOMER}}": where a template's value goes
     if (
@@ -522,6 +524,13 @@ _OTHER_IDENTIFIER = re.compile(
     r"encomenda|fatura|orçamento|bestelling|factuur|zending|zamówienie|zamowienie|faktura|przesyłka|"
     r"ordre|tilaus|lasku|beställning|bestilling|sipariş|fatura)(?:\s+\w+)?"
     r"\s*(?:no\.?|nr\.?|n°\.?|num\.?|number|numéro|número|numero|nummer|numer|id|#)?\s*[:#]?\s*$"
+)
+
+
+# The head of a non-medical eponym right after a condition's name: "Parkinson's law", "Hodgkin's theorem".
+_LAW_AFTER = re.compile(
+    r"(?i)^(?:['\u2019]s?)?[ \t-]+(?:law|laws|principle|theorem|constant|paradox|conjecture|lemma|equations?"
+    r"|razor|rule|gesetz|loi|ley|legge|wet|prawo)\b"
 )
 
 

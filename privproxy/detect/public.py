@@ -875,13 +875,23 @@ _EPONYM_AFTER = re.compile(
 )
 
 
+_THE_BEFORE_EPONYM = re.compile(r"(?i)\bthe\s+$")
+
+
 def eponym(text: str, start: int, end: int) -> bool:
     """Whether the one word at text[start:end] is a surname used as the name of a disease, law or
-    theorem ("maladie de Parkinson", "the Krebs cycle"); a given name never is ("Anna's disease")."""
+    theorem ("maladie de Parkinson", "the Krebs cycle"); a given name only after "the" and without a possessive ("the Peter principle", not "Anna's disease")."""
     word = text[start:end].strip()
-    if not word or " " in word or word in given_names():
+    if not word or " " in word:
         return False
     before, after = text[max(0, start - 24) : start], text[end : end + 24]
+    if word in given_names():
+        # "the Peter principle": an article before and no possessive after names the law, not a Peter
+        return (
+            bool(_THE_BEFORE_EPONYM.search(before))
+            and _EPONYM_AFTER.match(after) is not None
+            and after[:1] not in "'\u2019"
+        )
     if _EPONYM_AFTER.match(after):
         return True
     return bool(_EPONYM_BEFORE.search(before))
@@ -1027,6 +1037,12 @@ def venue_address(text: str, start: int, end: int) -> bool:
         return True  # what it is today says whose it is: "Dickens lived at 48 Doughty Street, now a museum"
     if resident_near(text, start, end):
         return False
+    bracket = _BRACKET_AFTER.match(text, end, min(len(text), end + 80))
+    if bracket is not None and (
+        fold(bracket[1]) in _landmarks()
+        or any(word[0].isupper() and _venue_word(word) for word in re.findall(r"[^\W\d_]+", bracket[1]))
+    ):
+        return True  # the place it is, in brackets after it: "5 Avenue Anatole France (the Eiffel Tower)"
     before = text[max(text.rfind("\n", 0, start) + 1, start - 80) : start]
     numbers = _NUMBER_RANGE.search(text[start : end + 8])  # the span may stop before "-92"
     # (the range starts in the span: ",97-300" after "aleja Sadowa 39/35" is the postcode of a row)
@@ -1040,6 +1056,12 @@ def venue_address(text: str, start: int, end: int) -> bool:
         return True  # "La Maison de Victor Hugo est au …", "Casa Fernando Pessoa (Rua …)"
     # a named venue: "Van Gogh Museum", "Livraria Lello", "Schillerhaus" ("the restaurant" is none)
     return any(word[0].isupper() and _venue_word(word) for word in re.findall(r"[^\W\d_]+", before))
+
+
+# What stands at an address, in brackets right after it, with an article at most before its name.
+_BRACKET_AFTER = re.compile(
+    r"[ \t]*\((?:(?i:the|la|le|les|l['\u2019]|el|il|lo|der|die|das|het|de|o|a)[ \t]*)?([^()\n]{3,60}?)[.,;]?\)"
+)
 
 
 def resident_near(text: str, start: int, end: int) -> bool:
@@ -1121,7 +1143,7 @@ _NAME_THEN_BRACKET = re.compile(r"((?:[^\W\d_][\w'\u2019-]*\s+){0,3}[^\W\d_][\w'
 _STREET_BEFORE = re.compile(
     r"(?:\b(?i:calle|rua|viale|piazza|piazzale|corso|largo|rue|avenue|avenida|plaza|praça|praca|ulica|ul\.|aleja|al\."
     r"|travessa|strada|str\.|bulevardul|calea|piața|piata|boulevard|bd\.|paseo|passeig|carrer|quai|cours|allée)"
-    r"|\bVia)\s+$"
+    r"|\bVia|\bPlace)\s+$"  # capitalized only: "to place Maria on the team" names no square
 )
 _STREET_AFTER = re.compile(
     r"^\s+(?i:utca|út|útja|tér|tere|körút|köz|sétány|caddesi|cad\.|sokak|sokağ\u0131|sokagi|bulvar\u0131|meydan\u0131)\b"
@@ -1160,7 +1182,10 @@ def street_name(text: str, start: int, end: int) -> bool:
     """Whether a name span is the name of a street or square, by the street word right before or after it
     or at the end of its last word, with no house number after it: "Bartók Béla út 61" is somebody's
     address, and its name stays found (the address detectors do not read every country's whole address)."""
-    if _STREET_BEFORE.search(text[max(0, start - 16) : start]):
+    words = text[start:end].split()
+    if _STREET_BEFORE.search(text[max(0, start - 16) : start]) or (
+        len(words) > 1 and _STREET_BEFORE.fullmatch(words[0] + " ")
+    ):  # "calle Lope de Vega", or the street word read with the name ("Rue Jean-Jacques-Rousseau")
         return not _HOUSE_NUMBER.match(text[end : end + 8])
     last = fold(text[start:end].split()[-1]) if text[start:end].split() else ""
     ending = next((e for e in _STREET_ENDINGS if last.endswith(e) and len(last) >= len(e) + 3), None)
