@@ -2499,3 +2499,11 @@ def test_a_given_name_before_a_law_word_with_a_possessive_or_a_condition_stays(g
         f["entity_type"] == "MEDICAL_CONDITION"
         for f in guard.inspect("My father was diagnosed with Parkinson's disease in May.").findings
     )
+
+
+def test_dishes_named_after_people_on_a_dinner_menu_pass(guard: Guard) -> None:
+    text = (
+        "Dinner menu for Saturday: Oysters Rockefeller, Beef Stroganoff and Peach Melba for dessert. Timings?"
+    )
+    action, out = sent(guard, text)
+    assert action == "allow" and out == text, found_values(guard, text)

@@ -909,7 +909,8 @@ _DISH_AFTER = re.compile(
 )
 _COOKING = re.compile(
     r"(?i)\b(?:recipes?|bake|baking|oven|tbsp|tsp|tablespoons?|teaspoons?|grams?|\d+[ \t]?(?:cups?|(?-i:g|kg|ml|dl|l))"
-    r"|ingredients|serves?|rezept\w*|backen|backofen|recette|cuisson|receta|horno|ricetta|forno|receita"
+    r"|ingredients|serves?|menus?|dish|dishes|dinner|canap[eé]s?|dessert|starter|main course"
+    r"|rezept\w*|backen|backofen|recette|cuisson|receta|horno|ricetta|forno|receita"
     r"|recept\w*|przepis\w*|opskrift|oppskrift|resepti)\b"
 )
 
@@ -920,8 +921,11 @@ def dish(text: str, start: int, end: int) -> bool:
     value = text[start:end]
     if value.endswith(("'s", "\u2019s")) or not _COOKING.search(text):
         return False
+    words = value.split()
     return bool(
-        _DISH_BEFORE.search(text, max(0, start - 24), start) or _DISH_AFTER.match(text[end : end + 24])
+        _DISH_BEFORE.search(text, max(0, start - 24), start)
+        or _DISH_AFTER.match(text[end : end + 24])
+        or (len(words) > 1 and _DISH_BEFORE.fullmatch(words[0] + " "))  # "Beef Stroganoff" read as one name
     )
 
 
