@@ -880,7 +880,8 @@ _THE_BEFORE_EPONYM = re.compile(r"(?i)\bthe\s+$")
 
 def eponym(text: str, start: int, end: int) -> bool:
     """Whether the one word at text[start:end] is a surname used as the name of a disease, law or
-    theorem ("maladie de Parkinson", "the Krebs cycle"); a given name only after "the" and without a possessive ("the Peter principle", not "Anna's disease")."""
+    theorem ("maladie de Parkinson", "the Krebs cycle"); a given name only after "the" and without a
+    possessive ("the Peter principle", not "Anna's disease")."""
     word = text[start:end].strip()
     if not word or " " in word:
         return False
@@ -1046,7 +1047,7 @@ def venue_address(text: str, start: int, end: int) -> bool:
         fold(bracket[1]) in _landmarks()
         or any(word[0].isupper() and _venue_word(word) for word in re.findall(r"[^\W\d_]+", bracket[1]))
     ):
-        return True  # the place it is, in brackets after it: "5 Avenue Anatole France (the Eiffel Tower)"
+        return True  # the place it is, in brackets after it: "8 Avenue Winston-Churchill (the Petit Palais)"
     before = text[max(text.rfind("\n", 0, start) + 1, start - 80) : start]
     numbers = _NUMBER_RANGE.search(text[start : end + 8])  # the span may stop before "-92"
     # (the range starts in the span: ",97-300" after "aleja Sadowa 39/35" is the postcode of a row)
@@ -1158,28 +1159,12 @@ _HOUSE_NUMBER = re.compile(r"^\s*\d")
 
 
 # The street words the Germanic and Nordic languages write as the end of one word with the name they
-# honour: "Jan Luijkenstraat", "Karl-Liebknecht-Straße", "Richard-Wagner-Platz", "H.C. Andersens Boulevard".
-_STREET_ENDINGS = (
-    "straat",
-    "strasse",
-    "gasse",
-    "laan",
-    "plein",
-    "gracht",
-    "kade",
-    "steeg",
-    "singel",
-    "allee",
-    "platz",
-    "plats",
-    "plads",
-    "gade",
-    "gatan",
-    "vagen",
-    "veien",
-    "katu",
-    "utca",
-)  # fmt: skip  (not "-vej" nor "-gata": Slovak "Balážovej", "Kovačovej" are surnames in the genitive)
+# honour: "Frans Halsstraat", "Karl-Liebknecht-Straße", "Richard-Wagner-Platz", "H.C. Andersens Boulevard".
+# (Not "-vej" nor "-gata": the Slovak genitive of a surname ends so, "Balážovej", "Kovačovej".)
+_STREET_ENDINGS = word_set(
+    "straat strasse gasse laan plein gracht kade steeg singel allee platz plats plads gade gatan vagen veien"
+    " katu utca"
+)
 
 
 def street_name(text: str, start: int, end: int) -> bool:
@@ -1191,9 +1176,10 @@ def street_name(text: str, start: int, end: int) -> bool:
         len(words) > 1 and _STREET_BEFORE.fullmatch(words[0] + " ")
     ):  # "calle Lope de Vega", or the street word read with the name ("Rue Jean-Jacques-Rousseau")
         return not _HOUSE_NUMBER.match(text[end : end + 8])
-    last = fold(text[start:end].split()[-1]) if text[start:end].split() else ""
-    ending = next((e for e in _STREET_ENDINGS if last.endswith(e) and len(last) >= len(e) + 3), None)
-    if ending is not None and not _known(text[start:end].split()[-1]):
+    last = fold(words[-1]) if words else ""
+    if any(
+        last.endswith(ending) and len(last) >= len(ending) + 3 for ending in _STREET_ENDINGS
+    ) and not _known(words[-1]):
         return not _HOUSE_NUMBER.match(text[end : end + 8])
     after = _STREET_AFTER.match(text[end : end + 16])
     return after is not None and not _HOUSE_NUMBER.match(text[end + after.end() : end + after.end() + 8])

@@ -261,6 +261,7 @@ _ASSIGNMENT = re.compile(
 
 
 def _with_nested(text: str, pairs: Iterator[Pair]) -> Iterator[Pair]:
+    """The pairs, each followed by the assignments its value is made of, if it is made of nothing else."""
     for pair in pairs:
         yield pair
         if (
@@ -416,10 +417,6 @@ def _variable_pairs(text: str) -> Iterator[Pair]:
             yield Pair("secret", start, end)
 
 
-# A DICOM header dump, as dcmdump and pydicom print it: the element's keyword names the value.
-#   (0010,0010) PN [HALVORSEN^TRUDY^M]          #  18, 1 PatientName
-#   (0010, 0030) Patient's Birth Date         DA: '19580611'
-# A person name (PN) is family^given^middle^prefix^suffix: each part is read as the name it is.
 # An OpenSSH client config: a `Host` (or `Match`) line, then keywords and their values split by white
 # space, not by a colon or "=" (`User deploy`, `HostName 10.0.0.4`, `IdentityFile ~/.ssh/id_ed25519`).
 _SSH_HOST = re.compile(r"^[ \t]*(?:Host|Match)[ \t]+\S", re.MULTILINE)
@@ -436,6 +433,10 @@ def _ssh_config_pairs(text: str) -> Iterator[Pair]:
         yield Pair(match.group("key"), match.start("value"), match.end("value"))
 
 
+# A DICOM header dump, as dcmdump and pydicom print it: the element's keyword names the value.
+#   (0010,0010) PN [HALVORSEN^TRUDY^M]          #  18, 1 PatientName
+#   (0010, 0030) Patient's Birth Date         DA: '19580611'
+# A person name (PN) is family^given^middle^prefix^suffix: each part is read as the name it is.
 _DCMDUMP = re.compile(
     r"^[ \t]*\([0-9A-Fa-f]{4},[0-9A-Fa-f]{4}\)[ \t]+(?P<vr>[A-Z]{2})[ \t]+\[(?P<value>[^\]\n]{1,200})\]"
     r"[ \t]*#[ \t]*\d+,[ \t]*\d+[ \t]+(?P<key>[A-Za-z][\w']{1,60})",
