@@ -1405,11 +1405,13 @@ _PUBLISHED = regex.compile(
 )
 
 
-# Words near a number or an address that make it a person's own line, not an organisation's.
-_PRIVATE_LINE = regex.compile(
-    r"(?i)\b(?:my|me|mine|his|her|mobile|cell|whatsapp|private|home|mein|meine|mon|ma|mi|mio|mia|meu|minha"
-    r"|mijn|m[oó]j|moja|min|mitt|privat\w*|priv[ée]\w*)\b"
+# Words near a number or an address that make it a person's own line, not an organisation's ("my", "her
+# mobile", "privat"); `_SOMEBODY_S_PHONE` adds "our", "us" and "their".
+_OWNER_WORDS = (
+    "my|me|mine|his|her|mobile|cell|whatsapp|private|home|mein|meine|mon|ma|mi|mio|mia|meu|minha|mijn|m\u00f3j"
+    "|moja|min|mitt"
 )
+_PRIVATE_LINE = regex.compile(rf"(?i)\b(?:{_OWNER_WORDS}|moj|privat\w*|priv[\u00e9e]\w*)\b")
 
 
 def _published_contacts(text: str, results: list[Any]) -> list[Any]:
@@ -1488,10 +1490,7 @@ _VENUE_PHONE_LABEL = regex.compile(
     r"|telefon|t[ée]l[ée]phone|tel[ée]fono|telefone|puh|tlf)\b"
 )
 # Words between an address and a phone number that make the number somebody's, not the venue's.
-_SOMEBODY_S_PHONE = regex.compile(
-    r"(?i)\b(?:my|me|mine|our|us|his|her|their|mobile|cell|whatsapp|private|home|mein|meine|mon|ma|mi|mio|mia|meu"
-    r"|minha|mijn|mój|moja|min|mitt)\b"
-)
+_SOMEBODY_S_PHONE = regex.compile(rf"(?i)\b(?:our|us|their|{_OWNER_WORDS})\b")
 
 
 def _isbn(text: str, start: int, end: int) -> bool:
