@@ -529,6 +529,25 @@ def test_a_broken_insert_still_types_its_values() -> None:
     assert found["username"] == "nigmet-761" and found["first_name"] == "Nigmet"
 
 
+def test_an_unclosed_quote_in_one_insert_row_leaves_the_rows_below_it_typed() -> None:
+    # the syntax error the user asks about: the phone value of the first row lost its closing quote
+    text = (
+        "INSERT INTO crew (handle, full_name, crew_dob, phone) VALUES\n"
+        "('kestrel_ops', 'Ilse Varga', '1988-02-14', '0113 496 0321),\n"
+        "('wren_b', 'Tomas Ferreira', '1979-10-03', '07700 900461');\n"
+    )
+    found = {(pair.key, text[pair.start : pair.end]) for pair in read_pairs(text)}
+    assert {("handle", "kestrel_ops"), ("crew_dob", "1988-02-14")} <= found, found
+    assert {("handle", "wren_b"), ("full_name", "Tomas Ferreira"), ("crew_dob", "1979-10-03")} <= found, found
+
+
+@pytest.mark.timeout(20)
+def test_an_unclosed_insert_row_is_read_in_one_pass() -> None:
+    # each value of an unclosed row could be split many ways; a backtracking reader takes hours on this
+    text = "INSERT INTO t (a, b) VALUES (" + "'x', " * 400 + "'" * 300
+    assert read_pairs(text) == ()  # an unclosed row has no values to type
+
+
 def test_a_header_listed_after_a_colon_in_prose_types_headerless_rows() -> None:
     text = (
         "Find duplicates (no header, columns: member_no, fname, dob)\n\n```csv\nM55104,Daisy,1961-05-22\n```"

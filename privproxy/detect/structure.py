@@ -15,6 +15,8 @@ import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 
+import regex
+
 from .hl7 import hl7_fields
 from .normalize import without_diacritics
 
@@ -205,9 +207,9 @@ _LIST = re.compile(
     r"(?P<q>[\"'])(?P<key>[A-Za-z_][\w .\-]{0,59})(?P=q)\s*:\s*\[(?P<items>[^\[\]{}\n]{1,2000})\]"
 )
 _LIST_ITEM = re.compile(r"(?P<q>[\"'])(?P<value>(?:(?!(?P=q))[^\\\n]){1,200})(?P=q)")
-_SQL = re.compile(
-    r"INSERT\s+INTO\s+[\w.`\"\[\]]+\s*\((?P<cols>[^)]{1,2000})\)\s*VALUES\s*(?P<rows>\((?:'(?:[^']|'')*'|[^;'])*)",
-    re.IGNORECASE,
+_SQL = regex.compile(  # possessive (`regex`, as Python 3.10's `re` has none): one pass over a broken row
+    r"INSERT\s+INTO\s+[\w.`\"\[\]]+\s*\((?P<cols>[^)]{1,2000})\)\s*VALUES\s*(?P<rows>\((?:'(?:[^']|'')*+'|[^;']|')*+)",
+    regex.IGNORECASE,
 )
 # A value of a VALUES row; a typed literal's keyword is not part of it: DATE '1960-01-31', N'Zoë'.
 _SQL_VALUE = re.compile(
@@ -254,7 +256,9 @@ def read_pairs(text: str) -> tuple[Pair, ...]:
 
 # A value that is itself one or more assignments: a systemd unit's `Environment="BORG_PASSPHRASE=…"`,
 # `Environment=PGUSER=app PGPASSWORD=…`, a build argument's `ARG=value`. Each is a pair of its own.
-_ASSIGNMENTS = re.compile(r"(?:[A-Za-z_][A-Za-z0-9_.]{0,60}=(?:\"[^\"\n]*+\"|'[^'\n]*+'|[^\s\"']++)\s*+)++")
+_ASSIGNMENTS = regex.compile(
+    r"(?:[A-Za-z_][A-Za-z0-9_.]{0,60}=(?:\"[^\"\n]*+\"|'[^'\n]*+'|[^\s\"']++)\s*+)++"
+)
 _ASSIGNMENT = re.compile(
     r"(?P<key>[A-Za-z_][A-Za-z0-9_.]{0,60})=(?:\"(?P<dq>[^\"\n]*)\"|'(?P<sq>[^'\n]*)'|(?P<bare>[^\s\"']+))"
 )
@@ -888,16 +892,30 @@ def _sql_pairs(text: str) -> Iterator[Pair]:
         return
     for match in _SQL.finditer(text):
         columns = [c.strip().strip('`"[]') for c in match.group("cols").split(",")]
-        rows_at = match.start("rows")
-        for row in re.finditer(r"\(((?:'(?:[^']|'')*'|[^)])*)\)", match.group("rows")):
-            offset = rows_at + row.start(1)
-            values = list(_SQL_VALUE.finditer(row.group(1)))
+        for offset, row in _sql_rows(match.group("rows"), match.start("rows")):
+            values = list(_SQL_VALUE.finditer(row))
             if abs(len(values) - len(columns)) > 1:
                 continue  # one value missing or extra is the broken INSERT a user asks about
             for column, value in zip(columns, values, strict=False):
                 start, end = _strip(text, offset + value.start("v"), offset + value.end("v"))
                 if end > start and value.group("v").strip().upper() != "NULL":
                     yield Pair(column, start, end)
+
+
+# Possessive: an unclosed bracket or quote costs one pass, not a backtracking search over every split.
+_SQL_ROW = regex.compile(r"\(((?:'(?:[^']|'')*+'|[^)']|')*+)\)")
+_SQL_ROW_LINE = re.compile(r"^[ \t]*\(.*$", re.MULTILINE)
+
+
+def _sql_rows(rows: str, at: int) -> Iterator[tuple[int, str]]:
+    """The bracketed rows of a VALUES list, each with its offset in the text. Where the rows are written
+    one per line, each line is read alone, so an unclosed quote in one row (the broken INSERT a user asks
+    about) does not swallow the rows below it."""
+    lines = list(_SQL_ROW_LINE.finditer(rows))
+    spans = [(line.start(), line.group()) for line in lines] if len(lines) >= 2 else [(0, rows)]
+    for start, chunk in spans:
+        for row in _SQL_ROW.finditer(chunk):
+            yield at + start + row.start(1), row.group(1)
 
 
 _DELIMITERS = (",", ";", "\t", "|")
