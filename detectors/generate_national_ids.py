@@ -221,7 +221,8 @@ IDS: list[tuple[str, str, str, float, list[str]]] = [
         "ie.pps",
         r"\b\d{7}[A-W][ABWTX]?\b",
         LABELLED,
-        ["pps", "ppsn", "pps number", "personal public service"],
+        # Irish: Uimhir Phearsanta Seirbhíse Poiblí
+        ["pps", "ppsn", "pps number", "personal public service", "upsp", "uimhir pps", "uimhir phearsanta"],
     ),
     ("AR", "ar.cuit", r"\b\d{2}-?\d{8}-?\d\b", LABELLED, ["cuit", "cuil"]),
     # not inside an IP address or a longer dotted number ("203.0.113.195")

@@ -2507,3 +2507,135 @@ def test_dishes_named_after_people_on_a_dinner_menu_pass(guard: Guard) -> None:
     )
     action, out = sent(guard, text)
     assert action == "allow" and out == text, found_values(guard, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "values"),
+    [
+        # Frisian, Maori, Romansh, Afrikaans and Swahili form labels
+        (
+            "Namme: Hessel Hoekstra\nBertedatum: 4 maaie 1983\nTelefoan: 06 31 52 84 07",
+            ["4 maaie 1983", "06 31 52 84 07"],
+        ),
+        (
+            "Ingoa: Hemi Tautahi\nRā whānau: 3 Hōngongoi 1979\nNama pēke: 06-0158-0932817-00",
+            ["3 Hōngongoi 1979", "06-0158-0932817-00"],
+        ),
+        (
+            "Data da naschientscha: 9 da favrer 1968\nAdressa: Via Sura 7, 7500 San Murezzan",
+            ["9 da favrer 1968"],
+        ),
+        ("Polisnommer: LP-3381-20917\nUitbetaling na tjekrekening 40718833251", ["LP-3381-20917"]),
+        ("Akaunti ya benki: 0207113958400\nSimu: 0711 902 364", ["0207113958400", "0711 902 364"]),
+        # a remark in brackets after the name under a relation label
+        ("Eiser: Annelie du Toit (weduwee), selfoon 082 447 1190", ["Annelie du Toit"]),
+    ],
+)
+def test_form_labels_of_more_languages_type_their_values(guard: Guard, text: str, values: list[str]) -> None:
+    assert_redacted(guard, text, values)
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        ("- Phạm Thị Lan, sinh 14/02/1981, quê Huế", "14/02/1981"),
+        ("ús Tjitske (berne 2 july 2011) docht ek mei", "2 july 2011"),
+        ("Páistí: Róisín (rugadh 07/09/2014)", "07/09/2014"),
+        ("Hy is gebore op 21 Junie 1987 in Bloemfontein.", "21 Junie 1987"),
+    ],
+)
+def test_birth_words_of_more_languages_mark_a_date_of_birth(guard: Guard, text: str, value: str) -> None:
+    births = [
+        text[f["start"] : f["end"]]
+        for f in guard.inspect(text).findings
+        if f["entity_type"] == "DATE_OF_BIRTH"
+    ]
+    assert value in births, found_values(guard, text)
+
+
+def test_a_listed_record_with_a_phone_number_names_its_person_in_any_cased_script(guard: Guard) -> None:
+    text = "Danh sách:\n- Đoàn Minh Khôi, sinh viên năm hai, SĐT 0912 488 307\n- Lý Thu Hà, SĐT 0987 120 446"
+    assert_redacted(guard, text, ["Đoàn Minh Khôi", "Lý Thu Hà"])
+
+
+@pytest.mark.parametrize(
+    ("text", "value"),
+    [
+        (
+            "Giao hàng tới 112/7 Cô Bắc, phường Cô Giang, quận 1, TP.HCM, gọi trước",
+            "112/7 Cô Bắc, phường Cô Giang, quận 1, TP.HCM",
+        ),
+        (
+            "Kargo Bostancı Mah., Emin Ali Paşa Cad. No: 31 D: 9, Kadıköy/İstanbul adresine",  # noqa: RUF001
+            "Emin Ali Paşa Cad. No: 31 D: 9, Kadıköy/İstanbul",  # noqa: RUF001
+        ),
+    ],
+)
+def test_vietnamese_ward_addresses_and_turkish_door_numbers_are_addresses(
+    guard: Guard, text: str, value: str
+) -> None:
+    streets = [
+        text[f["start"] : f["end"]]
+        for f in guard.inspect(text).findings
+        if f["entity_type"] == "STREET_ADDRESS"
+    ]
+    assert any(value in street for street in streets), found_values(guard, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Ist diese Briefvorlage korrekt? Die Platzhalter ersetzen wir später.\n\nMax Mustermann\nMusterstraße 1\n"
+        "12345 Musterstadt\nTelefon: 01234 567890\n\nSehr geehrte Frau Musterfrau,",
+        "Our style guide says to show jane.doe@example.com and (212) 555-0142 in screenshots. Why is example.com safe?",
+        'Seed data, all fake: {"name": "John Q. Public", "email": "jq.public@example.org"}',
+    ],
+)
+def test_a_templates_placeholders_pass(guard: Guard, text: str) -> None:
+    action, out = sent(guard, text)
+    assert action == "allow" and out == text, found_values(guard, text)
+
+
+def test_a_real_value_beside_a_templates_placeholders_is_still_found(guard: Guard) -> None:
+    text = "Vorlage mit Platzhaltern: Max Mustermann, Musterstraße 1. Mein echter Kontakt: Heike Brandt, 0171 4429305."
+    assert_redacted(guard, text, ["Heike Brandt", "0171 4429305"])
+
+
+@pytest.mark.parametrize(
+    ("text", "names"),
+    [
+        (
+            "보험 명단입니다.\n1. 한지민 — 010-3928-4417 — 무릎 수술\n2. 오세훈 — 010-5510-2093",
+            ["한지민", "오세훈"],
+        ),
+        (
+            "| الطالب | ولي الأمر | الجوال |\n|---|---|---|\n| مريم فادي نصار | فادي نصار | 079 441 2380 |",
+            ["مريم فادي نصار", "فادي نصار"],
+        ),
+        (
+            "खाताधारक: रमेश कुमार वर्मा\nनामिती: पत्नी कविता वर्मा, जन्म तिथि 11/03/1975",
+            ["रमेश कुमार वर्मा", "कविता वर्मा"],
+        ),
+    ],
+)
+def test_names_in_uncased_scripts_under_role_columns_and_in_numbered_records(
+    guard: Guard, text: str, names: list[str]
+) -> None:
+    assert_redacted(guard, text, names)
+
+
+def test_a_landmark_named_before_an_address_makes_it_the_landmarks(guard: Guard) -> None:
+    text = "The Flatiron Building at 175 Fifth Avenue, New York, NY 10010 opened in 1902. How tall is it?"
+    action, out = sent(guard, text)
+    assert action == "allow" and out == text, found_values(guard, text)
+    assert_redacted(
+        guard,
+        "My flat faces the Flatiron Building, I live at 12 West 22nd Street, NY 10010.",
+        ["12 West 22nd Street"],
+    )
+
+
+def test_a_number_in_a_check_digit_exercise_is_no_ones(guard: Guard) -> None:
+    text = "Homework: find the check digit for 4539148803, using the Luhn algorithm, and show each step."
+    action, out = sent(guard, text)
+    assert action == "allow" and out == text, found_values(guard, text)

@@ -426,14 +426,25 @@ class Detector:
             ]
             # a postcode alone is an example in a text of examples, but a part of somebody's address in a
             # record that names or reaches somebody (a test fixture's `"zip": "40-003"` next to an e-mail)
-            somebody = any(r.entity_type in _SOMEBODY and r.score >= self.settings.min_score for r in results)
+            placeholders = placeholder_name_words(scanned.text) if documents else frozenset()
+            somebody = any(
+                r.entity_type in _SOMEBODY
+                and r.score >= self.settings.min_score
+                # a template's own sample person and mailbox are nobody ("Max Mustermann", "…@example.com")
+                and not (documents and _documented(scanned.text, r))
+                and not (
+                    documents
+                    and r.entity_type == "PERSON"
+                    and placeholder_name_part(scanned.text[r.start : r.end], placeholders)
+                )
+                for r in results
+            )
             # and a drama number quoted in a record that names somebody is theirs (a directory's seed
             # data: `phone: "(512) 555-0119"` under a member's name and e-mail)
             named = any(
                 r.entity_type in ("PERSON", "EMAIL_ADDRESS") and r.score >= self.settings.min_score
                 for r in results
             )
-            placeholders = placeholder_name_words(scanned.text) if documents else frozenset()
             results = [
                 r
                 for r in results

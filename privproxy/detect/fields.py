@@ -171,6 +171,11 @@ class FieldRecognizer(_StructureRecognizer):
             dash = _ID_AFTER.search(text, start, end)  # "Hasta: Naciye Kaplan - T.C. 83088774162"
             if dash is not None and self._value.search(text[start : dash.start()]):
                 return start, dash.start()
+            # a word or two in brackets after the name says who the person is ("Claimant: <name> (widow),
+            # mobile …", "Heir: <name> (husband)"): the name is what stands before them
+            remark = _REMARK_AFTER.search(text, start, end)
+            if remark is not None and self._value.search(text[start : remark.start()]):
+                return start, remark.start()
         return start, end
 
     def _names_a_field(self, value: str) -> bool:
@@ -185,6 +190,8 @@ class FieldRecognizer(_StructureRecognizer):
 
 _DIGIT = re.compile(r"\d")
 # A dash or a slash after a name, then the person's number or id: "Naciye Kaplan - T.C. 83088774162".
+# A short remark in brackets after a value: " (widow)", " (mother, Tuesdays)".
+_REMARK_AFTER = regex.compile(r"\s+\(\p{L}+(?:[\s,]+\p{L}+){0,2}\)")
 _ID_AFTER = re.compile(r"\s+[-\u2013\u2014/]\s+(?=[^\n]*\d)")
 # What follows a name on a contact line: a phone number (its word first or not) or an e-mail address.
 _CONTACT_AFTER = re.compile(

@@ -710,8 +710,14 @@ _DOCUMENTATION_TALK = re.compile(
     r"|luhn|qa|pytest|unittest|jest|junit|rspec|fixtures?|mocks?|stubs?|seed(?:s|er|ers)?"
     r"|ejemplos?|exemplos?|esempio|esempi|exemples?|beispiele?|voorbeeld(?:en)?|przykład\w*|exempel|eksempel|"
     r"esimerkki\w*|örnek|příklad\w*|példa|exemplu|testnummer|prueba|teste|documentación|documentação|"
-    r"documentazione|dokumentation|documentatie|dokumentacja|dokumentacij\w*|dokumentáci\w*|primer|primjer)"
+    r"documentazione|dokumentation|documentatie|dokumentacja|dokumentacij\w*|dokumentáci\w*|primer|primjer"
+    # a template's or a mock-up's placeholders: "Die Platzhalter ersetzen wir später", a style guide's
+    # screenshots, "тестовые данные"
+    r"|platzhalter|templates?|vorlagen?|plantillas?|sjablonen|sjabloon|szablon\w*|segnaposto|demo|mock-?ups?"
+    r"|wireframes?|screenshots?|style\s?guides?|пример\w*|тестов\w*|шаблон\w*|заглушк\w*|фиктивн\w*)"
     r"(?![A-Za-z0-9@-]|\.\w)"
+    # a documentation domain named as such, not as a mailbox's ("why is example.com safe to use?")
+    r"|(?<![\w@./:-])example\.(?:com|org|net)\b(?![@./:\w-])"
 )
 # Test code: a test framework's decorator or import, a spec's describe/it/test call.
 _TEST_CODE = re.compile(
@@ -818,7 +824,10 @@ _EXAMPLE_BEFORE = re.compile(
     r"(?i)(?<!\bfor )(?<!\bzum )(?<!\bpar )(?<!\bpor )(?<!\bper )(?<!\bna )(?<!\btill )(?<!\bfor\xa0)"
     r"(?<![.@/\w-])(?:example|examples|exemplo|ejemplo|esempio|exemple|beispiel|voorbeeld|przykład\w*|exempel|"
     r"eksempel|esimerkki\w*|örnek|příklad\w*|példa|exemplu|test ?number|testnummer|test value|testwert|"
-    r"de prueba|de teste|di prova|dummy|sample|fictitious|fictional|ficticio|fictício|fictif|fiktiv\w*)\b"
+    r"de prueba|de teste|di prova|dummy|sample|fictitious|fictional|ficticio|fictício|fictif|fiktiv\w*|"
+    # a checksum exercise: "find the check digit for …", "why does … fail the Luhn check"
+    r"check ?digits?|checksum|luhn|prüfziffer|chiffre de contrôle|clé de contrôle|dígito de control|"
+    r"dígito verificador|cifra di controllo)\b"
     r"[^.!?\n]{0,40}$"
 )
 _POSSESSIVE_WORD = re.compile(
@@ -833,7 +842,10 @@ def owned(text: str, start: int, end: int) -> bool:
 
 
 # Identifier types an example talks about: numbers with a checksum or a documented shape.
-_EXAMPLE_TYPES = frozenset({"NATIONAL_ID", "IBAN_CODE", "CREDIT_CARD", "PHONE_NUMBER"}) | COUNTRY_ID_TYPES
+_EXAMPLE_TYPES = (
+    frozenset({"NATIONAL_ID", "IBAN_CODE", "CREDIT_CARD", "PHONE_NUMBER", "US_BANK_NUMBER"})
+    | COUNTRY_ID_TYPES
+)
 
 
 def example_value(entity_type: str, text: str, start: int) -> bool:
@@ -914,8 +926,16 @@ _COURTESY_TITLE = re.compile(r"(?i)(?:mr|mrs|ms|miss|mx|dr|herr|frau|mme|mlle|m|
 
 def placeholder_name_part(value: str, words: frozenset[str]) -> bool:
     """Whether a PERSON value is made of those words only, a courtesy title aside ("Ms Doe", "Jane")."""
-    parts = [part for part in value.split() if not _COURTESY_TITLE.fullmatch(part)]
-    return bool(parts) and all(part.casefold() in words for part in parts)
+    parts = [part.rstrip(".").casefold() for part in value.split() if not _COURTESY_TITLE.fullmatch(part)]
+    return bool(parts) and all(
+        part in words or _PLACEHOLDER_STEM.match(part) or (part.isdigit() and len(parts) > 1)
+        for part in parts
+    )
+
+
+# German forms and templates name their sample person, street and town after "Muster" (sample):
+# "Frau Musterfrau", "Musterstraße 1", "12345 Musterstadt".
+_PLACEHOLDER_STEM = re.compile(r"(?i)muster(?!\w*(?:ing|ed)\b)\w{3,}")
 
 
 # Identifiers their issuers or the standard manuals print as the example of a valid one: the Canada
@@ -968,9 +988,12 @@ def documented_test_value(entity_type: str, value: str) -> bool:
     if entity_type == "EMAIL_ADDRESS":
         return _DOCUMENTATION_DOMAIN.search(value) is not None
     if entity_type == "PERSON":
-        return " ".join(value.split()).casefold() in _PLACEHOLDER_NAMES
+        return " ".join(value.replace(".", " ").split()).casefold() in _PLACEHOLDER_NAMES  # "John Q. Public"
     if entity_type == "STREET_ADDRESS":
-        return _BARE_POSTCODE.fullmatch(value.strip()) is not None  # "SW1A 1AA" in a validator's tests
+        # "SW1A 1AA" in a validator's tests; "Musterstraße 1, 12345 Musterstadt" in a letter template
+        return _BARE_POSTCODE.fullmatch(value.strip()) is not None or all(
+            _PLACEHOLDER_STEM.match(word) or not word.isalpha() for word in re.findall(r"\w+", value)
+        )
     if entity_type == "IBAN_CODE":  # "NL91 ABNA 0417 1643 00": the registry's example for the Netherlands
         return re.sub(r"[\s\-]", "", value).upper() in _REGISTRY_EXAMPLE_IBANS
     if entity_type == "IP_ADDRESS":

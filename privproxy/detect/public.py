@@ -1059,8 +1059,24 @@ def venue_address(text: str, start: int, end: int) -> bool:
         return True  # the address of the place just named: "Sagrada Família (carrer de Mallorca, 401)"
     if _figure_s_house(before):
         return True  # "La Maison de Victor Hugo est au …", "Casa Fernando Pessoa (Rua …)"
+    if _landmark_in(before) and not owned(text, start, end):
+        return True  # "The Empire State Building at 350 Fifth Avenue", "La Sagrada Família és al carrer …"
     # a named venue: "Van Gogh Museum", "Livraria Lello", "Schillerhaus" ("the restaurant" is none)
     return any(word[0].isupper() and _venue_word(word) for word in re.findall(r"[^\W\d_]+", before))
+
+
+def _landmark_in(before: str) -> bool:
+    """Whether a listed landmark is named in `before`: a run of one to five words that starts with a
+    capital ("Empire State Building", "Sagrada Família", "Palacio de Cristal")."""
+    words = list(re.finditer(r"[^\W\d_][\w'\u2019-]*", before))
+    landmarks = _landmarks()
+    for i, first in enumerate(words):
+        if not first.group()[0].isupper():
+            continue
+        for last in words[i : i + 5]:
+            if fold(before[first.start() : last.end()]) in landmarks:
+                return True
+    return False
 
 
 # What stands at an address, in brackets right after it, with an article at most before its name.

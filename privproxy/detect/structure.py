@@ -1387,8 +1387,15 @@ _ISSUED_TYPES = frozenset(
 
 # A person's record pasted without its header: a delimited row that holds an e-mail address.
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
-_NAME_CELL = re.compile(
-    r"[A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'\u2019\-]+(?: [A-ZÀ-ÖØ-ÞĀ-Ž][a-zß-öø-ÿā-ž'\u2019\-]+){0,2}"
+_NAME_CELL = regex.compile(r"\p{Lu}[\p{Ll}\p{M}'\u2019\-]+(?: \p{Lu}[\p{Ll}\p{M}'\u2019\-]+){0,2}")
+# A list item that is one person's record: a bullet or a number, two to four capitalized words (or a Hangul
+# or Han name), a comma or a dash, and a phone number further on the line ("- <Surname> <Middle> <Given>,
+# born …, phone 0903 …", "1. <Hangul name> — <id> — 010-…").
+_LISTED_RECORD = regex.compile(
+    r"^[ \t]*(?:[-*\u2022\u2013]|\d{1,3}[.)])[ \t]+"
+    r"(?P<name>\p{Lu}[\p{Ll}\p{M}'\u2019\-]+(?: \p{Lu}[\p{Ll}\p{M}'\u2019\-]+){1,3}|\p{Hangul}{2,4}|\p{Han}{2,4})"
+    r"(?:,|[ \t]+[\u2014\u2013|-][ \t]+)"
+    r"(?=[^\n]*?(?<![\d.])(?:\+\d{1,3}[ .\-]?)?\(?\d{2,5}\)?(?:[ .\-]?\d{2,4}){2,4}(?![\d.]))"
 )
 
 
@@ -1404,6 +1411,9 @@ def record_name_cells(text: str) -> list[tuple[int, int]]:
     found: list[tuple[int, int]] = _surname_first_cells(text)
     for line_start, line in split_lines(text):
         if "@" not in line or not _EMAIL.search(line):
+            item = _LISTED_RECORD.match(line)
+            if item is not None and not ordinary_words(item.group("name")):
+                found.append((line_start + item.start("name"), line_start + item.end("name")))
             continue
         delimiter = max((d for d in _DELIMITERS if d != "|"), key=line.count)
         if line.count(delimiter) < 2:
