@@ -2553,6 +2553,15 @@ def test_birth_words_of_more_languages_mark_a_date_of_birth(guard: Guard, text: 
     assert value in births, found_values(guard, text)
 
 
+def test_a_book_list_with_isbns_names_nobody(guard: Guard) -> None:
+    text = (
+        "Order for the reading group:\n- The Old Man and the Sea, Scribner — ISBN 978-0-684-80122-3\n"
+        "- Brave New World, Vintage — ISBN 978-0-09-947446-4"
+    )
+    action, out = sent(guard, text)
+    assert action == "allow" and out == text, found_values(guard, text)
+
+
 def test_a_listed_record_with_a_phone_number_names_its_person_in_any_cased_script(guard: Guard) -> None:
     text = "Danh sách:\n- Đoàn Minh Khôi, sinh viên năm hai, SĐT 0916 488 307\n- Lý Thu Hà, SĐT 0987 120 446"
     assert_redacted(guard, text, ["Đoàn Minh Khôi", "Lý Thu Hà"])
@@ -2589,6 +2598,7 @@ def test_vietnamese_ward_addresses_and_turkish_door_numbers_are_addresses(
         "12345 Musterstadt\nTelefon: 01234 567890\n\nSehr geehrte Frau Musterfrau,",
         "Our style guide says to show jane.doe@example.com and (212) 555-0142 in screenshots. Why is example.com safe?",
         'Seed data, all fake: {"name": "John Q. Public", "email": "jq.public@example.org"}',
+        'Our API docs show: {"to": {"line1": "42 Sample Road", "city": "Anytown", "postcode": "AB1 2CD"}}',
     ],
 )
 def test_a_templates_placeholders_pass(guard: Guard, text: str) -> None:
@@ -2607,6 +2617,10 @@ def test_a_real_value_beside_a_templates_placeholders_is_still_found(guard: Guar
         (
             "보험 명단입니다.\n1. 한지민 — 010-3928-4461 — 무릎 수술\n2. 오세훈 — 010-5510-2093",
             ["한지민", "오세훈"],
+        ),
+        (
+            "عطیات:\n1. نعیم اختر، فون 0301-5538047، عطیہ 5,000 روپے\n2. صائمہ نورین، فون 0345-7736093",
+            ["نعیم اختر", "صائمہ نورین"],
         ),
         (
             "| الطالب | ولي الأمر | الجوال |\n|---|---|---|\n| مريم فادي نصار | فادي نصار | 079 441 2380 |",

@@ -933,9 +933,11 @@ def placeholder_name_part(value: str, words: frozenset[str]) -> bool:
     )
 
 
-# German forms and templates name their sample person, street and town after "Muster" (sample):
-# "Frau Musterfrau", "Musterstraße 1", "12345 Musterstadt".
-_PLACEHOLDER_STEM = re.compile(r"(?i)muster(?!\w*(?:ing|ed)\b)\w{3,}")
+# Templates name their sample person, street and town after "Muster" (German for sample) or "example":
+# "Frau Musterfrau", "Musterstraße 1", "12345 Musterstadt", "123 Example Street", "Anytown".
+_PLACEHOLDER_STEM = re.compile(
+    r"(?i)(?:muster(?!\w*(?:ing|ed)\b)\w{3,}|example|sample|beispiel\w*|any(?:town|ville|city|state|where)\b)"
+)
 
 
 # Identifiers their issuers or the standard manuals print as the example of a valid one: the Canada
@@ -991,8 +993,10 @@ def documented_test_value(entity_type: str, value: str) -> bool:
         return " ".join(value.replace(".", " ").split()).casefold() in _PLACEHOLDER_NAMES  # "John Q. Public"
     if entity_type == "STREET_ADDRESS":
         # "SW1A 1AA" in a validator's tests; "Musterstraße 1, 12345 Musterstadt" in a letter template
-        return _BARE_POSTCODE.fullmatch(value.strip()) is not None or all(
-            _PLACEHOLDER_STEM.match(word) or not word.isalpha() for word in re.findall(r"\w+", value)
+        words = re.findall(r"\w+", value)
+        return _BARE_POSTCODE.fullmatch(value.strip()) is not None or (
+            any(_PLACEHOLDER_STEM.match(word) for word in words)
+            and sum(word.isalpha() for word in words) <= 4
         )
     if entity_type == "IBAN_CODE":  # "NL91 ABNA 0417 1643 00": the registry's example for the Netherlands
         return re.sub(r"[\s\-]", "", value).upper() in _REGISTRY_EXAMPLE_IBANS

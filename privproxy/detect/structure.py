@@ -1388,13 +1388,18 @@ _ISSUED_TYPES = frozenset(
 # A person's record pasted without its header: a delimited row that holds an e-mail address.
 _EMAIL = re.compile(r"[\w.+\-]+@[\w\-]+(?:\.[\w\-]+)+")
 _NAME_CELL = regex.compile(r"\p{Lu}[\p{Ll}\p{M}'\u2019\-]+(?: \p{Lu}[\p{Ll}\p{M}'\u2019\-]+){0,2}")
+# A catalogue number's word on a line: its digits are no phone number.
+_CATALOGUE_NUMBER = regex.compile(r"(?i)\b(?:isbn|issn|ean|upc|sku|gtin|doi|asin|art\.?\s?nr|item\s+no)\b")
 # A list item that is one person's record: a bullet or a number, two to four capitalized words (or a Hangul
-# or Han name), a comma or a dash, and a phone number further on the line ("- <Surname> <Middle> <Given>,
+# or Han name, or two to four Arabic, Hebrew or Devanagari words), a comma or a dash, and a phone number
+# further on the line ("- <Surname> <Middle> <Given>,
 # born …, phone 0903 …", "1. <Hangul name> — <id> — 010-…").
 _LISTED_RECORD = regex.compile(
     r"^[ \t]*(?:[-*\u2022\u2013]|\d{1,3}[.)])[ \t]+"
-    r"(?P<name>\p{Lu}[\p{Ll}\p{M}'\u2019\-]+(?: \p{Lu}[\p{Ll}\p{M}'\u2019\-]+){1,3}|\p{Hangul}{2,4}|\p{Han}{2,4})"
-    r"(?:,|[ \t]+[\u2014\u2013|-][ \t]+)"
+    r"(?P<name>\p{Lu}[\p{Ll}\p{M}'\u2019\-]+(?: \p{Lu}[\p{Ll}\p{M}'\u2019\-]+){1,3}|\p{Hangul}{2,4}|\p{Han}{2,4}"
+    r"|[\p{Arabic}\p{M}]{2,}(?: [\p{Arabic}\p{M}]{2,}){1,3}|[\p{Hebrew}\p{M}]{2,}(?: [\p{Hebrew}\p{M}]{2,}){1,3}"
+    r"|[\p{Devanagari}]{2,}(?: [\p{Devanagari}]{2,}){1,3})"
+    r"(?:[,\u060c]|[ \t]+[\u2014\u2013|-][ \t]+)"
     r"(?=[^\n]*?(?<![\d.])(?:\+\d{1,3}[ .\-]?)?\(?\d{2,5}\)?(?:[ .\-]?\d{2,4}){2,4}(?![\d.]))"
 )
 
@@ -1406,13 +1411,19 @@ def record_name_cells(text: str) -> list[tuple[int, int]]:
     A row of a customer or employee export is one person's record: with or without its header,
     its capitalized one-to-three-word cells are that person's names.
     """
-    from .names import ordinary_words
+    from .names import any_stop_word, ordinary_words
 
     found: list[tuple[int, int]] = _surname_first_cells(text)
     for line_start, line in split_lines(text):
         if "@" not in line or not _EMAIL.search(line):
             item = _LISTED_RECORD.match(line)
-            if item is not None and not ordinary_words(item.group("name")):
+            if (
+                item is not None
+                and not ordinary_words(item.group("name"))
+                # a book's or a product's line: "- The Great Gatsby, Scribner — ISBN 978-0-…"
+                and item.group("name").split()[0].casefold() not in any_stop_word()
+                and not _CATALOGUE_NUMBER.search(line)
+            ):
                 found.append((line_start + item.start("name"), line_start + item.end("name")))
             continue
         delimiter = max((d for d in _DELIMITERS if d != "|"), key=line.count)
