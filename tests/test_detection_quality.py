@@ -2653,3 +2653,10 @@ def test_a_number_in_a_check_digit_exercise_is_no_ones(guard: Guard) -> None:
     text = "Homework: find the check digit for 4539148803, using the Luhn algorithm, and show each step."
     action, out = sent(guard, text)
     assert action == "allow" and out == text, found_values(guard, text)
+
+
+def test_an_accounts_holder_in_brackets_is_a_name_found_everywhere_with_its_marks(guard: Guard) -> None:
+    # Yoruba letters carry combining tone marks (ọ̀, ẹ́) and start with letters like Ọ: the holder's name
+    # is still one to look for elsewhere, and a given name before its surname elsewhere takes it along
+    text = "Ẹ jọ̀wọ́ ẹ fi ranṣẹ́ sí Ìyábọ̀ Ọlápàdé àti Bọ́lá Ọlápàdé.\nOwó: GTBank, 0139924871 (Bọ́lá Ọlápàdé)"
+    assert_redacted(guard, text, ["Bọ́lá Ọlápàdé", "Ìyábọ̀ Ọlápàdé"])

@@ -1311,10 +1311,16 @@ def names_before_ages(text: str) -> list[Any]:
 # Two or three capitalized words, a comma or a bracket, at most a short label, then a personal identifier
 # ("Thabo Mokoena, ID 8807235082088", "Ana Ruiz Vidal (DNI 12345678Z)"): the holder's name.
 _NAME_BEFORE_ID = regex.compile(
-    r"(?<![\p{L}\p{N}])(?P<name>\p{Lu}[\p{Ll}'\u2019-]+(?:[ \t]+\p{Lu}[\p{Ll}'\u2019-]+){1,2})"
+    r"(?<![\p{L}\p{N}\p{M}])(?P<name>\p{Lu}[\p{Ll}\p{M}'\u2019-]+(?:[ \t]+\p{Lu}[\p{Ll}\p{M}'\u2019-]+){1,2})"
     r"[ \t]*[,(][ \t]*(?:[\p{L}.#\u00ba\u00b0]{1,12}[ \t:.#-]*){0,3}$"
 )
 _HELD_IDS = COUNTRY_ID_TYPES | {"NATIONAL_ID", "UK_NHS", "PASSPORT", "DRIVER_LICENSE", "US_PASSPORT"}
+# The holder's name in brackets right after an account or an identifier: "GTBank, 0123456789 (<Given>
+# <Surname>)", "IBAN … (Max Müller)"; with the marks of Yoruba, Vietnamese or Lithuanian letters.
+_HOLDER_AFTER = regex.compile(
+    r"[ \t]*\([ \t]*(?P<name>\p{Lu}[\p{Ll}\p{M}'\u2019-]+(?:[ \t]+\p{Lu}[\p{Ll}\p{M}'\u2019-]+){1,3})[ \t]*\)"
+)
+_HELD_ACCOUNTS = _HELD_IDS | {"ACCOUNT_NUMBER", "IBAN_CODE", "US_BANK_NUMBER"}
 
 
 def names_before_ids(text: str, results: list[Any], min_score: float) -> list[Any]:
@@ -1333,6 +1339,22 @@ def names_before_ids(text: str, results: list[Any], min_score: float) -> list[An
             continue
         found.append(
             recognizer_result("PERSON", match.start("name"), match.end("name"), 0.6, NAME_BEFORE_ID, why)
+        )
+    for r in results:
+        if r.entity_type not in _HELD_ACCOUNTS or r.score < min_score:
+            continue
+        holder = _HOLDER_AFTER.match(text, r.end)
+        if holder is None or ordinary_words(holder["name"]) or holder["name"] in place_names():
+            continue
+        found.append(
+            recognizer_result(
+                "PERSON",
+                holder.start("name"),
+                holder.end("name"),
+                0.6,
+                NAME_BEFORE_ID,
+                "a holder's name after it",
+            )
         )
     return found
 

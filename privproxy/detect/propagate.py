@@ -15,6 +15,8 @@ import itertools
 import re
 from collections.abc import Callable, Sequence
 
+import regex
+
 from ..entity_types import COUNTRY_ID_TYPES
 from .findings import Finding
 from .names import any_stop_word, frequent_word
@@ -41,10 +43,11 @@ _SPREAD = frozenset(
     }
     | COUNTRY_ID_TYPES
 )
-_NAME_PART = re.compile(r"[A-ZÀ-ÖØ-ÞĀ-Ž][\w'\u2019\-]{2,}")
+_NAME_PART = regex.compile(r"(?=\p{Latin})\p{Lu}[\w'\u2019\-]{2,}")
 # A name that can be looked for elsewhere: words of letters, not an all-caps keyword or code
 # ("NOT NULL", "StartWorkers(ctx" are the NER's mistakes, which must not spread).
-_NAME_LIKE = re.compile(r"[^\W\d_][^\W\d_'\u2019\-]*(?:[ '\u2019\-][^\W\d_]+)*")
+# (`regex`: its \w holds combining marks, so a letter may carry them: Yoruba "Fúnmiláyọ̀")
+_NAME_LIKE = regex.compile(r"[^\W\d_][^\W\d_'\u2019\-]*(?:[ '\u2019\-][^\W\d_]+)*")
 
 
 # A name in scripts written without spaces between words (Han, kana, Hangul, Thai): "宇佐美 翔太" is
@@ -277,7 +280,10 @@ _UNCASED_WORD_BEFORE = re.compile(
 
 # A capitalized word right before a found surname written again, on its line: "Caradoc" of "Caradoc
 # Treloar" in the emergency-contact column, after "Morwenna Treloar" was found.
-_CASED_WORD_BEFORE = re.compile(r"(?<![\w'\u2019.\-])([A-ZÀ-ÖØ-ÞĀ-Ž][a-zà-öø-ÿā-ž]{2,})[ \t]$")
+# (a Latin word, its letters with combining marks or from Latin Extended Additional: Yoruba "Adébáyọ̀")
+_CASED_WORD_BEFORE = regex.compile(
+    r"(?<![\w'\u2019.\-])((?=\p{Latin})\p{Lu}(?:(?=\p{Latin})\p{Ll}|\p{M}){2,})[ \t]$"
+)
 
 
 def _kin_before(texts: Sequence[str], added: Sequence[tuple[int, Finding]]) -> list[tuple[int, Finding]]:
