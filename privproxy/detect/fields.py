@@ -190,9 +190,9 @@ class FieldRecognizer(_StructureRecognizer):
 
 _DIGIT = re.compile(r"\d")
 # A dash or a slash after a name, then the person's number or id: "Naciye Kaplan - T.C. 83088774162".
+_ID_AFTER = re.compile(r"\s+[-\u2013\u2014/]\s+(?=[^\n]*\d)")
 # A short remark in brackets after a value: " (widow)", " (mother, Tuesdays)".
 _REMARK_AFTER = regex.compile(r"\s+\(\p{L}+(?:[\s,]+\p{L}+){0,2}\)")
-_ID_AFTER = re.compile(r"\s+[-\u2013\u2014/]\s+(?=[^\n]*\d)")
 # What follows a name on a contact line: a phone number (its word first or not) or an e-mail address.
 _CONTACT_AFTER = re.compile(
     r"\s*(?:(?i:tel|t\u00e9l|\u0442\u0435\u043b|phone|ph|mob|mobile|gsm|cell|tlf|tfn|puh|mobil|handy|cel)\w{0,6}\.?:?\s*)?"

@@ -1392,8 +1392,7 @@ _NAME_CELL = regex.compile(r"\p{Lu}[\p{Ll}\p{M}'\u2019\-]+(?: \p{Lu}[\p{Ll}\p{M}
 _CATALOGUE_NUMBER = regex.compile(r"(?i)\b(?:isbn|issn|ean|upc|sku|gtin|doi|asin|art\.?\s?nr|item\s+no)\b")
 # A list item that is one person's record: a bullet or a number, two to four capitalized words (or a Hangul
 # or Han name, or two to four Arabic, Hebrew or Devanagari words), a comma or a dash, and a phone number
-# further on the line ("- <Surname> <Middle> <Given>,
-# born …, phone 0903 …", "1. <Hangul name> — <id> — 010-…").
+# further on the line ("- <Surname> <Middle> <Given>, born …, phone 0903 …", "1. <Hangul name> — <id> — 010-…").
 _LISTED_RECORD = regex.compile(
     r"^[ \t]*(?:[-*\u2022\u2013]|\d{1,3}[.)])[ \t]+"
     r"(?P<name>\p{Lu}[\p{Ll}\p{M}'\u2019\-]+(?: \p{Lu}[\p{Ll}\p{M}'\u2019\-]+){1,3}|\p{Hangul}{2,4}|\p{Han}{2,4}"
