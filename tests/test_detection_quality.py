@@ -2660,3 +2660,9 @@ def test_an_accounts_holder_in_brackets_is_a_name_found_everywhere_with_its_mark
     # is still one to look for elsewhere, and a given name before its surname elsewhere takes it along
     text = "Ẹ jọ̀wọ́ ẹ fi ranṣẹ́ sí Ìyábọ̀ Ọlápàdé àti Bọ́lá Ọlápàdé.\nOwó: GTBank, 0139924871 (Bọ́lá Ọlápàdé)"
     assert_redacted(guard, text, ["Bọ́lá Ọlápàdé", "Ìyábọ̀ Ọlápàdé"])
+
+
+def test_a_list_of_bare_postcodes_in_a_validators_test_is_nobodys(guard: Guard) -> None:
+    text = "My postcode validator fails some tests: SW1A 1AA, EC1A 1BB, W1A 0AX and M1 1AE. Why?"
+    action, out = sent(guard, text)
+    assert action == "allow" and out == text, found_values(guard, text)

@@ -993,8 +993,9 @@ def documented_test_value(entity_type: str, value: str) -> bool:
         return " ".join(value.replace(".", " ").split()).casefold() in _PLACEHOLDER_NAMES  # "John Q. Public"
     if entity_type == "STREET_ADDRESS":
         # "SW1A 1AA" in a validator's tests; "Musterstraße 1, 12345 Musterstadt" in a letter template
+        # or a list of them, as a validator's tests give them ("SW1A 1AA, EC1A 1BB, W1A 0AX")
         words = re.findall(r"\w+", value)
-        return _BARE_POSTCODE.fullmatch(value.strip()) is not None or (
+        return all(_BARE_POSTCODE.fullmatch(part) for part in re.split(r"\s*[,;]\s*", value.strip())) or (
             any(_PLACEHOLDER_STEM.match(word) for word in words)
             and sum(word.isalpha() for word in words) <= 4
         )
