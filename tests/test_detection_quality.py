@@ -1827,6 +1827,21 @@ def test_a_surname_in_a_script_without_capitals_is_found_again_with_a_relatives_
     assert "איש קשר לחירום" in sent_text
 
 
+def test_a_han_surname_found_again_after_a_particle_takes_the_given_name_written_after_it(
+    guard: Guard,
+) -> None:
+    # a family's form: the applicant under its label, the grandchild in a sentence ("孫の" = the grandchild,
+    # of); Han names are written surname first, so the relative's given name follows the surname
+    text = "氏名：宇佐美 翔太\nフリガナ：ウサミ ショウタ\n電話：090-5521-3307\n使用者：孫の宇佐美 陽菜（中学2年）"  # noqa: RUF001
+    sent_text = guard.inspect(text).sanitized["messages"][0]["content"]
+    assert "宇佐美" not in sent_text and "陽菜" not in sent_text and "ウサミ" not in sent_text, sent_text
+    assert "孫の" in sent_text and "中学2年" in sent_text, sent_text
+    # a title after the surname is no given name
+    text = "氏名：宇佐美 翔太\n担当は宇佐美 部長です。"  # noqa: RUF001
+    sent_text = guard.inspect(text).sanitized["messages"][0]["content"]
+    assert "部長" in sent_text and "宇佐美" not in sent_text, sent_text
+
+
 def test_a_found_surname_written_again_after_an_unknown_given_name_takes_it_along(guard: Guard) -> None:
     # a table's emergency contact: the surname found in the first column, a given name the lists lack
     text = (

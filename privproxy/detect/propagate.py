@@ -74,6 +74,10 @@ _HONORIFICS = (
     "老师",
     "老師",
 )
+# Particles written straight before a name in those scripts: "の" (of), "と" (and), "や" (or), "的" (of).
+_PARTICLES = frozenset("のとや的")
+# Titles written after a surname, a space between ("中村 部長"): no given name.
+_TITLES = (*_HONORIFICS, *"部長 課長 社長 係長 主任 教授 医師 院長 校長 経理 经理 总".split())
 _HANGUL_NAME = re.compile(r"[\uac00-\ud7af]{3,4}")
 # A name with an aside in brackets, plain or full-width: its reading, a nickname ("宇佐美 翔太" and its
 # kana reading, "Katarzyna (Kasia)").
@@ -278,6 +282,13 @@ _UNCASED_WORD_BEFORE = re.compile(
 )
 
 
+# The given name written after a found surname of Han script, a space between ("中村 陽翔" after "中村 健太郎",
+# a family's form): one to three Han characters.
+_GIVEN_AFTER = re.compile(
+    r" ([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{1,3})(?![\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff])"
+)
+
+
 # A capitalized word right before a found surname written again, on its line: "Caradoc" of "Caradoc
 # Treloar" in the emergency-contact column, after "Morwenna Treloar" was found.
 # (a Latin word, its letters with combining marks or from Latin Extended Additional: Yoruba "Adébáyọ̀")
@@ -290,7 +301,8 @@ def _kin_before(texts: Sequence[str], added: Sequence[tuple[int, Finding]]) -> l
     """A found name's part found again after another word: that word is the given name of somebody of
     the same family ("… עידו אלמוג" after "מירב אלמוג", "Caradoc Treloar" after "Morwenna Treloar"),
     unless it is a function word, an abbreviated title (a geresh or a quote: "גב'", "ד\"ר") or, before a
-    capitalized surname, a frequent word of a language read here ("Contact Treloar", "Professor …")."""
+    capitalized surname, a frequent word of a language read here ("Contact Treloar", "Professor …"). A Han
+    surname is written first: its family member's given name follows it ("孫の中村 陽翔"), not a title."""
     extended = []
     for index, finding in added:
         text = texts[index]
@@ -306,6 +318,10 @@ def _kin_before(texts: Sequence[str], added: Sequence[tuple[int, Finding]]) -> l
                 )
             continue
         if not _UNCASED_NAME.fullmatch(part):
+            continue
+        given = _GIVEN_AFTER.match(text, finding.end) if _unspaced(part) else None
+        if given and not given[1].startswith(_TITLES):
+            extended.append((index, Finding(finding.start, given.end(), "PERSON", finding.score, DETECTOR)))
             continue
         before = _UNCASED_WORD_BEFORE.search(text, max(0, finding.start - 24), finding.start)
         if before is None or before[1] in any_stop_word() or len(before[1]) < 2:
@@ -421,7 +437,11 @@ def _bounded_unspaced(text: str, start: int, end: int, key: str) -> bool:
     def letter(at: int) -> bool:
         return 0 <= at < len(text) and _UNSPACED_NAME.fullmatch(text[at]) is not None and text[at] != " "
 
-    return not letter(start - 1) and (not letter(end) or text.startswith(_HONORIFICS, end))
+    after = not letter(end) or text.startswith(_HONORIFICS, end)
+    if not letter(start - 1):
+        return after
+    # a particle before it ("孫の中村 陽翔", "我的王 芳"), where the name is written spaced or with an honorific
+    return text[start - 1] in _PARTICLES and (text.startswith(" ", end) or text.startswith(_HONORIFICS, end))
 
 
 def _bounded(text: str, start: int, end: int) -> bool:
