@@ -77,7 +77,10 @@ _HONORIFICS = (
 # Particles written straight before a name in those scripts: "の" (of), "と" (and), "や" (or), "的" (of).
 _PARTICLES = frozenset("のとや的")
 # Titles written after a surname, a space between ("中村 部長"): no given name.
-_TITLES = (*_HONORIFICS, *"部長 課長 社長 係長 主任 教授 医師 院長 校長 経理 经理 总".split())
+_TITLES = (
+    *_HONORIFICS,
+    *["部長", "課長", "社長", "係長", "主任", "教授", "医師", "院長", "校長", "経理", "经理", "总"],
+)
 _HANGUL_NAME = re.compile(r"[\uac00-\ud7af]{3,4}")
 # A name with an aside in brackets, plain or full-width: its reading, a nickname ("宇佐美 翔太" and its
 # kana reading, "Katarzyna (Kasia)").
