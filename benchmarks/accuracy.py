@@ -156,6 +156,7 @@ HOLDOUT_FILES = {
     "fresh28": HERE / "accuracy" / "fresh28" / "fresh28.jsonl",
     "fresh29": HERE / "accuracy" / "fresh29" / "fresh29.jsonl",
     "fresh30": HERE / "accuracy" / "fresh30" / "fresh30.jsonl",
+    "fresh31": HERE / "accuracy" / "fresh31" / "fresh31.jsonl",
 }
 # Every label in those corpora is sensitive; their types, grouped for the targets.
 HOLDOUT_DIRECT = DIRECT | {"NATIONAL_ID", "DATE_OF_BIRTH", "ACCOUNT_NUMBER", "USERNAME", "DRIVER_LICENSE"}
