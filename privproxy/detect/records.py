@@ -18,7 +18,8 @@ A block needs two rows or more, and three cells a row or more. A block under a h
 the structure reader, which types each column by its name (an "author" column of a bibliography
 holds names, but nobody's record); only a column of identifiers whose header names a number the
 vocabulary does not know ("FIDE id", "ECF code"; not an order's or an invoice's) is read here, in a
-table of people, as their numbers. A table of public figures is no table of people: their names
+table of people, as their numbers, and a column where most cells were found to be names, in a table
+whose rows hold a phone number or an e-mail address, as names in every cell. A table of public figures is no table of people: their names
 are dropped before this step.
 """
 
@@ -84,6 +85,7 @@ def record_columns(text: str, results: list[Any], min_score: float) -> list[Any]
             # a header names the columns: the structure reader types them by it; but a column of
             # numbers it does not know ("FIDE id", "ECF code") in a table of people is their numbers
             extra += _headed_identifiers(text, first, rows[1:], found)
+            extra += _headed_names(text, rows[1:], found)
             continue
         rules = [i for i, row in enumerate(rows) if all(_RULE_CELL.fullmatch(text[s:e]) for s, e in row)]
         if rules:  # a markdown table: its header ("| contractor | TIN | paid 2025 |") names, holds nothing
@@ -127,6 +129,32 @@ def _headed_identifiers(
                 for start, end in cells
                 if not _holds(found, start, end, _COLUMN_TYPES)
             ]
+    return extra
+
+
+# Findings that make a row a contact's record: a bibliography or a results table has names, no contacts.
+_CONTACT = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER"})
+
+
+def _headed_names(text: str, rows: list[list[tuple[int, int]]], found: _Findings) -> list[Any]:
+    """The name cells the detectors missed, in a column under a header the vocabulary may not know
+    ("Ngalan", "Nomo"), where most cells were found to be names, in a table whose rows hold a phone
+    number or an e-mail address each: a list of contacts, not of authors or players."""
+    rows = [row for row in rows if not all(_RULE_CELL.fullmatch(text[s:e]) for s, e in row)]
+    contacts = sum(1 for row in rows if _holds(found, row[0][0], row[-1][1], _CONTACT))
+    if len(rows) < 2 or contacts * 2 < len(rows):
+        return []
+    extra = []
+    for column in zip(*rows, strict=True):
+        cells = [(start, end) for start, end in column if end > start and not is_placeholder(text[start:end])]
+        named = [_holds(found, start, end, frozenset({"PERSON"})) for start, end in cells]
+        if sum(named) < 2 or sum(named) * 2 <= len(cells):
+            continue
+        extra += [
+            _result("PERSON", start, end)
+            for (start, end), was in zip(cells, named, strict=True)
+            if not was and not any(ch.isdigit() for ch in text[start:end])
+        ]
     return extra
 
 
