@@ -1236,6 +1236,34 @@ def test_an_article_number_and_the_head_of_an_isbn_are_no_phone_or_ssn(guard: Gu
         assert not types & {"PHONE_NUMBER", "US_SSN", "US_ITIN"}, (text, types)
 
 
+def test_a_lao_forms_labels_are_read_and_a_phones_dialling_code_starts_no_social_security_number(
+    guard: Guard,
+) -> None:
+    # Lao labels are letters and vowel signs, which `\w` does not take; "856 20 7731" of a +856 number
+    # is a phone's head, not a US SSN
+    form = "ເບີໂທ: +856 20 7731 4208\nວັນເດືອນປີເກີດ: 05/09/1990\nທີ່ຢູ່: ບ້ານ ດົງໂດກ, ເມືອງ ໄຊທານີ"
+    found = {form[f["start"] : f["end"]]: f["entity_type"] for f in guard.inspect(form).findings}
+    assert found.get("+856 20 7731 4208") == "PHONE_NUMBER", found
+    assert found.get("05/09/1990") == "DATE_OF_BIRTH", found
+    assert found.get("ບ້ານ ດົງໂດກ, ເມືອງ ໄຊທານີ") == "STREET_ADDRESS", found
+    assert "US_SSN" not in found.values(), found
+
+
+def test_the_one_old_date_of_a_persons_form_under_a_label_of_any_language_is_the_birth_date(
+    guard: Guard,
+) -> None:
+    # Esperanto: a language whose birth label the vocabulary need not know
+    form = "Nomo: Teodoro Vinkelmano\nNaskiĝdato: 03/11/1979\nTelefono: +33 6 12 48 90 17\nRetpoŝto: teo.v@posteo.net"
+    birth = [f for f in guard.inspect(form).findings if f["entity_type"] == "DATE_OF_BIRTH"]
+    assert [form[f["start"] : f["end"]] for f in birth] == ["03/11/1979"]
+    # two old dates (born, issued): which one is the birth is not known, so neither is taken as it
+    two = form + "\nEldonita: 14/06/2001"
+    assert not any(f["detector"] == "FormBirthDate" for f in guard.inspect(two).findings)
+    # a date in a form with nobody's details in it
+    plain = "Versio: 2.4\nEldonita: 14/06/2001\nLicenco: MIT"
+    assert not any(f["entity_type"] == "DATE_OF_BIRTH" for f in guard.inspect(plain).findings)
+
+
 def test_a_birth_date_in_a_record_and_a_street_with_a_house_number_stay_somebodys(guard: Guard) -> None:
     hl7 = "PID|1||00582214^^^STMARYS^MR||HUANG^MEI-LING||19670415|F|||4410 Cedar Ridge Dr^^Austin^TX^78731"
     found = {hl7[f["start"] : f["end"]]: f["entity_type"] for f in guard.inspect(hl7).findings}

@@ -65,7 +65,7 @@ from .plausible import (
     service_number,
 )
 from .prefilter import Unfiltered
-from .records import record_columns
+from .records import form_birth_dates, record_columns
 from .structure import read_pairs
 
 # Texts this long or longer are analysed under a watchdog (detection.timeout_s): on a pooled worker
@@ -496,6 +496,7 @@ class Detector:
         results += after_names(scanned.text, results, self.settings.min_score)
         results += password_siblings(scanned.text, results, self.settings.min_score)
         results += record_columns(scanned.text, results, self.settings.min_score)
+        results += form_birth_dates(scanned.text, results, self.settings.min_score, self._known_field)
         results += drugs.after_cues(scanned.text, results)
         results += drugs.in_lists(scanned.text, results, self.settings.min_score)
         results = _drugs_are_not_names(results)
@@ -720,6 +721,10 @@ class Detector:
             ):
                 history.add(id(birth))
         return [r for r in results if id(r) not in history]
+
+    def _known_field(self, key: str) -> bool:
+        """Whether any field detector's vocabulary names `key`."""
+        return any(field.names(key) for field in self._fields)
 
     def _not_labels(self, text: str, results: list[Any]) -> list[Any]:
         """Without the findings that are a key of the text's own fields, written as a key ("Username" in

@@ -29,6 +29,7 @@ import bisect
 import datetime
 import re
 from collections import Counter
+from collections.abc import Callable
 from typing import Any
 
 from .findings import recognizer_result
@@ -244,6 +245,40 @@ def _typed(text: str, column: tuple[tuple[int, int], ...], found: _Findings, hea
             if by is None or by not in _COLUMN_TYPES
         ]
     return []
+
+
+# A form's line of a label and a date alone ("ວັນເດືອນປີເກີດ: 12/04/1987", "Dyddiad geni: 03.11.1979").
+_FORM_DATE = re.compile(
+    r"(?m)^[ \t]*(?:[-*\u2022][ \t]+)?(?P<key>[^\W\d_](?:[^\n:\uff1a\u1361=\d]{0,40}[^\W\d_])?)"
+    r"[ \t]*[:\uff1a\u1361][ \t]*(?P<date>\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4})[ \t]*$"
+)
+# Findings that make a form somebody's.
+_FORM_PERSONAL = frozenset({"PERSON", "EMAIL_ADDRESS", "PHONE_NUMBER", "STREET_ADDRESS", "NATIONAL_ID"})
+
+
+def form_birth_dates(
+    text: str, results: list[Any], min_score: float, known: Callable[[str], bool]
+) -> list[Any]:
+    """The date of birth of a person's form whose label the field vocabulary does not know (a language
+    it lacks): in a text with two personal findings or more (one a contact, an address or an id, not
+    only names) and no birth date found, the one line of a label and a date a living adult could be
+    born on. A form with two such lines (born, issued) is left as it is: which is the birth is not known."""
+    kept = [r for r in results if r.score >= min_score]
+    if any(r.entity_type == "DATE_OF_BIRTH" for r in kept):
+        return []
+    if sum(r.entity_type in _FORM_PERSONAL for r in kept) < 2 or not any(
+        r.entity_type in _FORM_PERSONAL - {"PERSON"}
+        for r in kept  # the NER reads some labels as names
+    ):
+        return []
+    dates = [m for m in _FORM_DATE.finditer(text) if _birth_date(m["date"]) and not known(m["key"])]
+    if len(dates) != 1:
+        return []
+    date = dates[0]
+    why = "the one date in a person's form that a living adult could be born on, under a label not known"
+    return [
+        recognizer_result("DATE_OF_BIRTH", date.start("date"), date.end("date"), SCORE, "FormBirthDate", why)
+    ]
 
 
 def _strongest(found: _Findings, start: int, end: int) -> Any:

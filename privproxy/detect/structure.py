@@ -164,9 +164,11 @@ _MAX_BLOCK = 20_000  # a PEM key or a certificate chain under `tls.key: |`
 # A string literal's prefix in code: Python's b"…", r'…', rb"…", f"…", u"…".
 _LITERAL_PREFIX_RE = r"(?:[bBrRuUfF]|[bB][rR]|[rR][bB]|[fF][rR]|[rR][fF])"
 _KEY = r"[^\W\d_][\w.\-]{0,40}"  # a letter of any script first: "dob", "Geburtsdatum", "Κινητό"
-# The vowel signs and other marks of the Indic scripts and Thai, which `\w` does not take: a label such as
-# "पता" (address) is a letter and a mark.
-_INDIC_MARKS = "\u0900-\u0963\u0966-\u0dff\u0e00-\u0e7f"  # not the danda (\u0964, \u0965)
+# The vowel signs and other marks of the Indic scripts, Thai, Lao, Tibetan, Myanmar and Khmer, which `\w`
+# does not take: a label such as "पता" (address) or "ທີ່ຢູ່" is a letter and a mark.
+_INDIC_MARKS = (
+    "\u0900-\u0963\u0966-\u0dff\u0e00-\u0fff\u1000-\u109f\u1780-\u17ff"  # not the danda (\u0964, \u0965)
+)
 # A form or YAML line: "  - Date of birth : 03/04/1985", "dob: 1985-03-04", "PESEL:  90010112345",
 # "ADR;TYPE=HOME:;;Skoufa 47;Athina" (vCard); in Devanagari text, a sentence's start and end (a danda, "।")
 # are a line's: "… नहीं आता। पता: म.न. 214, …। मोबाइल …";
