@@ -30,6 +30,14 @@ def shared_guard(tmp_path_factory: pytest.TempPathFactory) -> Guard:
         "run: mysql -u root -pS3cr3t! -h db.internal",
         "curl -u alice:wonderland42 https://api.example.net/v1/items",
         "GET /v1/me\nAuthorization: Basic YWxpY2U6d29uZGVybGFuZA==",
+        # a password and a door code in languages whose words the lists lacked (Kurdish, Turkmen, Kazakh,
+        # Haitian, Sundanese), and a log's auth= field
+        "Silav, şîfreya komputera dikanê Kew-u-Baran_73 e.",
+        "Ammaryň gapysynyň kody 580417, unutma.",
+        "Пошта құпиясөзі: Жетісу_4418. Ешкімге айтпа.",
+        "Modpas wifi a se Zanmi#2031, pa bay pèsonn.",
+        "Sandina Gunung_Salak!29, ulah dibéjakeun.",
+        'ts=2026-02-11T08:00:01Z level=debug path=/api auth="Basic Zm9vYmFyOnF1eDc3MjE=" status=200',
     ],
 )
 def test_a_credential_blocks_the_request(shared_guard: Guard, prompt: str) -> None:
