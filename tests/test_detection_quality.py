@@ -132,6 +132,9 @@ def test_a_name_span_does_not_swallow_the_words_around_it(guard: Guard) -> None:
         'N\u00e2z\u0131m Hikmet 1963\'te \u00f6ld\u00fc. "Memleketimden \u0130nsan Manzaralar\u0131" hakk\u0131nda bir \u00f6zet yaz.',  # a title
         "Fă-mi un rezumat al carierei lui Gheorghe Hagi: 35 de goluri.",  # "al" here is no name particle
         "Is it right that Ofcom reserves 07700 900000 to 07700 900999 for drama, and the US 555-0100 to 555-0199?",
+        # storms are named from lists of given names; a joint eponym is written with an en dash
+        "| storm | year |\n|---|---|\n| Hurricane Hugo | 1989 |\n| Typhoon Haiyan | 2013 |\n\nWhy was Hugo so costly?",
+        "Explain the Hardy\u2013Weinberg principle and the Michaelis\u2013Menten constant for my exam.",
     ],
 )
 def test_ordinary_words_software_and_public_figures_pass(guard: Guard, text: str) -> None:

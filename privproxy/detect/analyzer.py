@@ -870,6 +870,7 @@ class Detector:
                     or public.landmark(text, r.start, r.end)
                     or (r.entity_type == "PERSON" and public.street_name(text, r.start, r.end))
                     or (r.entity_type == "PERSON" and not personal and public.eponym(text, r.start, r.end))
+                    or (not personal and public.storm(text, r.start, r.end))
                     or (not personal and public.dish(text, r.start, r.end))  # "Beef Wellington for 6"
                     or (r.entity_type == "PERSON" and not personal and public.firm(text, r.start, r.end))
                     or (r.entity_type == "PERSON" and public.company(text, r.end))

@@ -876,6 +876,33 @@ _EPONYM_AFTER = re.compile(
 
 
 _THE_BEFORE_EPONYM = re.compile(r"(?i)\bthe\s+$")
+# Joint eponyms are written with an en dash, names of people are not: "Michaelis\u2013Menten", "Hardy\u2013Weinberg".
+_JOINT_BEFORE = re.compile(r"[A-Z\u00c0-\u00de][^\W\d_]+\u2013$")
+_JOINT_AFTER = re.compile(r"\u2013[A-Z\u00c0-\u00de][^\W\d_]+")
+
+
+# Storms are named from lists of given names: "Hurricane Katrina", "Typhoon Haiyan", "Orkan Xaver".
+_STORM_WORD = (
+    r"(?:(?:super\s+)?typhoon|hurricane|(?:tropical\s+|subtropical\s+|winter\s+)?storm|tropical\s+depression|"
+    r"(?:tropical\s+)?cyclone|ouragan|temp[\u00eae]te|hurrikan|orkan(?:tief)?|sturmtief|hurac[\u00e1a]n|"
+    r"tormenta(?:\s+tropical)?|tif[\u00f3o]n|cicl[\u00f3o]n|uragano|tifone|furac[\u00e3a]o|tempestade|orkaan|"
+    r"huragan|sztorm|\u0442\u0430\u0439\u0444\u0443\u043d|\u0443\u0440\u0430\u0433\u0430\u043d|"
+    r"\u0446\u0438\u043a\u043b\u043e\u043d|b\u00e3o|siklon|badai|bagyong?)"
+)
+_STORM_BEFORE = re.compile(rf"(?i)\b{_STORM_WORD}\s+$")
+_STORM_FIRST = re.compile(rf"(?i){_STORM_WORD}\s+\S")
+
+
+def storm(text: str, start: int, end: int) -> bool:
+    """Whether text[start:end] names a storm: after a storm word ("Hurricane Andrew", "el huracán
+    Mitch"), or a name a storm word stands before elsewhere in the text ("Katrina" after "Hurricane
+    Katrina")."""
+    value = text[start:end].strip()
+    if not value:
+        return False
+    if _STORM_FIRST.match(value) or _STORM_BEFORE.search(text, max(0, start - 32), start):
+        return True
+    return re.search(rf"(?i)\b{_STORM_WORD}\s+{re.escape(value)}(?!\w)", text) is not None
 
 
 def eponym(text: str, start: int, end: int) -> bool:
@@ -886,6 +913,8 @@ def eponym(text: str, start: int, end: int) -> bool:
     if not word or " " in word:
         return False
     before, after = text[max(0, start - 24) : start], text[end : end + 24]
+    if _JOINT_BEFORE.search(before) or _JOINT_AFTER.match(after):
+        return True  # two surnames joined by an en dash name a scale or a law: "Saffir\u2013Simpson"
     if word in given_names():
         # "the Peter principle": an article before and no possessive after names the law, not a Peter
         return (
