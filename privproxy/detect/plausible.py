@@ -220,6 +220,10 @@ def _born_long_ago(value: str) -> bool:
 _NUMBER_AFTER_DIALLING_CODE = frozenset({"UK_NHS", "NATIONAL_ID", "US_SSN", "US_ITIN", "ACCOUNT_NUMBER"})
 _DIALLING_CODE = re.compile(r"(?<![\w+])\+\d{1,3}[ .\-]?\(?$")
 _CARD_GROUPS = re.compile(r"\d{4}([ -])\d{4}\1\d{4}\1\d{4}")
+# A literal handed to a validator or a checksum function in code: a test's input, nobody's number.
+_VALIDATOR_CALL = re.compile(r"(?i)\w*(?:valid|check|luhn|verify|checksum|mod_?97|mod_?11)\w*\(\s*[\"']$")
+# The first four groups of a UUID: the twelve digits after them are its last group, nobody's number.
+_UUID_HEAD = re.compile(r"(?<![0-9A-Fa-f])[0-9A-Fa-f]{8}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-[0-9A-Fa-f]{4}-$")
 
 
 # The example IBAN of each country in SWIFT's IBAN registry (and the ECBS's GB82 WEST …): documented
@@ -296,6 +300,12 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
         return False  # history, or the date of a death: "died 3 June 1963", "3 Haziran 1963'te … öldü"
     if entity_type in _NUMBER_TYPES and not _number_plausible(value, after, before, entity_type):
         return False
+    if entity_type in _NUMBER_TYPES | COUNTRY_ID_TYPES | {"NATIONAL_ID", "US_SSN"} and _UUID_HEAD.search(
+        before
+    ):
+        return False  # "123e4567-e89b-12d3-a456-426614174000": a UUID's last group
+    if entity_type in _EXAMPLE_TYPES and _VALIDATOR_CALL.search(before):
+        return False  # `assert not luhn_ok("4242 …")`, `is_valid_iban('…')`: a validator's test input
     if entity_type in _NUMBER_AFTER_DIALLING_CODE and (_DIALLING_CODE.search(before) or before.endswith("+")):
         # "+1 505 555 0147": a country calling code says phone, whatever checksum it passes; so does a
         # "+" right before it ("856 20 5512" of "+856 20 5512 3487" is no social security number)
@@ -845,7 +855,7 @@ def owned(text: str, start: int, end: int) -> bool:
 
 # Identifier types an example talks about: numbers with a checksum or a documented shape.
 _EXAMPLE_TYPES = (
-    frozenset({"NATIONAL_ID", "IBAN_CODE", "CREDIT_CARD", "PHONE_NUMBER", "US_BANK_NUMBER"})
+    frozenset({"NATIONAL_ID", "IBAN_CODE", "CREDIT_CARD", "PHONE_NUMBER", "US_BANK_NUMBER", "ACCOUNT_NUMBER"})
     | COUNTRY_ID_TYPES
 )
 
