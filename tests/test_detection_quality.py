@@ -135,6 +135,10 @@ def test_a_name_span_does_not_swallow_the_words_around_it(guard: Guard) -> None:
         # storms are named from lists of given names; a joint eponym is written with an en dash
         "| storm | year |\n|---|---|\n| Hurricane Hugo | 1989 |\n| Typhoon Haiyan | 2013 |\n\nWhy was Hugo so costly?",
         "Explain the Hardy\u2013Weinberg principle and the Michaelis\u2013Menten constant for my exam.",
+        # a month after a day's number is a date, whatever the name-like words after it; a number and a
+        # unit are a measure, no house number
+        "¿Por qué la avenida 18 de Julio de Montevideo se llama así?",
+        "Halve this brownie recipe: 200 g dark chocolate, 3 eggs, and bake in a 23 cm square tin.",
         # a UUID's last group is no national id; a validator's test input is nobody's number
         "Is the UUID 3f2b8c1e-9d4a-4e7b-a1c2-238746117500 in our fixtures safe to publish?",
         'def test_rejects():\n    assert not luhn_ok("4111 1111 1111 1112")\n    assert not is_valid("5500 0000 0000 0005")',

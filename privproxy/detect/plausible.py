@@ -220,6 +220,12 @@ def _born_long_ago(value: str) -> bool:
 _NUMBER_AFTER_DIALLING_CODE = frozenset({"UK_NHS", "NATIONAL_ID", "US_SSN", "US_ITIN", "ACCOUNT_NUMBER"})
 _DIALLING_CODE = re.compile(r"(?<![\w+])\+\d{1,3}[ .\-]?\(?$")
 _CARD_GROUPS = re.compile(r"\d{4}([ -])\d{4}\1\d{4}\1\d{4}")
+# A number and a unit of measure (metric, imperial, temperature, percent) at the start of a value; not a
+# one-letter unit, which a street's name may be ("1100 M Street", "12 W 34th Street").
+_MEASURE_FIRST = re.compile(
+    r"(?i)\d+(?:[.,]\d+)?[ \t]?(?:mm|cm|dm|km|mg|kg|ml|cl|dl|inch(?:es)?|ft|feet|foot|yd|yards?|"
+    r"miles?|oz|lbs?|pounds?|°[CF]?|%|percent|hz|khz|mhz|ghz|kb|mb|gb|tb|px|kw|mph|km/h)(?![\w/])"
+)
 # A literal handed to a validator or a checksum function in code: a test's input, nobody's number.
 _VALIDATOR_CALL = re.compile(r"(?i)\w*(?:valid|check|luhn|verify|checksum|mod_?97|mod_?11)\w*\(\s*[\"']$")
 # The first four groups of a UUID: the twelve digits after them are its last group, nobody's number.
@@ -358,8 +364,9 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
         # followed by ".digit" (the rest of a version or a decimal); lower-case hex ("8268361a") is a hash.
         return len(value) >= 5 and not _VERSION_TAIL.match(after) and not _LOWER_HEX.fullmatch(value)
     if entity_type == "STREET_ADDRESS":
-        # "Thu 13 June 2024": a number, a month and a year are a date, whatever came before
-        return not _DAY_MONTH_YEAR.fullmatch(value.strip())
+        # "Thu 13 June 2024": a number, a month and a year are a date, whatever came before; "20 cm square
+        # tin", "5 km Road race": a unit after the number makes it a measure, no house number
+        return not (_DAY_MONTH_YEAR.fullmatch(value.strip()) or _MEASURE_FIRST.match(value.strip()))
     if entity_type == "MEDICATION" and _CAPACITY.match(after):
         # "Ceramic mug 350 ml", "Glass bottle 750 ml": an everyday word before a volume is a product
         return not _everyday_product(value)

@@ -812,6 +812,8 @@ _DATE_BEFORE = re.compile(
     r"początek|koniec|von|jeden|jede|chaque|cada|ogni|elke|każdy|(?:time|season|month|period|"
     r"weather|zeit|saison|époque|temporada|época|stagione|periodo|tijd|seizoen)\b[^.?!\n]{0,40}\bthan))\s*-?\s*$"
 )
+# A day's number right before a month: "9 de Julio", "24 de Setembro", "3. Mai", "14 July".
+_DAY_BEFORE = re.compile(r"(?<![\d.,:/])(?:[1-9]|[12]\d|3[01])(?:\.|º|er)?[ \t]+(?:de[ \t]+|of[ \t]+)?$")
 _DATE_AFTER = re.compile(
     r"(?i)^\s*[,/]?\s*(?:\d|(?:bank\s+)?holidays?\b|break\b|weekend\b|week\b|term\b|vacation\b|(?:is|was)\s+when\b|"
     r"(?:this|next|last)\s+year\b|ferien\b|urlaub\b|woche\b|vacances\b|semaine\b|vacaciones\b|"
@@ -844,6 +846,8 @@ def calendar_span(text: str, start: int, end: int) -> bool:
     impulsive?") it stays a name.
     """
     words = text[start:end].split()
+    if words and calendar_word(words[0]) and _DAY_BEFORE.search(text, max(0, start - 12), start):
+        return True  # "9 de Julio de Buenos Aires": a day's number before the month, whatever follows
     if not words or not all(calendar_word(word) for word in words):
         return False
     if not any(_known(word.strip(".,;:!?")) for word in words):
