@@ -1246,6 +1246,14 @@ def test_an_article_number_and_the_head_of_an_isbn_are_no_phone_or_ssn(guard: Gu
         assert not types & {"PHONE_NUMBER", "US_SSN", "US_ITIN"}, (text, types)
 
 
+def test_a_given_name_the_lists_keep_without_its_accent_is_found_with_it(guard: Guard) -> None:
+    # the name lists write "Sinead", "Siobhan": the accented spelling is the same name
+    text = "Book a table for six. Sinéad uses a wheelchair and Siobhán needs a seat near the door."
+    assert {"Sinéad", "Siobhán"} <= set(found_values(guard, text))
+    # a frequent word with its accent stays a word
+    assert found_values(guard, "Más tarde, por favor. Está bien así.") == []
+
+
 def test_a_lao_forms_labels_are_read_and_a_phones_dialling_code_starts_no_social_security_number(
     guard: Guard,
 ) -> None:

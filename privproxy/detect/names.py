@@ -263,6 +263,15 @@ def frequent_word(word: str) -> bool:
     return any(word in word_rank(language) for language in ("en", *FOREIGN_LANGUAGES))
 
 
+def _accented_listed(word: str, names: frozenset[str]) -> bool:
+    """A name the lists keep only without its accents ("Sinéad", "Siobhán", "Zoë" of "Sinead", ...),
+    not a frequent word of a language read here with its accents ("Está", "Más")."""
+    if word.isascii():
+        return False
+    bare = without_diacritics(word)
+    return bare != word and bare in names and not frequent_word(word.lower()) and not foreign_word(word)
+
+
 def foreign_word(word: str) -> bool:
     """A word among the FOREIGN_WORD most frequent of a language the name detectors read, not a name."""
     lower = word.strip(_EDGE_PUNCTUATION + "¿¡").lower()
@@ -768,6 +777,7 @@ class GivenNameRecognizer(EntityRecognizer):
             return False  # "Sie", "Vous" are in some locale's list
         return (
             word in self._names
+            or _accented_listed(word, self._names)
             or ("-" in word and word.split("-", 1)[0] in self._names)
             or (
                 any(stem in self._names for stem in inflection_stems(word, language))

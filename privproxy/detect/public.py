@@ -813,7 +813,7 @@ _DATE_BEFORE = re.compile(
     r"weather|zeit|saison|époque|temporada|época|stagione|periodo|tijd|seizoen)\b[^.?!\n]{0,40}\bthan))\s*-?\s*$"
 )
 # A day's number right before a month: "9 de Julio", "24 de Setembro", "3. Mai", "14 July".
-_DAY_BEFORE = re.compile(r"(?<![\d.,:/])(?:[1-9]|[12]\d|3[01])(?:\.|º|er)?[ \t]+(?:de[ \t]+|of[ \t]+)?$")
+_DAY_BEFORE = re.compile(r"(?<![\d.,:/])(?:[1-9]|[12]\d|3[01])(?:\.|o|er)?[ \t]+(?:de[ \t]+|of[ \t]+)?$")
 _DATE_AFTER = re.compile(
     r"(?i)^\s*[,/]?\s*(?:\d|(?:bank\s+)?holidays?\b|break\b|weekend\b|week\b|term\b|vacation\b|(?:is|was)\s+when\b|"
     r"(?:this|next|last)\s+year\b|ferien\b|urlaub\b|woche\b|vacances\b|semaine\b|vacaciones\b|"
