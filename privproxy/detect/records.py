@@ -19,8 +19,8 @@ the structure reader, which types each column by its name (an "author" column of
 holds names, but nobody's record); only a column of identifiers whose header names a number the
 vocabulary does not know ("FIDE id", "ECF code"; not an order's or an invoice's) is read here, in a
 table of people, as their numbers, and a column where most cells were found to be names, in a table
-whose rows hold a phone number or an e-mail address, as names in every cell. A table of public figures is no table of people: their names
-are dropped before this step.
+whose rows hold a phone number or an e-mail address, as names in every cell. A table of public
+figures is no table of people: their names are dropped before this step.
 """
 
 from __future__ import annotations
@@ -135,6 +135,7 @@ def _headed_identifiers(
 
 # Findings that make a row a contact's record: a bibliography or a results table has names, no contacts.
 _CONTACT = frozenset({"EMAIL_ADDRESS", "PHONE_NUMBER"})
+_NAMES = frozenset({"PERSON"})
 
 
 def _headed_names(text: str, rows: list[list[tuple[int, int]]], found: _Findings) -> list[Any]:
@@ -148,7 +149,7 @@ def _headed_names(text: str, rows: list[list[tuple[int, int]]], found: _Findings
     extra = []
     for column in zip(*rows, strict=True):
         cells = [(start, end) for start, end in column if end > start and not is_placeholder(text[start:end])]
-        named = [_holds(found, start, end, frozenset({"PERSON"})) for start, end in cells]
+        named = [_holds(found, start, end, _NAMES) for start, end in cells]
         if sum(named) < 2 or sum(named) * 2 <= len(cells):
             continue
         extra += [
