@@ -264,7 +264,7 @@ def frequent_word(word: str) -> bool:
 
 
 def _accented_listed(word: str, names: frozenset[str]) -> bool:
-    """A name the lists keep only without its accents ("Sinéad", "Siobhán", "Zoë" of "Sinead", ...),
+    """A name the lists keep only without its accents ("Róisín", "Caoimhín" of "Roisin", "Caoimhin"),
     not a frequent word of a language read here with its accents ("Está", "Más")."""
     if word.isascii():
         return False

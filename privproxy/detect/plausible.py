@@ -314,7 +314,7 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
         return False  # `assert not luhn_ok("4242 …")`, `is_valid_iban('…')`: a validator's test input
     if entity_type in _NUMBER_AFTER_DIALLING_CODE and (_DIALLING_CODE.search(before) or before.endswith("+")):
         # "+1 505 555 0147": a country calling code says phone, whatever checksum it passes; so does a
-        # "+" right before it ("856 20 5512" of "+856 20 5512 3487" is no social security number)
+        # "+" right before it ("856 21 3309" of "+856 21 3309 5126" is no social security number)
         return False
     if entity_type in ("US_SSN", "US_ITIN", "PHONE_NUMBER") and re.match(r"-(?:\d|[A-Z]{1,3}\b)", after):
         # "978-83-7327" of "978-83-7327-126-5", "0207-946-0321" of part no. "0207-946-0321-B": the head

@@ -76,7 +76,7 @@ _HONORIFICS = (
 )
 # Particles written straight before a name in those scripts: "の" (of), "と" (and), "や" (or), "的" (of).
 _PARTICLES = frozenset("のとや的")
-# Titles written after a surname, a space between ("中村 部長"): no given name.
+# Titles written after a surname, a space between ("田島 部長"): no given name.
 _TITLES = (
     *_HONORIFICS,
     *["部長", "課長", "社長", "係長", "主任", "教授", "医師", "院長", "校長", "経理", "经理", "总"],
@@ -285,7 +285,7 @@ _UNCASED_WORD_BEFORE = re.compile(
 )
 
 
-# The given name written after a found surname of Han script, a space between ("中村 陽翔" after "中村 健太郎",
+# The given name written after a found surname of Han script, a space between ("田島 悠真" after "田島 瑞穂",
 # a family's form): one to three Han characters.
 _GIVEN_AFTER = re.compile(
     r" ([\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]{1,3})(?![\u3005\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff])"
@@ -305,7 +305,7 @@ def _kin_before(texts: Sequence[str], added: Sequence[tuple[int, Finding]]) -> l
     the same family ("… עידו אלמוג" after "מירב אלמוג", "Caradoc Treloar" after "Morwenna Treloar"),
     unless it is a function word, an abbreviated title (a geresh or a quote: "גב'", "ד\"ר") or, before a
     capitalized surname, a frequent word of a language read here ("Contact Treloar", "Professor …"). A Han
-    surname is written first: its family member's given name follows it ("孫の中村 陽翔"), not a title."""
+    surname is written first: its family member's given name follows it ("孫の田島 悠真"), not a title."""
     extended = []
     for index, finding in added:
         text = texts[index]
@@ -443,7 +443,7 @@ def _bounded_unspaced(text: str, start: int, end: int, key: str) -> bool:
     after = not letter(end) or text.startswith(_HONORIFICS, end)
     if not letter(start - 1):
         return after
-    # a particle before it ("孫の中村 陽翔", "我的王 芳"), where the name is written spaced or with an honorific
+    # a particle before it ("孫の田島 悠真", "我的王 芳"), where the name is written spaced or with an honorific
     return text[start - 1] in _PARTICLES and (text.startswith(" ", end) or text.startswith(_HONORIFICS, end))
 
 

@@ -248,7 +248,7 @@ def _typed(text: str, column: tuple[tuple[int, int], ...], found: _Findings, hea
     return []
 
 
-# A form's line of a label and a date alone ("ວັນເດືອນປີເກີດ: 12/04/1987", "Dyddiad geni: 03.11.1979").
+# A form's line of a label and a date alone ("ວັນເດືອນປີເກີດ: 23/08/1991", "Dyddiad geni: 03.11.1979").
 _FORM_DATE = re.compile(
     r"(?m)^[ \t]*(?:[-*\u2022][ \t]+)?(?P<key>[^\W\d_](?:[^\n:\uff1a\u1361=\d]{0,40}[^\W\d_])?)"
     r"[ \t]*[:\uff1a\u1361][ \t]*(?P<date>\d{1,4}[-/.]\d{1,2}[-/.]\d{1,4})[ \t]*$"
