@@ -264,12 +264,17 @@ def frequent_word(word: str) -> bool:
 
 
 def _accented_listed(word: str, names: frozenset[str]) -> bool:
-    """A name the lists keep only without its accents ("Róisín", "Caoimhín" of "Roisin", "Caoimhin"),
-    not a frequent word of a language read here with its accents ("Está", "Más")."""
+    """A name two locales or more list only without the accents on its vowels ("Róisín" of "Roisin"),
+    not a frequent word of a language read here with its accents ("Está", "Más"). A consonant with a
+    mark is another letter ("Maç" is no "Mac", "Raiņa" no "Raina")."""
     if word.isascii():
         return False
     bare = without_diacritics(word)
-    return bare != word and bare in names and not frequent_word(word.lower()) and not foreign_word(word)
+    if bare == word or len(bare) != len(word) or bare not in names or _given_name_locales().get(bare, 0) < 2:
+        return False  # a name one locale lists ("Nacio") may be a word with its accent ("Nació")
+    if any(mine != plain and plain.lower() not in "aeiouy" for mine, plain in zip(word, bare, strict=True)):
+        return False
+    return not frequent_word(word.lower()) and not foreign_word(word)
 
 
 def foreign_word(word: str) -> bool:
