@@ -306,9 +306,7 @@ def plausible(entity_type: str, value: str, after: str, before: str = "") -> boo
         return False  # history, or the date of a death: "died 3 June 1963", "3 Haziran 1963'te … öldü"
     if entity_type in _NUMBER_TYPES and not _number_plausible(value, after, before, entity_type):
         return False
-    if entity_type in _NUMBER_TYPES | COUNTRY_ID_TYPES | {"NATIONAL_ID", "US_SSN"} and _UUID_HEAD.search(
-        before
-    ):
+    if entity_type in _UUID_TAIL_TYPES and _UUID_HEAD.search(before):
         return False  # "123e4567-e89b-12d3-a456-426614174000": a UUID's last group
     if entity_type in _EXAMPLE_TYPES and _VALIDATOR_CALL.search(before):
         return False  # `assert not luhn_ok("4242 …")`, `is_valid_iban('…')`: a validator's test input
@@ -523,6 +521,8 @@ _NUMBER_TYPES = frozenset(
         "US_ITIN",
     }
 )
+# Types a UUID's last group can be read as (built once: `plausible` runs for every finding).
+_UUID_TAIL_TYPES = _NUMBER_TYPES | COUNTRY_ID_TYPES | {"NATIONAL_ID", "US_SSN"}
 _WORD_TAIL = re.compile(r"[\w-]+")
 _TIME_KEY = re.compile(r"(?i)(?:\bts|time|timestamp|epoch|_at|date|created|updated)\W{0,4}$")
 _DOTTED_VERSION = re.compile(r"\d+(?:\.\d+){2,}")
